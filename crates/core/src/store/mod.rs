@@ -1,0 +1,98 @@
+//! The encrypted SQLite file: opening it with the data key, refusing what must not be opened,
+//! and bringing its schema up to date.
+
+mod migrations;
+mod network;
+
+pub use migrations::{SCHEMA_VERSION, migrate};
+pub use network::is_network_path;
+
+use crate::error::{CoreError, CoreResult};
+use crate::keyslots::DataKey;
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+/// `PRAGMA application_id` of every Govbench workspace ("GVBC").
+pub const APPLICATION_ID: i64 = 0x4756_4243;
+
+/// Opens an existing workspace file with `key`, checks that it is a Govbench workspace this
+/// version understands, and migrates it. Nothing is written to the file until the key, the
+/// application id and the schema version have all been checked, so a foreign, corrupt or
+/// too-new file is left byte-for-byte as it was.
+pub fn open(path: &Path, key: &DataKey) -> CoreResult<Connection> {
+    if !path.exists() {
+        return Err(CoreError::WorkspaceNotFound(path.to_owned()));
+    }
+    if is_network_path(path) {
+        return Err(CoreError::NetworkPath(path.to_owned()));
+    }
+    let unreadable = |reason: String| CoreError::WorkspaceUnreadable { path: path.to_owned(), reason };
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(|e| unreadable(e.to_string()))?;
+    apply_key(&conn, key).map_err(|e| unreadable(e.to_string()))?;
+    let (app_id, version) = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        .and_then(|()| {
+            let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            Ok((app_id, version))
+        })
+        .map_err(|e| unreadable(e.to_string()))?;
+    if app_id != APPLICATION_ID {
+        return Err(unreadable(format!("application id {app_id:#x}")));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(CoreError::WorkspaceTooNew { found: version, supported: SCHEMA_VERSION });
+    }
+    configure(&conn)?;
+    migrate(&mut conn).map_err(|e| match e {
+        CoreError::Database(e) => unreadable(e.to_string()),
+        other => other,
+    })?;
+    Ok(conn)
+}
+
+/// Creates a new, empty, encrypted workspace file. Refuses to touch an existing file.
+pub fn create(path: &Path, key: &DataKey) -> CoreResult<Connection> {
+    if path.exists() {
+        return Err(CoreError::WorkspaceExists(path.to_owned()));
+    }
+    if is_network_path(path) {
+        return Err(CoreError::NetworkPath(path.to_owned()));
+    }
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    apply_key(&conn, key)?;
+    conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA journal_mode = WAL;"))?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {
+    // Without this SQLCipher logs "hmac check failed" to stderr on a wrong key.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    let hex_key = key.to_hex();
+    // The key is validated hex produced by DataKey, so it cannot break out of the literal.
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()))
+}
+
+fn configure(conn: &Connection) -> CoreResult<()> {
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+    )?;
+    Ok(())
+}
+
+/// Opens a file with a raw key and no checks. For tests and tools that inspect or tamper with
+/// a workspace directly; the application never uses it.
+pub fn open_raw(path: &Path, key: &DataKey) -> CoreResult<Connection> {
+    let conn = Connection::open(path)?;
+    apply_key(&conn, key)?;
+    Ok(conn)
+}

@@ -1,0 +1,94 @@
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Public error codes. Each has a translation under `error.<key>` in every locale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// User name or passphrase is wrong (deliberately not told apart).
+    WrongCredentials,
+    WorkspaceNotFound,
+    /// The file exists but is not a Govbench workspace, or it is damaged.
+    WorkspaceUnreadable,
+    /// Written by a newer Govbench; this one refuses to touch it.
+    WorkspaceTooNew,
+    WorkspaceExists,
+    /// SQLite must not be written over network or cloud-synced folders.
+    NetworkPath,
+    NotLoggedIn,
+    Forbidden,
+    Validation,
+    IllegalTransition,
+    NotFound,
+    /// Someone else changed the record first.
+    Conflict,
+    Keyring,
+    Io,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::WrongCredentials,
+        ErrorCode::WorkspaceNotFound,
+        ErrorCode::WorkspaceUnreadable,
+        ErrorCode::WorkspaceTooNew,
+        ErrorCode::WorkspaceExists,
+        ErrorCode::NetworkPath,
+        ErrorCode::NotLoggedIn,
+        ErrorCode::Forbidden,
+        ErrorCode::Validation,
+        ErrorCode::IllegalTransition,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::Keyring,
+        ErrorCode::Io,
+        ErrorCode::Internal,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ErrorCode::WrongCredentials => "wrong_credentials",
+            ErrorCode::WorkspaceNotFound => "workspace_not_found",
+            ErrorCode::WorkspaceUnreadable => "workspace_unreadable",
+            ErrorCode::WorkspaceTooNew => "workspace_too_new",
+            ErrorCode::WorkspaceExists => "workspace_exists",
+            ErrorCode::NetworkPath => "network_path",
+            ErrorCode::NotLoggedIn => "not_logged_in",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Validation => "validation",
+            ErrorCode::IllegalTransition => "illegal_transition",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Keyring => "keyring",
+            ErrorCode::Io => "io",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// The one public error shape: a code, the translation key of its message, and details that
+/// the message may interpolate (`{name}` placeholders). For `validation`, details map each
+/// invalid field to the translation key of the rule it broke.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code:?}: {details:?}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message_key: String,
+    pub details: BTreeMap<String, String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        ApiError {
+            code,
+            message_key: format!("error.{}", code.key()),
+            details: BTreeMap::new(),
+        }
+    }
+
+    pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.details.insert(key.into(), value.into());
+        self
+    }
+}

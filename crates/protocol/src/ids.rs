@@ -1,0 +1,47 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map($name)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A user of one workspace.
+    UserId
+);
+id_type!(
+    /// A requirement (policy §2.1.1).
+    RequirementId
+);
+id_type!(
+    /// A comment on a requirement.
+    CommentId
+);
+id_type!(
+    /// An audit event.
+    EventId
+);
+id_type!(
+    /// A workspace, the same in every copy of it.
+    WorkspaceId
+);

@@ -1,0 +1,107 @@
+use crate::{Role, UserId, WorkspaceId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub name: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// A user to add; the passphrase creates the user's key slot and is never stored.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub name: String,
+    pub display_name: String,
+    pub role: Role,
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("name", &self.name)
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceInfo {
+    pub id: WorkspaceId,
+    pub path: String,
+    pub name: String,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: UserSummary,
+    pub workspace: WorkspaceInfo,
+    pub remembered: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub workspace: String,
+    pub user: String,
+    pub passphrase: String,
+    /// Keep the unlocked key in the OS keyring so the next start opens without typing.
+    pub remember: bool,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("workspace", &self.workspace)
+            .field("user", &self.user)
+            .field("remember", &self.remember)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateWorkspaceRequest {
+    pub path: String,
+    pub admin_name: String,
+    pub admin_display_name: String,
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for CreateWorkspaceRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateWorkspaceRequest")
+            .field("path", &self.path)
+            .field("admin_name", &self.admin_name)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentWorkspace {
+    pub path: String,
+    pub name: String,
+    pub last_user: Option<String>,
+    pub is_demo: bool,
+}
+
+/// What the desktop shell knows before anyone logs in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartupState {
+    pub recent: Vec<RecentWorkspace>,
+    /// Set when "remember me" reopened a workspace without typing.
+    pub session: Option<SessionInfo>,
+    /// Preferred locale of the OS (`zh-CN` or `en`).
+    pub os_locale: String,
+    /// Users of the demo workspace, shown on the login screen of the demo.
+    pub demo_users: Vec<DemoUser>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoUser {
+    pub name: String,
+    pub role: Role,
+    pub passphrase: String,
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine and runs every check: fmt, clippy, unit and integration
+# tests (real SQLCipher files, real Secret Service keyring), and the end-to-end test of the
+# real desktop binary in WebKit under Xvfb. Screenshots land in target/e2e/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+echo "== fmt"
+cargo fmt --all --check
+
+echo "== ui (wasm)"
+bash scripts/build-ui.sh
+
+echo "== clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p ui --target wasm32-unknown-unknown --locked -- -D warnings
+
+echo "== build desktop"
+cargo build -p govbench-desktop --locked
+
+echo "== tests"
+# A private D-Bus session with an unlocked gnome-keyring (Secret Service) whose files live
+# in a temp dir, and a virtual display for WebKit.
+keyring_home="$(mktemp -d)"
+trap 'rm -rf "$keyring_home"' EXIT
+export GOVBENCH_REQUIRE_KEYRING=1 GOVBENCH_REQUIRE_E2E=1
+XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
+  set -euo pipefail
+  echo -n "govbench-ci-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --locked
+'
+echo "== all checks passed"

@@ -1,0 +1,216 @@
+//! The desktop app's state between commands: settings, the recent list and the one open
+//! session. Every method is a thin call into `govbench-core`.
+
+use crate::recent::{RecentEntry, RecentList};
+use govbench_core::{CreateOptions, DeviceKeyring, KdfParams, Session, SystemClock};
+use govbench_protocol::{
+    ApiError, CreateWorkspaceRequest, ErrorCode, LoginRequest, NewUser, RecentWorkspace, Role,
+    SessionInfo, StartupState, WorkspaceId,
+};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// A locked keyring can open an invisible unlock prompt and block forever; never wait longer.
+const KEYRING_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    /// `None` disables "remember me" (no keyring on this machine, or turned off).
+    pub keyring_service: Option<String>,
+    /// Argon2id cost of workspaces this app creates (the demo included).
+    pub kdf: KdfParams,
+}
+
+impl Settings {
+    /// Defaults, overridable by `GOVBENCH_DATA_DIR` and `GOVBENCH_KEYRING_SERVICE`
+    /// (`none` disables the keyring) so tests never touch the user's real data or keyring.
+    pub fn from_env(default_data_dir: PathBuf) -> Self {
+        let data_dir = std::env::var_os("GOVBENCH_DATA_DIR").map(PathBuf::from).unwrap_or(default_data_dir);
+        let keyring_service = match std::env::var("GOVBENCH_KEYRING_SERVICE") {
+            Ok(s) if s == "none" => None,
+            Ok(s) if !s.is_empty() => Some(s),
+            _ => Some(DeviceKeyring::DEFAULT_SERVICE.to_owned()),
+        };
+        Settings { data_dir, keyring_service, kdf: KdfParams::INTERACTIVE }
+    }
+
+    pub fn demo_path(&self) -> PathBuf {
+        self.data_dir.join("demo.govbench")
+    }
+}
+
+pub struct AppState {
+    settings: Settings,
+    session: Mutex<Option<Session>>,
+    recent: Mutex<RecentList>,
+}
+
+fn internal(reason: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::Internal).with("reason", reason.to_string())
+}
+
+fn io(e: std::io::Error) -> ApiError {
+    ApiError::new(ErrorCode::Io).with("reason", e.to_string())
+}
+
+/// Runs blocking core work off the async runtime's threads.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+    tauri::async_runtime::spawn_blocking(work).await.map_err(internal)?
+}
+
+/// Runs a keyring call on its own thread and gives up after [`KEYRING_TIMEOUT`].
+fn time_boxed<T: Send + 'static>(work: impl FnOnce() -> govbench_core::CoreResult<T> + Send + 'static) -> ApiResult<T> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(work());
+    });
+    match rx.recv_timeout(KEYRING_TIMEOUT) {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(_) => Err(ApiError::new(ErrorCode::Keyring).with("reason", "timeout")),
+    }
+}
+
+fn os_locale() -> String {
+    let tag = sys_locale::get_locale().unwrap_or_default();
+    if tag.to_ascii_lowercase().starts_with("zh") { "zh-CN".into() } else { "en".into() }
+}
+
+impl AppState {
+    pub fn new(settings: Settings) -> Self {
+        let recent = RecentList::load(settings.data_dir.join("recent.json"));
+        AppState { settings, session: Mutex::new(None), recent: Mutex::new(recent) }
+    }
+
+    fn session_lock(&self) -> ApiResult<MutexGuard<'_, Option<Session>>> {
+        self.session.lock().map_err(|_| internal("session lock poisoned"))
+    }
+
+    fn recent_lock(&self) -> ApiResult<MutexGuard<'_, RecentList>> {
+        self.recent.lock().map_err(|_| internal("recent list lock poisoned"))
+    }
+
+    fn keyring(&self) -> Option<DeviceKeyring> {
+        self.settings.keyring_service.clone().map(DeviceKeyring::new)
+    }
+
+    pub fn with_session<T>(&self, work: impl FnOnce(&mut Session) -> ApiResult<T>) -> ApiResult<T> {
+        let mut guard = self.session_lock()?;
+        let session = guard.as_mut().ok_or_else(|| ApiError::new(ErrorCode::NotLoggedIn))?;
+        work(session)
+    }
+
+    /// First run creates the demo workspace; a remembered login reopens without typing.
+    pub fn startup_state(&self) -> ApiResult<StartupState> {
+        self.ensure_demo()?;
+        let mut session_info = self.with_session(|s| Ok(s.info(false))).ok();
+        if session_info.is_none() {
+            session_info = self.reopen_remembered();
+        }
+        let recent = self
+            .recent_lock()?
+            .entries
+            .iter()
+            .map(|e| RecentWorkspace { path: e.path.clone(), name: e.name.clone(), last_user: e.last_user.clone(), is_demo: e.is_demo })
+            .collect();
+        Ok(StartupState { recent, session: session_info, os_locale: os_locale(), demo_users: govbench_core::demo::users() })
+    }
+
+    fn ensure_demo(&self) -> ApiResult<()> {
+        let path = self.settings.demo_path();
+        let keys = govbench_core::KeySlots::path_for(&path);
+        if !path.exists() && !keys.exists() {
+            std::fs::create_dir_all(&self.settings.data_dir).map_err(io)?;
+            govbench_core::demo::create(&path, self.settings.kdf, chrono::Utc::now())?;
+        }
+        let mut recent = self.recent_lock()?;
+        if recent.find(&path).is_none() {
+            recent.entries.push(RecentEntry {
+                path: path.display().to_string(),
+                name: "demo".into(),
+                is_demo: true,
+                ..RecentEntry::default()
+            });
+            recent.save().map_err(io)?;
+        }
+        Ok(())
+    }
+
+    fn reopen_remembered(&self) -> Option<SessionInfo> {
+        let keyring = self.keyring()?;
+        let entry = self.recent_lock().ok()?.entries.first().filter(|e| e.remembered)?.clone();
+        let workspace: WorkspaceId = entry.workspace_id.as_deref()?.parse().ok()?;
+        let remembered = time_boxed(move || keyring.recall(workspace)).ok()??;
+        let session = govbench_core::open_with_key(Path::new(&entry.path), remembered.key, &remembered.user_name, Arc::new(SystemClock)).ok()?;
+        let info = session.info(true);
+        *self.session_lock().ok()? = Some(session);
+        Some(info)
+    }
+
+    pub fn login(&self, request: LoginRequest) -> ApiResult<SessionInfo> {
+        let path = PathBuf::from(request.workspace.trim());
+        let session = govbench_core::login(&path, request.user.trim(), &request.passphrase, Arc::new(SystemClock))?;
+        let remembered = request.remember && self.remember(&session).is_ok();
+        self.opened(session, remembered)
+    }
+
+    fn remember(&self, session: &Session) -> ApiResult<()> {
+        let keyring = self.keyring().ok_or_else(|| ApiError::new(ErrorCode::Keyring).with("reason", "disabled"))?;
+        let (workspace, user, key) = (session.workspace_id(), session.user().name.clone(), session.data_key().clone());
+        time_boxed(move || keyring.remember(workspace, &user, &key))
+    }
+
+    pub fn create_workspace(&self, request: CreateWorkspaceRequest) -> ApiResult<SessionInfo> {
+        let mut path = PathBuf::from(request.path.trim());
+        if path.extension().is_none() {
+            path.set_extension("govbench");
+        }
+        let admin = NewUser {
+            name: request.admin_name,
+            display_name: request.admin_display_name,
+            role: Role::Admin,
+            passphrase: request.passphrase,
+        };
+        let options = CreateOptions { kdf: self.settings.kdf, is_demo: false };
+        let session = govbench_core::create_workspace(&path, &admin, options, Arc::new(SystemClock))?;
+        self.opened(session, false)
+    }
+
+    fn opened(&self, session: Session, remembered: bool) -> ApiResult<SessionInfo> {
+        let info = session.info(remembered);
+        {
+            let mut recent = self.recent_lock()?;
+            recent.touch(RecentEntry {
+                path: info.workspace.path.clone(),
+                name: info.workspace.name.clone(),
+                last_user: Some(info.user.name.clone()),
+                is_demo: info.workspace.is_demo,
+                remembered,
+                workspace_id: Some(info.workspace.id.to_string()),
+            });
+            recent.save().map_err(io)?;
+        }
+        *self.session_lock()? = Some(session);
+        Ok(info)
+    }
+
+    pub fn logout(&self, forget: bool) -> ApiResult<()> {
+        let closed = self.session_lock()?.take();
+        if let (true, Some(session)) = (forget, closed) {
+            let mut recent = self.recent_lock()?;
+            if let Some(entry) = recent.entries.iter_mut().find(|e| e.path == session.path().display().to_string()) {
+                entry.remembered = false;
+            }
+            recent.save().map_err(io)?;
+            if let Some(keyring) = self.keyring() {
+                let workspace = session.workspace_id();
+                time_boxed(move || keyring.forget(workspace))?;
+            }
+        }
+        Ok(())
+    }
+}

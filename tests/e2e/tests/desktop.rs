@@ -1,0 +1,287 @@
+//! The main job clicked through as users would, in the real desktop binary under WebKit:
+//! Business files a requirement in Chinese, R&D assesses it, the PM approves it, and list,
+//! dashboard and history show it. Screenshots land in `target/e2e/`.
+//!
+//! Needs `tauri-driver` and `WebKitWebDriver` on PATH and a display (the test command runs it
+//! under Xvfb). With GOVBENCH_REQUIRE_E2E=1 (set by the test command) a missing piece fails
+//! the test; otherwise the test is skipped with a message.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn desktop_binary() -> PathBuf {
+    std::env::var_os("GOVBENCH_DESKTOP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/govbench-desktop"))
+}
+
+fn screenshot_dir() -> PathBuf {
+    workspace_root().join("target/e2e")
+}
+
+struct Driver {
+    child: Child,
+    _home: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
+}
+
+/// Starts tauri-driver with a throw-away HOME and data dir, so nothing of the user's is
+/// touched and the app starts as on a first run.
+fn start_driver(port: u16) -> Result<Driver, String> {
+    let home = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let child = Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("GOVBENCH_DATA_DIR", home.path().join("govbench"))
+        .env("GOVBENCH_KEYRING_SERVICE", "none")
+        .env("LANG", "zh_CN.UTF-8")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("tauri-driver: {e}"))?;
+    Ok(Driver { child, _home: home })
+}
+
+async fn connect(port: u16) -> Result<Client, String> {
+    let mut caps = serde_json::Map::new();
+    caps.insert("tauri:options".into(), json!({ "application": desktop_binary() }));
+    caps.insert("browserName".into(), json!("wry"));
+    let mut last = String::new();
+    for _ in 0..60 {
+        match ClientBuilder::rustls()
+            .map_err(|e| e.to_string())?
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return Ok(client),
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Err(format!("could not start a session: {last}"))
+}
+
+struct Ui {
+    c: Client,
+}
+
+impl Ui {
+    async fn el(&self, css: &str) -> Element {
+        self.c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    async fn click(&self, css: &str) {
+        self.el(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types ASCII the way a user does.
+    async fn type_in(&self, css: &str, text: &str) {
+        let el = self.el(css).await;
+        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// Sets a field's value and fires the events an input method would (Chinese text and
+    /// date pickers cannot be typed key by key through WebDriver reliably).
+    async fn fill(&self, css: &str, value: &str) {
+        self.el(css).await;
+        self.c
+            .execute(
+                "const e = document.querySelector(arguments[0]);
+                 const proto = Object.getPrototypeOf(e);
+                 const setter = Object.getOwnPropertyDescriptor(proto, 'value').set;
+                 setter.call(e, arguments[1]);
+                 e.dispatchEvent(new Event('input', { bubbles: true }));
+                 e.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("fill {css}: {e}"));
+    }
+
+    async fn select(&self, css: &str, value: &str) {
+        self.el(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.el(css).await.text().await.unwrap_or_default()
+    }
+
+    async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.el(css).await.attr(name).await.ok().flatten()
+    }
+
+    /// Waits until `check` holds for the text of `css`.
+    async fn wait_text(&self, css: &str, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            if let Ok(el) = self.c.find(Locator::Css(css)).await {
+                let text = el.text().await.unwrap_or_default();
+                if check(&text) {
+                    return text;
+                }
+                if std::time::Instant::now() > deadline {
+                    panic!("{css}: expected {what}, found {text:?}");
+                }
+            } else if std::time::Instant::now() > deadline {
+                panic!("{css}: expected {what}, element missing");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let dir = screenshot_dir();
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.c.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+
+    async fn login(&self, user: &str) {
+        self.type_in("#login-user", user).await;
+        self.type_in("#login-passphrase", "govbench-demo").await;
+        self.click("#login-submit").await;
+        self.el("#user-menu").await;
+        self.wait_text("#audit-status", "a verified chain", |t| t.chars().any(|c| c.is_ascii_digit())).await;
+    }
+
+    async fn logout(&self) {
+        self.click("#logout").await;
+        self.el("#login-submit").await;
+    }
+
+    async fn open_requirement(&self, title: &str) {
+        self.click("#nav-requirements").await;
+        self.fill("#filter-search", title).await;
+        self.wait_text("#req-table", title, |t| t.contains(title)).await;
+        self.click("#req-table tr.req-row a.req-link").await;
+        self.wait_text("#page-req-detail h1, #page-req-detail h2", title, |t| t.contains(title)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn business_files_rnd_assesses_pm_approves() {
+    let required = std::env::var_os("GOVBENCH_REQUIRE_E2E").is_some();
+    let missing = |what: String| {
+        if required {
+            panic!("end-to-end test cannot run: {what}");
+        }
+        eprintln!("skipped: {what}");
+    };
+    if !desktop_binary().exists() {
+        return missing(format!("{} not built", desktop_binary().display()));
+    }
+    let port = free_port();
+    let _driver = match start_driver(port) {
+        Ok(d) => d,
+        Err(e) => return missing(e),
+    };
+    let client = match connect(port).await {
+        Ok(c) => c,
+        Err(e) => return missing(e),
+    };
+    let ui = Ui { c: client };
+    let title = "门诊处方合理性审核助手";
+
+    // First run: the demo workspace is there and selected; the UI follows the OS language.
+    ui.el("#login-submit").await;
+    ui.screenshot("01-login").await;
+    let login_text = ui.text("body").await;
+    assert!(login_text.contains("govbench-demo"), "demo users are listed on the login screen");
+
+    // Business files a requirement in Chinese.
+    ui.login("he.na").await;
+    ui.click("#nav-requirements").await;
+    ui.click("#req-new").await;
+    ui.fill("#req-title", title).await;
+    ui.fill("#req-scenario", "药师审方时，模型根据诊断、过敏史与处方检查用药禁忌和剂量。").await;
+    ui.fill("#req-goals", "不合理处方拦截率提升至 95%，审方平均用时减半。").await;
+    ui.select("#req-priority", "high").await;
+    ui.fill("#req-department", "医疗事业部").await;
+    ui.fill("#req-wanted-by", "2031-06-30").await;
+    ui.fill("#kpi-metric-0", "拦截召回率").await;
+    ui.select("#kpi-comparator-0", "at_least").await;
+    ui.fill("#kpi-target-0", "95").await;
+    ui.fill("#kpi-unit-0", "%").await;
+    ui.screenshot("02-file-requirement").await;
+    ui.click("#req-submit").await;
+    ui.wait_text("#req-status", "submitted", |t| t.contains("已提交")).await;
+    assert_eq!(ui.attr("#page-req-detail", "data-status").await.as_deref(), Some("submitted"));
+    ui.logout().await;
+
+    // R&D takes it into assessment and records the assessment.
+    ui.login("li.wei").await;
+    ui.click("#nav-dashboard").await;
+    ui.wait_text("#dash-waiting", "the new requirement waiting for R&D", |t| t.contains(title)).await;
+    ui.open_requirement(title).await;
+    ui.click("button[data-action='start_assessment']").await;
+    ui.wait_text("#req-status", "under assessment", |t| t.contains("评估中")).await;
+    ui.select("#assess-feasibility", "feasible_with_conditions").await;
+    ui.fill("#assess-resources", "1 名算法工程师，1 名临床药师标注").await;
+    ui.fill("#assess-effort", "25").await;
+    ui.fill("#assess-plan", "基于医疗基座模型做指令微调，构建 1,500 条审方评测集。").await;
+    ui.fill("#assess-risks", "处方数据需脱敏后出域。").await;
+    ui.click("#assess-submit").await;
+    ui.wait_text("#req-status", "assessed", |t| t.contains("已评估")).await;
+    ui.logout().await;
+
+    // The PM approves it.
+    ui.login("chen.jing").await;
+    ui.open_requirement(title).await;
+    ui.click("#decide-approve").await;
+    ui.wait_text("#req-status", "approved", |t| t.contains("已批准")).await;
+    let history = ui.wait_text("#req-history", "the whole history", |t| t.contains("chen.jing")).await;
+    for who in ["he.na", "li.wei", "chen.jing"] {
+        assert!(history.contains(who), "history names {who}: {history}");
+    }
+    ui.screenshot("03-approved-detail").await;
+
+    // The list and the dashboard reflect it.
+    ui.click("#nav-requirements").await;
+    ui.select("#filter-status", "approved").await;
+    let list = ui.wait_text("#req-table", "the approved requirement", |t| t.contains(title)).await;
+    assert!(!list.contains("信贷审批材料摘要"), "status filter applies: {list}");
+    ui.screenshot("04-list").await;
+    ui.click("#nav-dashboard").await;
+    let approved = ui.wait_text("#dash-by-status [data-status='approved'] .count", "two approved", |t| t.trim() == "2").await;
+    assert_eq!(approved.trim(), "2", "the demo's approved requirement plus the new one");
+    let status = ui.attr("#audit-status", "data-state").await;
+    assert_eq!(status.as_deref(), Some("ok"));
+    ui.screenshot("05-dashboard").await;
+
+    // The same UI in English.
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#nav-dashboard", "English navigation", |t| t.contains("Dashboard")).await;
+    ui.screenshot("06-dashboard-en").await;
+    let _ = ui.c.close().await;
+}
