@@ -9,8 +9,8 @@ pub use shell::{AppState, Settings};
 
 use govbench_protocol::{
     ApiError, AuditReport, Command, CommandOutcome, CreateWorkspaceRequest, Dashboard,
-    LoginRequest, RequirementDetail, RequirementId, RequirementPage, RequirementQuery,
-    SessionInfo, StartupState, UserSummary,
+    LoginRequest, RequirementDetail, RequirementId, RequirementPage, RequirementQuery, SessionInfo,
+    StartupState, UserSummary,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -68,11 +68,15 @@ async fn pick_workspace_file<R: Runtime>(
     shell::blocking(move || {
         let dialog = app.dialog().file().add_filter("Govbench", &["govbench"]);
         let picked = if request.save {
-            dialog.set_file_name("workspace.govbench").blocking_save_file()
+            dialog
+                .set_file_name("workspace.govbench")
+                .blocking_save_file()
         } else {
             dialog.blocking_pick_file()
         };
-        Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
+        Ok(picked
+            .and_then(|p| p.into_path().ok())
+            .map(|p| p.display().to_string()))
     })
     .await
 }
@@ -120,7 +124,8 @@ async fn users_list(state: State<'_, Shared>) -> Result<Vec<UserSummary>, ApiErr
 }
 
 /// The app's commands, shared by the real app and the mock-runtime tests.
-pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
     tauri::generate_handler![
         startup_state,
         login,

@@ -30,13 +30,19 @@ impl Settings {
     /// Defaults, overridable by `GOVBENCH_DATA_DIR` and `GOVBENCH_KEYRING_SERVICE`
     /// (`none` disables the keyring) so tests never touch the user's real data or keyring.
     pub fn from_env(default_data_dir: PathBuf) -> Self {
-        let data_dir = std::env::var_os("GOVBENCH_DATA_DIR").map(PathBuf::from).unwrap_or(default_data_dir);
+        let data_dir = std::env::var_os("GOVBENCH_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or(default_data_dir);
         let keyring_service = match std::env::var("GOVBENCH_KEYRING_SERVICE") {
             Ok(s) if s == "none" => None,
             Ok(s) if !s.is_empty() => Some(s),
             _ => Some(DeviceKeyring::DEFAULT_SERVICE.to_owned()),
         };
-        Settings { data_dir, keyring_service, kdf: KdfParams::INTERACTIVE }
+        Settings {
+            data_dir,
+            keyring_service,
+            kdf: KdfParams::INTERACTIVE,
+        }
     }
 
     pub fn demo_path(&self) -> PathBuf {
@@ -59,12 +65,18 @@ fn io(e: std::io::Error) -> ApiError {
 }
 
 /// Runs blocking core work off the async runtime's threads.
-pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
-    tauri::async_runtime::spawn_blocking(work).await.map_err(internal)?
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(internal)?
 }
 
 /// Runs a keyring call on its own thread and gives up after [`KEYRING_TIMEOUT`].
-fn time_boxed<T: Send + 'static>(work: impl FnOnce() -> govbench_core::CoreResult<T> + Send + 'static) -> ApiResult<T> {
+fn time_boxed<T: Send + 'static>(
+    work: impl FnOnce() -> govbench_core::CoreResult<T> + Send + 'static,
+) -> ApiResult<T> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(work());
@@ -77,30 +89,47 @@ fn time_boxed<T: Send + 'static>(work: impl FnOnce() -> govbench_core::CoreResul
 
 fn os_locale() -> String {
     let tag = sys_locale::get_locale().unwrap_or_default();
-    if tag.to_ascii_lowercase().starts_with("zh") { "zh-CN".into() } else { "en".into() }
+    if tag.to_ascii_lowercase().starts_with("zh") {
+        "zh-CN".into()
+    } else {
+        "en".into()
+    }
 }
 
 impl AppState {
     pub fn new(settings: Settings) -> Self {
         let recent = RecentList::load(settings.data_dir.join("recent.json"));
-        AppState { settings, session: Mutex::new(None), recent: Mutex::new(recent) }
+        AppState {
+            settings,
+            session: Mutex::new(None),
+            recent: Mutex::new(recent),
+        }
     }
 
     fn session_lock(&self) -> ApiResult<MutexGuard<'_, Option<Session>>> {
-        self.session.lock().map_err(|_| internal("session lock poisoned"))
+        self.session
+            .lock()
+            .map_err(|_| internal("session lock poisoned"))
     }
 
     fn recent_lock(&self) -> ApiResult<MutexGuard<'_, RecentList>> {
-        self.recent.lock().map_err(|_| internal("recent list lock poisoned"))
+        self.recent
+            .lock()
+            .map_err(|_| internal("recent list lock poisoned"))
     }
 
     fn keyring(&self) -> Option<DeviceKeyring> {
-        self.settings.keyring_service.clone().map(DeviceKeyring::new)
+        self.settings
+            .keyring_service
+            .clone()
+            .map(DeviceKeyring::new)
     }
 
     pub fn with_session<T>(&self, work: impl FnOnce(&mut Session) -> ApiResult<T>) -> ApiResult<T> {
         let mut guard = self.session_lock()?;
-        let session = guard.as_mut().ok_or_else(|| ApiError::new(ErrorCode::NotLoggedIn))?;
+        let session = guard
+            .as_mut()
+            .ok_or_else(|| ApiError::new(ErrorCode::NotLoggedIn))?;
         work(session)
     }
 
@@ -115,9 +144,19 @@ impl AppState {
             .recent_lock()?
             .entries
             .iter()
-            .map(|e| RecentWorkspace { path: e.path.clone(), name: e.name.clone(), last_user: e.last_user.clone(), is_demo: e.is_demo })
+            .map(|e| RecentWorkspace {
+                path: e.path.clone(),
+                name: e.name.clone(),
+                last_user: e.last_user.clone(),
+                is_demo: e.is_demo,
+            })
             .collect();
-        Ok(StartupState { recent, session: session_info, os_locale: os_locale(), demo_users: govbench_core::demo::users() })
+        Ok(StartupState {
+            recent,
+            session: session_info,
+            os_locale: os_locale(),
+            demo_users: govbench_core::demo::users(),
+        })
     }
 
     fn ensure_demo(&self) -> ApiResult<()> {
@@ -142,10 +181,22 @@ impl AppState {
 
     fn reopen_remembered(&self) -> Option<SessionInfo> {
         let keyring = self.keyring()?;
-        let entry = self.recent_lock().ok()?.entries.first().filter(|e| e.remembered)?.clone();
+        let entry = self
+            .recent_lock()
+            .ok()?
+            .entries
+            .first()
+            .filter(|e| e.remembered)?
+            .clone();
         let workspace: WorkspaceId = entry.workspace_id.as_deref()?.parse().ok()?;
         let remembered = time_boxed(move || keyring.recall(workspace)).ok()??;
-        let session = govbench_core::open_with_key(Path::new(&entry.path), remembered.key, &remembered.user_name, Arc::new(SystemClock)).ok()?;
+        let session = govbench_core::open_with_key(
+            Path::new(&entry.path),
+            remembered.key,
+            &remembered.user_name,
+            Arc::new(SystemClock),
+        )
+        .ok()?;
         let info = session.info(true);
         *self.session_lock().ok()? = Some(session);
         Some(info)
@@ -153,14 +204,25 @@ impl AppState {
 
     pub fn login(&self, request: LoginRequest) -> ApiResult<SessionInfo> {
         let path = PathBuf::from(request.workspace.trim());
-        let session = govbench_core::login(&path, request.user.trim(), &request.passphrase, Arc::new(SystemClock))?;
+        let session = govbench_core::login(
+            &path,
+            request.user.trim(),
+            &request.passphrase,
+            Arc::new(SystemClock),
+        )?;
         let remembered = request.remember && self.remember(&session).is_ok();
         self.opened(session, remembered)
     }
 
     fn remember(&self, session: &Session) -> ApiResult<()> {
-        let keyring = self.keyring().ok_or_else(|| ApiError::new(ErrorCode::Keyring).with("reason", "disabled"))?;
-        let (workspace, user, key) = (session.workspace_id(), session.user().name.clone(), session.data_key().clone());
+        let keyring = self
+            .keyring()
+            .ok_or_else(|| ApiError::new(ErrorCode::Keyring).with("reason", "disabled"))?;
+        let (workspace, user, key) = (
+            session.workspace_id(),
+            session.user().name.clone(),
+            session.data_key().clone(),
+        );
         time_boxed(move || keyring.remember(workspace, &user, &key))
     }
 
@@ -175,8 +237,12 @@ impl AppState {
             role: Role::Admin,
             passphrase: request.passphrase,
         };
-        let options = CreateOptions { kdf: self.settings.kdf, is_demo: false };
-        let session = govbench_core::create_workspace(&path, &admin, options, Arc::new(SystemClock))?;
+        let options = CreateOptions {
+            kdf: self.settings.kdf,
+            is_demo: false,
+        };
+        let session =
+            govbench_core::create_workspace(&path, &admin, options, Arc::new(SystemClock))?;
         self.opened(session, false)
     }
 
@@ -202,7 +268,11 @@ impl AppState {
         let closed = self.session_lock()?.take();
         if let (true, Some(session)) = (forget, closed) {
             let mut recent = self.recent_lock()?;
-            if let Some(entry) = recent.entries.iter_mut().find(|e| e.path == session.path().display().to_string()) {
+            if let Some(entry) = recent
+                .entries
+                .iter_mut()
+                .find(|e| e.path == session.path().display().to_string())
+            {
                 entry.remembered = false;
             }
             recent.save().map_err(io)?;

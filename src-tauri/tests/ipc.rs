@@ -3,12 +3,14 @@
 
 use govbench_core::KdfParams;
 use govbench_desktop::{AppState, Settings};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use std::sync::Arc;
-use tauri::Manager;
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
 use tauri::webview::InvokeRequest;
+use tauri::Manager;
 
 struct Harness {
     _dir: tempfile::TempDir,
@@ -22,10 +24,20 @@ fn harness() -> Harness {
         .invoke_handler(govbench_desktop::invoke_handler())
         .build(mock_context(noop_assets()))
         .unwrap();
-    let settings = Settings { data_dir: dir.path().join("data"), keyring_service: None, kdf: KdfParams::TESTING };
+    let settings = Settings {
+        data_dir: dir.path().join("data"),
+        keyring_service: None,
+        kdf: KdfParams::TESTING,
+    };
     app.manage(Arc::new(AppState::new(settings)));
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    Harness { _dir: dir, _app: app, webview }
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        _dir: dir,
+        _app: app,
+        webview,
+    }
 }
 
 impl Harness {
@@ -90,8 +102,14 @@ fn auditor_is_refused_a_write_sent_straight_over_ipc() {
     let err = h.invoke("execute", file_command()).unwrap_err();
     assert_eq!(err["code"], json!("forbidden"));
     assert_eq!(err["details"]["role"], json!("role.auditor"));
-    assert_eq!(h.invoke("dashboard", json!({})).unwrap()["total"], total_before);
-    assert_eq!(h.invoke("audit_verify", json!({})).unwrap()["first_bad"], Value::Null);
+    assert_eq!(
+        h.invoke("dashboard", json!({})).unwrap()["total"],
+        total_before
+    );
+    assert_eq!(
+        h.invoke("audit_verify", json!({})).unwrap()["first_bad"],
+        Value::Null
+    );
 }
 
 #[test]
@@ -100,13 +118,24 @@ fn business_files_over_ipc_and_sees_the_detail() {
     h.login("he.na");
     let outcome = h.invoke("execute", file_command()).unwrap();
     let id = outcome["entity_id"].clone();
-    let detail = h.invoke("requirement_get", json!({ "request": id })).unwrap();
+    let detail = h
+        .invoke("requirement_get", json!({ "request": id }))
+        .unwrap();
     assert_eq!(detail["requirement"]["status"], json!("submitted"));
     assert_eq!(detail["history"][0]["actor"], json!("he.na"));
-    let err = h.invoke("execute", json!({ "request": { "type": "start_assessment", "id": detail["requirement"]["id"] } })).unwrap_err();
+    let err = h
+        .invoke(
+            "execute",
+            json!({ "request": { "type": "start_assessment", "id": detail["requirement"]["id"] } }),
+        )
+        .unwrap_err();
     assert_eq!(err["code"], json!("forbidden"));
-    h.invoke("logout", json!({ "request": { "forget": false } })).unwrap();
-    assert_eq!(h.invoke("dashboard", json!({})).unwrap_err()["code"], json!("not_logged_in"));
+    h.invoke("logout", json!({ "request": { "forget": false } }))
+        .unwrap();
+    assert_eq!(
+        h.invoke("dashboard", json!({})).unwrap_err()["code"],
+        json!("not_logged_in")
+    );
 }
 
 #[test]

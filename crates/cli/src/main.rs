@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "govbench", version, about = "Govbench — vertical LLM governance workbench (headless)")]
+#[command(
+    name = "govbench",
+    version,
+    about = "Govbench — vertical LLM governance workbench (headless)"
+)]
 struct Cli {
     /// Language of messages: zh-CN or en (default: from LANG).
     #[arg(long, global = true, env = "GOVBENCH_LANG")]
@@ -86,7 +90,10 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let locale = Locale::from_tag(
-        &cli.lang.clone().or_else(|| std::env::var("LANG").ok()).unwrap_or_default(),
+        &cli.lang
+            .clone()
+            .or_else(|| std::env::var("LANG").ok())
+            .unwrap_or_default(),
     );
     match run(cli.command, locale) {
         Ok(()) => ExitCode::SUCCESS,
@@ -116,7 +123,11 @@ impl From<ApiError> for Failure {
 fn run(command: Top, locale: Locale) -> Result<(), Failure> {
     let clock = Arc::new(SystemClock);
     match command {
-        Top::Init { workspace, admin, display_name } => {
+        Top::Init {
+            workspace,
+            admin,
+            display_name,
+        } => {
             let passphrase = passphrase(locale, true)?;
             let admin = NewUser {
                 display_name: display_name.unwrap_or_else(|| admin.clone()),
@@ -124,14 +135,45 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                 role: Role::Admin,
                 passphrase,
             };
-            let session = govbench_core::create_workspace(&workspace, &admin, CreateOptions::default(), clock)?;
-            println!("{}", locale.format("cli.created", [("path", workspace.display().to_string().as_str()), ("user", session.user().name.as_str())]));
+            let session = govbench_core::create_workspace(
+                &workspace,
+                &admin,
+                CreateOptions::default(),
+                clock,
+            )?;
+            println!(
+                "{}",
+                locale.format(
+                    "cli.created",
+                    [
+                        ("path", workspace.display().to_string().as_str()),
+                        ("user", session.user().name.as_str())
+                    ]
+                )
+            );
         }
         Top::Demo { workspace } => {
             govbench_core::demo::create(&workspace, KdfParams::INTERACTIVE, chrono::Utc::now())?;
-            println!("{}", locale.format("cli.demo_created", [("path", workspace.display().to_string().as_str()), ("passphrase", govbench_core::demo::PASSPHRASE)]));
+            println!(
+                "{}",
+                locale.format(
+                    "cli.demo_created",
+                    [
+                        ("path", workspace.display().to_string().as_str()),
+                        ("passphrase", govbench_core::demo::PASSPHRASE)
+                    ]
+                )
+            );
         }
-        Top::Requirements { command: RequirementsCommand::List { workspace, user, status, format } } => {
+        Top::Requirements {
+            command:
+                RequirementsCommand::List {
+                    workspace,
+                    user,
+                    status,
+                    format,
+                },
+        } => {
             let status = match status {
                 Some(key) => Some(RequirementStatus::from_key(&key).ok_or_else(|| {
                     ApiError::new(ErrorCode::Validation).with("status", "rule.required")
@@ -139,7 +181,11 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                 None => None,
             };
             let session = login(&workspace, &user, locale)?;
-            let mut query = RequirementQuery { status, limit: 500, ..RequirementQuery::default() };
+            let mut query = RequirementQuery {
+                status,
+                limit: 500,
+                ..RequirementQuery::default()
+            };
             let mut items = Vec::new();
             loop {
                 let page = session.requirements(&query)?;
@@ -152,25 +198,37 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             }
             match format {
                 Format::Json => {
-                    let json = serde_json::to_string_pretty(&items)
-                        .map_err(|e| ApiError::new(ErrorCode::Internal).with("reason", e.to_string()))?;
+                    let json = serde_json::to_string_pretty(&items).map_err(|e| {
+                        ApiError::new(ErrorCode::Internal).with("reason", e.to_string())
+                    })?;
                     println!("{json}");
                 }
                 Format::Table => print_table(&items, locale),
             }
         }
-        Top::Audit { command: AuditCommand::Verify { workspace, user } } => {
+        Top::Audit {
+            command: AuditCommand::Verify { workspace, user },
+        } => {
             let session = login(&workspace, &user, locale)?;
             let report = session.verify_audit()?;
             match report.first_bad {
-                None => println!("{}", locale.format("cli.audit_ok", [("count", report.events_verified.to_string().as_str())])),
+                None => println!(
+                    "{}",
+                    locale.format(
+                        "cli.audit_ok",
+                        [("count", report.events_verified.to_string().as_str())]
+                    )
+                ),
                 Some(bad) => {
                     return Err(Failure::Tampered(locale.format(
                         "cli.audit_bad",
                         [
                             ("seq", bad.seq.to_string().as_str()),
                             ("copy", bad.copy_id.as_str()),
-                            ("problem", locale.t(&format!("audit.problem.{}", bad.problem)).as_str()),
+                            (
+                                "problem",
+                                locale.t(&format!("audit.problem.{}", bad.problem)).as_str(),
+                            ),
                             ("count", report.events_verified.to_string().as_str()),
                         ],
                     )));
@@ -195,7 +253,9 @@ fn passphrase(locale: Locale, confirm: bool) -> Result<String, ApiError> {
     if confirm {
         let second = rpassword::prompt_password(locale.t("cli.passphrase_confirm")).map_err(io)?;
         if first != second {
-            return Err(ApiError::new(ErrorCode::Validation).with("passphrase", "rule.passphrase_mismatch"));
+            return Err(
+                ApiError::new(ErrorCode::Validation).with("passphrase", "rule.passphrase_mismatch")
+            );
         }
     }
     Ok(first)
@@ -213,7 +273,11 @@ fn print_table(items: &[govbench_protocol::RequirementSummary], locale: Locale) 
     ];
     let _ = writeln!(out, "{}", header.join("\t"));
     for r in items {
-        let overdue = if r.overdue { format!(" ({})", locale.t("cli.overdue")) } else { String::new() };
+        let overdue = if r.overdue {
+            format!(" ({})", locale.t("cli.overdue"))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "{}\t{}\t{}\t{}{}\t{}\t{}",
@@ -226,5 +290,9 @@ fn print_table(items: &[govbench_protocol::RequirementSummary], locale: Locale) 
             r.title
         );
     }
-    let _ = writeln!(out, "{}", locale.format("cli.total", [("count", items.len().to_string().as_str())]));
+    let _ = writeln!(
+        out,
+        "{}",
+        locale.format("cli.total", [("count", items.len().to_string().as_str())])
+    );
 }

@@ -7,8 +7,8 @@
 //!
 //! `GOVBENCH_BENCH_SCALE` (default 1.0) scales the data set, e.g. 0.01 for a smoke run.
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use govbench_core::{CreateOptions, KdfParams, KeySlots, ManualClock, generator, store};
+use criterion::{criterion_group, criterion_main, Criterion};
+use govbench_core::{generator, store, CreateOptions, KdfParams, KeySlots, ManualClock};
 use govbench_protocol::{NewUser, RequirementQuery, RequirementStatus, Role, UserId};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,10 @@ use std::time::{Duration, Instant};
 const PASSPHRASE: &str = "benchmark passphrase";
 
 fn scale() -> f64 {
-    std::env::var("GOVBENCH_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0)
+    std::env::var("GOVBENCH_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0)
 }
 
 struct Seeded {
@@ -32,8 +35,16 @@ fn seeded() -> Seeded {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let mut session = govbench_core::create_workspace(
         &path,
-        &NewUser { name: "admin".into(), display_name: "Admin".into(), role: Role::Admin, passphrase: PASSPHRASE.into() },
-        CreateOptions { kdf: KdfParams::INTERACTIVE, is_demo: false },
+        &NewUser {
+            name: "admin".into(),
+            display_name: "Admin".into(),
+            role: Role::Admin,
+            passphrase: PASSPHRASE.into(),
+        },
+        CreateOptions {
+            kdf: KdfParams::INTERACTIVE,
+            is_demo: false,
+        },
         clock,
     )
     .unwrap();
@@ -42,15 +53,31 @@ fn seeded() -> Seeded {
     let started = Instant::now();
     let actor = session.user().id;
     let copy = session.copy_id().to_owned();
-    generator::seed(session.connection_for_tools(), &copy, actor, requirements, events).unwrap();
-    eprintln!("seeded {requirements} requirements and {events} events in {:.1?}", started.elapsed());
+    generator::seed(
+        session.connection_for_tools(),
+        &copy,
+        actor,
+        requirements,
+        events,
+    )
+    .unwrap();
+    eprintln!(
+        "seeded {requirements} requirements and {events} events in {:.1?}",
+        started.elapsed()
+    );
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     eprintln!("workspace file: {:.1} MiB", size as f64 / 1048576.0);
     Seeded { _dir: dir, path }
 }
 
 fn login(path: &Path) -> govbench_core::Session {
-    govbench_core::login(path, "admin", PASSPHRASE, Arc::new(govbench_core::SystemClock)).unwrap()
+    govbench_core::login(
+        path,
+        "admin",
+        PASSPHRASE,
+        Arc::new(govbench_core::SystemClock),
+    )
+    .unwrap()
 }
 
 fn benches(c: &mut Criterion) {
@@ -60,22 +87,33 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("requirements");
     group.sample_size(30);
     group.bench_function("list_page_filtered_by_status", |b| {
-        let query = RequirementQuery { status: Some(RequirementStatus::Submitted), ..Default::default() };
+        let query = RequirementQuery {
+            status: Some(RequirementStatus::Submitted),
+            ..Default::default()
+        };
         b.iter(|| session.requirements(&query).unwrap())
     });
     group.bench_function("list_page_filtered_by_department", |b| {
-        let query = RequirementQuery { department: Some("金融事业部".into()), ..Default::default() };
+        let query = RequirementQuery {
+            department: Some("金融事业部".into()),
+            ..Default::default()
+        };
         b.iter(|| session.requirements(&query).unwrap())
     });
     group.bench_function("list_page_text_search", |b| {
-        let query = RequirementQuery { text: Some("影像".into()), ..Default::default() };
+        let query = RequirementQuery {
+            text: Some("影像".into()),
+            ..Default::default()
+        };
         b.iter(|| session.requirements(&query).unwrap())
     });
     group.bench_function("dashboard", |b| b.iter(|| session.dashboard().unwrap()));
     group.finish();
 
     let mut group = c.benchmark_group("audit");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     group.bench_function("verify_full_chain", |b| {
         b.iter(|| {
             let report = session.verify_audit().unwrap();
@@ -86,12 +124,21 @@ fn benches(c: &mut Criterion) {
     group.finish();
     drop(session);
 
-    let key = KeySlots::load(&data.path).unwrap().unlock("admin", PASSPHRASE).unwrap();
+    let key = KeySlots::load(&data.path)
+        .unwrap()
+        .unlock("admin", PASSPHRASE)
+        .unwrap();
     let mut group = c.benchmark_group("workspace");
     group.sample_size(20);
     group.bench_function("open_after_unlock_and_first_dashboard", |b| {
         b.iter(|| {
-            let s = govbench_core::open_with_key(&data.path, key.clone(), "admin", Arc::new(govbench_core::SystemClock)).unwrap();
+            let s = govbench_core::open_with_key(
+                &data.path,
+                key.clone(),
+                "admin",
+                Arc::new(govbench_core::SystemClock),
+            )
+            .unwrap();
             s.dashboard().unwrap()
         })
     });
@@ -105,7 +152,11 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("write_1000_actions");
     group.sample_size(10);
     for encrypted in [true, false] {
-        let name = if encrypted { "sqlcipher" } else { "plain_sqlite" };
+        let name = if encrypted {
+            "sqlcipher"
+        } else {
+            "plain_sqlite"
+        };
         group.bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
@@ -129,7 +180,10 @@ fn fresh(path: &Path, encrypted: bool) -> (Connection, UserId) {
         store::create(path, &govbench_core::DataKey::random()).unwrap()
     } else {
         let mut conn = Connection::open(path).unwrap();
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .unwrap();
         store::migrate(&mut conn).unwrap();
         conn
     };

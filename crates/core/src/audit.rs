@@ -10,7 +10,7 @@
 use crate::error::{CoreError, CoreResult};
 use chrono::{DateTime, SecondsFormat, Utc};
 use govbench_protocol::{AuditReport, BadEvent};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{params, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -92,7 +92,11 @@ pub fn append(
     change: &Change,
 ) -> CoreResult<u64> {
     let head: Option<String> = tx
-        .query_row("SELECT value FROM meta WHERE key = ?1", [head_key(copy_id)], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [head_key(copy_id)],
+            |r| r.get(0),
+        )
         .optional()?;
     let (last_seq, prev_hash) = match head {
         Some(h) => parse_head(&h)?,
@@ -140,13 +144,20 @@ pub(crate) fn insert(tx: &Transaction<'_>, event: &Event) -> CoreResult<String> 
         hash,
     ])?;
     tx.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
-        .execute(params![head_key(&event.copy_id), format!("{}:{hash}", event.seq)])?;
+        .execute(params![
+            head_key(&event.copy_id),
+            format!("{}:{hash}", event.seq)
+        ])?;
     Ok(hash)
 }
 
 fn parse_head(head: &str) -> CoreResult<(u64, String)> {
-    let (seq, hash) = head.split_once(':').ok_or_else(|| CoreError::Malformed("audit head".into()))?;
-    let seq = seq.parse().map_err(|_| CoreError::Malformed("audit head".into()))?;
+    let (seq, hash) = head
+        .split_once(':')
+        .ok_or_else(|| CoreError::Malformed("audit head".into()))?;
+    let seq = seq
+        .parse()
+        .map_err(|_| CoreError::Malformed("audit head".into()))?;
     Ok((seq, hash.to_owned()))
 }
 
@@ -172,7 +183,11 @@ pub fn verify(conn: &rusqlite::Connection) -> CoreResult<AuditReport> {
     let bad = |copy_id: &str, seq: u64, problem: &str, verified: u64| {
         Ok(AuditReport {
             events_verified: verified,
-            first_bad: Some(BadEvent { copy_id: copy_id.to_owned(), seq, problem: problem.to_owned() }),
+            first_bad: Some(BadEvent {
+                copy_id: copy_id.to_owned(),
+                seq,
+                problem: problem.to_owned(),
+            }),
         })
     };
     // (copy, last seq, last hash) of the chain being walked.
@@ -232,12 +247,17 @@ pub fn verify(conn: &rusqlite::Connection) -> CoreResult<AuditReport> {
             }
         }
     }
-    Ok(AuditReport { events_verified: verified, first_bad: None })
+    Ok(AuditReport {
+        events_verified: verified,
+        first_bad: None,
+    })
 }
 
 fn all_copies(conn: &rusqlite::Connection) -> CoreResult<std::collections::BTreeSet<String>> {
     let mut stmt = conn.prepare("SELECT DISTINCT copy_id FROM audit_events")?;
-    let copies = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+    let copies = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
     Ok(copies)
 }
 

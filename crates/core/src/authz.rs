@@ -26,7 +26,10 @@ use Role::*;
 
 /// Who may do what. Auditors read; they never change anything.
 pub const MATRIX: &[(Permission, &[Role])] = &[
-    (P::Read, &[Admin, ProjectManager, RnD, Operations, Business, Auditor]),
+    (
+        P::Read,
+        &[Admin, ProjectManager, RnD, Operations, Business, Auditor],
+    ),
     (P::FileRequirement, &[Business]),
     (P::EditRequirement, &[Business]),
     (P::SubmitRequirement, &[Business]),
@@ -36,12 +39,17 @@ pub const MATRIX: &[(Permission, &[Role])] = &[
     (P::DevelopRequirement, &[ProjectManager]),
     (P::DeliverRequirement, &[ProjectManager, RnD]),
     (P::CloseRequirement, &[ProjectManager]),
-    (P::Comment, &[Admin, ProjectManager, RnD, Operations, Business]),
+    (
+        P::Comment,
+        &[Admin, ProjectManager, RnD, Operations, Business],
+    ),
     (P::ManageUsers, &[Admin]),
 ];
 
 pub fn allows(role: Role, permission: Permission) -> bool {
-    MATRIX.iter().any(|(p, roles)| *p == permission && roles.contains(&role))
+    MATRIX
+        .iter()
+        .any(|(p, roles)| *p == permission && roles.contains(&role))
 }
 
 /// The permission an action (a command's audit name) needs.
@@ -62,6 +70,34 @@ pub fn permission_for_action(action: &str) -> Option<Permission> {
     })
 }
 
+/// Every write action, in the order of the `Command` enum.
+pub const ACTIONS: &[&str] = &[
+    "file_requirement",
+    "edit_requirement",
+    "submit_requirement",
+    "start_assessment",
+    "assess_requirement",
+    "approve_requirement",
+    "reject_requirement",
+    "return_requirement",
+    "plan_requirement",
+    "start_development",
+    "mark_delivered",
+    "close_requirement",
+    "add_comment",
+    "create_user",
+    "remove_user",
+];
+
+/// The actions `role` may take (its row of the matrix).
+pub fn actions_of(role: Role) -> Vec<String> {
+    ACTIONS
+        .iter()
+        .filter(|a| allows_action(role, a))
+        .map(|a| (*a).to_owned())
+        .collect()
+}
+
 /// May `role` take `action`? Unknown actions are refused.
 pub fn allows_action(role: Role, action: &str) -> bool {
     permission_for_action(action).is_some_and(|p| allows(role, p))
@@ -70,12 +106,20 @@ pub fn allows_action(role: Role, action: &str) -> bool {
 /// Checks `command` against the matrix.
 pub fn authorize(role: Role, command: &Command) -> CoreResult<()> {
     let action = command.action();
-    if allows_action(role, action) { Ok(()) } else { Err(CoreError::Forbidden { role, action }) }
+    if allows_action(role, action) {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden { role, action })
+    }
 }
 
 /// Checks a read against the matrix.
 pub fn authorize_read(role: Role, action: &'static str) -> CoreResult<()> {
-    if allows(role, P::Read) { Ok(()) } else { Err(CoreError::Forbidden { role, action }) }
+    if allows(role, P::Read) {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden { role, action })
+    }
 }
 #[cfg(test)]
 mod tests {
@@ -84,14 +128,39 @@ mod tests {
     #[test]
     fn every_permission_is_in_the_matrix_once() {
         let all = [
-            P::Read, P::FileRequirement, P::EditRequirement, P::SubmitRequirement,
-            P::AssessRequirement, P::DecideRequirement, P::PlanRequirement,
-            P::DevelopRequirement, P::DeliverRequirement, P::CloseRequirement, P::Comment,
+            P::Read,
+            P::FileRequirement,
+            P::EditRequirement,
+            P::SubmitRequirement,
+            P::AssessRequirement,
+            P::DecideRequirement,
+            P::PlanRequirement,
+            P::DevelopRequirement,
+            P::DeliverRequirement,
+            P::CloseRequirement,
+            P::Comment,
             P::ManageUsers,
         ];
         for p in all {
             assert_eq!(MATRIX.iter().filter(|(q, _)| *q == p).count(), 1, "{p:?}");
         }
+    }
+
+    #[test]
+    fn every_listed_action_has_a_permission() {
+        for action in ACTIONS {
+            assert!(permission_for_action(action).is_some(), "{action}");
+        }
+        assert!(actions_of(Auditor).is_empty());
+        assert_eq!(
+            actions_of(Business),
+            [
+                "file_requirement",
+                "edit_requirement",
+                "submit_requirement",
+                "add_comment"
+            ]
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@ use crate::keyslots::KdfParams;
 use crate::session::{self, ApiResult, CreateOptions, Session};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use govbench_protocol::{
-    Assessment, Command, Comparator, Decision, DeliveryPlan, DemoUser, Feasibility, Kpi,
-    Milestone, NewUser, Priority, RequirementDraft, RequirementId, RequirementStatus as S, Role,
+    Assessment, Command, Comparator, Decision, DeliveryPlan, DemoUser, Feasibility, Kpi, Milestone,
+    NewUser, Priority, RequirementDraft, RequirementId, RequirementStatus as S, Role,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -33,7 +33,14 @@ const USERS: &[(&str, &str, Role)] = &[
 ];
 
 pub fn users() -> Vec<DemoUser> {
-    USERS.iter().map(|(name, _, role)| DemoUser { name: (*name).to_owned(), role: *role, passphrase: PASSPHRASE.to_owned() }).collect()
+    USERS
+        .iter()
+        .map(|(name, _, role)| DemoUser {
+            name: (*name).to_owned(),
+            role: *role,
+            passphrase: PASSPHRASE.to_owned(),
+        })
+        .collect()
 }
 
 struct Sample {
@@ -169,19 +176,34 @@ pub fn create(path: &Path, kdf: KdfParams, now: DateTime<Utc>) -> ApiResult<()> 
     let (admin_name, admin_display, _) = USERS[0];
     let mut admin = session::create_workspace(
         path,
-        &NewUser { name: admin_name.into(), display_name: admin_display.into(), role: Role::Admin, passphrase: PASSPHRASE.into() },
+        &NewUser {
+            name: admin_name.into(),
+            display_name: admin_display.into(),
+            role: Role::Admin,
+            passphrase: PASSPHRASE.into(),
+        },
         CreateOptions { kdf, is_demo: true },
         clock.clone(),
     )?;
     for (name, display, role) in &USERS[1..] {
         admin.execute(Command::CreateUser {
-            user: NewUser { name: (*name).into(), display_name: (*display).into(), role: *role, passphrase: PASSPHRASE.into() },
+            user: NewUser {
+                name: (*name).into(),
+                display_name: (*display).into(),
+                role: *role,
+                passphrase: PASSPHRASE.into(),
+            },
         })?;
     }
     let key = admin.data_key().clone();
     let open = |name: &str| session::open_with_key(path, key.clone(), name, clock.clone());
     let pm = open("chen.jing")?;
-    let owner = pm.users()?.into_iter().find(|u| u.name == "li.wei").map(|u| u.id).unwrap_or(pm.user().id);
+    let owner = pm
+        .users()?
+        .into_iter()
+        .find(|u| u.name == "li.wei")
+        .map(|u| u.id)
+        .unwrap_or(pm.user().id);
     let mut pm = pm;
     let mut rnd = open("li.wei")?;
     let today = now.date_naive();
@@ -192,14 +214,25 @@ pub fn create(path: &Path, kdf: KdfParams, now: DateTime<Utc>) -> ApiResult<()> 
             title: sample.title.into(),
             scenario: sample.scenario.into(),
             goals: sample.goals.into(),
-            kpis: sample.kpis.iter().map(|(m, c, t, u)| Kpi { metric: (*m).into(), comparator: *c, target: *t, unit: (*u).into() }).collect(),
+            kpis: sample
+                .kpis
+                .iter()
+                .map(|(m, c, t, u)| Kpi {
+                    metric: (*m).into(),
+                    comparator: *c,
+                    target: *t,
+                    unit: (*u).into(),
+                })
+                .collect(),
             priority: sample.priority,
             department: sample.department.into(),
             wanted_by: today + Duration::days(sample.wanted_in_days),
         };
         let submit = sample.target != S::Draft;
         let outcome = filer.execute(Command::FileRequirement { draft, submit })?;
-        let id: RequirementId = outcome.entity_id.parse().map_err(|_| govbench_protocol::ApiError::new(govbench_protocol::ErrorCode::Internal))?;
+        let id: RequirementId = outcome.entity_id.parse().map_err(|_| {
+            govbench_protocol::ApiError::new(govbench_protocol::ErrorCode::Internal)
+        })?;
         advance(id, sample, today, owner, &mut filer, &mut rnd, &mut pm)?;
     }
     Ok(())
@@ -221,10 +254,17 @@ fn advance(
     }
     rnd.execute(Command::StartAssessment { id })?;
     if reached(S::UnderAssessment) {
-        rnd.execute(Command::AddComment { requirement_id: id, body: "已拉取近三个月样本数据，评估预计本周内完成。".into() })?;
+        rnd.execute(Command::AddComment {
+            requirement_id: id,
+            body: "已拉取近三个月样本数据，评估预计本周内完成。".into(),
+        })?;
         return Ok(());
     }
-    let feasibility = if reached(S::Rejected) { Feasibility::NotFeasible } else { Feasibility::FeasibleWithConditions };
+    let feasibility = if reached(S::Rejected) {
+        Feasibility::NotFeasible
+    } else {
+        Feasibility::FeasibleWithConditions
+    };
     rnd.execute(Command::AssessRequirement {
         id,
         assessment: Assessment {
@@ -239,13 +279,21 @@ fn advance(
         return Ok(());
     }
     let decision = match sample.target {
-        S::Rejected => Decision::Reject { reason: "政策口径各地差异大且更新频繁，现阶段投入产出比不足，建议先做 FAQ 检索。".into() },
-        S::Returned => Decision::Return { reason: "请补充近半年各类单据的数量分布和现有人工差错率，便于确定验收指标。".into() },
+        S::Rejected => Decision::Reject {
+            reason: "政策口径各地差异大且更新频繁，现阶段投入产出比不足，建议先做 FAQ 检索。"
+                .into(),
+        },
+        S::Returned => Decision::Return {
+            reason: "请补充近半年各类单据的数量分布和现有人工差错率，便于确定验收指标。".into(),
+        },
         _ => Decision::Approve,
     };
     pm.execute(Command::DecideRequirement { id, decision })?;
     if matches!(sample.target, S::Rejected | S::Returned) {
-        filer.execute(Command::AddComment { requirement_id: id, body: "收到，我们整理数据后补充。".into() })?;
+        filer.execute(Command::AddComment {
+            requirement_id: id,
+            body: "收到，我们整理数据后补充。".into(),
+        })?;
         return Ok(());
     }
     let target_delivery = today + Duration::days(sample.wanted_in_days.max(-15));
@@ -254,8 +302,14 @@ fn advance(
         plan: DeliveryPlan {
             owner,
             milestones: vec![
-                Milestone { title: "评测集与验收标准确认".into(), due: target_delivery - Duration::days(30) },
-                Milestone { title: "微调与离线评测 / fine-tuning and offline evaluation".into(), due: target_delivery - Duration::days(10) },
+                Milestone {
+                    title: "评测集与验收标准确认".into(),
+                    due: target_delivery - Duration::days(30),
+                },
+                Milestone {
+                    title: "微调与离线评测 / fine-tuning and offline evaluation".into(),
+                    due: target_delivery - Duration::days(10),
+                },
             ],
             target_delivery,
         },
@@ -265,7 +319,10 @@ fn advance(
     }
     pm.execute(Command::StartDevelopment { id })?;
     if reached(S::InDevelopment) {
-        rnd.execute(Command::AddComment { requirement_id: id, body: "第一轮微调完成，术语准确率 95.8%，继续扩充训练数据。".into() })?;
+        rnd.execute(Command::AddComment {
+            requirement_id: id,
+            body: "第一轮微调完成，术语准确率 95.8%，继续扩充训练数据。".into(),
+        })?;
         return Ok(());
     }
     rnd.execute(Command::MarkDelivered { id })?;

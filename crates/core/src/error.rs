@@ -25,7 +25,10 @@ pub enum CoreError {
     #[error("invalid input: {0:?}")]
     Validation(BTreeMap<String, String>),
     #[error("{action} is not possible from {from:?}")]
-    IllegalTransition { action: &'static str, from: RequirementStatus },
+    IllegalTransition {
+        action: &'static str,
+        from: RequirementStatus,
+    },
     #[error("{entity} {id} not found")]
     NotFound { entity: &'static str, id: String },
     #[error("{entity} {id} was changed concurrently")]
@@ -67,7 +70,8 @@ impl From<CoreError> for ApiError {
                 ApiError::new(ErrorCode::WorkspaceNotFound).with("path", p.display().to_string())
             }
             CoreError::WorkspaceUnreadable { path, .. } => {
-                ApiError::new(ErrorCode::WorkspaceUnreadable).with("path", path.display().to_string())
+                ApiError::new(ErrorCode::WorkspaceUnreadable)
+                    .with("path", path.display().to_string())
             }
             CoreError::WorkspaceTooNew { found, supported } => {
                 ApiError::new(ErrorCode::WorkspaceTooNew)
@@ -93,15 +97,17 @@ impl From<CoreError> for ApiError {
                     .with("from", format!("status.{}", from.key()))
                     .with("action", format!("command.{action}"))
             }
-            CoreError::NotFound { entity, id } => {
-                ApiError::new(ErrorCode::NotFound).with("entity", entity).with("id", id)
-            }
-            CoreError::Conflict { entity, id } => {
-                ApiError::new(ErrorCode::Conflict).with("entity", entity).with("id", id)
-            }
+            CoreError::NotFound { entity, id } => ApiError::new(ErrorCode::NotFound)
+                .with("entity", entity)
+                .with("id", id),
+            CoreError::Conflict { entity, id } => ApiError::new(ErrorCode::Conflict)
+                .with("entity", entity)
+                .with("id", id),
             CoreError::Keyring(reason) => ApiError::new(ErrorCode::Keyring).with("reason", reason),
             CoreError::Io(e) => ApiError::new(ErrorCode::Io).with("reason", e.to_string()),
-            CoreError::Database(e) => ApiError::new(ErrorCode::Internal).with("reason", e.to_string()),
+            CoreError::Database(e) => {
+                ApiError::new(ErrorCode::Internal).with("reason", e.to_string())
+            }
             CoreError::Malformed(m) => ApiError::new(ErrorCode::Internal).with("reason", m),
             CoreError::Crypto(m) => ApiError::new(ErrorCode::Internal).with("reason", m),
         }

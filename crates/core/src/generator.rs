@@ -6,12 +6,32 @@ use crate::audit::{self, Actor, Change};
 use crate::error::CoreResult;
 use crate::requirements::{self, Record};
 use chrono::{DateTime, Duration, Utc};
-use govbench_protocol::{Comparator, Kpi, Priority, RequirementDraft, RequirementId, RequirementStatus, UserId};
+use govbench_protocol::{
+    Comparator, Kpi, Priority, RequirementDraft, RequirementId, RequirementStatus, UserId,
+};
 use rusqlite::Connection;
 use uuid::Uuid;
 
-const DEPARTMENTS: &[&str] = &["医疗事业部", "金融事业部", "保险事业部", "Wealth Management", "Card Services", "研发中心", "运营部", "风险管理部"];
-const TOPICS: &[&str] = &["病历质控", "影像报告", "信贷摘要", "反洗钱说明", "claims extraction", "sentiment tagging", "财报风险", "药物问答"];
+const DEPARTMENTS: &[&str] = &[
+    "医疗事业部",
+    "金融事业部",
+    "保险事业部",
+    "Wealth Management",
+    "Card Services",
+    "研发中心",
+    "运营部",
+    "风险管理部",
+];
+const TOPICS: &[&str] = &[
+    "病历质控",
+    "影像报告",
+    "信贷摘要",
+    "反洗钱说明",
+    "claims extraction",
+    "sentiment tagging",
+    "财报风险",
+    "药物问答",
+];
 
 fn record(i: u64, filed_by: UserId, start: DateTime<Utc>) -> Record {
     let at = start + Duration::seconds(i as i64 * 7);
@@ -19,9 +39,17 @@ fn record(i: u64, filed_by: UserId, start: DateTime<Utc>) -> Record {
         id: RequirementId(Uuid::now_v7()),
         draft: RequirementDraft {
             title: format!("{} #{i}", TOPICS[(i % TOPICS.len() as u64) as usize]),
-            scenario: format!("场景 scenario {i}: 业务部门希望模型在 {} 中辅助人工。", DEPARTMENTS[(i % 8) as usize]),
+            scenario: format!(
+                "场景 scenario {i}: 业务部门希望模型在 {} 中辅助人工。",
+                DEPARTMENTS[(i % 8) as usize]
+            ),
             goals: format!("目标 goal {i}"),
-            kpis: vec![Kpi { metric: "accuracy".into(), comparator: Comparator::AtLeast, target: 90.0, unit: "%".into() }],
+            kpis: vec![Kpi {
+                metric: "accuracy".into(),
+                comparator: Comparator::AtLeast,
+                target: 90.0,
+                unit: "%".into(),
+            }],
             priority: Priority::ALL[(i % 4) as usize],
             department: DEPARTMENTS[(i % DEPARTMENTS.len() as u64) as usize].into(),
             wanted_by: (at + Duration::days((i % 200) as i64)).date_naive(),
@@ -39,9 +67,18 @@ fn record(i: u64, filed_by: UserId, start: DateTime<Utc>) -> Record {
 
 /// Adds `requirements` requirement rows (each with its audit event) and then plain audit
 /// events until the copy's chain holds `events` more events, in transactions of 10,000.
-pub fn seed(conn: &mut Connection, copy_id: &str, actor: UserId, requirements: u64, events: u64) -> CoreResult<()> {
+pub fn seed(
+    conn: &mut Connection,
+    copy_id: &str,
+    actor: UserId,
+    requirements: u64,
+    events: u64,
+) -> CoreResult<()> {
     let start = Utc::now() - Duration::days(400);
-    let who = Actor { id: Some(actor.to_string()), name: "generator".into() };
+    let who = Actor {
+        id: Some(actor.to_string()),
+        name: "generator".into(),
+    };
     let mut written = 0u64;
     while written < events.max(requirements) {
         let tx = conn.transaction()?;
@@ -53,13 +90,20 @@ pub fn seed(conn: &mut Connection, copy_id: &str, actor: UserId, requirements: u
             let change = if written < requirements {
                 let r = record(written, actor, start);
                 requirements::insert(&tx, &r)?;
-                Change { entity_type: requirements::ENTITY, entity_id: r.id.to_string(), before: None, after: serde_json::to_value(&r).ok() }
+                Change {
+                    entity_type: requirements::ENTITY,
+                    entity_id: r.id.to_string(),
+                    before: None,
+                    after: serde_json::to_value(&r).ok(),
+                }
             } else {
                 Change {
                     entity_type: "requirement_comment",
                     entity_id: Uuid::now_v7().to_string(),
                     before: None,
-                    after: Some(serde_json::json!({ "body": format!("评论 comment {written}"), "version": 1 })),
+                    after: Some(
+                        serde_json::json!({ "body": format!("评论 comment {written}"), "version": 1 }),
+                    ),
                 }
             };
             audit::append(&tx, copy_id, at, &who, "file_requirement", &change)?;
@@ -72,14 +116,27 @@ pub fn seed(conn: &mut Connection, copy_id: &str, actor: UserId, requirements: u
 
 /// The write workload compared between SQLCipher and plain SQLite: `n` user actions, each one
 /// transaction with a requirement insert and its audit event, as the write path does.
-pub fn write_workload(conn: &mut Connection, copy_id: &str, actor: UserId, n: u64) -> CoreResult<()> {
+pub fn write_workload(
+    conn: &mut Connection,
+    copy_id: &str,
+    actor: UserId,
+    n: u64,
+) -> CoreResult<()> {
     let start = Utc::now();
-    let who = Actor { id: Some(actor.to_string()), name: "bench".into() };
+    let who = Actor {
+        id: Some(actor.to_string()),
+        name: "bench".into(),
+    };
     for i in 0..n {
         let tx = conn.transaction()?;
         let r = record(i, actor, start);
         requirements::insert(&tx, &r)?;
-        let change = Change { entity_type: requirements::ENTITY, entity_id: r.id.to_string(), before: None, after: serde_json::to_value(&r).ok() };
+        let change = Change {
+            entity_type: requirements::ENTITY,
+            entity_id: r.id.to_string(),
+            before: None,
+            after: serde_json::to_value(&r).ok(),
+        };
         audit::append(&tx, copy_id, start, &who, "file_requirement", &change)?;
         tx.commit()?;
     }

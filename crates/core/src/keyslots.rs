@@ -60,10 +60,18 @@ impl KdfParams {
     /// RFC 9106's memory-constrained recommendation (64 MiB, 3 passes) with one lane, since
     /// the `argon2` crate computes lanes one after another anyway. The `workspace` benchmark
     /// reports what one unlock costs.
-    pub const INTERACTIVE: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 3, parallelism: 1 };
+    pub const INTERACTIVE: KdfParams = KdfParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
 
     /// Cheap parameters for tests that create many slots. Same code path, lower cost.
-    pub const TESTING: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+    pub const TESTING: KdfParams = KdfParams {
+        memory_kib: 1024,
+        iterations: 1,
+        parallelism: 1,
+    };
 
     fn derive(&self, passphrase: &str, salt: &[u8]) -> CoreResult<Zeroizing<[u8; 32]>> {
         let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
@@ -98,7 +106,11 @@ impl KeySlots {
     pub fn new() -> Self {
         let mut salt = [0u8; 16];
         OsRng.fill_bytes(&mut salt);
-        KeySlots { format: FORMAT.to_owned(), name_salt: hex::encode(salt), slots: Vec::new() }
+        KeySlots {
+            format: FORMAT.to_owned(),
+            name_salt: hex::encode(salt),
+            slots: Vec::new(),
+        }
     }
 
     /// Where the key file of the workspace at `db_path` lives.
@@ -157,7 +169,13 @@ impl KeySlots {
     }
 
     /// Adds (or replaces) the slot of `user_name`.
-    pub fn add(&mut self, user_name: &str, passphrase: &str, key: &DataKey, kdf: KdfParams) -> CoreResult<()> {
+    pub fn add(
+        &mut self,
+        user_name: &str,
+        passphrase: &str,
+        key: &DataKey,
+        kdf: KdfParams,
+    ) -> CoreResult<()> {
         let mut salt = [0u8; 16];
         OsRng.fill_bytes(&mut salt);
         let kek = kdf.derive(passphrase, &salt)?;
@@ -191,7 +209,11 @@ impl KeySlots {
     /// give the same error, so the slots cannot be used to probe for names.
     pub fn unlock(&self, user_name: &str, passphrase: &str) -> CoreResult<DataKey> {
         let id = self.slot_id(user_name);
-        let slot = self.slots.iter().find(|s| s.id == id).ok_or(CoreError::WrongCredentials)?;
+        let slot = self
+            .slots
+            .iter()
+            .find(|s| s.id == id)
+            .ok_or(CoreError::WrongCredentials)?;
         let malformed = |_| CoreError::Malformed("key slot".into());
         let salt = hex::decode(&slot.salt).map_err(malformed)?;
         let nonce = hex::decode(&slot.nonce).map_err(malformed)?;
@@ -207,7 +229,10 @@ impl KeySlots {
                 .decrypt(XNonce::from_slice(&nonce), wrapped.as_ref())
                 .map_err(|_| CoreError::WrongCredentials)?,
         );
-        let key: [u8; 32] = plain.as_slice().try_into().map_err(|_| CoreError::Malformed("key size".into()))?;
+        let key: [u8; 32] = plain
+            .as_slice()
+            .try_into()
+            .map_err(|_| CoreError::Malformed("key size".into()))?;
         Ok(DataKey(key))
     }
 }
@@ -226,12 +251,28 @@ mod tests {
     fn right_passphrase_unwraps_the_same_key_wrong_one_does_not() {
         let key = DataKey::random();
         let mut slots = KeySlots::new();
-        slots.add("wang.fang", "正确的口令 correct", &key, KdfParams::TESTING).unwrap();
-        slots.add("li.lei", "another passphrase", &key, KdfParams::TESTING).unwrap();
-        assert_eq!(slots.unlock("wang.fang", "正确的口令 correct").unwrap().0, key.0);
-        assert_eq!(slots.unlock("LI.LEI ", "another passphrase").unwrap().0, key.0);
-        assert!(matches!(slots.unlock("wang.fang", "wrong"), Err(CoreError::WrongCredentials)));
-        assert!(matches!(slots.unlock("nobody", "x"), Err(CoreError::WrongCredentials)));
+        slots
+            .add("wang.fang", "正确的口令 correct", &key, KdfParams::TESTING)
+            .unwrap();
+        slots
+            .add("li.lei", "another passphrase", &key, KdfParams::TESTING)
+            .unwrap();
+        assert_eq!(
+            slots.unlock("wang.fang", "正确的口令 correct").unwrap().0,
+            key.0
+        );
+        assert_eq!(
+            slots.unlock("LI.LEI ", "another passphrase").unwrap().0,
+            key.0
+        );
+        assert!(matches!(
+            slots.unlock("wang.fang", "wrong"),
+            Err(CoreError::WrongCredentials)
+        ));
+        assert!(matches!(
+            slots.unlock("nobody", "x"),
+            Err(CoreError::WrongCredentials)
+        ));
     }
 
     #[test]
@@ -240,7 +281,9 @@ mod tests {
         let db = dir.path().join("w.govbench");
         let key = DataKey::random();
         let mut slots = KeySlots::new();
-        slots.add("zhang.wei", "passphrase-1", &key, KdfParams::TESTING).unwrap();
+        slots
+            .add("zhang.wei", "passphrase-1", &key, KdfParams::TESTING)
+            .unwrap();
         slots.save(&db).unwrap();
         let text = std::fs::read_to_string(KeySlots::path_for(&db)).unwrap();
         assert!(!text.contains("zhang"));

@@ -20,4 +20,4 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{CoreError, CoreResult};
 pub use keyslots::{DataKey, KdfParams, KeySlots};
 pub use remember::DeviceKeyring;
-pub use session::{ApiResult, CreateOptions, Session, create_workspace, login, open_with_key};
+pub use session::{create_workspace, login, open_with_key, ApiResult, CreateOptions, Session};

@@ -30,16 +30,29 @@ impl DeviceKeyring {
     pub const DEFAULT_SERVICE: &'static str = "govbench";
 
     pub fn new(service: impl Into<String>) -> Self {
-        DeviceKeyring { service: service.into() }
+        DeviceKeyring {
+            service: service.into(),
+        }
     }
 
     fn entry(&self, workspace: WorkspaceId) -> CoreResult<keyring::Entry> {
-        keyring::Entry::new(&self.service, &workspace.to_string()).map_err(|e| CoreError::Keyring(e.to_string()))
+        keyring::Entry::new(&self.service, &workspace.to_string())
+            .map_err(|e| CoreError::Keyring(e.to_string()))
     }
 
-    pub fn remember(&self, workspace: WorkspaceId, user_name: &str, key: &DataKey) -> CoreResult<()> {
-        let secret = Zeroizing::new(serde_json::to_string(&Secret { user: user_name.to_owned(), key: key.to_hex().to_string() })?);
-        self.entry(workspace)?.set_password(&secret).map_err(|e| CoreError::Keyring(e.to_string()))
+    pub fn remember(
+        &self,
+        workspace: WorkspaceId,
+        user_name: &str,
+        key: &DataKey,
+    ) -> CoreResult<()> {
+        let secret = Zeroizing::new(serde_json::to_string(&Secret {
+            user: user_name.to_owned(),
+            key: key.to_hex().to_string(),
+        })?);
+        self.entry(workspace)?
+            .set_password(&secret)
+            .map_err(|e| CoreError::Keyring(e.to_string()))
     }
 
     /// The remembered login, or `None` when there is none (or it is unreadable: then the user
@@ -50,7 +63,10 @@ impl DeviceKeyring {
                 let text = Zeroizing::new(text);
                 let secret: Secret = serde_json::from_str(&text)?;
                 let key = DataKey::from_hex(&secret.key)?;
-                Ok(Some(Remembered { user_name: secret.user, key }))
+                Ok(Some(Remembered {
+                    user_name: secret.user,
+                    key,
+                }))
             }
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(CoreError::Keyring(e.to_string())),

@@ -11,11 +11,11 @@ use crate::error::{CoreError, CoreResult};
 use crate::session::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use govbench_protocol::{
-    Assessment, Comment, CommentId, Command, Decision, DeliveryPlan, HistoryEntry, Priority,
+    Assessment, Command, Comment, CommentId, Decision, DeliveryPlan, HistoryEntry, Priority,
     Requirement, RequirementDraft, RequirementId, RequirementPage, RequirementQuery,
     RequirementSort, RequirementStatus as S, RequirementSummary, Role, UserId, UserRef,
 };
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, params};
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -34,17 +34,61 @@ pub struct Step {
 }
 
 pub const STEPS: &[Step] = &[
-    Step { action: "edit_requirement", from: &[S::Draft, S::Returned], to: None },
-    Step { action: "submit_requirement", from: &[S::Draft, S::Returned], to: Some(S::Submitted) },
-    Step { action: "start_assessment", from: &[S::Submitted], to: Some(S::UnderAssessment) },
-    Step { action: "assess_requirement", from: &[S::UnderAssessment], to: Some(S::Assessed) },
-    Step { action: "approve_requirement", from: &[S::Assessed], to: Some(S::Approved) },
-    Step { action: "reject_requirement", from: &[S::Assessed], to: Some(S::Rejected) },
-    Step { action: "return_requirement", from: &[S::Assessed], to: Some(S::Returned) },
-    Step { action: "plan_requirement", from: &[S::Approved, S::InDevelopment], to: None },
-    Step { action: "start_development", from: &[S::Approved], to: Some(S::InDevelopment) },
-    Step { action: "mark_delivered", from: &[S::InDevelopment], to: Some(S::Delivered) },
-    Step { action: "close_requirement", from: &[S::Delivered, S::Rejected], to: Some(S::Closed) },
+    Step {
+        action: "edit_requirement",
+        from: &[S::Draft, S::Returned],
+        to: None,
+    },
+    Step {
+        action: "submit_requirement",
+        from: &[S::Draft, S::Returned],
+        to: Some(S::Submitted),
+    },
+    Step {
+        action: "start_assessment",
+        from: &[S::Submitted],
+        to: Some(S::UnderAssessment),
+    },
+    Step {
+        action: "assess_requirement",
+        from: &[S::UnderAssessment],
+        to: Some(S::Assessed),
+    },
+    Step {
+        action: "approve_requirement",
+        from: &[S::Assessed],
+        to: Some(S::Approved),
+    },
+    Step {
+        action: "reject_requirement",
+        from: &[S::Assessed],
+        to: Some(S::Rejected),
+    },
+    Step {
+        action: "return_requirement",
+        from: &[S::Assessed],
+        to: Some(S::Returned),
+    },
+    Step {
+        action: "plan_requirement",
+        from: &[S::Approved, S::InDevelopment],
+        to: None,
+    },
+    Step {
+        action: "start_development",
+        from: &[S::Approved],
+        to: Some(S::InDevelopment),
+    },
+    Step {
+        action: "mark_delivered",
+        from: &[S::InDevelopment],
+        to: Some(S::Delivered),
+    },
+    Step {
+        action: "close_requirement",
+        from: &[S::Delivered, S::Rejected],
+        to: Some(S::Closed),
+    },
 ];
 
 /// The status after `action` from `from`, or an illegal-transition error.
@@ -83,7 +127,11 @@ fn check_text(errors: &mut BTreeMap<String, String>, field: &str, value: &str, m
 }
 
 fn finish(errors: BTreeMap<String, String>) -> CoreResult<()> {
-    if errors.is_empty() { Ok(()) } else { Err(CoreError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::Validation(errors))
+    }
 }
 
 pub fn validate_draft(draft: &RequirementDraft) -> CoreResult<()> {
@@ -136,7 +184,10 @@ pub fn validate_plan(conn: &Connection, plan: &DeliveryPlan) -> CoreResult<()> {
     for (i, m) in plan.milestones.iter().enumerate() {
         check_text(&mut errors, &format!("milestones.{i}.title"), &m.title, 200);
         if m.due > plan.target_delivery {
-            errors.insert(format!("milestones.{i}.due"), "rule.milestone_after_delivery".into());
+            errors.insert(
+                format!("milestones.{i}.due"),
+                "rule.milestone_after_delivery".into(),
+            );
         }
     }
     finish(errors)
@@ -172,14 +223,23 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Context, command: &Command) -> CoreResu
             insert(tx, &record)?;
             Ok(change(None, &record))
         }
-        Command::AddComment { requirement_id, body } => {
+        Command::AddComment {
+            requirement_id,
+            body,
+        } => {
             validate_comment(body)?;
             load(tx, *requirement_id)?;
             let id = CommentId(Uuid::now_v7());
             tx.execute(
                 "INSERT INTO comments (id, requirement_id, author_id, at, body, version)
                  VALUES (?1, ?2, ?3, ?4, ?5, 1)",
-                params![id.to_string(), requirement_id.to_string(), ctx.actor.id.to_string(), ctx.now, body.trim()],
+                params![
+                    id.to_string(),
+                    requirement_id.to_string(),
+                    ctx.actor.id.to_string(),
+                    ctx.now,
+                    body.trim()
+                ],
             )?;
             Ok(Change {
                 entity_type: COMMENT_ENTITY,
@@ -234,9 +294,9 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Context, command: &Command) -> CoreResu
             update(tx, &before, &after)?;
             Ok(change(Some(&before), &after))
         }
-        Command::CreateUser { .. } | Command::RemoveUser { .. } => {
-            Err(CoreError::Malformed(format!("{action} is not a requirement command")))
-        }
+        Command::CreateUser { .. } | Command::RemoveUser { .. } => Err(CoreError::Malformed(
+            format!("{action} is not a requirement command"),
+        )),
     }
 }
 
@@ -319,7 +379,14 @@ fn update(tx: &Transaction<'_>, before: &Record, r: &Record) -> CoreResult<()> {
             before.version as i64,
         ],
     )?;
-    if n == 1 { Ok(()) } else { Err(CoreError::Conflict { entity: ENTITY, id: r.id.to_string() }) }
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(CoreError::Conflict {
+            entity: ENTITY,
+            id: r.id.to_string(),
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -330,19 +397,27 @@ const COLUMNS: &str = "id, title, scenario, goals, kpis, priority, department, w
 
 fn parse<T: std::str::FromStr>(row: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     let text: String = row.get(i)?;
-    text.parse().map_err(|_| rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text))
+    text.parse().map_err(|_| {
+        rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text)
+    })
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
+fn from_json<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    i: usize,
+) -> rusqlite::Result<Option<T>> {
     let text: Option<String> = row.get(i)?;
     text.map(|t| serde_json::from_str(&t))
         .transpose()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 fn status_at(row: &Row<'_>, i: usize) -> rusqlite::Result<S> {
     let key: String = row.get(i)?;
-    S::from_key(&key).ok_or_else(|| rusqlite::Error::InvalidColumnType(i, key, rusqlite::types::Type::Text))
+    S::from_key(&key)
+        .ok_or_else(|| rusqlite::Error::InvalidColumnType(i, key, rusqlite::types::Type::Text))
 }
 
 fn priority_at(row: &Row<'_>, i: usize) -> rusqlite::Result<Priority> {
@@ -350,7 +425,9 @@ fn priority_at(row: &Row<'_>, i: usize) -> rusqlite::Result<Priority> {
     Priority::ALL
         .into_iter()
         .find(|p| p.rank() == rank)
-        .ok_or_else(|| rusqlite::Error::InvalidColumnType(i, "priority".into(), rusqlite::types::Type::Integer))
+        .ok_or_else(|| {
+            rusqlite::Error::InvalidColumnType(i, "priority".into(), rusqlite::types::Type::Integer)
+        })
 }
 
 fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
@@ -377,9 +454,16 @@ fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
 }
 
 pub fn load(conn: &Connection, id: RequirementId) -> CoreResult<Record> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM requirements WHERE id = ?1"), [id.to_string()], record)
-        .optional()?
-        .ok_or(CoreError::NotFound { entity: ENTITY, id: id.to_string() })
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM requirements WHERE id = ?1"),
+        [id.to_string()],
+        record,
+    )
+    .optional()?
+    .ok_or(CoreError::NotFound {
+        entity: ENTITY,
+        id: id.to_string(),
+    })
 }
 
 fn is_overdue(status: S, wanted_by: NaiveDate, today: NaiveDate) -> bool {
@@ -404,7 +488,11 @@ impl Filter {
         if !self.statuses.is_empty() {
             let marks = vec!["?"; self.statuses.len()].join(", ");
             clauses.push(format!("status IN ({marks})"));
-            args.extend(self.statuses.iter().map(|s| Box::new(s.key()) as Box<dyn ToSql>));
+            args.extend(
+                self.statuses
+                    .iter()
+                    .map(|s| Box::new(s.key()) as Box<dyn ToSql>),
+            );
         }
         if let Some(p) = self.priority {
             clauses.push("priority = ?".into());
@@ -414,8 +502,16 @@ impl Filter {
             clauses.push("department = ?".into());
             args.push(Box::new(d.clone()));
         }
-        if let Some(text) = self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        if let Some(text) = self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             clauses.push(
                 "(title LIKE ? ESCAPE '\\' OR scenario LIKE ? ESCAPE '\\' OR goals LIKE ? ESCAPE '\\' OR department LIKE ? ESCAPE '\\')"
                     .into(),
@@ -429,10 +525,15 @@ impl Filter {
             args.push(Box::new(user.to_string()));
         }
         if let Some(today) = self.overdue_before {
-            clauses.push("wanted_by < ? AND status NOT IN ('rejected', 'delivered', 'closed')".into());
+            clauses
+                .push("wanted_by < ? AND status NOT IN ('rejected', 'delivered', 'closed')".into());
             args.push(Box::new(today));
         }
-        let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
         (sql, args)
     }
 }
@@ -482,14 +583,17 @@ pub fn summaries(
 
 pub fn count(conn: &Connection, filter: &Filter) -> CoreResult<u64> {
     let (clause, args) = filter.sql();
-    let n: i64 = conn.prepare_cached(&format!("SELECT count(*) FROM requirements {clause}"))?.query_row(
-        rusqlite::params_from_iter(args.iter()),
-        |r| r.get(0),
-    )?;
+    let n: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM requirements {clause}"))?
+        .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
     Ok(n as u64)
 }
 
-pub fn list(conn: &Connection, query: &RequirementQuery, today: NaiveDate) -> CoreResult<RequirementPage> {
+pub fn list(
+    conn: &Connection,
+    query: &RequirementQuery,
+    today: NaiveDate,
+) -> CoreResult<RequirementPage> {
     let filter = Filter {
         statuses: query.status.into_iter().collect(),
         priority: query.priority,
@@ -508,23 +612,40 @@ pub fn list(conn: &Connection, query: &RequirementQuery, today: NaiveDate) -> Co
         .prepare_cached("SELECT DISTINCT department FROM requirements ORDER BY department")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    Ok(RequirementPage { items, total, departments })
+    Ok(RequirementPage {
+        items,
+        total,
+        departments,
+    })
 }
 
 pub fn counts_by_status(conn: &Connection) -> CoreResult<Vec<(S, u64)>> {
-    let mut stmt = conn.prepare_cached("SELECT status, count(*) FROM requirements GROUP BY status")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT status, count(*) FROM requirements GROUP BY status")?;
     let mut found: BTreeMap<S, u64> = BTreeMap::new();
     for row in stmt.query_map([], |r| Ok((status_at(r, 0)?, r.get::<_, i64>(1)? as u64)))? {
         let (status, n) = row?;
         found.insert(status, n);
     }
-    Ok(S::ALL.into_iter().map(|s| (s, found.get(&s).copied().unwrap_or(0))).collect())
+    Ok(S::ALL
+        .into_iter()
+        .map(|s| (s, found.get(&s).copied().unwrap_or(0)))
+        .collect())
 }
 
 /// Requirements whose next step belongs to `role` (Business: only the drafts and returns it
 /// filed itself).
-pub fn waiting_for(conn: &Connection, role: Role, user: UserId, today: NaiveDate, limit: u32) -> CoreResult<Vec<RequirementSummary>> {
-    let statuses: Vec<S> = S::ALL.into_iter().filter(|s| s.next_actor() == Some(role)).collect();
+pub fn waiting_for(
+    conn: &Connection,
+    role: Role,
+    user: UserId,
+    today: NaiveDate,
+    limit: u32,
+) -> CoreResult<Vec<RequirementSummary>> {
+    let statuses: Vec<S> = S::ALL
+        .into_iter()
+        .filter(|s| s.next_actor() == Some(role))
+        .collect();
     if statuses.is_empty() {
         return Ok(Vec::new());
     }
@@ -536,19 +657,38 @@ pub fn waiting_for(conn: &Connection, role: Role, user: UserId, today: NaiveDate
     summaries(conn, &filter, RequirementSort::WantedByAsc, 0, limit, today)
 }
 
-pub fn overdue(conn: &Connection, today: NaiveDate, limit: u32) -> CoreResult<Vec<RequirementSummary>> {
-    let filter = Filter { overdue_before: Some(today), ..Filter::default() };
+pub fn overdue(
+    conn: &Connection,
+    today: NaiveDate,
+    limit: u32,
+) -> CoreResult<Vec<RequirementSummary>> {
+    let filter = Filter {
+        overdue_before: Some(today),
+        ..Filter::default()
+    };
     summaries(conn, &filter, RequirementSort::WantedByAsc, 0, limit, today)
 }
 
 fn user_ref(conn: &Connection, id: UserId) -> CoreResult<UserRef> {
     Ok(match crate::users::find_any(conn, id)? {
-        Some(u) => UserRef { id, name: u.name, display_name: u.display_name },
-        None => UserRef { id, name: id.to_string(), display_name: id.to_string() },
+        Some(u) => UserRef {
+            id,
+            name: u.name,
+            display_name: u.display_name,
+        },
+        None => UserRef {
+            id,
+            name: id.to_string(),
+            display_name: id.to_string(),
+        },
     })
 }
 
-pub fn requirement(conn: &Connection, id: RequirementId, today: NaiveDate) -> CoreResult<Requirement> {
+pub fn requirement(
+    conn: &Connection,
+    id: RequirementId,
+    today: NaiveDate,
+) -> CoreResult<Requirement> {
     let r = load(conn, id)?;
     let plan_owner = match &r.plan {
         Some(p) => Some(user_ref(conn, p.owner)?),
@@ -613,10 +753,24 @@ pub fn comments(conn: &Connection, id: RequirementId) -> CoreResult<Vec<Comment>
         "SELECT id, author_id, at, body FROM comments WHERE requirement_id = ?1 ORDER BY at, id",
     )?;
     let rows = stmt
-        .query_map([id.to_string()], |r| Ok((parse::<CommentId>(r, 0)?, parse::<UserId>(r, 1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([id.to_string()], |r| {
+            Ok((
+                parse::<CommentId>(r, 0)?,
+                parse::<UserId>(r, 1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
-        .map(|(id, author, at, body)| Ok(Comment { id, author: user_ref(conn, author)?, at, body }))
+        .map(|(id, author, at, body)| {
+            Ok(Comment {
+                id,
+                author: user_ref(conn, author)?,
+                at,
+                body,
+            })
+        })
         .collect()
 }
 
@@ -624,7 +778,9 @@ pub fn comments(conn: &Connection, id: RequirementId) -> CoreResult<Vec<Comment>
 pub fn allowed_actions(role: Role, status: S) -> Vec<String> {
     let mut actions: Vec<String> = STEPS
         .iter()
-        .filter(|step| step.from.contains(&status) && crate::authz::allows_action(role, step.action))
+        .filter(|step| {
+            step.from.contains(&status) && crate::authz::allows_action(role, step.action)
+        })
         .map(|step| step.action.to_owned())
         .collect();
     if crate::authz::allows_action(role, "add_comment") {

@@ -11,10 +11,10 @@ use crate::{authz, requirements, store, users};
 use chrono::{DateTime, NaiveDate, Utc};
 use govbench_protocol::{
     ApiError, AuditReport, Command, CommandOutcome, Dashboard, NewUser, RequirementDetail,
-    RequirementId, RequirementPage, RequirementQuery, Role, SessionInfo, UserSummary,
-    WorkspaceId, WorkspaceInfo,
+    RequirementId, RequirementPage, RequirementQuery, Role, SessionInfo, UserSummary, WorkspaceId,
+    WorkspaceInfo,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -31,7 +31,10 @@ pub struct CreateOptions {
 
 impl Default for CreateOptions {
     fn default() -> Self {
-        CreateOptions { kdf: KdfParams::INTERACTIVE, is_demo: false }
+        CreateOptions {
+            kdf: KdfParams::INTERACTIVE,
+            is_demo: false,
+        }
     }
 }
 
@@ -56,7 +59,10 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("path", &self.path).field("user", &self.user.name).finish_non_exhaustive()
+        f.debug_struct("Session")
+            .field("path", &self.path)
+            .field("user", &self.user.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -68,11 +74,21 @@ fn meta(conn: &Connection, key: &str) -> CoreResult<String> {
 
 /// Creates a workspace at `path` with `admin` as its first user, and logs the admin in.
 /// On any failure nothing is left behind: the files this call created are removed.
-pub fn create_workspace(path: &Path, admin: &NewUser, options: CreateOptions, clock: Arc<dyn Clock>) -> ApiResult<Session> {
+pub fn create_workspace(
+    path: &Path,
+    admin: &NewUser,
+    options: CreateOptions,
+    clock: Arc<dyn Clock>,
+) -> ApiResult<Session> {
     Ok(create(path, admin, options, clock)?)
 }
 
-fn create(path: &Path, admin: &NewUser, options: CreateOptions, clock: Arc<dyn Clock>) -> CoreResult<Session> {
+fn create(
+    path: &Path,
+    admin: &NewUser,
+    options: CreateOptions,
+    clock: Arc<dyn Clock>,
+) -> CoreResult<Session> {
     if admin.role != Role::Admin {
         return Err(CoreError::invalid("role", "required"));
     }
@@ -92,7 +108,10 @@ fn create(path: &Path, admin: &NewUser, options: CreateOptions, clock: Arc<dyn C
         let admin_id;
         {
             let tx = conn.transaction()?;
-            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             for (k, v) in [
                 ("workspace_id", workspace_id.to_string()),
                 ("copy_id", copy_id.clone()),
@@ -101,20 +120,43 @@ fn create(path: &Path, admin: &NewUser, options: CreateOptions, clock: Arc<dyn C
                 ("is_demo", options.is_demo.to_string()),
                 ("created_at", now.to_rfc3339()),
             ] {
-                tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                    params![k, v],
+                )?;
             }
-            let placeholder = UserSummary { id: govbench_protocol::UserId(Uuid::nil()), name: admin.name.clone(), display_name: admin.display_name.clone(), role: Role::Admin };
-            let ctx = Context { now, actor: &placeholder };
+            let placeholder = UserSummary {
+                id: govbench_protocol::UserId(Uuid::nil()),
+                name: admin.name.clone(),
+                display_name: admin.display_name.clone(),
+                role: Role::Admin,
+            };
+            let ctx = Context {
+                now,
+                actor: &placeholder,
+            };
             let user_change = users::insert(&tx, &ctx, admin)?;
             admin_id = user_change.entity_id.clone();
-            let actor = Actor { id: Some(admin_id.clone()), name: admin.name.trim().to_owned() };
+            let actor = Actor {
+                id: Some(admin_id.clone()),
+                name: admin.name.trim().to_owned(),
+            };
             let workspace_change = Change {
                 entity_type: "workspace",
                 entity_id: workspace_id.to_string(),
                 before: None,
-                after: Some(serde_json::json!({ "name": name, "is_demo": options.is_demo, "kdf": options.kdf })),
+                after: Some(
+                    serde_json::json!({ "name": name, "is_demo": options.is_demo, "kdf": options.kdf }),
+                ),
             };
-            audit::append(&tx, &copy_id, now, &actor, "create_workspace", &workspace_change)?;
+            audit::append(
+                &tx,
+                &copy_id,
+                now,
+                &actor,
+                "create_workspace",
+                &workspace_change,
+            )?;
             audit::append(&tx, &copy_id, now, &actor, "create_user", &user_change)?;
             tx.commit()?;
         }
@@ -122,7 +164,17 @@ fn create(path: &Path, admin: &NewUser, options: CreateOptions, clock: Arc<dyn C
         let user = users::find_by_name_any(&conn, &admin.name)?
             .ok_or_else(|| CoreError::Malformed("admin missing after create".into()))?
             .summary();
-        Ok(Session { conn, path: path.to_owned(), key: key.clone(), workspace_id, copy_id, kdf: options.kdf, is_demo: options.is_demo, user, clock: clock.clone() })
+        Ok(Session {
+            conn,
+            path: path.to_owned(),
+            key: key.clone(),
+            workspace_id,
+            copy_id,
+            kdf: options.kdf,
+            is_demo: options.is_demo,
+            user,
+            clock: clock.clone(),
+        })
     })();
     if built.is_err() {
         // Only files this call created are removed; `path` did not exist before.
@@ -137,7 +189,12 @@ fn create(path: &Path, admin: &NewUser, options: CreateOptions, clock: Arc<dyn C
 }
 
 /// Logs `user_name` in: unwraps the data key from the user's key slot and opens the workspace.
-pub fn login(path: &Path, user_name: &str, passphrase: &str, clock: Arc<dyn Clock>) -> ApiResult<Session> {
+pub fn login(
+    path: &Path,
+    user_name: &str,
+    passphrase: &str,
+    clock: Arc<dyn Clock>,
+) -> ApiResult<Session> {
     if !path.exists() {
         return Err(CoreError::WorkspaceNotFound(path.to_owned()).into());
     }
@@ -146,7 +203,12 @@ pub fn login(path: &Path, user_name: &str, passphrase: &str, clock: Arc<dyn Cloc
 }
 
 /// Opens the workspace with an already unwrapped key (from "remember me") as `user_name`.
-pub fn open_with_key(path: &Path, key: DataKey, user_name: &str, clock: Arc<dyn Clock>) -> ApiResult<Session> {
+pub fn open_with_key(
+    path: &Path,
+    key: DataKey,
+    user_name: &str,
+    clock: Arc<dyn Clock>,
+) -> ApiResult<Session> {
     let conn = store::open(path, &key)?;
     let user = users::find_by_name_any(&conn, user_name)?
         .filter(|u| u.active)
@@ -158,7 +220,17 @@ pub fn open_with_key(path: &Path, key: DataKey, user_name: &str, clock: Arc<dyn 
     let copy_id = meta(&conn, "copy_id")?;
     let kdf = serde_json::from_str(&meta(&conn, "kdf")?).map_err(CoreError::from)?;
     let is_demo = meta(&conn, "is_demo")? == "true";
-    Ok(Session { conn, path: path.to_owned(), key, workspace_id, copy_id, kdf, is_demo, user, clock })
+    Ok(Session {
+        conn,
+        path: path.to_owned(),
+        key,
+        workspace_id,
+        copy_id,
+        kdf,
+        is_demo,
+        user,
+        clock,
+    })
 }
 
 impl Session {
@@ -184,10 +256,15 @@ impl Session {
             workspace: WorkspaceInfo {
                 id: self.workspace_id,
                 path: self.path.display().to_string(),
-                name: self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+                name: self
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 is_demo: self.is_demo,
             },
             remembered,
+            permissions: authz::actions_of(self.user.role),
         }
     }
 
@@ -207,7 +284,9 @@ impl Session {
         // the write lock. The key file is replaced just before commit and restored if the
         // commit fails, so slots and users never disagree.
         let slots_before = match command {
-            Command::CreateUser { .. } | Command::RemoveUser { .. } => Some(KeySlots::load(&self.path)?),
+            Command::CreateUser { .. } | Command::RemoveUser { .. } => {
+                Some(KeySlots::load(&self.path)?)
+            }
             _ => None,
         };
         let mut slots_after = slots_before.clone();
@@ -216,7 +295,10 @@ impl Session {
             slots.add(&user.name, &user.passphrase, &self.key, self.kdf)?;
         }
         let now = self.clock.now();
-        let ctx = Context { now, actor: &self.user };
+        let ctx = Context {
+            now,
+            actor: &self.user,
+        };
         let tx = self.conn.transaction()?;
         let change = match command {
             Command::CreateUser { user } => users::insert(&tx, &ctx, user)?,
@@ -229,7 +311,10 @@ impl Session {
             }
             _ => requirements::apply(&tx, &ctx, command)?,
         };
-        let actor = Actor { id: Some(self.user.id.to_string()), name: self.user.name.clone() };
+        let actor = Actor {
+            id: Some(self.user.id.to_string()),
+            name: self.user.name.clone(),
+        };
         let audit_seq = audit::append(&tx, &self.copy_id, now, &actor, command.action(), &change)?;
         if let Some(slots) = &slots_after {
             slots.save(&self.path)?;
@@ -240,7 +325,11 @@ impl Session {
             }
             return Err(e.into());
         }
-        Ok(CommandOutcome { entity_type: change.entity_type.to_owned(), entity_id: change.entity_id, audit_seq })
+        Ok(CommandOutcome {
+            entity_type: change.entity_type.to_owned(),
+            entity_id: change.entity_id,
+            audit_seq,
+        })
     }
 
     pub fn requirements(&self, query: &RequirementQuery) -> ApiResult<RequirementPage> {
@@ -267,7 +356,13 @@ impl Session {
             total: by_status.iter().map(|(_, n)| n).sum(),
             by_status,
             overdue: requirements::overdue(&self.conn, today, 10)?,
-            waiting_for_me: requirements::waiting_for(&self.conn, self.user.role, self.user.id, today, 10)?,
+            waiting_for_me: requirements::waiting_for(
+                &self.conn,
+                self.user.role,
+                self.user.id,
+                today,
+                10,
+            )?,
         })
     }
 

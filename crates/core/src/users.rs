@@ -6,7 +6,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::session::Context;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{NewUser, Role, UserId, UserSummary};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -27,7 +27,12 @@ pub struct Record {
 
 impl Record {
     pub fn summary(&self) -> UserSummary {
-        UserSummary { id: self.id, name: self.name.clone(), display_name: self.display_name.clone(), role: self.role }
+        UserSummary {
+            id: self.id,
+            name: self.name.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+        }
     }
 }
 
@@ -39,13 +44,21 @@ pub fn validate_new(conn: &Connection, user: &NewUser) -> CoreResult<()> {
     if !errors.contains_key("name") && find_by_name_any(conn, &user.name)?.is_some() {
         errors.insert("name".to_owned(), "rule.duplicate".to_owned());
     }
-    if errors.is_empty() { Ok(()) } else { Err(CoreError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::Validation(errors))
+    }
 }
 
 /// Checks a new user's fields on their own (for the first admin, before any database exists).
 pub fn validate_fields(user: &NewUser) -> CoreResult<()> {
     let errors = field_errors(user);
-    if errors.is_empty() { Ok(()) } else { Err(CoreError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::Validation(errors))
+    }
 }
 
 fn field_errors(user: &NewUser) -> BTreeMap<String, String> {
@@ -54,7 +67,9 @@ fn field_errors(user: &NewUser) -> BTreeMap<String, String> {
     if name.is_empty() {
         errors.insert("name".to_owned(), "rule.required".to_owned());
     } else if name.chars().count() > 64
-        || !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
     {
         errors.insert("name".to_owned(), "rule.invalid_name".to_owned());
     }
@@ -64,7 +79,10 @@ fn field_errors(user: &NewUser) -> BTreeMap<String, String> {
         errors.insert("display_name".to_owned(), "rule.too_long".to_owned());
     }
     if user.passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        errors.insert("passphrase".to_owned(), "rule.passphrase_too_short".to_owned());
+        errors.insert(
+            "passphrase".to_owned(),
+            "rule.passphrase_too_short".to_owned(),
+        );
     }
     errors
 }
@@ -82,18 +100,36 @@ pub fn insert(tx: &Transaction<'_>, ctx: &Context, user: &NewUser) -> CoreResult
     tx.execute(
         "INSERT INTO users (id, name, display_name, role, active, created_at, version)
          VALUES (?1, ?2, ?3, ?4, 1, ?5, 1)",
-        params![record.id.to_string(), record.name, record.display_name, record.role.key(), record.created_at],
+        params![
+            record.id.to_string(),
+            record.name,
+            record.display_name,
+            record.role.key(),
+            record.created_at
+        ],
     )?;
-    Ok(Change { entity_type: ENTITY, entity_id: record.id.to_string(), before: None, after: serde_json::to_value(&record).ok() })
+    Ok(Change {
+        entity_type: ENTITY,
+        entity_id: record.id.to_string(),
+        before: None,
+        after: serde_json::to_value(&record).ok(),
+    })
 }
 
 pub fn deactivate(tx: &Transaction<'_>, ctx: &Context, id: UserId) -> CoreResult<(Record, Change)> {
-    let before = find(tx, id)?.ok_or(CoreError::NotFound { entity: ENTITY, id: id.to_string() })?;
+    let before = find(tx, id)?.ok_or(CoreError::NotFound {
+        entity: ENTITY,
+        id: id.to_string(),
+    })?;
     if before.id == ctx.actor.id {
         return Err(CoreError::invalid("id", "self"));
     }
     if before.role == Role::Admin {
-        let admins: i64 = tx.query_row("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1", [], |r| r.get(0))?;
+        let admins: i64 = tx.query_row(
+            "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1",
+            [],
+            |r| r.get(0),
+        )?;
         if admins <= 1 {
             return Err(CoreError::invalid("id", "last_admin"));
         }
@@ -106,7 +142,10 @@ pub fn deactivate(tx: &Transaction<'_>, ctx: &Context, id: UserId) -> CoreResult
         params![id.to_string(), after.version as i64, before.version as i64],
     )?;
     if n != 1 {
-        return Err(CoreError::Conflict { entity: ENTITY, id: id.to_string() });
+        return Err(CoreError::Conflict {
+            entity: ENTITY,
+            id: id.to_string(),
+        });
     }
     let change = Change {
         entity_type: ENTITY,
@@ -120,7 +159,9 @@ pub fn deactivate(tx: &Transaction<'_>, ctx: &Context, id: UserId) -> CoreResult
 const COLUMNS: &str = "id, name, display_name, role, active, created_at, version";
 
 fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
-    let bad = |i: usize, what: &str| rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text);
+    let bad = |i: usize, what: &str| {
+        rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text)
+    };
     let id: String = row.get(0)?;
     let role: String = row.get(3)?;
     Ok(Record {
@@ -155,7 +196,9 @@ pub fn find_by_name_any(conn: &Connection, name: &str) -> CoreResult<Option<Reco
 }
 
 pub fn list(conn: &Connection) -> CoreResult<Vec<UserSummary>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE active = 1 ORDER BY role, name"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users WHERE active = 1 ORDER BY role, name"
+    ))?;
     let users = stmt.query_map([], record)?.collect::<Result<Vec<_>, _>>()?;
     Ok(users.iter().map(Record::summary).collect())
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Fixture, PASSPHRASE, file};
+use common::{file, Fixture, PASSPHRASE};
 use govbench_core::KeySlots;
 use govbench_protocol::{AuditReport, Command, Role};
 use rusqlite::Connection;
@@ -20,7 +20,10 @@ fn tamper_setup() -> (Fixture, Connection, String, u64) {
     assert!(report.is_intact(), "{report:?}");
     let copy = biz.copy_id().to_owned();
     drop(biz);
-    let key = KeySlots::load(&fx.path).unwrap().unlock("admin", PASSPHRASE).unwrap();
+    let key = KeySlots::load(&fx.path)
+        .unwrap()
+        .unlock("admin", PASSPHRASE)
+        .unwrap();
     let raw = govbench_core::store::open_raw(&fx.path, &key).unwrap();
     (fx, raw, copy, report.events_verified)
 }
@@ -38,7 +41,10 @@ fn every_change_is_one_event_with_actor_time_and_before_after() {
     let mut rnd = fx.login(Role::RnD);
     rnd.execute(Command::StartAssessment { id }).unwrap();
     assert_eq!(rnd.verify_audit().unwrap().events_verified, before + 2);
-    let key = KeySlots::load(&fx.path).unwrap().unlock("admin", PASSPHRASE).unwrap();
+    let key = KeySlots::load(&fx.path)
+        .unwrap()
+        .unlock("admin", PASSPHRASE)
+        .unwrap();
     let raw = govbench_core::store::open_raw(&fx.path, &key).unwrap();
     let (actor, action, before_img, after_img, at): (String, String, String, String, String) = raw
         .query_row(
@@ -47,10 +53,22 @@ fn every_change_is_one_event_with_actor_time_and_before_after() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .unwrap();
-    assert_eq!((actor.as_str(), action.as_str()), ("rnd", "start_assessment"));
-    assert!(before_img.contains("\"status\":\"submitted\""), "{before_img}");
-    assert!(after_img.contains("\"status\":\"under_assessment\""), "{after_img}");
-    assert!(at.starts_with("2026-03-02T") && at.ends_with('Z'), "UTC from the injected clock: {at}");
+    assert_eq!(
+        (actor.as_str(), action.as_str()),
+        ("rnd", "start_assessment")
+    );
+    assert!(
+        before_img.contains("\"status\":\"submitted\""),
+        "{before_img}"
+    );
+    assert!(
+        after_img.contains("\"status\":\"under_assessment\""),
+        "{after_img}"
+    );
+    assert!(
+        at.starts_with("2026-03-02T") && at.ends_with('Z'),
+        "UTC from the injected clock: {at}"
+    );
 }
 
 #[test]
@@ -60,9 +78,19 @@ fn a_refused_command_leaves_no_trace() {
     let before = biz.verify_audit().unwrap().events_verified;
     let mut bad = common::draft("");
     bad.kpis.clear();
-    assert!(biz.execute(Command::FileRequirement { draft: bad, submit: true }).is_err());
+    assert!(biz
+        .execute(Command::FileRequirement {
+            draft: bad,
+            submit: true
+        })
+        .is_err());
     let mut auditor = fx.login(Role::Auditor);
-    assert!(auditor.execute(Command::FileRequirement { draft: common::draft("x"), submit: true }).is_err());
+    assert!(auditor
+        .execute(Command::FileRequirement {
+            draft: common::draft("x"),
+            submit: true
+        })
+        .is_err());
     assert_eq!(biz.verify_audit().unwrap().events_verified, before);
     assert_eq!(biz.requirements(&Default::default()).unwrap().total, 0);
 }
@@ -70,7 +98,11 @@ fn a_refused_command_leaves_no_trace() {
 #[test]
 fn edited_event_is_detected() {
     let (fx, raw, copy, _) = tamper_setup();
-    raw.execute("UPDATE audit_events SET actor_name = 'mallory' WHERE copy_id = ?1 AND seq = 4", [&copy]).unwrap();
+    raw.execute(
+        "UPDATE audit_events SET actor_name = 'mallory' WHERE copy_id = ?1 AND seq = 4",
+        [&copy],
+    )
+    .unwrap();
     drop(raw);
     let bad = verify(&fx).first_bad.unwrap();
     assert_eq!((bad.seq, bad.problem.as_str()), (4, "hash_mismatch"));
@@ -79,7 +111,11 @@ fn edited_event_is_detected() {
 #[test]
 fn deleted_event_is_detected() {
     let (fx, raw, copy, _) = tamper_setup();
-    raw.execute("DELETE FROM audit_events WHERE copy_id = ?1 AND seq = 3", [&copy]).unwrap();
+    raw.execute(
+        "DELETE FROM audit_events WHERE copy_id = ?1 AND seq = 3",
+        [&copy],
+    )
+    .unwrap();
     drop(raw);
     let bad = verify(&fx).first_bad.unwrap();
     assert_eq!((bad.seq, bad.problem.as_str()), (3, "sequence_gap"));
@@ -88,7 +124,11 @@ fn deleted_event_is_detected() {
 #[test]
 fn deleted_last_event_is_detected() {
     let (fx, raw, copy, total) = tamper_setup();
-    raw.execute("DELETE FROM audit_events WHERE copy_id = ?1 AND seq = ?2", rusqlite::params![copy, total as i64]).unwrap();
+    raw.execute(
+        "DELETE FROM audit_events WHERE copy_id = ?1 AND seq = ?2",
+        rusqlite::params![copy, total as i64],
+    )
+    .unwrap();
     drop(raw);
     let bad = verify(&fx).first_bad.unwrap();
     assert_eq!((bad.seq, bad.problem.as_str()), (total, "sequence_gap"));
@@ -98,8 +138,16 @@ fn deleted_last_event_is_detected() {
 fn inserted_event_is_detected() {
     let (fx, raw, copy, total) = tamper_setup();
     // Make room after seq 2 and insert a forged event there, copying a real one's shape.
-    raw.execute("UPDATE audit_events SET seq = seq + 1000 WHERE copy_id = ?1 AND seq > 2", [&copy]).unwrap();
-    raw.execute("UPDATE audit_events SET seq = seq - 999 WHERE copy_id = ?1 AND seq > 1000", [&copy]).unwrap();
+    raw.execute(
+        "UPDATE audit_events SET seq = seq + 1000 WHERE copy_id = ?1 AND seq > 2",
+        [&copy],
+    )
+    .unwrap();
+    raw.execute(
+        "UPDATE audit_events SET seq = seq - 999 WHERE copy_id = ?1 AND seq > 1000",
+        [&copy],
+    )
+    .unwrap();
     raw.execute(
         "INSERT INTO audit_events (copy_id, seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before, after, prev_hash, hash)
          SELECT copy_id, 3, 'forged', at, actor_id, 'mallory', 'approve_requirement', entity_type, entity_id, before, after, hash, hash

@@ -27,7 +27,13 @@ fn remembered_key_reopens_the_workspace_and_forgetting_removes_it() {
     let again = DeviceKeyring::new(format!("govbench-test-{}", std::process::id()));
     let remembered = again.recall(workspace).unwrap().expect("entry stored");
     assert_eq!(remembered.user_name, "pm");
-    let reopened = govbench_core::open_with_key(&fx.path, remembered.key, &remembered.user_name, fx.clock.clone()).unwrap();
+    let reopened = govbench_core::open_with_key(
+        &fx.path,
+        remembered.key,
+        &remembered.user_name,
+        fx.clock.clone(),
+    )
+    .unwrap();
     assert_eq!(reopened.user().role, Role::ProjectManager);
     again.forget(workspace).unwrap();
     assert!(again.recall(workspace).unwrap().is_none());

@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::Duration;
-use common::{Fixture, draft, file, today};
+use common::{draft, file, today, Fixture};
 use govbench_protocol::{
     Assessment, Command, Decision, DeliveryPlan, ErrorCode, Feasibility, Milestone, Priority,
     RequirementQuery, RequirementSort, RequirementStatus as S, Role,
@@ -23,22 +23,42 @@ fn assessment() -> Assessment {
 #[test]
 fn a_requirement_goes_from_filing_to_closed() {
     let fx = Fixture::new();
-    let (mut biz, mut rnd, mut pm) = (fx.login(Role::Business), fx.login(Role::RnD), fx.login(Role::ProjectManager));
-    let outcome = biz.execute(Command::FileRequirement { draft: draft("影像报告生成"), submit: false }).unwrap();
+    let (mut biz, mut rnd, mut pm) = (
+        fx.login(Role::Business),
+        fx.login(Role::RnD),
+        fx.login(Role::ProjectManager),
+    );
+    let outcome = biz
+        .execute(Command::FileRequirement {
+            draft: draft("影像报告生成"),
+            submit: false,
+        })
+        .unwrap();
     let id = outcome.entity_id.parse().unwrap();
     let status = |s: &govbench_core::Session| s.requirement(id).unwrap().requirement.status;
     assert_eq!(status(&biz), S::Draft);
     biz.execute(Command::SubmitRequirement { id }).unwrap();
     rnd.execute(Command::StartAssessment { id }).unwrap();
     assert_eq!(status(&rnd), S::UnderAssessment);
-    rnd.execute(Command::AssessRequirement { id, assessment: assessment() }).unwrap();
-    pm.execute(Command::DecideRequirement { id, decision: Decision::Approve }).unwrap();
+    rnd.execute(Command::AssessRequirement {
+        id,
+        assessment: assessment(),
+    })
+    .unwrap();
+    pm.execute(Command::DecideRequirement {
+        id,
+        decision: Decision::Approve,
+    })
+    .unwrap();
     let owner = rnd.user().id;
     pm.execute(Command::PlanRequirement {
         id,
         plan: DeliveryPlan {
             owner,
-            milestones: vec![Milestone { title: "评测集确认".into(), due: today() + Duration::days(10) }],
+            milestones: vec![Milestone {
+                title: "评测集确认".into(),
+                due: today() + Duration::days(10),
+            }],
             target_delivery: today() + Duration::days(40),
         },
     })
@@ -49,9 +69,20 @@ fn a_requirement_goes_from_filing_to_closed() {
 
     let detail = pm.requirement(id).unwrap();
     assert_eq!(detail.requirement.status, S::Closed);
-    assert_eq!(detail.requirement.plan_owner.as_ref().map(|u| u.name.as_str()), Some("rnd"));
+    assert_eq!(
+        detail
+            .requirement
+            .plan_owner
+            .as_ref()
+            .map(|u| u.name.as_str()),
+        Some("rnd")
+    );
     assert_eq!(detail.requirement.version, 9);
-    let trail: Vec<_> = detail.history.iter().map(|h| (h.actor.as_str(), h.action.as_str(), h.to_status)).collect();
+    let trail: Vec<_> = detail
+        .history
+        .iter()
+        .map(|h| (h.actor.as_str(), h.action.as_str(), h.to_status))
+        .collect();
     assert_eq!(
         trail,
         vec![
@@ -73,48 +104,128 @@ fn a_requirement_goes_from_filing_to_closed() {
 #[test]
 fn illegal_steps_are_refused_with_the_current_status() {
     let fx = Fixture::new();
-    let (mut biz, mut rnd, mut pm) = (fx.login(Role::Business), fx.login(Role::RnD), fx.login(Role::ProjectManager));
+    let (mut biz, mut rnd, mut pm) = (
+        fx.login(Role::Business),
+        fx.login(Role::RnD),
+        fx.login(Role::ProjectManager),
+    );
     let id = file(&mut biz, "跳步测试");
-    let err = pm.execute(Command::DecideRequirement { id, decision: Decision::Approve }).unwrap_err();
+    let err = pm
+        .execute(Command::DecideRequirement {
+            id,
+            decision: Decision::Approve,
+        })
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::IllegalTransition);
-    assert_eq!(err.details.get("from").map(String::as_str), Some("status.submitted"));
-    let err = rnd.execute(Command::AssessRequirement { id, assessment: assessment() }).unwrap_err();
+    assert_eq!(
+        err.details.get("from").map(String::as_str),
+        Some("status.submitted")
+    );
+    let err = rnd
+        .execute(Command::AssessRequirement {
+            id,
+            assessment: assessment(),
+        })
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::IllegalTransition);
-    let err = biz.execute(Command::EditRequirement { id, draft: draft("改") }).unwrap_err();
-    assert_eq!(err.code, ErrorCode::IllegalTransition, "submitted requirements are not editable");
-    assert_eq!(pm.requirement(id).unwrap().requirement.version, 1, "nothing changed");
+    let err = biz
+        .execute(Command::EditRequirement {
+            id,
+            draft: draft("改"),
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.code,
+        ErrorCode::IllegalTransition,
+        "submitted requirements are not editable"
+    );
+    assert_eq!(
+        pm.requirement(id).unwrap().requirement.version,
+        1,
+        "nothing changed"
+    );
 }
 
 #[test]
 fn development_needs_a_plan() {
     let fx = Fixture::new();
-    let (mut biz, mut rnd, mut pm) = (fx.login(Role::Business), fx.login(Role::RnD), fx.login(Role::ProjectManager));
+    let (mut biz, mut rnd, mut pm) = (
+        fx.login(Role::Business),
+        fx.login(Role::RnD),
+        fx.login(Role::ProjectManager),
+    );
     let id = file(&mut biz, "无计划");
     rnd.execute(Command::StartAssessment { id }).unwrap();
-    rnd.execute(Command::AssessRequirement { id, assessment: assessment() }).unwrap();
-    pm.execute(Command::DecideRequirement { id, decision: Decision::Approve }).unwrap();
+    rnd.execute(Command::AssessRequirement {
+        id,
+        assessment: assessment(),
+    })
+    .unwrap();
+    pm.execute(Command::DecideRequirement {
+        id,
+        decision: Decision::Approve,
+    })
+    .unwrap();
     let err = pm.execute(Command::StartDevelopment { id }).unwrap_err();
-    assert_eq!(err.details.get("plan").map(String::as_str), Some("rule.plan_missing"));
+    assert_eq!(
+        err.details.get("plan").map(String::as_str),
+        Some("rule.plan_missing")
+    );
 }
 
 #[test]
 fn returned_requirement_is_edited_and_resubmitted() {
     let fx = Fixture::new();
-    let (mut biz, mut rnd, mut pm) = (fx.login(Role::Business), fx.login(Role::RnD), fx.login(Role::ProjectManager));
+    let (mut biz, mut rnd, mut pm) = (
+        fx.login(Role::Business),
+        fx.login(Role::RnD),
+        fx.login(Role::ProjectManager),
+    );
     let id = file(&mut biz, "需补充");
     rnd.execute(Command::StartAssessment { id }).unwrap();
-    rnd.execute(Command::AssessRequirement { id, assessment: assessment() }).unwrap();
-    let err = pm.execute(Command::DecideRequirement { id, decision: Decision::Return { reason: "  ".into() } }).unwrap_err();
-    assert_eq!(err.details.get("reason").map(String::as_str), Some("rule.required"));
-    pm.execute(Command::DecideRequirement { id, decision: Decision::Return { reason: "请补充数据分布".into() } }).unwrap();
+    rnd.execute(Command::AssessRequirement {
+        id,
+        assessment: assessment(),
+    })
+    .unwrap();
+    let err = pm
+        .execute(Command::DecideRequirement {
+            id,
+            decision: Decision::Return {
+                reason: "  ".into(),
+            },
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.details.get("reason").map(String::as_str),
+        Some("rule.required")
+    );
+    pm.execute(Command::DecideRequirement {
+        id,
+        decision: Decision::Return {
+            reason: "请补充数据分布".into(),
+        },
+    })
+    .unwrap();
     let detail = biz.requirement(id).unwrap();
     assert_eq!(detail.requirement.status, S::Returned);
-    assert!(detail.allowed_actions.contains(&"edit_requirement".to_owned()));
-    assert!(detail.allowed_actions.contains(&"submit_requirement".to_owned()));
-    biz.execute(Command::EditRequirement { id, draft: draft("需补充（已补充）") }).unwrap();
+    assert!(detail
+        .allowed_actions
+        .contains(&"edit_requirement".to_owned()));
+    assert!(detail
+        .allowed_actions
+        .contains(&"submit_requirement".to_owned()));
+    biz.execute(Command::EditRequirement {
+        id,
+        draft: draft("需补充（已补充）"),
+    })
+    .unwrap();
     biz.execute(Command::SubmitRequirement { id }).unwrap();
     let r = biz.requirement(id).unwrap().requirement;
-    assert_eq!((r.status, r.draft.title.as_str(), r.decision), (S::Submitted, "需补充（已补充）", None));
+    assert_eq!(
+        (r.status, r.draft.title.as_str(), r.decision),
+        (S::Submitted, "需补充（已补充）", None)
+    );
 }
 
 #[test]
@@ -125,15 +236,38 @@ fn filing_validates_every_field_in_one_answer() {
     bad.goals = String::new();
     bad.kpis[0].metric = String::new();
     bad.kpis[0].target = f64::NAN;
-    let err = biz.execute(Command::FileRequirement { draft: bad, submit: true }).unwrap_err();
+    let err = biz
+        .execute(Command::FileRequirement {
+            draft: bad,
+            submit: true,
+        })
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
-    for (field, rule) in [("title", "rule.required"), ("goals", "rule.required"), ("kpis.0.metric", "rule.required"), ("kpis.0.target", "rule.not_a_number")] {
-        assert_eq!(err.details.get(field).map(String::as_str), Some(rule), "{field}: {:?}", err.details);
+    for (field, rule) in [
+        ("title", "rule.required"),
+        ("goals", "rule.required"),
+        ("kpis.0.metric", "rule.required"),
+        ("kpis.0.target", "rule.not_a_number"),
+    ] {
+        assert_eq!(
+            err.details.get(field).map(String::as_str),
+            Some(rule),
+            "{field}: {:?}",
+            err.details
+        );
     }
     let mut none = draft("no kpis");
     none.kpis.clear();
-    let err = biz.execute(Command::FileRequirement { draft: none, submit: true }).unwrap_err();
-    assert_eq!(err.details.get("kpis").map(String::as_str), Some("rule.no_kpis"));
+    let err = biz
+        .execute(Command::FileRequirement {
+            draft: none,
+            submit: true,
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.details.get("kpis").map(String::as_str),
+        Some("rule.no_kpis")
+    );
 }
 
 #[test]
@@ -141,14 +275,43 @@ fn comments_form_a_thread_and_allowed_actions_follow_role_and_status() {
     let fx = Fixture::new();
     let (mut biz, mut rnd) = (fx.login(Role::Business), fx.login(Role::RnD));
     let id = file(&mut biz, "评论");
-    rnd.execute(Command::AddComment { requirement_id: id, body: "需要样本数据 need samples".into() }).unwrap();
-    biz.execute(Command::AddComment { requirement_id: id, body: "已上传".into() }).unwrap();
+    rnd.execute(Command::AddComment {
+        requirement_id: id,
+        body: "需要样本数据 need samples".into(),
+    })
+    .unwrap();
+    biz.execute(Command::AddComment {
+        requirement_id: id,
+        body: "已上传".into(),
+    })
+    .unwrap();
     let detail = rnd.requirement(id).unwrap();
-    let thread: Vec<_> = detail.comments.iter().map(|c| (c.author.name.as_str(), c.body.as_str())).collect();
-    assert_eq!(thread, vec![("rnd", "需要样本数据 need samples"), ("biz", "已上传")]);
-    assert_eq!(detail.allowed_actions, vec!["start_assessment".to_owned(), "add_comment".to_owned()]);
-    assert!(fx.login(Role::Auditor).requirement(id).unwrap().allowed_actions.is_empty());
-    assert_eq!(fx.login(Role::ProjectManager).requirement(id).unwrap().allowed_actions, vec!["add_comment".to_owned()]);
+    let thread: Vec<_> = detail
+        .comments
+        .iter()
+        .map(|c| (c.author.name.as_str(), c.body.as_str()))
+        .collect();
+    assert_eq!(
+        thread,
+        vec![("rnd", "需要样本数据 need samples"), ("biz", "已上传")]
+    );
+    assert_eq!(
+        detail.allowed_actions,
+        vec!["start_assessment".to_owned(), "add_comment".to_owned()]
+    );
+    assert!(fx
+        .login(Role::Auditor)
+        .requirement(id)
+        .unwrap()
+        .allowed_actions
+        .is_empty());
+    assert_eq!(
+        fx.login(Role::ProjectManager)
+            .requirement(id)
+            .unwrap()
+            .allowed_actions,
+        vec!["add_comment".to_owned()]
+    );
 }
 
 #[test]
@@ -165,32 +328,119 @@ fn the_list_filters_searches_in_both_languages_sorts_and_flags_overdue() {
     let mut c = draft("AML narrative");
     c.department = "金融事业部".into();
     c.wanted_by = today() + Duration::days(2);
-    biz.execute(Command::FileRequirement { draft: a, submit: true }).unwrap();
-    biz.execute(Command::FileRequirement { draft: b, submit: false }).unwrap();
-    biz.execute(Command::FileRequirement { draft: c, submit: true }).unwrap();
-    let titles = |q: RequirementQuery| -> Vec<String> { biz.requirements(&q).unwrap().items.into_iter().map(|i| i.title).collect() };
+    biz.execute(Command::FileRequirement {
+        draft: a,
+        submit: true,
+    })
+    .unwrap();
+    biz.execute(Command::FileRequirement {
+        draft: b,
+        submit: false,
+    })
+    .unwrap();
+    biz.execute(Command::FileRequirement {
+        draft: c,
+        submit: true,
+    })
+    .unwrap();
+    let titles = |q: RequirementQuery| -> Vec<String> {
+        biz.requirements(&q)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|i| i.title)
+            .collect()
+    };
 
-    assert_eq!(titles(RequirementQuery { text: Some("影像".into()), ..Default::default() }), vec!["医学影像报告 radiology"]);
-    assert_eq!(titles(RequirementQuery { text: Some("MEMO".into()), ..Default::default() }), vec!["Credit memo summary 信贷"]);
-    assert_eq!(titles(RequirementQuery { text: Some("100%_".into()), ..Default::default() }), Vec::<String>::new());
-    assert_eq!(titles(RequirementQuery { status: Some(S::Draft), ..Default::default() }), vec!["Credit memo summary 信贷"]);
     assert_eq!(
-        titles(RequirementQuery { department: Some("金融事业部".into()), sort: RequirementSort::TitleAsc, ..Default::default() }),
+        titles(RequirementQuery {
+            text: Some("影像".into()),
+            ..Default::default()
+        }),
+        vec!["医学影像报告 radiology"]
+    );
+    assert_eq!(
+        titles(RequirementQuery {
+            text: Some("MEMO".into()),
+            ..Default::default()
+        }),
+        vec!["Credit memo summary 信贷"]
+    );
+    assert_eq!(
+        titles(RequirementQuery {
+            text: Some("100%_".into()),
+            ..Default::default()
+        }),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        titles(RequirementQuery {
+            status: Some(S::Draft),
+            ..Default::default()
+        }),
+        vec!["Credit memo summary 信贷"]
+    );
+    assert_eq!(
+        titles(RequirementQuery {
+            department: Some("金融事业部".into()),
+            sort: RequirementSort::TitleAsc,
+            ..Default::default()
+        }),
         vec!["AML narrative", "Credit memo summary 信贷"]
     );
-    assert_eq!(titles(RequirementQuery { priority: Some(Priority::Critical), ..Default::default() }), vec!["医学影像报告 radiology"]);
-    assert_eq!(titles(RequirementQuery { sort: RequirementSort::PriorityDesc, ..Default::default() })[0], "医学影像报告 radiology");
-    assert_eq!(titles(RequirementQuery { sort: RequirementSort::WantedByAsc, ..Default::default() })[0], "Credit memo summary 信贷");
-    let page = biz.requirements(&RequirementQuery { limit: 2, offset: 2, ..Default::default() }).unwrap();
+    assert_eq!(
+        titles(RequirementQuery {
+            priority: Some(Priority::Critical),
+            ..Default::default()
+        }),
+        vec!["医学影像报告 radiology"]
+    );
+    assert_eq!(
+        titles(RequirementQuery {
+            sort: RequirementSort::PriorityDesc,
+            ..Default::default()
+        })[0],
+        "医学影像报告 radiology"
+    );
+    assert_eq!(
+        titles(RequirementQuery {
+            sort: RequirementSort::WantedByAsc,
+            ..Default::default()
+        })[0],
+        "Credit memo summary 信贷"
+    );
+    let page = biz
+        .requirements(&RequirementQuery {
+            limit: 2,
+            offset: 2,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!((page.items.len(), page.total), (1, 3));
-    assert_eq!(page.departments, vec!["医疗事业部".to_owned(), "金融事业部".to_owned()]);
+    assert_eq!(
+        page.departments,
+        vec!["医疗事业部".to_owned(), "金融事业部".to_owned()]
+    );
 
     // Three days later the credit memo and the AML narrative are overdue.
     fx.clock.set(common::start() + Duration::days(3));
     let auditor = fx.login(Role::Auditor);
-    let overdue = auditor.requirements(&RequirementQuery { overdue_only: true, sort: RequirementSort::WantedByAsc, ..Default::default() }).unwrap();
-    let flagged: Vec<_> = overdue.items.iter().map(|i| (i.title.as_str(), i.overdue)).collect();
-    assert_eq!(flagged, vec![("Credit memo summary 信贷", true), ("AML narrative", true)]);
+    let overdue = auditor
+        .requirements(&RequirementQuery {
+            overdue_only: true,
+            sort: RequirementSort::WantedByAsc,
+            ..Default::default()
+        })
+        .unwrap();
+    let flagged: Vec<_> = overdue
+        .items
+        .iter()
+        .map(|i| (i.title.as_str(), i.overdue))
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![("Credit memo summary 信贷", true), ("AML narrative", true)]
+    );
     let dashboard = auditor.dashboard().unwrap();
     assert_eq!(dashboard.overdue.len(), 2);
     assert_eq!(dashboard.total, 3);
@@ -201,10 +451,25 @@ fn the_list_filters_searches_in_both_languages_sorts_and_flags_overdue() {
 #[test]
 fn waiting_for_me_follows_the_next_step() {
     let fx = Fixture::new();
-    let (mut biz, rnd, pm) = (fx.login(Role::Business), fx.login(Role::RnD), fx.login(Role::ProjectManager));
+    let (mut biz, rnd, pm) = (
+        fx.login(Role::Business),
+        fx.login(Role::RnD),
+        fx.login(Role::ProjectManager),
+    );
     file(&mut biz, "等待研发");
-    biz.execute(Command::FileRequirement { draft: draft("我的草稿"), submit: false }).unwrap();
-    let names = |s: &govbench_core::Session| -> Vec<String> { s.dashboard().unwrap().waiting_for_me.into_iter().map(|i| i.title).collect() };
+    biz.execute(Command::FileRequirement {
+        draft: draft("我的草稿"),
+        submit: false,
+    })
+    .unwrap();
+    let names = |s: &govbench_core::Session| -> Vec<String> {
+        s.dashboard()
+            .unwrap()
+            .waiting_for_me
+            .into_iter()
+            .map(|i| i.title)
+            .collect()
+    };
     assert_eq!(names(&rnd), vec!["等待研发"]);
     assert_eq!(names(&biz), vec!["我的草稿"]);
     assert!(names(&pm).is_empty());
@@ -216,13 +481,29 @@ fn demo_workspace_has_every_status_and_a_verifiable_chain() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.govbench");
     govbench_core::demo::create(&path, govbench_core::KdfParams::TESTING, common::start()).unwrap();
-    let auditor = govbench_core::login(&path, "qian.hui", govbench_core::demo::PASSPHRASE, std::sync::Arc::new(govbench_core::SystemClock)).unwrap();
+    let auditor = govbench_core::login(
+        &path,
+        "qian.hui",
+        govbench_core::demo::PASSPHRASE,
+        std::sync::Arc::new(govbench_core::SystemClock),
+    )
+    .unwrap();
     let dashboard = auditor.dashboard().unwrap();
     assert_eq!(dashboard.total, 10);
-    assert!(dashboard.by_status.iter().all(|(_, n)| *n == 1), "{:?}", dashboard.by_status);
+    assert!(
+        dashboard.by_status.iter().all(|(_, n)| *n == 1),
+        "{:?}",
+        dashboard.by_status
+    );
     assert!(auditor.verify_audit().unwrap().is_intact());
-    assert_eq!(auditor.users().unwrap().len(), govbench_core::demo::users().len());
+    assert_eq!(
+        auditor.users().unwrap().len(),
+        govbench_core::demo::users().len()
+    );
     for role in Role::ALL {
-        assert!(govbench_core::demo::users().iter().any(|u| u.role == role), "{role:?}");
+        assert!(
+            govbench_core::demo::users().iter().any(|u| u.role == role),
+            "{role:?}"
+        );
     }
 }

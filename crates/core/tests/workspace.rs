@@ -3,13 +3,15 @@
 
 mod common;
 
-use common::{Fixture, PASSPHRASE, draft};
+use common::{draft, Fixture, PASSPHRASE};
 use govbench_core::{DataKey, KeySlots, SystemClock};
 use govbench_protocol::{Command, ErrorCode, NewUser, Role};
 use std::sync::Arc;
 
 fn login_error(path: &std::path::Path, user: &str, passphrase: &str) -> ErrorCode {
-    govbench_core::login(path, user, passphrase, Arc::new(SystemClock)).unwrap_err().code
+    govbench_core::login(path, user, passphrase, Arc::new(SystemClock))
+        .unwrap_err()
+        .code
 }
 
 #[test]
@@ -25,14 +27,23 @@ fn every_user_unlocks_the_same_workspace_with_their_own_passphrase() {
 #[test]
 fn wrong_passphrase_and_unknown_user_are_the_same_clear_error() {
     let fx = Fixture::new();
-    assert_eq!(login_error(&fx.path, "pm", "not the passphrase"), ErrorCode::WrongCredentials);
-    assert_eq!(login_error(&fx.path, "nobody", PASSPHRASE), ErrorCode::WrongCredentials);
+    assert_eq!(
+        login_error(&fx.path, "pm", "not the passphrase"),
+        ErrorCode::WrongCredentials
+    );
+    assert_eq!(
+        login_error(&fx.path, "nobody", PASSPHRASE),
+        ErrorCode::WrongCredentials
+    );
 }
 
 #[test]
 fn missing_workspace_is_reported_as_not_found() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(login_error(&dir.path().join("none.govbench"), "pm", PASSPHRASE), ErrorCode::WorkspaceNotFound);
+    assert_eq!(
+        login_error(&dir.path().join("none.govbench"), "pm", PASSPHRASE),
+        ErrorCode::WorkspaceNotFound
+    );
 }
 
 #[test]
@@ -41,16 +52,25 @@ fn added_user_gets_a_slot_and_removed_user_loses_it() {
     let mut admin = fx.login(Role::Admin);
     admin
         .execute(Command::CreateUser {
-            user: NewUser { name: "zhang.san".into(), display_name: "张三".into(), role: Role::Business, passphrase: "张三的口令 secret".into() },
+            user: NewUser {
+                name: "zhang.san".into(),
+                display_name: "张三".into(),
+                role: Role::Business,
+                passphrase: "张三的口令 secret".into(),
+            },
         })
         .unwrap();
-    let zhang = govbench_core::login(&fx.path, "zhang.san", "张三的口令 secret", fx.clock.clone()).unwrap();
+    let zhang =
+        govbench_core::login(&fx.path, "zhang.san", "张三的口令 secret", fx.clock.clone()).unwrap();
     let id = zhang.user().id;
     drop(zhang);
     assert_eq!(KeySlots::load(&fx.path).unwrap().len(), 7);
     admin.execute(Command::RemoveUser { id }).unwrap();
     assert_eq!(KeySlots::load(&fx.path).unwrap().len(), 6);
-    assert_eq!(login_error(&fx.path, "zhang.san", "张三的口令 secret"), ErrorCode::WrongCredentials);
+    assert_eq!(
+        login_error(&fx.path, "zhang.san", "张三的口令 secret"),
+        ErrorCode::WrongCredentials
+    );
 }
 
 #[test]
@@ -58,13 +78,33 @@ fn user_validation_names_each_bad_field() {
     let fx = Fixture::new();
     let mut admin = fx.login(Role::Admin);
     let err = admin
-        .execute(Command::CreateUser { user: NewUser { name: "pm".into(), display_name: " ".into(), role: Role::RnD, passphrase: "short".into() } })
+        .execute(Command::CreateUser {
+            user: NewUser {
+                name: "pm".into(),
+                display_name: " ".into(),
+                role: Role::RnD,
+                passphrase: "short".into(),
+            },
+        })
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
-    assert_eq!(err.details.get("name").map(String::as_str), Some("rule.duplicate"));
-    assert_eq!(err.details.get("display_name").map(String::as_str), Some("rule.required"));
-    assert_eq!(err.details.get("passphrase").map(String::as_str), Some("rule.passphrase_too_short"));
-    assert_eq!(KeySlots::load(&fx.path).unwrap().len(), 6, "no slot for a refused user");
+    assert_eq!(
+        err.details.get("name").map(String::as_str),
+        Some("rule.duplicate")
+    );
+    assert_eq!(
+        err.details.get("display_name").map(String::as_str),
+        Some("rule.required")
+    );
+    assert_eq!(
+        err.details.get("passphrase").map(String::as_str),
+        Some("rule.passphrase_too_short")
+    );
+    assert_eq!(
+        KeySlots::load(&fx.path).unwrap().len(),
+        6,
+        "no slot for a refused user"
+    );
 }
 
 #[test]
@@ -82,7 +122,11 @@ fn no_plaintext_reaches_the_disk() {
     let mut biz = fx.login(Role::Business);
     let mut d = draft("绝密需求标题XYZ Confidential-Title-Marker");
     d.scenario = "肿瘤早筛模型 secret-scenario-marker".into();
-    biz.execute(Command::FileRequirement { draft: d, submit: true }).unwrap();
+    biz.execute(Command::FileRequirement {
+        draft: d,
+        submit: true,
+    })
+    .unwrap();
     // Scan while the session is open (WAL present) and after it is closed.
     let markers: [&[u8]; 5] = [
         "绝密需求标题XYZ".as_bytes(),
@@ -104,7 +148,12 @@ fn no_plaintext_reaches_the_disk() {
             }
         }
         if pass == 0 {
-            assert!(fx.files().iter().any(|f| f.to_string_lossy().ends_with("-wal")), "WAL was scanned");
+            assert!(
+                fx.files()
+                    .iter()
+                    .any(|f| f.to_string_lossy().ends_with("-wal")),
+                "WAL was scanned"
+            );
         }
         drop(std::mem::replace(&mut biz, fx.login(Role::Auditor)));
     }
@@ -118,7 +167,11 @@ fn assert_refused_and_unchanged(fx: &Fixture, expected: ErrorCode) {
         l
     };
     assert_eq!(login_error(&fx.path, "pm", PASSPHRASE), expected);
-    assert_eq!(std::fs::read(&fx.path).unwrap(), before, "workspace bytes changed");
+    assert_eq!(
+        std::fs::read(&fx.path).unwrap(),
+        before,
+        "workspace bytes changed"
+    );
     let mut listing_after = fx.files();
     listing_after.sort();
     assert_eq!(listing_before, listing_after, "files appeared or vanished");
@@ -149,7 +202,9 @@ fn foreign_file_is_refused_and_left_as_it_was() {
     // A plain, unencrypted SQLite database under the workspace's name.
     std::fs::remove_file(&fx.path).unwrap();
     let plain = rusqlite::Connection::open(&fx.path).unwrap();
-    plain.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES ('hello');").unwrap();
+    plain
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES ('hello');")
+        .unwrap();
     drop(plain);
     assert_refused_and_unchanged(&fx, ErrorCode::WorkspaceUnreadable);
     // And a text file.
@@ -169,13 +224,23 @@ fn damaged_key_file_is_refused_and_left_as_it_was() {
 #[test]
 fn workspace_from_a_newer_schema_is_refused_with_that_reason() {
     let fx = Fixture::new();
-    let key = KeySlots::load(&fx.path).unwrap().unlock("pm", PASSPHRASE).unwrap();
+    let key = KeySlots::load(&fx.path)
+        .unwrap()
+        .unlock("pm", PASSPHRASE)
+        .unwrap();
     let raw = govbench_core::store::open_raw(&fx.path, &key).unwrap();
-    raw.execute_batch(&format!("PRAGMA user_version = {}", govbench_core::store::SCHEMA_VERSION + 1)).unwrap();
+    raw.execute_batch(&format!(
+        "PRAGMA user_version = {}",
+        govbench_core::store::SCHEMA_VERSION + 1
+    ))
+    .unwrap();
     drop(raw);
     let err = govbench_core::login(&fx.path, "pm", PASSPHRASE, Arc::new(SystemClock)).unwrap_err();
     assert_eq!(err.code, ErrorCode::WorkspaceTooNew);
-    assert_eq!(err.details.get("found").map(String::as_str), Some(&*(govbench_core::store::SCHEMA_VERSION + 1).to_string()));
+    assert_eq!(
+        err.details.get("found").map(String::as_str),
+        Some(&*(govbench_core::store::SCHEMA_VERSION + 1).to_string())
+    );
     assert_refused_and_unchanged(&fx, ErrorCode::WorkspaceTooNew);
 }
 
@@ -185,8 +250,16 @@ fn creating_over_an_existing_file_is_refused_and_it_survives() {
     let before = std::fs::read(&fx.path).unwrap();
     let err = govbench_core::create_workspace(
         &fx.path,
-        &NewUser { name: "x".into(), display_name: "x".into(), role: Role::Admin, passphrase: PASSPHRASE.into() },
-        govbench_core::CreateOptions { kdf: govbench_core::KdfParams::TESTING, is_demo: false },
+        &NewUser {
+            name: "x".into(),
+            display_name: "x".into(),
+            role: Role::Admin,
+            passphrase: PASSPHRASE.into(),
+        },
+        govbench_core::CreateOptions {
+            kdf: govbench_core::KdfParams::TESTING,
+            is_demo: false,
+        },
         Arc::new(SystemClock),
     )
     .unwrap_err();
@@ -201,13 +274,24 @@ fn workspaces_in_synced_folders_are_refused() {
     std::fs::create_dir_all(&synced).unwrap();
     let err = govbench_core::create_workspace(
         &synced.join("w.govbench"),
-        &NewUser { name: "a".into(), display_name: "a".into(), role: Role::Admin, passphrase: PASSPHRASE.into() },
-        govbench_core::CreateOptions { kdf: govbench_core::KdfParams::TESTING, is_demo: false },
+        &NewUser {
+            name: "a".into(),
+            display_name: "a".into(),
+            role: Role::Admin,
+            passphrase: PASSPHRASE.into(),
+        },
+        govbench_core::CreateOptions {
+            kdf: govbench_core::KdfParams::TESTING,
+            is_demo: false,
+        },
         Arc::new(SystemClock),
     )
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::NetworkPath);
-    assert!(std::fs::read_dir(&synced).unwrap().next().is_none(), "nothing written");
+    assert!(
+        std::fs::read_dir(&synced).unwrap().next().is_none(),
+        "nothing written"
+    );
 }
 
 #[test]
@@ -216,6 +300,7 @@ fn a_raw_data_key_opens_the_file_and_a_random_one_does_not() {
     let wrong = DataKey::random();
     assert!(govbench_core::store::open_raw(&fx.path, &wrong)
         .unwrap()
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+            .get::<_, i64>(0))
         .is_err());
 }

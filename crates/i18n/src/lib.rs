@@ -53,11 +53,18 @@ impl Locale {
 
     /// The text for `key`, or the key itself when missing (visible, never a crash).
     pub fn t(self, key: &str) -> String {
-        self.catalogue().get(key).cloned().unwrap_or_else(|| key.to_owned())
+        self.catalogue()
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_owned())
     }
 
     /// The text for `key` with `{name}` placeholders filled in.
-    pub fn format<'a>(self, key: &str, args: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    pub fn format<'a>(
+        self,
+        key: &str,
+        args: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> String {
         let mut text = self.t(key);
         for (name, value) in args {
             text = text.replace(&format!("{{{name}}}"), value);
@@ -79,7 +86,10 @@ impl Locale {
                 (name.as_str(), shown)
             })
             .collect();
-        self.format(&error.message_key, values.iter().map(|(n, v)| (*n, v.as_str())))
+        self.format(
+            &error.message_key,
+            values.iter().map(|(n, v)| (*n, v.as_str())),
+        )
     }
 }
 
@@ -97,8 +107,16 @@ mod tests {
     fn catalogues_parse_and_are_not_empty() {
         for locale in Locale::ALL {
             let parsed: Result<HashMap<String, String>, _> = serde_json::from_str(locale.source());
-            assert!(parsed.is_ok(), "{} does not parse: {parsed:?}", locale.tag());
-            assert!(locale.catalogue().len() > 50, "{} is nearly empty", locale.tag());
+            assert!(
+                parsed.is_ok(),
+                "{} does not parse: {parsed:?}",
+                locale.tag()
+            );
+            assert!(
+                locale.catalogue().len() > 50,
+                "{} is nearly empty",
+                locale.tag()
+            );
         }
     }
 
@@ -108,7 +126,10 @@ mod tests {
         let en = keys(Locale::En);
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(only_zh.is_empty() && only_en.is_empty(), "only zh: {only_zh:?}; only en: {only_en:?}");
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "only zh: {only_zh:?}; only en: {only_en:?}"
+        );
     }
 
     #[test]
@@ -134,21 +155,41 @@ mod tests {
     fn every_protocol_enum_has_a_translation() {
         let mut wanted: Vec<String> = Vec::new();
         wanted.extend(ErrorCode::ALL.iter().map(|c| format!("error.{}", c.key())));
-        wanted.extend(RequirementStatus::ALL.iter().map(|s| format!("status.{}", s.key())));
+        wanted.extend(
+            RequirementStatus::ALL
+                .iter()
+                .map(|s| format!("status.{}", s.key())),
+        );
         wanted.extend(Role::ALL.iter().map(|r| format!("role.{}", r.key())));
-        wanted.extend(Priority::ALL.iter().map(|p| format!("priority.{}", p.key())));
-        wanted.extend(Feasibility::ALL.iter().map(|f| format!("feasibility.{}", f.key())));
+        wanted.extend(
+            Priority::ALL
+                .iter()
+                .map(|p| format!("priority.{}", p.key())),
+        );
+        wanted.extend(
+            Feasibility::ALL
+                .iter()
+                .map(|f| format!("feasibility.{}", f.key())),
+        );
         for locale in Locale::ALL {
-            let missing: Vec<_> =
-                wanted.iter().filter(|k| !locale.catalogue().contains_key(*k)).collect();
+            let missing: Vec<_> = wanted
+                .iter()
+                .filter(|k| !locale.catalogue().contains_key(*k))
+                .collect();
             assert!(missing.is_empty(), "{} misses {missing:?}", locale.tag());
         }
     }
 
     #[test]
     fn placeholders_are_filled() {
-        let text = Locale::En.format("error.workspace_too_new", [("found", "9"), ("supported", "1")]);
-        assert!(text.contains('9') && text.contains('1') && !text.contains('{'), "{text}");
+        let text = Locale::En.format(
+            "error.workspace_too_new",
+            [("found", "9"), ("supported", "1")],
+        );
+        assert!(
+            text.contains('9') && text.contains('1') && !text.contains('{'),
+            "{text}"
+        );
     }
 
     #[test]
@@ -156,7 +197,10 @@ mod tests {
         let error = ApiError::new(ErrorCode::Forbidden)
             .with("role", "role.auditor")
             .with("action", "command.file_requirement");
-        assert_eq!(Locale::ZhCn.describe(&error), "您的角色（审计员）无权执行此操作（提交需求申请）。");
+        assert_eq!(
+            Locale::ZhCn.describe(&error),
+            "您的角色（审计员）无权执行此操作（提交需求申请）。"
+        );
         assert!(Locale::En.describe(&error).contains("Auditor"));
     }
 

@@ -61,23 +61,55 @@ impl Role {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Business files a new requirement, as a draft or straight to `submitted`.
-    FileRequirement { draft: RequirementDraft, submit: bool },
+    FileRequirement {
+        draft: RequirementDraft,
+        submit: bool,
+    },
     /// Business edits a requirement that is still a draft or was returned for more information.
-    EditRequirement { id: RequirementId, draft: RequirementDraft },
-    SubmitRequirement { id: RequirementId },
+    EditRequirement {
+        id: RequirementId,
+        draft: RequirementDraft,
+    },
+    SubmitRequirement {
+        id: RequirementId,
+    },
     /// R&D takes a submitted requirement into assessment.
-    StartAssessment { id: RequirementId },
-    AssessRequirement { id: RequirementId, assessment: Assessment },
+    StartAssessment {
+        id: RequirementId,
+    },
+    AssessRequirement {
+        id: RequirementId,
+        assessment: Assessment,
+    },
     /// The project manager approves, rejects or returns an assessed requirement.
-    DecideRequirement { id: RequirementId, decision: Decision },
+    DecideRequirement {
+        id: RequirementId,
+        decision: Decision,
+    },
     /// The project manager sets owner, milestones and target delivery.
-    PlanRequirement { id: RequirementId, plan: DeliveryPlan },
-    StartDevelopment { id: RequirementId },
-    MarkDelivered { id: RequirementId },
-    CloseRequirement { id: RequirementId },
-    AddComment { requirement_id: RequirementId, body: String },
-    CreateUser { user: NewUser },
-    RemoveUser { id: UserId },
+    PlanRequirement {
+        id: RequirementId,
+        plan: DeliveryPlan,
+    },
+    StartDevelopment {
+        id: RequirementId,
+    },
+    MarkDelivered {
+        id: RequirementId,
+    },
+    CloseRequirement {
+        id: RequirementId,
+    },
+    AddComment {
+        requirement_id: RequirementId,
+        body: String,
+    },
+    CreateUser {
+        user: NewUser,
+    },
+    RemoveUser {
+        id: UserId,
+    },
 }
 
 impl Command {

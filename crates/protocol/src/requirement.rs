@@ -85,7 +85,12 @@ pub enum Priority {
 }
 
 impl Priority {
-    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Medium, Priority::High, Priority::Critical];
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Medium,
+        Priority::High,
+        Priority::Critical,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -120,8 +125,12 @@ pub enum Comparator {
 }
 
 impl Comparator {
-    pub const ALL: [Comparator; 4] =
-        [Comparator::AtLeast, Comparator::Above, Comparator::AtMost, Comparator::Below];
+    pub const ALL: [Comparator; 4] = [
+        Comparator::AtLeast,
+        Comparator::Above,
+        Comparator::AtMost,
+        Comparator::Below,
+    ];
 
     pub fn symbol(self) -> &'static str {
         match self {
@@ -176,8 +185,11 @@ pub enum Feasibility {
 }
 
 impl Feasibility {
-    pub const ALL: [Feasibility; 3] =
-        [Feasibility::Feasible, Feasibility::FeasibleWithConditions, Feasibility::NotFeasible];
+    pub const ALL: [Feasibility; 3] = [
+        Feasibility::Feasible,
+        Feasibility::FeasibleWithConditions,
+        Feasibility::NotFeasible,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -207,9 +219,13 @@ pub struct Assessment {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Decision {
     Approve,
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     /// Back to Business for more information.
-    Return { reason: String },
+    Return {
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -41,6 +41,15 @@ pub struct SessionInfo {
     pub user: UserSummary,
     pub workspace: WorkspaceInfo,
     pub remembered: bool,
+    /// Actions (command names) the user's role may take at all, from the permission matrix,
+    /// so the UI offers only those. The backend enforces the matrix regardless.
+    pub permissions: Vec<String>,
+}
+
+impl SessionInfo {
+    pub fn may(&self, action: &str) -> bool {
+        self.permissions.iter().any(|p| p == action)
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -42,7 +42,10 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(4444)
 }
 
 /// Starts tauri-driver with a throw-away HOME and data dir, so nothing of the user's is
@@ -50,7 +53,12 @@ fn free_port() -> u16 {
 fn start_driver(port: u16) -> Result<Driver, String> {
     let home = tempfile::tempdir().map_err(|e| e.to_string())?;
     let child = Command::new("tauri-driver")
-        .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &free_port().to_string(),
+        ])
         .env("HOME", home.path())
         .env("XDG_DATA_HOME", home.path().join("data"))
         .env("XDG_CONFIG_HOME", home.path().join("config"))
@@ -67,7 +75,10 @@ fn start_driver(port: u16) -> Result<Driver, String> {
 
 async fn connect(port: u16) -> Result<Client, String> {
     let mut caps = serde_json::Map::new();
-    caps.insert("tauri:options".into(), json!({ "application": desktop_binary() }));
+    caps.insert(
+        "tauri:options".into(),
+        json!({ "application": desktop_binary() }),
+    );
     caps.insert("browserName".into(), json!("wry"));
     let mut last = String::new();
     for _ in 0..60 {
@@ -100,14 +111,22 @@ impl Ui {
     }
 
     async fn click(&self, css: &str) {
-        self.el(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.el(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     /// Types ASCII the way a user does.
     async fn type_in(&self, css: &str, text: &str) {
         let el = self.el(css).await;
-        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// Sets a field's value and fires the events an input method would (Chinese text and
@@ -129,7 +148,11 @@ impl Ui {
     }
 
     async fn select(&self, css: &str, value: &str) {
-        self.el(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+        self.el(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
     }
 
     async fn text(&self, css: &str) -> String {
@@ -172,7 +195,10 @@ impl Ui {
         self.type_in("#login-passphrase", "govbench-demo").await;
         self.click("#login-submit").await;
         self.el("#user-menu").await;
-        self.wait_text("#audit-status", "a verified chain", |t| t.chars().any(|c| c.is_ascii_digit())).await;
+        self.wait_text("#audit-status", "a verified chain", |t| {
+            t.chars().any(|c| c.is_ascii_digit())
+        })
+        .await;
     }
 
     async fn logout(&self) {
@@ -183,9 +209,13 @@ impl Ui {
     async fn open_requirement(&self, title: &str) {
         self.click("#nav-requirements").await;
         self.fill("#filter-search", title).await;
-        self.wait_text("#req-table", title, |t| t.contains(title)).await;
+        self.wait_text("#req-table", title, |t| t.contains(title))
+            .await;
         self.click("#req-table tr.req-row a.req-link").await;
-        self.wait_text("#page-req-detail h1, #page-req-detail h2", title, |t| t.contains(title)).await;
+        self.wait_text("#page-req-detail h1, #page-req-detail h2", title, |t| {
+            t.contains(title)
+        })
+        .await;
     }
 }
 
@@ -217,15 +247,26 @@ async fn business_files_rnd_assesses_pm_approves() {
     ui.el("#login-submit").await;
     ui.screenshot("01-login").await;
     let login_text = ui.text("body").await;
-    assert!(login_text.contains("govbench-demo"), "demo users are listed on the login screen");
+    assert!(
+        login_text.contains("govbench-demo"),
+        "demo users are listed on the login screen"
+    );
 
     // Business files a requirement in Chinese.
     ui.login("he.na").await;
     ui.click("#nav-requirements").await;
     ui.click("#req-new").await;
     ui.fill("#req-title", title).await;
-    ui.fill("#req-scenario", "药师审方时，模型根据诊断、过敏史与处方检查用药禁忌和剂量。").await;
-    ui.fill("#req-goals", "不合理处方拦截率提升至 95%，审方平均用时减半。").await;
+    ui.fill(
+        "#req-scenario",
+        "药师审方时，模型根据诊断、过敏史与处方检查用药禁忌和剂量。",
+    )
+    .await;
+    ui.fill(
+        "#req-goals",
+        "不合理处方拦截率提升至 95%，审方平均用时减半。",
+    )
+    .await;
     ui.select("#req-priority", "high").await;
     ui.fill("#req-department", "医疗事业部").await;
     ui.fill("#req-wanted-by", "2031-06-30").await;
@@ -235,32 +276,54 @@ async fn business_files_rnd_assesses_pm_approves() {
     ui.fill("#kpi-unit-0", "%").await;
     ui.screenshot("02-file-requirement").await;
     ui.click("#req-submit").await;
-    ui.wait_text("#req-status", "submitted", |t| t.contains("已提交")).await;
-    assert_eq!(ui.attr("#page-req-detail", "data-status").await.as_deref(), Some("submitted"));
+    ui.wait_text("#req-status", "submitted", |t| t.contains("已提交"))
+        .await;
+    assert_eq!(
+        ui.attr("#page-req-detail", "data-status").await.as_deref(),
+        Some("submitted")
+    );
     ui.logout().await;
 
     // R&D takes it into assessment and records the assessment.
     ui.login("li.wei").await;
     ui.click("#nav-dashboard").await;
-    ui.wait_text("#dash-waiting", "the new requirement waiting for R&D", |t| t.contains(title)).await;
+    ui.wait_text(
+        "#dash-waiting",
+        "the new requirement waiting for R&D",
+        |t| t.contains(title),
+    )
+    .await;
     ui.open_requirement(title).await;
     ui.click("button[data-action='start_assessment']").await;
-    ui.wait_text("#req-status", "under assessment", |t| t.contains("评估中")).await;
-    ui.select("#assess-feasibility", "feasible_with_conditions").await;
-    ui.fill("#assess-resources", "1 名算法工程师，1 名临床药师标注").await;
+    ui.wait_text("#req-status", "under assessment", |t| t.contains("评估中"))
+        .await;
+    ui.select("#assess-feasibility", "feasible_with_conditions")
+        .await;
+    ui.fill("#assess-resources", "1 名算法工程师，1 名临床药师标注")
+        .await;
     ui.fill("#assess-effort", "25").await;
-    ui.fill("#assess-plan", "基于医疗基座模型做指令微调，构建 1,500 条审方评测集。").await;
+    ui.fill(
+        "#assess-plan",
+        "基于医疗基座模型做指令微调，构建 1,500 条审方评测集。",
+    )
+    .await;
     ui.fill("#assess-risks", "处方数据需脱敏后出域。").await;
     ui.click("#assess-submit").await;
-    ui.wait_text("#req-status", "assessed", |t| t.contains("已评估")).await;
+    ui.wait_text("#req-status", "assessed", |t| t.contains("已评估"))
+        .await;
     ui.logout().await;
 
     // The PM approves it.
     ui.login("chen.jing").await;
     ui.open_requirement(title).await;
     ui.click("#decide-approve").await;
-    ui.wait_text("#req-status", "approved", |t| t.contains("已批准")).await;
-    let history = ui.wait_text("#req-history", "the whole history", |t| t.contains("chen.jing")).await;
+    ui.wait_text("#req-status", "approved", |t| t.contains("已批准"))
+        .await;
+    let history = ui
+        .wait_text("#req-history", "the whole history", |t| {
+            t.contains("chen.jing")
+        })
+        .await;
     for who in ["he.na", "li.wei", "chen.jing"] {
         assert!(history.contains(who), "history names {who}: {history}");
     }
@@ -269,19 +332,39 @@ async fn business_files_rnd_assesses_pm_approves() {
     // The list and the dashboard reflect it.
     ui.click("#nav-requirements").await;
     ui.select("#filter-status", "approved").await;
-    let list = ui.wait_text("#req-table", "the approved requirement", |t| t.contains(title)).await;
-    assert!(!list.contains("信贷审批材料摘要"), "status filter applies: {list}");
+    let list = ui
+        .wait_text("#req-table", "the approved requirement", |t| {
+            t.contains(title)
+        })
+        .await;
+    assert!(
+        !list.contains("信贷审批材料摘要"),
+        "status filter applies: {list}"
+    );
     ui.screenshot("04-list").await;
     ui.click("#nav-dashboard").await;
-    let approved = ui.wait_text("#dash-by-status [data-status='approved'] .count", "two approved", |t| t.trim() == "2").await;
-    assert_eq!(approved.trim(), "2", "the demo's approved requirement plus the new one");
+    let approved = ui
+        .wait_text(
+            "#dash-by-status [data-status='approved'] .count",
+            "two approved",
+            |t| t.trim() == "2",
+        )
+        .await;
+    assert_eq!(
+        approved.trim(),
+        "2",
+        "the demo's approved requirement plus the new one"
+    );
     let status = ui.attr("#audit-status", "data-state").await;
     assert_eq!(status.as_deref(), Some("ok"));
     ui.screenshot("05-dashboard").await;
 
     // The same UI in English.
     ui.select("#lang-switch", "en").await;
-    ui.wait_text("#nav-dashboard", "English navigation", |t| t.contains("Dashboard")).await;
+    ui.wait_text("#nav-dashboard", "English navigation", |t| {
+        t.contains("Dashboard")
+    })
+    .await;
     ui.screenshot("06-dashboard-en").await;
     let _ = ui.c.close().await;
 }

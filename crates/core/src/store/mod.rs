@@ -4,7 +4,7 @@
 mod migrations;
 mod network;
 
-pub use migrations::{SCHEMA_VERSION, migrate};
+pub use migrations::{migrate, SCHEMA_VERSION};
 pub use network::is_network_path;
 
 use crate::error::{CoreError, CoreResult};
@@ -26,10 +26,15 @@ pub fn open(path: &Path, key: &DataKey) -> CoreResult<Connection> {
     if is_network_path(path) {
         return Err(CoreError::NetworkPath(path.to_owned()));
     }
-    let unreadable = |reason: String| CoreError::WorkspaceUnreadable { path: path.to_owned(), reason };
+    let unreadable = |reason: String| CoreError::WorkspaceUnreadable {
+        path: path.to_owned(),
+        reason,
+    };
     let mut conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
     )
     .map_err(|e| unreadable(e.to_string()))?;
     apply_key(&conn, key).map_err(|e| unreadable(e.to_string()))?;
@@ -45,7 +50,10 @@ pub fn open(path: &Path, key: &DataKey) -> CoreResult<Connection> {
         return Err(unreadable(format!("application id {app_id:#x}")));
     }
     if version > SCHEMA_VERSION {
-        return Err(CoreError::WorkspaceTooNew { found: version, supported: SCHEMA_VERSION });
+        return Err(CoreError::WorkspaceTooNew {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
     }
     configure(&conn)?;
     migrate(&mut conn).map_err(|e| match e {
@@ -65,10 +73,14 @@ pub fn create(path: &Path, key: &DataKey) -> CoreResult<Connection> {
     }
     let mut conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     apply_key(&conn, key)?;
-    conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA journal_mode = WAL;"))?;
+    conn.execute_batch(&format!(
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA journal_mode = WAL;"
+    ))?;
     configure(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)

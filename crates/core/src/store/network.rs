@@ -4,12 +4,23 @@
 use std::path::Path;
 
 /// Folder names of common sync clients; a workspace anywhere below one is refused.
-const SYNCED_FOLDERS: &[&str] = &["Dropbox", "OneDrive", "Google Drive", "iCloud Drive", "Mobile Documents", "Nutstore", "坚果云", "BaiduNetdisk"];
+const SYNCED_FOLDERS: &[&str] = &[
+    "Dropbox",
+    "OneDrive",
+    "Google Drive",
+    "iCloud Drive",
+    "Mobile Documents",
+    "Nutstore",
+    "坚果云",
+    "BaiduNetdisk",
+];
 
 pub fn is_network_path(path: &Path) -> bool {
     let synced = path.components().any(|c| {
         let part = c.as_os_str().to_string_lossy();
-        SYNCED_FOLDERS.iter().any(|s| part == *s || part.starts_with(&format!("{s} -")))
+        SYNCED_FOLDERS
+            .iter()
+            .any(|s| part == *s || part.starts_with(&format!("{s} -")))
     });
     synced || on_network_file_system(path)
 }
@@ -18,8 +29,8 @@ pub fn is_network_path(path: &Path) -> bool {
 fn on_network_file_system(path: &Path) -> bool {
     // statfs f_type magic numbers from linux/magic.h.
     const NETWORK_FS: &[u64] = &[
-        0x6969,     // NFS
-        0x517B,     // SMB
+        0x6969,      // NFS
+        0x517B,      // SMB
         0xFF53_4D42, // CIFS
         0xFE53_4D42, // SMB2
         0x0102_1997, // 9P
@@ -69,7 +80,9 @@ mod tests {
     #[test]
     fn synced_folders_are_refused() {
         assert!(is_network_path(Path::new("/home/a/Dropbox/w.govbench")));
-        assert!(is_network_path(Path::new("/home/a/OneDrive - Contoso/w.govbench")));
+        assert!(is_network_path(Path::new(
+            "/home/a/OneDrive - Contoso/w.govbench"
+        )));
         assert!(!is_network_path(Path::new("/home/a/Documents/w.govbench")));
     }
 }

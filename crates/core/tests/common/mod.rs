@@ -3,14 +3,18 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use govbench_core::{CreateOptions, KdfParams, ManualClock, Session};
-use govbench_protocol::{Command, Comparator, Kpi, NewUser, Priority, RequirementDraft, RequirementId, Role};
+use govbench_protocol::{
+    Command, Comparator, Kpi, NewUser, Priority, RequirementDraft, RequirementId, Role,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub const PASSPHRASE: &str = "correct horse 电池 staple";
 
 pub fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 pub fn today() -> NaiveDate {
@@ -43,15 +47,28 @@ impl Fixture {
         let clock = Arc::new(ManualClock::new(start()));
         let mut admin = govbench_core::create_workspace(
             &path,
-            &NewUser { name: "admin".into(), display_name: "管理员 Admin".into(), role: Role::Admin, passphrase: PASSPHRASE.into() },
-            CreateOptions { kdf: KdfParams::TESTING, is_demo: false },
+            &NewUser {
+                name: "admin".into(),
+                display_name: "管理员 Admin".into(),
+                role: Role::Admin,
+                passphrase: PASSPHRASE.into(),
+            },
+            CreateOptions {
+                kdf: KdfParams::TESTING,
+                is_demo: false,
+            },
             clock.clone(),
         )
         .unwrap();
         for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
             admin
                 .execute(Command::CreateUser {
-                    user: NewUser { name: user_of(role).into(), display_name: format!("{role:?} 用户"), role, passphrase: PASSPHRASE.into() },
+                    user: NewUser {
+                        name: user_of(role).into(),
+                        display_name: format!("{role:?} 用户"),
+                        role,
+                        passphrase: PASSPHRASE.into(),
+                    },
                 })
                 .unwrap();
         }
@@ -64,7 +81,10 @@ impl Fixture {
 
     /// Every file of the workspace: database, WAL, shared memory, key slots.
     pub fn files(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(self.dir.path()).unwrap().map(|e| e.unwrap().path()).collect()
+        std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
     }
 }
 
@@ -73,7 +93,12 @@ pub fn draft(title: &str) -> RequirementDraft {
         title: title.into(),
         scenario: "门诊病历质控 outpatient record QA".into(),
         goals: "降低缺陷率 reduce defects".into(),
-        kpis: vec![Kpi { metric: "recall".into(), comparator: Comparator::AtLeast, target: 92.0, unit: "%".into() }],
+        kpis: vec![Kpi {
+            metric: "recall".into(),
+            comparator: Comparator::AtLeast,
+            target: 92.0,
+            unit: "%".into(),
+        }],
         priority: Priority::High,
         department: "医疗事业部".into(),
         wanted_by: today() + chrono::Duration::days(30),
@@ -81,6 +106,11 @@ pub fn draft(title: &str) -> RequirementDraft {
 }
 
 pub fn file(session: &mut Session, title: &str) -> RequirementId {
-    let outcome = session.execute(Command::FileRequirement { draft: draft(title), submit: true }).unwrap();
+    let outcome = session
+        .execute(Command::FileRequirement {
+            draft: draft(title),
+            submit: true,
+        })
+        .unwrap();
     outcome.entity_id.parse().unwrap()
 }

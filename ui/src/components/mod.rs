@@ -1,0 +1,245 @@
+//! Reusable view pieces.
+
+pub mod draft_form;
+
+use govbench_protocol::{ApiError, Priority, RequirementStatus};
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::{use_app, Route};
+use crate::state::FieldErrors;
+use crate::text;
+
+/// The `value` of the element an event came from (input, textarea or select).
+pub fn value_of(e: &Event) -> String {
+    e.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("value")).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// The `checked` state of the checkbox an event came from.
+pub fn checked_of(e: &Event) -> bool {
+    e.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("checked")).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// A text input/textarea handler that forwards the new value.
+pub fn on_text<F: Fn(String) + 'static>(f: F) -> Callback<InputEvent> {
+    Callback::from(move |e: InputEvent| f(value_of(&e)))
+}
+
+/// A select `change` handler that forwards the new value.
+pub fn on_change<F: Fn(String) + 'static>(f: F) -> Callback<Event> {
+    Callback::from(move |e: Event| f(value_of(&e)))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RouteLinkProps {
+    pub to: Route,
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+    #[prop_or_default]
+    pub class: Classes,
+    /// Marks the link as the current page (`aria-current`).
+    #[prop_or_default]
+    pub current: bool,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// An `<a>` into the app's hash routes that navigates without reloading.
+#[component]
+pub fn RouteLink(props: &RouteLinkProps) -> Html {
+    let navigator = use_navigator();
+    let onclick = {
+        let to = props.to.clone();
+        Callback::from(move |e: MouseEvent| {
+            if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
+                return;
+            }
+            if let Some(nav) = &navigator {
+                e.prevent_default();
+                nav.push(&to);
+            }
+        })
+    };
+    let href = format!("#{}", props.to.to_path());
+    html! {
+        <a id={props.id.clone()} class={props.class.clone()} {href} {onclick}
+            aria-current={props.current.then_some("page")}>
+            { props.children.clone() }
+        </a>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatusBadgeProps {
+    pub status: RequirementStatus,
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+}
+
+/// Status shown as colour AND text.
+#[component]
+pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
+    let ctx = use_app();
+    let key = props.status.key();
+    html! {
+        <span id={props.id.clone()} class={classes!("badge", "status-badge", format!("status-{key}"))} data-status={key}>
+            <span class="badge-dot" aria-hidden="true"></span>
+            { text::status(ctx.locale, props.status) }
+        </span>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PriorityBadgeProps {
+    pub priority: Priority,
+}
+
+#[component]
+pub fn PriorityBadge(props: &PriorityBadgeProps) -> Html {
+    let ctx = use_app();
+    let key = props.priority.key();
+    html! {
+        <span class={classes!("priority", format!("priority-{key}"))} data-priority={key}>
+            <span class="priority-bars" aria-hidden="true">
+                { for (0..4u8).map(|i| html! {
+                    <span class={classes!("bar", (i <= props.priority.rank()).then_some("on"))}></span>
+                }) }
+            </span>
+            { ctx.t(&format!("priority.{key}")) }
+        </span>
+    }
+}
+
+#[component]
+pub fn OverdueFlag() -> Html {
+    let ctx = use_app();
+    html! {
+        <span class="overdue-flag"><span aria-hidden="true">{"⏰ "}</span>{ ctx.t("req.overdue") }</span>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorAlertProps {
+    pub id: AttrValue,
+    pub error: Option<ApiError>,
+}
+
+/// A translated backend error in a live `role=alert` region (always present, empty when fine).
+#[component]
+pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
+    let ctx = use_app();
+    html! {
+        <div id={props.id.clone()} role="alert" class={classes!("alert", props.error.is_none().then_some("alert-empty"))}>
+            if let Some(err) = &props.error {
+                <span class="alert-icon" aria-hidden="true">{"⚠"}</span>
+                <span class="alert-text">{ ctx.error(err) }</span>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FieldErrorProps {
+    /// The field's input id; the message gets `<for_id>-error`.
+    pub for_id: AttrValue,
+    pub errors: FieldErrors,
+    /// The field name in `errors`.
+    pub field: AttrValue,
+}
+
+/// The inline message under a field, in the user's language.
+#[component]
+pub fn FieldError(props: &FieldErrorProps) -> Html {
+    let ctx = use_app();
+    match props.errors.get(props.field.as_str()) {
+        Some(rule) => html! {
+            <p class="field-error" id={format!("{}-error", props.for_id)}>
+                <span aria-hidden="true">{"⚠ "}</span>{ ctx.t(rule) }
+            </p>
+        },
+        None => html! {},
+    }
+}
+
+/// `aria-invalid` / `aria-describedby` values for a field.
+pub fn invalid_attrs(
+    errors: &FieldErrors,
+    field: &str,
+    id: &str,
+) -> (Option<AttrValue>, Option<AttrValue>) {
+    if errors.contains_key(field) {
+        (Some("true".into()), Some(format!("{id}-error").into()))
+    } else {
+        (None, None)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct OtherErrorsProps {
+    pub errors: FieldErrors,
+    pub known: Vec<String>,
+}
+
+/// Backend validation rules that no field of the form shows.
+#[component]
+pub fn OtherErrors(props: &OtherErrorsProps) -> Html {
+    let ctx = use_app();
+    let rest: Vec<_> = crate::state::unclaimed_errors(&props.errors, &props.known).collect();
+    if rest.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="other-errors">
+            { for rest.into_iter().map(|(field, rule)| html! {
+                <li><code>{ field.clone() }</code>{": "}{ ctx.t(rule) }</li>
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EmptyProps {
+    pub title: AttrValue,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+#[component]
+pub fn Empty(props: &EmptyProps) -> Html {
+    html! {
+        <div class="empty">
+            <p class="empty-title">{ props.title.clone() }</p>
+            if let Some(hint) = &props.hint {
+                <p class="empty-hint">{ hint.clone() }</p>
+            }
+            { props.children.clone() }
+        </div>
+    }
+}
+
+#[component]
+pub fn Loading() -> Html {
+    let ctx = use_app();
+    html! {
+        <div class="loading" aria-busy="true" role="status">
+            <span class="spinner" aria-hidden="true"></span>{ ctx.t("common.loading") }
+        </div>
+    }
+}
+
+/// A remote value being fetched.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Remote<T> {
+    Loading,
+    Ready(T),
+    Failed(ApiError),
+}

@@ -1,0 +1,70 @@
+//! The shell's navigation, as data: later modules (models, evaluations, incidents, drills,
+//! quarterly review) add a line here and a route.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Dashboard,
+    Requirements,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NavItem {
+    pub section: Section,
+    /// Element id of the link (`nav-dashboard`).
+    pub id: &'static str,
+    /// Translation key of the label.
+    pub label: &'static str,
+    /// Hash path the link opens.
+    pub path: &'static str,
+}
+
+pub const NAV: &[NavItem] = &[
+    NavItem {
+        section: Section::Dashboard,
+        id: "nav-dashboard",
+        label: "nav.dashboard",
+        path: "/dashboard",
+    },
+    NavItem {
+        section: Section::Requirements,
+        id: "nav-requirements",
+        label: "nav.requirements",
+        path: "/requirements",
+    },
+];
+
+/// Which section a path belongs to (for highlighting the current link).
+pub fn section_of(path: &str) -> Option<Section> {
+    let path = path.trim_start_matches('#');
+    NAV.iter()
+        .filter(|item| path == item.path || path.starts_with(&format!("{}/", item.path)))
+        .max_by_key(|item| item.path.len())
+        .map(|item| item.section)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_sections() {
+        assert_eq!(section_of("/dashboard"), Some(Section::Dashboard));
+        assert_eq!(section_of("/requirements/new"), Some(Section::Requirements));
+        assert_eq!(
+            section_of("#/requirements/0190-abc"),
+            Some(Section::Requirements)
+        );
+        assert_eq!(section_of("/requirementsx"), None);
+        assert_eq!(section_of("/"), None);
+    }
+
+    #[test]
+    fn nav_ids_and_labels_are_unique() {
+        for (i, a) in NAV.iter().enumerate() {
+            for b in &NAV[i + 1..] {
+                assert_ne!(a.id, b.id);
+                assert_ne!(a.label, b.label);
+            }
+        }
+    }
+}
