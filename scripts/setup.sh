@@ -34,7 +34,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; 
   cargo install -q wasm-bindgen-cli --version "=${WASM_BINDGEN_VERSION}" --force
 fi
 
-if ! tauri-driver --version 2>/dev/null | grep -q "${TAURI_DRIVER_VERSION}"; then
+# tauri-driver has no --version; cargo's own list of installed binaries tells.
+if ! command -v tauri-driver >/dev/null || ! cargo install --list | grep -q "^tauri-driver v${TAURI_DRIVER_VERSION}:"; then
   echo "setup: installing tauri-driver ${TAURI_DRIVER_VERSION}"
   cargo install -q tauri-driver --version "=${TAURI_DRIVER_VERSION}" --locked --force
 fi

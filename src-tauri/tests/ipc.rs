@@ -20,15 +20,20 @@ struct Harness {
 
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let app = mock_builder()
-        .invoke_handler(govbench_desktop::invoke_handler())
-        .build(mock_context(noop_assets()))
-        .unwrap();
     let settings = Settings {
         data_dir: dir.path().join("data"),
         keyring_service: None,
         kdf: KdfParams::TESTING,
     };
+    harness_with(dir, settings)
+}
+
+/// An app instance on `settings`; a second one on the same settings is a restart.
+fn harness_with(dir: tempfile::TempDir, settings: Settings) -> Harness {
+    let app = mock_builder()
+        .invoke_handler(govbench_desktop::invoke_handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
     app.manage(Arc::new(AppState::new(settings)));
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
@@ -147,4 +152,50 @@ fn wrong_passphrase_is_a_translatable_error() {
         .invoke("login", json!({ "request": { "workspace": demo, "user": "he.na", "passphrase": "nope", "remember": false } }))
         .unwrap_err();
     assert_eq!(err["code"], json!("wrong_credentials"));
+}
+
+/// "Remember me" with the machine's real keyring (CI: gnome-keyring in a private D-Bus
+/// session, GOVBENCH_REQUIRE_KEYRING=1). A restart opens straight into the session; logging
+/// out with "forget" removes the key, and the next start asks again.
+#[test]
+fn remembered_login_survives_a_restart_until_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        data_dir: dir.path().join("data"),
+        keyring_service: Some(format!("govbench-ipc-test-{}", std::process::id())),
+        kdf: KdfParams::TESTING,
+    };
+    let first = harness_with(tempfile::tempdir().unwrap(), settings.clone());
+    let startup = first.invoke("startup_state", json!({})).unwrap();
+    let demo = startup["recent"][0]["path"].as_str().unwrap().to_owned();
+    let session = first
+        .invoke(
+            "login",
+            json!({ "request": { "workspace": demo, "user": "he.na", "passphrase": "govbench-demo", "remember": true } }),
+        )
+        .unwrap();
+    if session["remembered"] != json!(true) {
+        assert!(
+            std::env::var_os("GOVBENCH_REQUIRE_KEYRING").is_none(),
+            "keyring unusable"
+        );
+        eprintln!("skipped: no usable keyring here");
+        return;
+    }
+    drop(first);
+
+    let second = harness_with(tempfile::tempdir().unwrap(), settings.clone());
+    let startup = second.invoke("startup_state", json!({})).unwrap();
+    assert_eq!(startup["session"]["user"]["name"], json!("he.na"));
+    assert_eq!(startup["session"]["remembered"], json!(true));
+    assert!(second.invoke("dashboard", json!({})).is_ok());
+    second
+        .invoke("logout", json!({ "request": { "forget": true } }))
+        .unwrap();
+    drop(second);
+
+    let third = harness_with(tempfile::tempdir().unwrap(), settings);
+    let startup = third.invoke("startup_state", json!({})).unwrap();
+    assert_eq!(startup["session"], Value::Null);
+    drop(dir);
 }

@@ -16,6 +16,7 @@ use crate::pages::detail::DetailPage;
 use crate::pages::list::ListPage;
 use crate::pages::login::LoginPage;
 use crate::pages::new_requirement::NewRequirementPage;
+use crate::pages::users::UsersPage;
 use crate::text;
 
 const LOCALE_STORAGE_KEY: &str = "govbench.locale";
@@ -32,6 +33,8 @@ pub enum Route {
     RequirementNew,
     #[at("/requirements/:id")]
     RequirementDetail { id: String },
+    #[at("/users")]
+    Users,
     #[not_found]
     #[at("/not-found")]
     NotFound,
@@ -42,6 +45,7 @@ impl Route {
         match section {
             Section::Dashboard => Route::Dashboard,
             Section::Requirements => Route::Requirements,
+            Section::Users => Route::Users,
         }
     }
 }
@@ -241,6 +245,7 @@ fn switch(route: Route) -> Html {
         Route::Requirements => html! { <ListPage /> },
         Route::RequirementNew => html! { <NewRequirementPage /> },
         Route::RequirementDetail { id } => html! { <DetailPage {id} /> },
+        Route::Users => html! { <UsersPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }
@@ -350,22 +355,31 @@ fn Shell(props: &ShellProps) -> Html {
                     </span>
                     <AuditStatus />
                     <LangSwitch />
-                    <div id="user-menu" class="user-menu">
-                        <span class="avatar" aria-hidden="true">
-                            { user.display_name.chars().next().map(String::from).unwrap_or_default() }
-                        </span>
-                        <span class="user-id">
-                            <span class="user-name">{ user.display_name.clone() }</span>
-                            <span class="user-role">{ text::role(ctx.locale, user.role) }</span>
-                        </span>
-                        <button id="logout" type="button" class="btn btn-small" onclick={logout(false)}>
-                            { ctx.t("shell.logout") }
-                        </button>
-                        <button id="logout-forget" type="button" class="btn btn-small btn-ghost"
-                            onclick={logout(true)} title={ctx.t("shell.logout_forget_hint")}>
-                            { ctx.t("shell.logout_forget") }
-                        </button>
-                    </div>
+                    <details id="user-menu" class="user-menu">
+                        <summary class="user-menu-button" title={ctx.t("shell.user_menu")}>
+                            <span class="avatar" aria-hidden="true">
+                                { user.display_name.chars().next().map(String::from).unwrap_or_default() }
+                            </span>
+                            <span class="user-id">
+                                <span class="user-name">{ user.display_name.clone() }</span>
+                                <span class="user-role">{ text::role(ctx.locale, user.role) }</span>
+                            </span>
+                            <span class="caret" aria-hidden="true">{ "▾" }</span>
+                        </summary>
+                        <div class="user-menu-panel" role="menu">
+                            <p class="user-menu-who">
+                                { user.name.clone() }
+                                <span class="muted">{ format!(" · {}", text::role(ctx.locale, user.role)) }</span>
+                            </p>
+                            <button id="logout" type="button" role="menuitem" class="btn btn-small" onclick={logout(false)}>
+                                { ctx.t("shell.logout") }
+                            </button>
+                            <button id="logout-forget" type="button" role="menuitem" class="btn btn-small btn-ghost"
+                                onclick={logout(true)} title={ctx.t("shell.logout_forget_hint")}>
+                                { ctx.t("shell.logout_forget") }
+                            </button>
+                        </div>
+                    </details>
                 </div>
             </header>
             <ErrorAlert id="logout-error" error={(*logout_error).clone()} />

@@ -5,6 +5,7 @@
 pub enum Section {
     Dashboard,
     Requirements,
+    Users,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +32,12 @@ pub const NAV: &[NavItem] = &[
         label: "nav.requirements",
         path: "/requirements",
     },
+    NavItem {
+        section: Section::Users,
+        id: "nav-users",
+        label: "nav.users",
+        path: "/users",
+    },
 ];
 
 /// Which section a path belongs to (for highlighting the current link).
@@ -54,6 +61,7 @@ mod tests {
             section_of("#/requirements/0190-abc"),
             Some(Section::Requirements)
         );
+        assert_eq!(section_of("/users"), Some(Section::Users));
         assert_eq!(section_of("/requirementsx"), None);
         assert_eq!(section_of("/"), None);
     }

@@ -35,7 +35,13 @@ struct Driver {
 }
 
 impl Drop for Driver {
+    /// Ends tauri-driver and everything it started (WebKitWebDriver and the app): they share
+    /// its process group. A surviving app would take over the next test's launch, since the
+    /// app is single-instance.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -52,7 +58,9 @@ fn free_port() -> u16 {
 /// touched and the app starts as on a first run.
 fn start_driver(port: u16) -> Result<Driver, String> {
     let home = tempfile::tempdir().map_err(|e| e.to_string())?;
+    use std::os::unix::process::CommandExt;
     let child = Command::new("tauri-driver")
+        .process_group(0)
         .args([
             "--port",
             &port.to_string(),
@@ -65,6 +73,7 @@ fn start_driver(port: u16) -> Result<Driver, String> {
         .env("XDG_CACHE_HOME", home.path().join("cache"))
         .env("GOVBENCH_DATA_DIR", home.path().join("govbench"))
         .env("GOVBENCH_KEYRING_SERVICE", "none")
+        .env("GOVBENCH_E2E_PICK", home.path().join("团队工作区.govbench"))
         .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -82,14 +91,14 @@ async fn connect(port: u16) -> Result<Client, String> {
     caps.insert("browserName".into(), json!("wry"));
     let mut last = String::new();
     for _ in 0..60 {
-        match ClientBuilder::rustls()
-            .map_err(|e| e.to_string())?
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(client) => return Ok(client),
-            Err(e) => last = e.to_string(),
+        let mut builder = ClientBuilder::rustls().map_err(|e| e.to_string())?;
+        builder.capabilities(caps.clone());
+        let url = format!("http://127.0.0.1:{port}");
+        let attempt = builder.connect(&url);
+        match tokio::time::timeout(WAIT, attempt).await {
+            Ok(Ok(client)) => return Ok(client),
+            Ok(Err(e)) => last = e.to_string(),
+            Err(_) => return Err("the app did not open a WebDriver session in time".into()),
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
@@ -202,6 +211,7 @@ impl Ui {
     }
 
     async fn logout(&self) {
+        self.click("#user-menu summary").await;
         self.click("#logout").await;
         self.el("#login-submit").await;
     }
@@ -219,28 +229,40 @@ impl Ui {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn business_files_rnd_assesses_pm_approves() {
+/// The app is single-instance, so the tests take turns.
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Starts the app on a fresh profile, or explains why it cannot (then the test fails when
+/// GOVBENCH_REQUIRE_E2E is set, else it is skipped).
+async fn launch() -> Option<(Driver, Ui)> {
     let required = std::env::var_os("GOVBENCH_REQUIRE_E2E").is_some();
     let missing = |what: String| {
         if required {
             panic!("end-to-end test cannot run: {what}");
         }
         eprintln!("skipped: {what}");
+        None
     };
     if !desktop_binary().exists() {
         return missing(format!("{} not built", desktop_binary().display()));
     }
     let port = free_port();
-    let _driver = match start_driver(port) {
+    let driver = match start_driver(port) {
         Ok(d) => d,
         Err(e) => return missing(e),
     };
-    let client = match connect(port).await {
-        Ok(c) => c,
-        Err(e) => return missing(e),
+    match connect(port).await {
+        Ok(c) => Some((driver, Ui { c })),
+        Err(e) => missing(e),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn business_files_rnd_assesses_pm_approves() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    let Some((_driver, ui)) = launch().await else {
+        return;
     };
-    let ui = Ui { c: client };
     let title = "门诊处方合理性审核助手";
 
     // First run: the demo workspace is there and selected; the UI follows the OS language.
@@ -366,5 +388,96 @@ async fn business_files_rnd_assesses_pm_approves() {
     })
     .await;
     ui.screenshot("06-dashboard-en").await;
+    let _ = ui.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_creates_a_workspace_and_adds_a_user_who_signs_in() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    let Some((_driver, ui)) = launch().await else {
+        return;
+    };
+
+    // Create a real workspace from the login screen (the file dialog answers with the path
+    // the test gave it).
+    ui.click("#ws-create").await;
+    ui.click("#create-pick").await;
+    ui.wait_text("#create-path", "the picked path", |t| {
+        t.contains("团队工作区.govbench")
+    })
+    .await;
+    ui.type_in("#create-admin", "wang.fang").await;
+    ui.fill("#create-display-name", "王芳").await;
+    ui.type_in("#create-passphrase", "team passphrase 1").await;
+    ui.type_in("#create-passphrase2", "team passphrase 1").await;
+    ui.click("#create-submit").await;
+    ui.el("#user-menu").await;
+    ui.screenshot("07-created-workspace").await;
+    let chip = ui
+        .c
+        .execute("return document.querySelector('.workspace-chip').textContent", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    assert!(chip.contains("团队工作区"), "the header names the new workspace: {chip:?}");
+
+    // The admin adds an R&D user.
+    ui.click("#nav-users").await;
+    ui.type_in("#user-name", "zhao.min").await;
+    ui.fill("#user-display-name", "赵敏").await;
+    ui.select("#user-role", "rnd").await;
+    ui.type_in("#user-passphrase", "short").await;
+    ui.type_in("#user-passphrase2", "short").await;
+    ui.click("#user-add").await;
+    let page = ui.text("#page-users").await;
+    assert!(page.contains("8"), "inline passphrase rule shown: {page}");
+    ui.type_in("#user-passphrase", "赵敏的口令 passphrase")
+        .await;
+    ui.type_in("#user-passphrase2", "赵敏的口令 passphrase")
+        .await;
+    ui.click("#user-add").await;
+    ui.wait_text("#users-notice", "the confirmation", |t| {
+        t.contains("zhao.min")
+    })
+    .await;
+    ui.wait_text("#users-table", "the new user", |t| t.contains("赵敏"))
+        .await;
+    ui.screenshot("07-users").await;
+    ui.logout().await;
+
+    // The new user signs in to the new workspace with their own passphrase.
+    let workspace = ui
+        .el("#login-workspace")
+        .await
+        .prop("value")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    assert!(
+        workspace.contains("团队工作区.govbench"),
+        "the new workspace is selected: {workspace}"
+    );
+    ui.type_in("#login-user", "zhao.min").await;
+    ui.type_in("#login-passphrase", "wrong passphrase").await;
+    ui.click("#login-submit").await;
+    ui.wait_text("#login-error", "a wrong-passphrase error", |t| {
+        t.contains("口令错误")
+    })
+    .await;
+    ui.type_in("#login-passphrase", "赵敏的口令 passphrase")
+        .await;
+    ui.click("#login-submit").await;
+    ui.wait_text("#user-menu", "the R&D user", |t| {
+        t.contains("赵敏") && t.contains("研发")
+    })
+    .await;
+    ui.click("#nav-requirements").await;
+    ui.el("#page-requirements").await;
+    assert!(
+        ui.c.find(Locator::Css("#req-new")).await.is_err(),
+        "R&D is not offered filing"
+    );
     let _ = ui.c.close().await;
 }

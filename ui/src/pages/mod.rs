@@ -5,3 +5,4 @@ pub mod detail;
 pub mod list;
 pub mod login;
 pub mod new_requirement;
+pub mod users;

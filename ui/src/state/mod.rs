@@ -7,6 +7,7 @@ pub mod draft;
 pub mod filters;
 pub mod login;
 pub mod plan;
+pub mod user_form;
 
 use govbench_protocol::{ApiError, ErrorCode};
 use std::collections::BTreeMap;

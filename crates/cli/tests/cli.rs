@@ -1,0 +1,255 @@
+//! The `govbench` command's contract, run as a real process on real workspace files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn govbench(args: &[&str], passphrase: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_govbench"));
+    cmd.args(args)
+        .env_remove("GOVBENCH_PASSPHRASE")
+        .env("GOVBENCH_LANG", "en")
+        .stdin(std::process::Stdio::null());
+    if let Some(p) = passphrase {
+        cmd.env("GOVBENCH_PASSPHRASE", p);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn demo(dir: &Path) -> String {
+    let path = dir.join("demo.govbench").display().to_string();
+    let out = govbench(&["demo", "--workspace", &path], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    path
+}
+
+#[test]
+fn init_creates_a_workspace_its_admin_can_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("team.govbench").display().to_string();
+    let out = govbench(
+        &["init", "--workspace", &path, "--admin", "wang.fang"],
+        Some("团队口令 team passphrase"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("wang.fang"));
+    let out = govbench(
+        &[
+            "audit",
+            "verify",
+            "--workspace",
+            &path,
+            "--user",
+            "wang.fang",
+        ],
+        Some("团队口令 team passphrase"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 events"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A second init on the same path is refused and changes nothing.
+    let before = std::fs::read(&path).unwrap();
+    let out = govbench(
+        &["init", "--workspace", &path, "--admin", "x"],
+        Some("another passphrase"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn requirements_list_filters_and_prints_json_or_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let out = govbench(
+        &[
+            "requirements",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "he.na",
+            "--format",
+            "json",
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(all.len(), 10);
+    let out = govbench(
+        &[
+            "requirements",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "he.na",
+            "--status",
+            "assessed",
+            "--format",
+            "json",
+        ],
+        Some("govbench-demo"),
+    );
+    let assessed: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(assessed.len(), 1);
+    assert_eq!(assessed[0]["title"], "信贷审批材料摘要");
+    let out = govbench(
+        &[
+            "--lang",
+            "zh-CN",
+            "requirements",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "he.na",
+        ],
+        Some("govbench-demo"),
+    );
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("标题") && table.contains("已评估") && table.contains("共 10 条需求"),
+        "{table}"
+    );
+}
+
+#[test]
+fn bad_input_is_a_clear_error_on_stderr_with_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let out = govbench(
+        &[
+            "requirements",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "he.na",
+        ],
+        Some("wrong"),
+    );
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("user name or passphrase is wrong"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = govbench(
+        &[
+            "--lang",
+            "zh-CN",
+            "requirements",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "he.na",
+        ],
+        Some("wrong"),
+    );
+    assert!(
+        text(&out.stderr).contains("用户名或口令错误"),
+        "{}",
+        text(&out.stderr)
+    );
+    let missing = dir.path().join("nope.govbench").display().to_string();
+    let out = govbench(
+        &[
+            "audit",
+            "verify",
+            "--workspace",
+            &missing,
+            "--user",
+            "he.na",
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("No workspace"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The passphrase is never taken from the command line.
+    let out = govbench(
+        &[
+            "audit",
+            "verify",
+            "--workspace",
+            &path,
+            "--user",
+            "he.na",
+            "--passphrase",
+            "govbench-demo",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn audit_verify_counts_events_and_names_the_first_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let out = govbench(
+        &[
+            "audit",
+            "verify",
+            "--workspace",
+            &path,
+            "--user",
+            "qian.hui",
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let count: u64 = stdout
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .unwrap();
+    assert!(count > 40, "{stdout}");
+
+    let key = govbench_core::KeySlots::load(Path::new(&path))
+        .unwrap()
+        .unlock("admin", "govbench-demo")
+        .unwrap();
+    let raw = govbench_core::store::open_raw(Path::new(&path), &key).unwrap();
+    raw.execute(
+        "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 7",
+        [],
+    )
+    .unwrap();
+    drop(raw);
+    let out = govbench(
+        &[
+            "audit",
+            "verify",
+            "--workspace",
+            &path,
+            "--user",
+            "qian.hui",
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("event 7") && stderr.contains("altered"),
+        "{stderr}"
+    );
+}
