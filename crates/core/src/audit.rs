@@ -10,8 +10,9 @@
 use crate::error::{CoreError, CoreResult};
 use chrono::{DateTime, SecondsFormat, Utc};
 use govbench_protocol::{AuditReport, BadEvent};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -49,32 +50,70 @@ pub struct Event {
     pub prev_hash: String,
 }
 
-/// Absent optional fields hash as one byte no UTF-8 text can be, so `None` ≠ `Some("")`.
-fn opt(o: &Option<String>) -> &[u8] {
-    o.as_deref().map(str::as_bytes).unwrap_or(b"\xff")
+/// The hashed fields of one event, borrowed from an [`Event`] or straight from a row.
+struct Fields<'a> {
+    copy_id: &'a [u8],
+    seq: u64,
+    id: &'a [u8],
+    at: &'a [u8],
+    actor_id: Option<&'a [u8]>,
+    actor_name: &'a [u8],
+    action: &'a [u8],
+    entity_type: &'a [u8],
+    entity_id: &'a [u8],
+    before: Option<&'a [u8]>,
+    after: Option<&'a [u8]>,
+    prev_hash: &'a [u8],
 }
 
-impl Event {
-    /// SHA-256 over every field, each length-prefixed so no two field lists share an encoding.
-    pub fn hash(&self) -> String {
+type Hex = [u8; 64];
+
+impl Fields<'_> {
+    /// SHA-256 over every field, each length-prefixed so no two field lists share an
+    /// encoding; absent fields hash as one byte no UTF-8 text can be, so `None` ≠ `Some("")`.
+    fn hash(&self) -> Hex {
         let mut h = Sha256::new();
         let mut field = |bytes: &[u8]| {
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(bytes);
         };
-        field(self.copy_id.as_bytes());
+        let absent: &[u8] = b"\xff";
+        field(self.copy_id);
         field(&self.seq.to_le_bytes());
-        field(self.id.as_bytes());
-        field(self.at.as_bytes());
-        field(opt(&self.actor_id));
-        field(self.actor_name.as_bytes());
-        field(self.action.as_bytes());
-        field(self.entity_type.as_bytes());
-        field(self.entity_id.as_bytes());
-        field(opt(&self.before));
-        field(opt(&self.after));
-        field(self.prev_hash.as_bytes());
-        hex::encode(h.finalize())
+        field(self.id);
+        field(self.at);
+        field(self.actor_id.unwrap_or(absent));
+        field(self.actor_name);
+        field(self.action);
+        field(self.entity_type);
+        field(self.entity_id);
+        field(self.before.unwrap_or(absent));
+        field(self.after.unwrap_or(absent));
+        field(self.prev_hash);
+        let mut out = [0u8; 64];
+        // 32 bytes always fit 64 hex digits.
+        let _ = hex::encode_to_slice(h.finalize(), &mut out);
+        out
+    }
+}
+
+impl Event {
+    pub fn hash(&self) -> String {
+        let fields = Fields {
+            copy_id: self.copy_id.as_bytes(),
+            seq: self.seq,
+            id: self.id.as_bytes(),
+            at: self.at.as_bytes(),
+            actor_id: self.actor_id.as_deref().map(str::as_bytes),
+            actor_name: self.actor_name.as_bytes(),
+            action: self.action.as_bytes(),
+            entity_type: self.entity_type.as_bytes(),
+            entity_id: self.entity_id.as_bytes(),
+            before: self.before.as_deref().map(str::as_bytes),
+            after: self.after.as_deref().map(str::as_bytes),
+            prev_hash: self.prev_hash.as_bytes(),
+        };
+        String::from_utf8_lossy(&fields.hash()).into_owned()
     }
 }
 
@@ -161,91 +200,102 @@ fn parse_head(head: &str) -> CoreResult<(u64, String)> {
     Ok((seq, hash.to_owned()))
 }
 
-/// Verifies every copy's chain from its first event to its recorded head.
-pub fn verify(conn: &rusqlite::Connection) -> CoreResult<AuditReport> {
-    let mut heads = std::collections::BTreeMap::new();
-    {
-        let mut stmt = conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'audit_head:%'")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (key, value) = row?;
-            let copy = key.trim_start_matches("audit_head:").to_owned();
-            heads.insert(copy, parse_head(&value)?);
-        }
-    }
-    let mut stmt = conn.prepare(
-        "SELECT copy_id, seq, id, at, actor_id, actor_name, action, entity_type, entity_id,
-                before, after, prev_hash, hash
-         FROM audit_events ORDER BY copy_id, seq",
-    )?;
-    let mut rows = stmt.query([])?;
+/// Verifies every copy's chain from its first event to its recorded head, on this connection
+/// alone.
+pub fn verify(conn: &Connection) -> CoreResult<AuditReport> {
+    verify_in_spans(conn, None::<&fn() -> CoreResult<Connection>>, u64::MAX)
+}
+
+/// Verifies on every core: long chains are cut into one span per available thread (at most
+/// four), each read on its own connection from `open_reader`.
+pub fn verify_parallel<F>(conn: &Connection, open_reader: &F) -> CoreResult<AuditReport>
+where
+    F: Fn() -> CoreResult<Connection> + Sync,
+{
+    const MIN_SPAN: u64 = 50_000;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4) as u64;
+    let longest = heads(conn)?
+        .values()
+        .map(|(seq, _)| *seq)
+        .max()
+        .unwrap_or(0);
+    let span_len = longest.div_ceil(threads).max(MIN_SPAN);
+    verify_in_spans(conn, Some(open_reader), span_len)
+}
+
+/// Verifies the chains in spans of at most `span_len` events. Spans after the first are
+/// checked on connections from `open_reader`, one thread each, so a long chain is read and
+/// hashed on every core; the spans are then stitched (each must start where the previous one
+/// ended). The first bad event is the one with the lowest seq.
+pub fn verify_in_spans<F>(
+    conn: &Connection,
+    open_reader: Option<&F>,
+    span_len: u64,
+) -> CoreResult<AuditReport>
+where
+    F: Fn() -> CoreResult<Connection> + Sync + ?Sized,
+{
+    let heads = heads(conn)?;
     let mut verified = 0u64;
-    let bad = |copy_id: &str, seq: u64, problem: &str, verified: u64| {
-        Ok(AuditReport {
-            events_verified: verified,
-            first_bad: Some(BadEvent {
-                copy_id: copy_id.to_owned(),
-                seq,
-                problem: problem.to_owned(),
-            }),
-        })
+    let bad = |copy: &str, seq: u64, problem: &str, verified: u64| AuditReport {
+        events_verified: verified,
+        first_bad: Some(BadEvent {
+            copy_id: copy.to_owned(),
+            seq,
+            problem: problem.to_owned(),
+        }),
     };
-    // (copy, last seq, last hash) of the chain being walked.
-    let mut current: Option<(String, u64, String)> = None;
-    while let Some(row) = rows.next()? {
-        let event = Event {
-            copy_id: row.get(0)?,
-            seq: row.get::<_, i64>(1)? as u64,
-            id: row.get(2)?,
-            at: row.get(3)?,
-            actor_id: row.get(4)?,
-            actor_name: row.get(5)?,
-            action: row.get(6)?,
-            entity_type: row.get(7)?,
-            entity_id: row.get(8)?,
-            before: row.get(9)?,
-            after: row.get(10)?,
-            prev_hash: row.get(11)?,
-        };
-        let stored_hash: String = row.get(12)?;
-        let (expected_seq, expected_prev) = match &current {
-            Some((copy, seq, hash)) if *copy == event.copy_id => (seq + 1, hash.clone()),
-            Some((copy, seq, hash)) => {
-                if let Some((at, problem)) = head_problem(&heads, copy, *seq, hash) {
-                    return bad(copy, at, problem, verified);
+    for (copy, (head_seq, head_hash)) in &heads {
+        let spans = split(copy, *head_seq, span_len);
+        let results = run_spans(conn, open_reader, &spans)?;
+        let mut prev_hash: Hex = [b'0'; 64];
+        for (span, result) in spans.iter().zip(results) {
+            match result.bad {
+                Some((seq, problem)) if seq == span.from => {
+                    return Ok(bad(copy, seq, problem, verified))
                 }
-                (1, GENESIS.to_owned())
+                _ => {}
             }
-            None => (1, GENESIS.to_owned()),
-        };
-        if event.seq != expected_seq {
-            return bad(&event.copy_id, expected_seq, "sequence_gap", verified);
+            if result.first_prev != Some(prev_hash) {
+                return Ok(bad(copy, span.from, "broken_link", verified));
+            }
+            if let Some((seq, problem)) = result.bad {
+                return Ok(bad(copy, seq, problem, verified + result.verified));
+            }
+            verified += result.verified;
+            prev_hash = result.last_hash.unwrap_or(prev_hash);
         }
-        if event.prev_hash != expected_prev {
-            return bad(&event.copy_id, event.seq, "broken_link", verified);
+        if prev_hash.as_slice() != head_hash.as_bytes() {
+            return Ok(bad(copy, *head_seq, "broken_link", verified));
         }
-        if event.hash() != stored_hash {
-            return bad(&event.copy_id, event.seq, "hash_mismatch", verified);
+        let beyond: Option<i64> = conn.query_row(
+            "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND seq > ?2",
+            params![copy, *head_seq as i64],
+            |r| r.get(0),
+        )?;
+        if let Some(seq) = beyond {
+            // Appended around the write path: the head was never moved to it.
+            return Ok(bad(copy, seq as u64, "broken_link", verified));
         }
-        verified += 1;
-        current = Some((event.copy_id, event.seq, stored_hash));
     }
-    match &current {
-        Some((copy, seq, hash)) => {
-            if let Some((at, problem)) = head_problem(&heads, copy, *seq, hash) {
-                return bad(copy, at, problem, verified);
-            }
-            // Every head must have been reached: a chain deleted whole is tampering too.
-            let walked: std::collections::BTreeSet<_> = all_copies(conn)?;
-            if let Some(missing) = heads.keys().find(|c| !walked.contains(*c)) {
-                return bad(missing, 1, "sequence_gap", verified);
-            }
+    // A chain with no head was written around the write path. Walk the distinct copies by
+    // seeking the primary key, not by scanning the table a second time.
+    let mut after = String::new();
+    while let Some((copy, first)) = conn
+        .query_row(
+            "SELECT copy_id, seq FROM audit_events WHERE copy_id > ?1 ORDER BY copy_id, seq LIMIT 1",
+            [&after],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .optional()?
+    {
+        if !heads.contains_key(&copy) {
+            return Ok(bad(&copy, first as u64, "broken_link", verified));
         }
-        None => {
-            if let Some((copy, _)) = heads.iter().next() {
-                return bad(copy, 1, "sequence_gap", verified);
-            }
-        }
+        after = copy;
     }
     Ok(AuditReport {
         events_verified: verified,
@@ -253,25 +303,141 @@ pub fn verify(conn: &rusqlite::Connection) -> CoreResult<AuditReport> {
     })
 }
 
-fn all_copies(conn: &rusqlite::Connection) -> CoreResult<std::collections::BTreeSet<String>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT copy_id FROM audit_events")?;
-    let copies = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<Result<_, _>>()?;
-    Ok(copies)
+fn heads(conn: &Connection) -> CoreResult<BTreeMap<String, (u64, String)>> {
+    let mut heads = BTreeMap::new();
+    let mut stmt = conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'audit_head:%'")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (key, value) = row?;
+        let copy = key.trim_start_matches("audit_head:").to_owned();
+        heads.insert(copy, parse_head(&value)?);
+    }
+    Ok(heads)
 }
 
-/// The walked chain must end exactly at the recorded head: otherwise events were cut off the
-/// end or appended around the write path. Returns the seq to report and the problem.
-fn head_problem(
-    heads: &std::collections::BTreeMap<String, (u64, String)>,
-    copy: &str,
-    last_seq: u64,
-    last_hash: &str,
-) -> Option<(u64, &'static str)> {
-    match heads.get(copy) {
-        Some((seq, hash)) if *seq == last_seq && hash == last_hash => None,
-        Some((seq, _)) if *seq > last_seq => Some((last_seq + 1, "sequence_gap")),
-        _ => Some((last_seq, "broken_link")),
+/// A run of seqs `from..=to` of one copy's chain.
+struct Span {
+    copy: String,
+    from: u64,
+    to: u64,
+}
+
+#[derive(Default)]
+struct SpanResult {
+    /// `prev_hash` of the span's first event, if it has one.
+    first_prev: Option<Hex>,
+    last_hash: Option<Hex>,
+    verified: u64,
+    bad: Option<(u64, &'static str)>,
+}
+
+fn split(copy: &str, head_seq: u64, span_len: u64) -> Vec<Span> {
+    let span_len = span_len.max(1);
+    let mut spans = Vec::new();
+    let mut from = 1;
+    while from <= head_seq {
+        let to = head_seq.min(from.saturating_add(span_len - 1));
+        spans.push(Span {
+            copy: copy.to_owned(),
+            from,
+            to,
+        });
+        from = to + 1;
     }
+    if spans.is_empty() {
+        spans.push(Span {
+            copy: copy.to_owned(),
+            from: 1,
+            to: 0,
+        });
+    }
+    spans
+}
+
+fn run_spans<F>(
+    conn: &Connection,
+    open_reader: Option<&F>,
+    spans: &[Span],
+) -> CoreResult<Vec<SpanResult>>
+where
+    F: Fn() -> CoreResult<Connection> + Sync + ?Sized,
+{
+    let Some(open_reader) = open_reader.filter(|_| spans.len() > 1) else {
+        return spans.iter().map(|span| verify_span(conn, span)).collect();
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = spans[1..]
+            .iter()
+            .map(|span| scope.spawn(move || verify_span(&open_reader()?, span)))
+            .collect();
+        let mut results = vec![verify_span(conn, &spans[0])?];
+        for handle in others {
+            results.push(
+                handle
+                    .join()
+                    .map_err(|_| CoreError::Malformed("audit verifier thread panicked".into()))??,
+            );
+        }
+        Ok(results)
+    })
+}
+
+/// Checks one span: contiguous seqs, each event linked to the one before it within the span,
+/// each stored hash equal to the recomputed one. Rows are hashed straight from SQLite's
+/// buffers, without copying them.
+fn verify_span(conn: &Connection, span: &Span) -> CoreResult<SpanResult> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before, after,
+                prev_hash, hash
+         FROM audit_events WHERE copy_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query(params![span.copy, span.from as i64, span.to as i64])?;
+    let mut result = SpanResult::default();
+    let mut expected = span.from;
+    while let Some(row) = rows.next()? {
+        let seq = row.get::<_, i64>(0)? as u64;
+        if seq != expected {
+            result.bad = Some((expected, "sequence_gap"));
+            return Ok(result);
+        }
+        let field = |i: usize| -> rusqlite::Result<Option<&[u8]>> {
+            Ok(row.get_ref(i)?.as_bytes_or_null().ok().flatten())
+        };
+        let required = |i: usize| -> rusqlite::Result<&[u8]> { Ok(field(i)?.unwrap_or_default()) };
+        let prev_hash = required(10)?;
+        let fields = Fields {
+            copy_id: span.copy.as_bytes(),
+            seq,
+            id: required(1)?,
+            at: required(2)?,
+            actor_id: field(3)?,
+            actor_name: required(4)?,
+            action: required(5)?,
+            entity_type: required(6)?,
+            entity_id: required(7)?,
+            before: field(8)?,
+            after: field(9)?,
+            prev_hash,
+        };
+        match (&result.last_hash, result.first_prev) {
+            (Some(last), _) if last.as_slice() != prev_hash => {
+                result.bad = Some((seq, "broken_link"));
+                return Ok(result);
+            }
+            (None, None) => result.first_prev = prev_hash.try_into().ok().or(Some([0; 64])),
+            _ => {}
+        }
+        let computed = fields.hash();
+        if computed.as_slice() != required(11)? {
+            result.bad = Some((seq, "hash_mismatch"));
+            return Ok(result);
+        }
+        result.last_hash = Some(computed);
+        result.verified += 1;
+        expected += 1;
+    }
+    if expected <= span.to {
+        result.bad = Some((expected, "sequence_gap"));
+    }
+    Ok(result)
 }

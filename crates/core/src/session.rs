@@ -373,7 +373,9 @@ impl Session {
 
     pub fn verify_audit(&self) -> ApiResult<AuditReport> {
         authz::authorize_read(self.user.role, "verify_audit")?;
-        Ok(audit::verify(&self.conn)?)
+        let (path, key) = (&self.path, &self.key);
+        let open_reader = || store::open_reader(path, key);
+        Ok(audit::verify_parallel(&self.conn, &open_reader)?)
     }
 
     /// The raw connection, for benchmarks and data generators in this crate's tests.

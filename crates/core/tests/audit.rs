@@ -189,3 +189,57 @@ fn reordered_events_are_detected() {
     let bad = verify(&fx).first_bad.unwrap();
     assert_eq!(bad.seq, 4, "{bad:?}");
 }
+
+/// Verification cut into spans of two events, each on its own connection and thread, finds
+/// the same first bad event as one pass does.
+#[test]
+fn spans_are_stitched_and_find_the_same_first_bad_event() {
+    let (fx, raw, copy, total) = tamper_setup();
+    let key = KeySlots::load(&fx.path)
+        .unwrap()
+        .unlock("admin", PASSPHRASE)
+        .unwrap();
+    let open = || govbench_core::store::open_reader(&fx.path, &key);
+    let spans =
+        |raw: &Connection| govbench_core::audit::verify_in_spans(raw, Some(&open), 2).unwrap();
+    let intact = spans(&raw);
+    assert_eq!((intact.events_verified, intact.first_bad), (total, None));
+
+    // Event 5 starts a span: cut it out, and the span boundary must notice.
+    raw.execute(
+        "DELETE FROM audit_events WHERE copy_id = ?1 AND seq = 5",
+        [&copy],
+    )
+    .unwrap();
+    let one_pass = govbench_core::audit::verify(&raw).unwrap();
+    let stitched = spans(&raw);
+    assert_eq!(stitched.first_bad, one_pass.first_bad);
+    assert_eq!(
+        stitched
+            .first_bad
+            .as_ref()
+            .map(|b| (b.seq, b.problem.as_str())),
+        Some((5, "sequence_gap"))
+    );
+    assert_eq!(stitched.events_verified, 4);
+}
+
+#[test]
+fn spans_notice_a_link_broken_exactly_at_a_boundary() {
+    let (fx, raw, copy, _) = tamper_setup();
+    let key = KeySlots::load(&fx.path)
+        .unwrap()
+        .unlock("admin", PASSPHRASE)
+        .unwrap();
+    let open = || govbench_core::store::open_reader(&fx.path, &key);
+    // Event 3 (first of the second span) claims another predecessor; its own hash is
+    // recomputed as a forger would, so only the link gives it away.
+    raw.execute(
+        "UPDATE audit_events SET prev_hash = ?2 WHERE copy_id = ?1 AND seq = 3",
+        rusqlite::params![copy, common::FORGED_HASH],
+    )
+    .unwrap();
+    let report = govbench_core::audit::verify_in_spans(&raw, Some(&open), 2).unwrap();
+    let bad = report.first_bad.unwrap();
+    assert_eq!(bad.seq, 3, "{bad:?}");
+}

@@ -413,14 +413,19 @@ async fn admin_creates_a_workspace_and_adds_a_user_who_signs_in() {
     ui.click("#create-submit").await;
     ui.el("#user-menu").await;
     ui.screenshot("07-created-workspace").await;
-    let chip = ui
-        .c
-        .execute("return document.querySelector('.workspace-chip').textContent", vec![])
+    let chip =
+        ui.c.execute(
+            "return document.querySelector('.workspace-chip').textContent",
+            vec![],
+        )
         .await
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    assert!(chip.contains("团队工作区"), "the header names the new workspace: {chip:?}");
+    assert!(
+        chip.contains("团队工作区"),
+        "the header names the new workspace: {chip:?}"
+    );
 
     // The admin adds an R&D user.
     ui.click("#nav-users").await;

@@ -40,6 +40,25 @@ pub fn DashboardPage() -> Html {
         Remote::Failed(err) => html! { <ErrorAlert id="dash-error" error={Some(err.clone())} /> },
         Remote::Ready(d) => html! {
             <>
+                // What needs me comes first; the overall picture follows.
+                <div class="two-col">
+                    <section class="panel" aria-labelledby="dash-waiting-title">
+                        <div class="panel-head">
+                            <h2 id="dash-waiting-title">{ ctx.t("dash.waiting") }</h2>
+                            <span class="count-pill">{ d.waiting_for_me.len() }</span>
+                        </div>
+                        <SummaryList id="dash-waiting" items={d.waiting_for_me.clone()}
+                            empty={ctx.t("dash.waiting_empty")} hint={ctx.t("dash.waiting_empty_hint")} />
+                    </section>
+                    <section class="panel" aria-labelledby="dash-overdue-title">
+                        <div class="panel-head">
+                            <h2 id="dash-overdue-title">{ ctx.t("dash.overdue") }</h2>
+                            <span class="count-pill warn">{ d.overdue.len() }</span>
+                        </div>
+                        <SummaryList id="dash-overdue" items={d.overdue.clone()}
+                            empty={ctx.t("dash.overdue_empty")} hint={ctx.t("dash.overdue_empty_hint")} />
+                    </section>
+                </div>
                 <section class="panel" aria-labelledby="dash-status-title">
                     <div class="panel-head">
                         <h2 id="dash-status-title">{ ctx.t("dash.by_status") }</h2>
@@ -61,24 +80,6 @@ pub fn DashboardPage() -> Html {
                     </ul>
                     <BarChart data={d.by_status.clone()} />
                 </section>
-                <div class="two-col">
-                    <section class="panel" aria-labelledby="dash-waiting-title">
-                        <div class="panel-head">
-                            <h2 id="dash-waiting-title">{ ctx.t("dash.waiting") }</h2>
-                            <span class="count-pill">{ d.waiting_for_me.len() }</span>
-                        </div>
-                        <SummaryList id="dash-waiting" items={d.waiting_for_me.clone()}
-                            empty={ctx.t("dash.waiting_empty")} hint={ctx.t("dash.waiting_empty_hint")} />
-                    </section>
-                    <section class="panel" aria-labelledby="dash-overdue-title">
-                        <div class="panel-head">
-                            <h2 id="dash-overdue-title">{ ctx.t("dash.overdue") }</h2>
-                            <span class="count-pill warn">{ d.overdue.len() }</span>
-                        </div>
-                        <SummaryList id="dash-overdue" items={d.overdue.clone()}
-                            empty={ctx.t("dash.overdue_empty")} hint={ctx.t("dash.overdue_empty_hint")} />
-                    </section>
-                </div>
             </>
         },
     };

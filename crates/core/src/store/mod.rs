@@ -91,7 +91,8 @@ fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let hex_key = key.to_hex();
     // The key is validated hex produced by DataKey, so it cannot break out of the literal.
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()))
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()))?;
+    conn.execute_batch("PRAGMA cipher_hmac_algorithm = HMAC_SHA256;")
 }
 
 fn configure(conn: &Connection) -> CoreResult<()> {
@@ -99,6 +100,17 @@ fn configure(conn: &Connection) -> CoreResult<()> {
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
     )?;
     Ok(())
+}
+
+/// A second, read-only connection to an already opened workspace (for work spread over
+/// threads, such as audit verification).
+pub fn open_reader(path: &Path, key: &DataKey) -> CoreResult<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    apply_key(&conn, key)?;
+    Ok(conn)
 }
 
 /// Opens a file with a raw key and no checks. For tests and tools that inspect or tamper with

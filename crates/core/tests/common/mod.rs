@@ -114,3 +114,6 @@ pub fn file(session: &mut Session, title: &str) -> RequirementId {
         .unwrap();
     outcome.entity_id.parse().unwrap()
 }
+
+/// A well-formed but wrong chain hash.
+pub const FORGED_HASH: &str = "1111111111111111111111111111111111111111111111111111111111111111";
