@@ -25,25 +25,20 @@ use Permission as P;
 use Role::*;
 
 /// Who may do what. Auditors read; they never change anything.
+#[rustfmt::skip]
 pub const MATRIX: &[(Permission, &[Role])] = &[
-    (
-        P::Read,
-        &[Admin, ProjectManager, RnD, Operations, Business, Auditor],
-    ),
-    (P::FileRequirement, &[Business]),
-    (P::EditRequirement, &[Business]),
-    (P::SubmitRequirement, &[Business]),
-    (P::AssessRequirement, &[RnD]),
-    (P::DecideRequirement, &[ProjectManager]),
-    (P::PlanRequirement, &[ProjectManager]),
+    (P::Read,               &[Admin, ProjectManager, RnD, Operations, Business, Auditor]),
+    (P::FileRequirement,    &[Business]),
+    (P::EditRequirement,    &[Business]),
+    (P::SubmitRequirement,  &[Business]),
+    (P::AssessRequirement,  &[RnD]),
+    (P::DecideRequirement,  &[ProjectManager]),
+    (P::PlanRequirement,    &[ProjectManager]),
     (P::DevelopRequirement, &[ProjectManager]),
     (P::DeliverRequirement, &[ProjectManager, RnD]),
-    (P::CloseRequirement, &[ProjectManager]),
-    (
-        P::Comment,
-        &[Admin, ProjectManager, RnD, Operations, Business],
-    ),
-    (P::ManageUsers, &[Admin]),
+    (P::CloseRequirement,   &[ProjectManager]),
+    (P::Comment,            &[Admin, ProjectManager, RnD, Operations, Business]),
+    (P::ManageUsers,        &[Admin]),
 ];
 
 pub fn allows(role: Role, permission: Permission) -> bool {

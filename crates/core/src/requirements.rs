@@ -33,62 +33,19 @@ pub struct Step {
     pub to: Option<S>,
 }
 
+#[rustfmt::skip]
 pub const STEPS: &[Step] = &[
-    Step {
-        action: "edit_requirement",
-        from: &[S::Draft, S::Returned],
-        to: None,
-    },
-    Step {
-        action: "submit_requirement",
-        from: &[S::Draft, S::Returned],
-        to: Some(S::Submitted),
-    },
-    Step {
-        action: "start_assessment",
-        from: &[S::Submitted],
-        to: Some(S::UnderAssessment),
-    },
-    Step {
-        action: "assess_requirement",
-        from: &[S::UnderAssessment],
-        to: Some(S::Assessed),
-    },
-    Step {
-        action: "approve_requirement",
-        from: &[S::Assessed],
-        to: Some(S::Approved),
-    },
-    Step {
-        action: "reject_requirement",
-        from: &[S::Assessed],
-        to: Some(S::Rejected),
-    },
-    Step {
-        action: "return_requirement",
-        from: &[S::Assessed],
-        to: Some(S::Returned),
-    },
-    Step {
-        action: "plan_requirement",
-        from: &[S::Approved, S::InDevelopment],
-        to: None,
-    },
-    Step {
-        action: "start_development",
-        from: &[S::Approved],
-        to: Some(S::InDevelopment),
-    },
-    Step {
-        action: "mark_delivered",
-        from: &[S::InDevelopment],
-        to: Some(S::Delivered),
-    },
-    Step {
-        action: "close_requirement",
-        from: &[S::Delivered, S::Rejected],
-        to: Some(S::Closed),
-    },
+    Step { action: "edit_requirement",    from: &[S::Draft, S::Returned],        to: None },
+    Step { action: "submit_requirement",  from: &[S::Draft, S::Returned],        to: Some(S::Submitted) },
+    Step { action: "start_assessment",    from: &[S::Submitted],                 to: Some(S::UnderAssessment) },
+    Step { action: "assess_requirement",  from: &[S::UnderAssessment],           to: Some(S::Assessed) },
+    Step { action: "approve_requirement", from: &[S::Assessed],                  to: Some(S::Approved) },
+    Step { action: "reject_requirement",  from: &[S::Assessed],                  to: Some(S::Rejected) },
+    Step { action: "return_requirement",  from: &[S::Assessed],                  to: Some(S::Returned) },
+    Step { action: "plan_requirement",    from: &[S::Approved, S::InDevelopment], to: None },
+    Step { action: "start_development",   from: &[S::Approved],                  to: Some(S::InDevelopment) },
+    Step { action: "mark_delivered",      from: &[S::InDevelopment],             to: Some(S::Delivered) },
+    Step { action: "close_requirement",   from: &[S::Delivered, S::Rejected],    to: Some(S::Closed) },
 ];
 
 /// The status after `action` from `from`, or an illegal-transition error.

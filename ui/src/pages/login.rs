@@ -143,6 +143,13 @@ pub fn LoginPage(props: &LoginProps) -> Html {
                         <li>{ ctx.t("login.point.audit") }</li>
                         <li>{ ctx.t("login.point.offline") }</li>
                     </ul>
+                    // The demo's users sit beside the form, so the form stays above the fold.
+                    if show_demo {
+                        <DemoUsers users={demo_users} on_pick={{
+                            let form = form.clone();
+                            Callback::from(move |u| form.dispatch(LoginAction::UseDemoUser(u)))
+                        }} />
+                    }
                 </section>
                 <main class="card login-card" id="main">
                     <h1>{ ctx.t("login.title") }</h1>
@@ -178,12 +185,6 @@ pub fn LoginPage(props: &LoginProps) -> Html {
                                 </button>
                             </div>
                         </div>
-                        if show_demo {
-                            <DemoUsers users={demo_users} on_pick={{
-                                let form = form.clone();
-                                Callback::from(move |u| form.dispatch(LoginAction::UseDemoUser(u)))
-                            }} />
-                        }
                         <div class={classes!("field", errors.contains_key("user").then_some("has-error"))}>
                             <label for="login-user">{ ctx.t("login.user") }</label>
                             <input id="login-user" type="text" autocomplete="username" value={form.user.clone()}
