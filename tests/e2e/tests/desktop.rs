@@ -388,6 +388,28 @@ async fn business_files_rnd_assesses_pm_approves() {
     })
     .await;
     ui.screenshot("06-dashboard-en").await;
+
+    // The PM schedules it and starts development (in English now).
+    ui.open_requirement(title).await;
+    ui.el("#plan-owner")
+        .await
+        .select_by_index(1)
+        .await
+        .unwrap_or_else(|e| panic!("pick an owner: {e}"));
+    ui.fill("#plan-target", "2031-05-31").await;
+    ui.fill("#ms-title-0", "评测集确认 evaluation set agreed")
+        .await;
+    ui.fill("#ms-due-0", "2031-03-31").await;
+    ui.click("#plan-submit").await;
+    ui.wait_text("#req-history", "the plan in the history", |t| {
+        t.contains("delivery plan")
+    })
+    .await;
+    ui.click("button[data-action='start_development']").await;
+    ui.wait_text("#req-status", "in development", |t| {
+        t.contains("In development")
+    })
+    .await;
     let _ = ui.c.close().await;
 }
 

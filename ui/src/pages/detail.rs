@@ -21,7 +21,7 @@ use crate::state::assess::{AssessAction, AssessForm};
 use crate::state::decide::{build_decision, DecisionKind};
 use crate::state::draft::DraftForm;
 use crate::state::plan::{PlanAction, PlanForm};
-use crate::state::{backend_field_errors, require, FieldErrors};
+use crate::state::{backend_field_errors, require, FieldErrors, SubmitForm};
 use crate::text;
 
 impl Reducible for AssessForm {
@@ -48,6 +48,39 @@ pub struct Exec {
     pub command: Command,
     pub on_ok: Callback<()>,
     pub on_fail: Callback<ApiError>,
+}
+
+/// Submits a panel's form as one command: the form's own checks first (inline errors, nothing
+/// sent), the backend's field errors inline after.
+fn submit_command<F>(
+    form: &UseReducerHandle<F>,
+    exec: &Callback<Exec>,
+    command: impl Fn(F::Payload) -> Command + 'static,
+) -> Callback<SubmitEvent>
+where
+    F: Reducible + SubmitForm<Action = <F as Reducible>::Action> + 'static,
+{
+    let form = form.clone();
+    let exec = exec.clone();
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        match form.check() {
+            Err(errors) => form.dispatch(F::errors_action(errors)),
+            Ok(payload) => {
+                let on_fail = {
+                    let form = form.clone();
+                    Callback::from(move |err: ApiError| {
+                        form.dispatch(F::errors_action(backend_field_errors(&err)))
+                    })
+                };
+                exec.emit(Exec {
+                    command: command(payload),
+                    on_ok: Callback::noop(),
+                    on_fail,
+                });
+            }
+        }
+    })
 }
 
 impl Exec {
@@ -538,30 +571,10 @@ struct PanelProps {
 fn AssessPanel(props: &PanelProps) -> Html {
     let ctx = use_app();
     let form = use_reducer(AssessForm::default);
-    let submit = {
-        let form = form.clone();
-        let exec = props.exec.clone();
-        let id = props.id;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.validate() {
-                Err(errors) => form.dispatch(AssessAction::SetErrors(errors)),
-                Ok(assessment) => {
-                    let on_fail = {
-                        let form = form.clone();
-                        Callback::from(move |err: ApiError| {
-                            form.dispatch(AssessAction::SetErrors(backend_field_errors(&err)))
-                        })
-                    };
-                    exec.emit(Exec {
-                        command: Command::AssessRequirement { id, assessment },
-                        on_ok: Callback::noop(),
-                        on_fail,
-                    });
-                }
-            }
-        })
-    };
+    let id = props.id;
+    let submit = submit_command(&form, &props.exec, move |assessment| {
+        Command::AssessRequirement { id, assessment }
+    });
     let errors = &form.errors;
     let text_field = |id: &'static str,
                       name: &'static str,
@@ -710,30 +723,11 @@ fn PlanPanel(props: &PanelProps) -> Html {
             });
         });
     }
-    let submit = {
-        let form = form.clone();
-        let exec = props.exec.clone();
-        let id = props.id;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.validate() {
-                Err(errors) => form.dispatch(PlanAction::SetErrors(errors)),
-                Ok(plan) => {
-                    let on_fail = {
-                        let form = form.clone();
-                        Callback::from(move |err: ApiError| {
-                            form.dispatch(PlanAction::SetErrors(backend_field_errors(&err)))
-                        })
-                    };
-                    exec.emit(Exec {
-                        command: Command::PlanRequirement { id, plan },
-                        on_ok: Callback::noop(),
-                        on_fail,
-                    });
-                }
-            }
-        })
-    };
+    let id = props.id;
+    let submit = submit_command(&form, &props.exec, move |plan| Command::PlanRequirement {
+        id,
+        plan,
+    });
     let errors = &form.errors;
     let (inv_o, desc_o) = invalid_attrs(errors, "owner", "plan-owner");
     let (inv_t, desc_t) = invalid_attrs(errors, "target_delivery", "plan-target");

@@ -99,6 +99,17 @@ impl AssessForm {
     }
 }
 
+impl super::SubmitForm for AssessForm {
+    type Payload = Assessment;
+    type Action = AssessAction;
+    fn check(&self) -> Result<Assessment, FieldErrors> {
+        self.validate()
+    }
+    fn errors_action(errors: FieldErrors) -> AssessAction {
+        AssessAction::SetErrors(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,15 @@ use std::collections::BTreeMap;
 /// Field name → translation key of the rule it broke (`rule.required`, …).
 pub type FieldErrors = BTreeMap<String, String>;
 
+/// A form reducer that submits one payload: it validates into the payload, and takes the
+/// field errors (its own or the backend's) through an action.
+pub trait SubmitForm {
+    type Payload;
+    type Action;
+    fn check(&self) -> Result<Self::Payload, FieldErrors>;
+    fn errors_action(errors: FieldErrors) -> Self::Action;
+}
+
 /// Normalises a field path so that `kpis[0].metric`, `kpis.0.metric` and `kpis/0/metric`
 /// from the backend all match the UI's `kpis.0.metric`, with or without a `draft.` prefix.
 pub fn normalize_field(key: &str) -> String {

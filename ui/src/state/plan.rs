@@ -123,6 +123,17 @@ impl PlanForm {
     }
 }
 
+impl super::SubmitForm for PlanForm {
+    type Payload = DeliveryPlan;
+    type Action = PlanAction;
+    fn check(&self) -> Result<DeliveryPlan, FieldErrors> {
+        self.validate()
+    }
+    fn errors_action(errors: FieldErrors) -> PlanAction {
+        PlanAction::SetErrors(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
