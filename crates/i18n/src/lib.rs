@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn catalogues_parse_and_are_not_empty() {
         for locale in Locale::ALL {
-            let parsed: Result<HashMap<String, String>, _> = serde_json::from_str(locale.source());
+            let parsed = serde_json::from_str::<HashMap<String, String>>(locale.source());
             assert!(
                 parsed.is_ok(),
                 "{} does not parse: {parsed:?}",

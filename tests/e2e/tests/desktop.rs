@@ -56,8 +56,18 @@ fn free_port() -> u16 {
 
 /// Starts tauri-driver with a throw-away HOME and data dir, so nothing of the user's is
 /// touched and the app starts as on a first run.
-fn start_driver(port: u16) -> Result<Driver, String> {
-    let home = tempfile::tempdir().map_err(|e| e.to_string())?;
+/// Why the end-to-end environment cannot run here (no driver, no display, no binary…).
+#[derive(Debug)]
+struct Unavailable(String);
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn start_driver(port: u16) -> Result<Driver, Unavailable> {
+    let home = tempfile::tempdir().map_err(|e| Unavailable(e.to_string()))?;
     use std::os::unix::process::CommandExt;
     let child = Command::new("tauri-driver")
         .process_group(0)
@@ -78,11 +88,11 @@ fn start_driver(port: u16) -> Result<Driver, String> {
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("tauri-driver: {e}"))?;
+        .map_err(|e| Unavailable(format!("tauri-driver: {e}")))?;
     Ok(Driver { child, _home: home })
 }
 
-async fn connect(port: u16) -> Result<Client, String> {
+async fn connect(port: u16) -> Result<Client, Unavailable> {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
@@ -91,18 +101,22 @@ async fn connect(port: u16) -> Result<Client, String> {
     caps.insert("browserName".into(), json!("wry"));
     let mut last = String::new();
     for _ in 0..60 {
-        let mut builder = ClientBuilder::rustls().map_err(|e| e.to_string())?;
+        let mut builder = ClientBuilder::rustls().map_err(|e| Unavailable(e.to_string()))?;
         builder.capabilities(caps.clone());
         let url = format!("http://127.0.0.1:{port}");
         let attempt = builder.connect(&url);
         match tokio::time::timeout(WAIT, attempt).await {
             Ok(Ok(client)) => return Ok(client),
             Ok(Err(e)) => last = e.to_string(),
-            Err(_) => return Err("the app did not open a WebDriver session in time".into()),
+            Err(_) => {
+                return Err(Unavailable(
+                    "the app did not open a WebDriver session in time".into(),
+                ))
+            }
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    Err(format!("could not start a session: {last}"))
+    Err(Unavailable(format!("could not start a session: {last}")))
 }
 
 struct Ui {
@@ -249,11 +263,11 @@ async fn launch() -> Option<(Driver, Ui)> {
     let port = free_port();
     let driver = match start_driver(port) {
         Ok(d) => d,
-        Err(e) => return missing(e),
+        Err(e) => return missing(e.to_string()),
     };
     match connect(port).await {
         Ok(c) => Some((driver, Ui { c })),
-        Err(e) => missing(e),
+        Err(e) => missing(e.to_string()),
     }
 }
 
