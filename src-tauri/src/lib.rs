@@ -1,69 +1,125 @@
-//! The desktop shell. Only this crate knows Tauri and IPC: each command below takes one
-//! `request` DTO from `govbench-protocol`, runs the matching `govbench-core` use case on a
-//! blocking thread (so the window never freezes), and returns the DTO or the public error.
+//! The desktop shell. Only this crate knows Tauri and IPC: each endpoint of
+//! `govbench_protocol::endpoint` gets one handler here, which takes the endpoint's `request`,
+//! runs the matching `govbench-core` use case on a blocking thread (so the window never
+//! freezes), and returns the endpoint's response or the public error.
 
 mod recent;
 mod shell;
 
 pub use shell::{AppState, Settings};
 
-use govbench_protocol::{
-    ApiError, AuditReport, Command, CommandOutcome, CreateWorkspaceRequest, Dashboard,
-    LoginRequest, RequirementDetail, RequirementId, RequirementPage, RequirementQuery, SessionInfo,
-    StartupState, UserSummary,
-};
-use serde::Deserialize;
+use govbench_core::Session;
+use govbench_protocol::endpoint::{self, Endpoint};
+use govbench_protocol::ApiError;
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 type Shared = Arc<AppState>;
+type ApiResult<T> = Result<T, ApiError>;
+type Request<E> = <E as Endpoint>::Request;
+type Response<E> = <E as Endpoint>::Response;
 
-#[derive(Debug, Deserialize)]
-pub struct LogoutRequest {
-    /// Also remove this device's remembered key.
-    #[serde(default)]
-    pub forget: bool,
+/// Compile-time string equality (a handler's name must be its endpoint's name).
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PickRequest {
-    /// A save dialog (new workspace) rather than an open dialog.
-    #[serde(default)]
-    pub save: bool,
+fn on_app<Q, R>(
+    state: &AppState,
+    request: Q,
+    run: impl FnOnce(&AppState, Q) -> ApiResult<R>,
+) -> ApiResult<R> {
+    run(state, request)
 }
 
-#[tauri::command]
-async fn startup_state(state: State<'_, Shared>) -> Result<StartupState, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.startup_state()).await
+fn on_session<Q, R>(
+    state: &AppState,
+    request: Q,
+    run: impl FnOnce(&mut Session, Q) -> ApiResult<R>,
+) -> ApiResult<R> {
+    state.with_session(|session| run(session, request))
 }
 
-#[tauri::command]
-async fn login(state: State<'_, Shared>, request: LoginRequest) -> Result<SessionInfo, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.login(request)).await
+/// The endpoint table. Each line names the handler, its protocol endpoint, and what it runs:
+/// `app` handlers get the app state, `session` handlers the logged-in session (or answer
+/// `not_logged_in`), `custom` handlers are written out below. From this one list come the
+/// command functions, [`invoke_handler`] and [`HANDLED`].
+macro_rules! endpoints {
+    (
+        $( app $app:ident: $app_endpoint:ident => $app_run:expr; )*
+        $( session $session:ident: $session_endpoint:ident => $session_run:expr; )*
+        $( custom $custom:ident: $custom_endpoint:ident; )*
+    ) => {
+        $(
+            #[tauri::command]
+            async fn $app(
+                state: State<'_, Shared>,
+                request: Request<endpoint::$app_endpoint>,
+            ) -> ApiResult<Response<endpoint::$app_endpoint>> {
+                let state = state.inner().clone();
+                shell::blocking(move || on_app(&state, request, $app_run)).await
+            }
+        )*
+        $(
+            #[tauri::command]
+            async fn $session(
+                state: State<'_, Shared>,
+                request: Request<endpoint::$session_endpoint>,
+            ) -> ApiResult<Response<endpoint::$session_endpoint>> {
+                let state = state.inner().clone();
+                shell::blocking(move || on_session(&state, request, $session_run)).await
+            }
+        )*
+
+        const _: () = {
+            $( assert!(same(stringify!($app), <endpoint::$app_endpoint as Endpoint>::NAME)); )*
+            $( assert!(same(stringify!($session), <endpoint::$session_endpoint as Endpoint>::NAME)); )*
+            $( assert!(same(stringify!($custom), <endpoint::$custom_endpoint as Endpoint>::NAME)); )*
+        };
+
+        /// Every endpoint this shell handles (a test checks it against the protocol, build.rs
+        /// and the capabilities).
+        pub const HANDLED: &[&str] = &[
+            $(stringify!($app),)* $(stringify!($session),)* $(stringify!($custom),)*
+        ];
+
+        /// The app's commands, shared by the real app and the mock-runtime tests.
+        pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($app,)* $($session,)* $($custom,)*]
+        }
+    };
 }
 
-#[tauri::command]
-async fn logout(state: State<'_, Shared>, request: LogoutRequest) -> Result<(), ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.logout(request.forget)).await
-}
-
-#[tauri::command]
-async fn create_workspace(
-    state: State<'_, Shared>,
-    request: CreateWorkspaceRequest,
-) -> Result<SessionInfo, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.create_workspace(request)).await
+endpoints! {
+    app startup_state: StartupState => |state, _| state.startup_state();
+    app login: Login => |state, request| state.login(request);
+    app logout: Logout => |state, request| state.logout(request.forget);
+    app create_workspace: CreateWorkspace => |state, request| state.create_workspace(request);
+    session execute: Execute => |s, command| s.execute(command);
+    session audit_verify: AuditVerify => |s, _| s.verify_audit();
+    session dashboard: Dashboard => |s, _| s.dashboard();
+    session requirements_list: RequirementsList => |s, query| s.requirements(&query);
+    session requirement_get: RequirementGet => |s, id| s.requirement(id);
+    session users_list: UsersList => |s, _| s.users();
+    custom pick_workspace_file: PickWorkspaceFile;
 }
 
 #[tauri::command]
 async fn pick_workspace_file<R: Runtime>(
     app: AppHandle<R>,
-    request: PickRequest,
-) -> Result<Option<String>, ApiError> {
+    request: Request<endpoint::PickWorkspaceFile>,
+) -> ApiResult<Response<endpoint::PickWorkspaceFile>> {
     use tauri_plugin_dialog::DialogExt;
     // End-to-end tests cannot drive the native GTK dialog through WebDriver; they name the
     // file the dialog would have returned.
@@ -84,66 +140,6 @@ async fn pick_workspace_file<R: Runtime>(
             .map(|p| p.display().to_string()))
     })
     .await
-}
-
-#[tauri::command]
-async fn execute(state: State<'_, Shared>, request: Command) -> Result<CommandOutcome, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.with_session(|s| s.execute(request))).await
-}
-
-#[tauri::command]
-async fn requirements_list(
-    state: State<'_, Shared>,
-    request: RequirementQuery,
-) -> Result<RequirementPage, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.with_session(|s| s.requirements(&request))).await
-}
-
-#[tauri::command]
-async fn requirement_get(
-    state: State<'_, Shared>,
-    request: RequirementId,
-) -> Result<RequirementDetail, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.with_session(|s| s.requirement(request))).await
-}
-
-#[tauri::command]
-async fn dashboard(state: State<'_, Shared>) -> Result<Dashboard, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.with_session(|s| s.dashboard())).await
-}
-
-#[tauri::command]
-async fn audit_verify(state: State<'_, Shared>) -> Result<AuditReport, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.with_session(|s| s.verify_audit())).await
-}
-
-#[tauri::command]
-async fn users_list(state: State<'_, Shared>) -> Result<Vec<UserSummary>, ApiError> {
-    let state = state.inner().clone();
-    shell::blocking(move || state.with_session(|s| s.users())).await
-}
-
-/// The app's commands, shared by the real app and the mock-runtime tests.
-pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
-{
-    tauri::generate_handler![
-        startup_state,
-        login,
-        logout,
-        create_workspace,
-        pick_workspace_file,
-        execute,
-        requirements_list,
-        requirement_get,
-        dashboard,
-        audit_verify,
-        users_list,
-    ]
 }
 
 pub fn run() {

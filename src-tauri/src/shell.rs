@@ -125,11 +125,15 @@ impl AppState {
             .map(DeviceKeyring::new)
     }
 
+    /// Runs `work` on the open session. "Today" is the user's own date: the offset of this
+    /// machine's time zone is passed in on every call, so it follows a daylight-saving change
+    /// or a laptop carried across time zones.
     pub fn with_session<T>(&self, work: impl FnOnce(&mut Session) -> ApiResult<T>) -> ApiResult<T> {
         let mut guard = self.session_lock()?;
         let session = guard
             .as_mut()
             .ok_or_else(|| ApiError::new(ErrorCode::NotLoggedIn))?;
+        session.set_utc_offset(*chrono::Local::now().offset());
         work(session)
     }
 

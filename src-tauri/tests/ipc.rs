@@ -63,7 +63,9 @@ impl Harness {
     }
 
     fn login(&self, user: &str) -> Value {
-        let startup = self.invoke("startup_state", json!({})).unwrap();
+        let startup = self
+            .invoke("startup_state", json!({ "request": {} }))
+            .unwrap();
         let demo = startup["recent"][0]["path"].as_str().unwrap().to_owned();
         self.invoke(
             "login",
@@ -74,16 +76,16 @@ impl Harness {
 }
 
 fn file_command() -> Value {
-    json!({ "request": { "type": "file_requirement", "submit": true, "draft": {
+    json!({ "request": { "feature": "requirement", "command": { "type": "file", "submit": true, "draft": {
         "title": "越权提交 over IPC", "scenario": "s", "goals": "g",
         "kpis": [{ "metric": "accuracy", "comparator": "at_least", "target": 90.0, "unit": "%" }],
-        "priority": "high", "department": "审计部", "wanted_by": "2030-01-01" } } })
+        "priority": "high", "department": "审计部", "wanted_by": "2030-01-01" } } } })
 }
 
 #[test]
 fn startup_creates_the_demo_and_lists_it() {
     let h = harness();
-    let startup = h.invoke("startup_state", json!({})).unwrap();
+    let startup = h.invoke("startup_state", json!({ "request": {} })).unwrap();
     assert_eq!(startup["recent"][0]["is_demo"], json!(true));
     assert!(startup["demo_users"].as_array().unwrap().len() >= 6);
     assert_eq!(startup["session"], Value::Null);
@@ -92,7 +94,7 @@ fn startup_creates_the_demo_and_lists_it() {
 #[test]
 fn commands_need_a_session() {
     let h = harness();
-    let err = h.invoke("dashboard", json!({})).unwrap_err();
+    let err = h.invoke("dashboard", json!({ "request": {} })).unwrap_err();
     assert_eq!(err["code"], json!("not_logged_in"));
     assert_eq!(err["message_key"], json!("error.not_logged_in"));
 }
@@ -102,17 +104,19 @@ fn auditor_is_refused_a_write_sent_straight_over_ipc() {
     let h = harness();
     let session = h.login("qian.hui");
     assert_eq!(session["user"]["role"], json!("Auditor"));
-    let total_before = h.invoke("dashboard", json!({})).unwrap()["total"].clone();
+    let total = |h: &Harness| {
+        h.invoke("dashboard", json!({ "request": {} })).unwrap()["sections"][0]["summary"]["total"]
+            .clone()
+    };
+    let total_before = total(&h);
     // The UI shows the auditor no "new requirement" button; the backend refuses regardless.
     let err = h.invoke("execute", file_command()).unwrap_err();
     assert_eq!(err["code"], json!("forbidden"));
     assert_eq!(err["details"]["role"], json!("role.auditor"));
+    assert_eq!(total(&h), total_before);
+    assert!(total_before.as_u64().is_some_and(|n| n >= 10));
     assert_eq!(
-        h.invoke("dashboard", json!({})).unwrap()["total"],
-        total_before
-    );
-    assert_eq!(
-        h.invoke("audit_verify", json!({})).unwrap()["first_bad"],
+        h.invoke("audit_verify", json!({ "request": {} })).unwrap()["first_bad"],
         Value::Null
     );
 }
@@ -122,7 +126,8 @@ fn business_files_over_ipc_and_sees_the_detail() {
     let h = harness();
     h.login("he.na");
     let outcome = h.invoke("execute", file_command()).unwrap();
-    let id = outcome["entity_id"].clone();
+    assert_eq!(outcome["entity"]["kind"], json!("requirement"));
+    let id = outcome["entity"]["id"].clone();
     let detail = h
         .invoke("requirement_get", json!({ "request": id }))
         .unwrap();
@@ -131,14 +136,15 @@ fn business_files_over_ipc_and_sees_the_detail() {
     let err = h
         .invoke(
             "execute",
-            json!({ "request": { "type": "start_assessment", "id": detail["requirement"]["id"] } }),
+            json!({ "request": { "feature": "requirement",
+                "command": { "type": "start_assessment", "id": detail["requirement"]["id"] } } }),
         )
         .unwrap_err();
     assert_eq!(err["code"], json!("forbidden"));
     h.invoke("logout", json!({ "request": { "forget": false } }))
         .unwrap();
     assert_eq!(
-        h.invoke("dashboard", json!({})).unwrap_err()["code"],
+        h.invoke("dashboard", json!({ "request": {} })).unwrap_err()["code"],
         json!("not_logged_in")
     );
 }
@@ -146,7 +152,7 @@ fn business_files_over_ipc_and_sees_the_detail() {
 #[test]
 fn wrong_passphrase_is_a_translatable_error() {
     let h = harness();
-    let startup = h.invoke("startup_state", json!({})).unwrap();
+    let startup = h.invoke("startup_state", json!({ "request": {} })).unwrap();
     let demo = startup["recent"][0]["path"].as_str().unwrap().to_owned();
     let err = h
         .invoke("login", json!({ "request": { "workspace": demo, "user": "he.na", "passphrase": "nope", "remember": false } }))
@@ -166,7 +172,9 @@ fn remembered_login_survives_a_restart_until_forgotten() {
         kdf: KdfParams::TESTING,
     };
     let first = harness_with(tempfile::tempdir().unwrap(), settings.clone());
-    let startup = first.invoke("startup_state", json!({})).unwrap();
+    let startup = first
+        .invoke("startup_state", json!({ "request": {} }))
+        .unwrap();
     let demo = startup["recent"][0]["path"].as_str().unwrap().to_owned();
     let session = first
         .invoke(
@@ -185,17 +193,21 @@ fn remembered_login_survives_a_restart_until_forgotten() {
     drop(first);
 
     let second = harness_with(tempfile::tempdir().unwrap(), settings.clone());
-    let startup = second.invoke("startup_state", json!({})).unwrap();
+    let startup = second
+        .invoke("startup_state", json!({ "request": {} }))
+        .unwrap();
     assert_eq!(startup["session"]["user"]["name"], json!("he.na"));
     assert_eq!(startup["session"]["remembered"], json!(true));
-    assert!(second.invoke("dashboard", json!({})).is_ok());
+    assert!(second.invoke("dashboard", json!({ "request": {} })).is_ok());
     second
         .invoke("logout", json!({ "request": { "forget": true } }))
         .unwrap();
     drop(second);
 
     let third = harness_with(tempfile::tempdir().unwrap(), settings);
-    let startup = third.invoke("startup_state", json!({})).unwrap();
+    let startup = third
+        .invoke("startup_state", json!({ "request": {} }))
+        .unwrap();
     assert_eq!(startup["session"], Value::Null);
     drop(dir);
 }

@@ -3,13 +3,20 @@
 //! The passphrase comes from `GOVBENCH_PASSPHRASE` or a prompt, never from argv.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use govbench_core::{CreateOptions, KdfParams, Session, SystemClock};
+use govbench_core::{generator, CreateOptions, KdfParams, Session, SystemClock};
 use govbench_i18n::Locale;
-use govbench_protocol::{ApiError, ErrorCode, NewUser, RequirementQuery, RequirementStatus, Role};
+use govbench_protocol::{
+    ApiError, ErrorCode, NewUser, Priority, RequirementQuery, RequirementSort, RequirementStatus,
+    Role,
+};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Instant;
+
+/// Rows per page of `requirements list --page N`, as in the app.
+const PAGE_SIZE: u32 = 50;
 
 #[derive(Parser)]
 #[command(
@@ -42,6 +49,19 @@ enum Top {
         #[arg(long)]
         workspace: PathBuf,
     },
+    /// Create a new workspace filled with synthetic requirements and audit events, for trials
+    /// and benchmarks (the same generator the benchmarks use). Not for real data.
+    Generate {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        admin: String,
+        #[arg(long, default_value_t = 1_000)]
+        requirements: u64,
+        /// Total audit events to add (at least one per requirement).
+        #[arg(long, default_value_t = 0)]
+        audit_events: u64,
+    },
     /// Requirements (policy §2.1.1).
     Requirements {
         #[command(subcommand)]
@@ -56,6 +76,7 @@ enum Top {
 
 #[derive(Subcommand)]
 enum RequirementsCommand {
+    /// The requirement list, with every filter the app's list has.
     List {
         #[arg(long)]
         workspace: PathBuf,
@@ -65,6 +86,23 @@ enum RequirementsCommand {
         /// in_development, delivered, closed
         #[arg(long)]
         status: Option<String>,
+        /// Chinese by any part of a word, other languages by word beginnings.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        department: Option<String>,
+        /// low, medium, high, critical
+        #[arg(long)]
+        priority: Option<String>,
+        /// Only open requirements past their wanted-by date (in your time zone).
+        #[arg(long)]
+        overdue: bool,
+        /// updated_desc (default), wanted_by_asc, priority_desc, title_asc
+        #[arg(long)]
+        sort: Option<String>,
+        /// Only this page of 50 (from 1); without it, every page.
+        #[arg(long)]
+        page: Option<u32>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -105,6 +143,10 @@ fn main() -> ExitCode {
             eprintln!("govbench: {message}");
             ExitCode::from(3)
         }
+        Err(Failure::Usage(message)) => {
+            eprintln!("govbench: {message}");
+            ExitCode::from(64)
+        }
     }
 }
 
@@ -112,6 +154,35 @@ enum Failure {
     Api(ApiError),
     /// The audit chain does not verify.
     Tampered(String),
+    /// An option's value is not one the command knows (translated message).
+    Usage(String),
+}
+
+/// Parses a keyed option value, or says in the user's language which values exist.
+fn keyed<T: Copy>(
+    locale: Locale,
+    option: &str,
+    value: Option<String>,
+    all: &[T],
+    key: fn(T) -> &'static str,
+) -> Result<Option<T>, Failure> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    match all.iter().copied().find(|v| key(*v) == value.trim()) {
+        Some(v) => Ok(Some(v)),
+        None => {
+            let allowed: Vec<&str> = all.iter().map(|v| key(*v)).collect();
+            Err(Failure::Usage(locale.format(
+                "cli.invalid_value",
+                [
+                    ("option", option),
+                    ("value", value.as_str()),
+                    ("allowed", allowed.join(", ").as_str()),
+                ],
+            )))
+        }
+    }
 }
 
 impl From<ApiError> for Failure {
@@ -165,37 +236,137 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                 )
             );
         }
+        Top::Generate {
+            workspace,
+            admin,
+            requirements,
+            audit_events,
+        } => {
+            let passphrase = passphrase(locale, true)?;
+            let admin = NewUser {
+                display_name: admin.clone(),
+                name: admin,
+                role: Role::Admin,
+                passphrase,
+            };
+            let started = Instant::now();
+            let mut session = govbench_core::create_workspace(
+                &workspace,
+                &admin,
+                CreateOptions::default(),
+                clock,
+            )?;
+            let actor = session.user().id;
+            let copy = session.copy_id().to_owned();
+            let mut report = |written: u64, total: u64| {
+                eprint!(
+                    "\r{}",
+                    locale.format(
+                        "cli.generate_progress",
+                        [
+                            ("written", written.to_string().as_str()),
+                            ("total", total.to_string().as_str())
+                        ]
+                    )
+                );
+            };
+            generator::seed_with_progress(
+                session.connection_for_tools(),
+                &copy,
+                actor,
+                requirements,
+                audit_events.max(requirements),
+                &mut report,
+            )
+            .map_err(ApiError::from)?;
+            eprintln!();
+            println!(
+                "{}",
+                locale.format(
+                    "cli.generated",
+                    [
+                        ("path", workspace.display().to_string().as_str()),
+                        ("requirements", requirements.to_string().as_str()),
+                        (
+                            "events",
+                            audit_events.max(requirements).to_string().as_str()
+                        ),
+                        (
+                            "seconds",
+                            format!("{:.1}", started.elapsed().as_secs_f64()).as_str()
+                        ),
+                    ]
+                )
+            );
+        }
         Top::Requirements {
             command:
                 RequirementsCommand::List {
                     workspace,
                     user,
                     status,
+                    search,
+                    department,
+                    priority,
+                    overdue,
+                    sort,
+                    page,
                     format,
                 },
         } => {
-            let status = match status {
-                Some(key) => Some(RequirementStatus::from_key(&key).ok_or_else(|| {
-                    ApiError::new(ErrorCode::Validation).with("status", "rule.required")
-                })?),
-                None => None,
-            };
+            let status = keyed(
+                locale,
+                "--status",
+                status,
+                &RequirementStatus::ALL,
+                RequirementStatus::key,
+            )?;
+            let priority = keyed(
+                locale,
+                "--priority",
+                priority,
+                &Priority::ALL,
+                Priority::key,
+            )?;
+            let sort = keyed(
+                locale,
+                "--sort",
+                sort,
+                &RequirementSort::ALL,
+                RequirementSort::key,
+            )?
+            .unwrap_or_default();
+            if page == Some(0) {
+                return Err(Failure::Usage(locale.format(
+                    "cli.invalid_value",
+                    [
+                        ("option", "--page"),
+                        ("value", "0"),
+                        ("allowed", "1, 2, 3, …"),
+                    ],
+                )));
+            }
             let session = login(&workspace, &user, locale)?;
             let mut query = RequirementQuery {
                 status,
-                limit: 500,
-                ..RequirementQuery::default()
+                priority,
+                department,
+                text: search,
+                overdue_only: overdue,
+                sort,
+                offset: page.map_or(0, |p| (p - 1).saturating_mul(PAGE_SIZE)),
+                limit: if page.is_some() { PAGE_SIZE } else { 500 },
             };
             let mut items = Vec::new();
-            loop {
-                let page = session.requirements(&query)?;
-                let n = page.items.len() as u32;
-                items.extend(page.items);
-                if n < query.limit {
-                    break;
+            let total = loop {
+                let result = session.requirements(&query)?;
+                let n = result.items.len() as u32;
+                items.extend(result.items);
+                if page.is_some() || n < query.limit {
+                    break result.total;
                 }
                 query.offset += n;
-            }
+            };
             match format {
                 Format::Json => {
                     let json = serde_json::to_string_pretty(&items).map_err(|e| {
@@ -203,7 +374,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                     })?;
                     println!("{json}");
                 }
-                Format::Table => print_table(&items, locale),
+                Format::Table => print_table(&items, total, locale),
             }
         }
         Top::Audit {
@@ -239,9 +410,12 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Logs in; "today" is the date in this machine's time zone.
 fn login(workspace: &std::path::Path, user: &str, locale: Locale) -> Result<Session, ApiError> {
     let passphrase = passphrase(locale, false)?;
-    govbench_core::login(workspace, user, &passphrase, Arc::new(SystemClock))
+    let mut session = govbench_core::login(workspace, user, &passphrase, Arc::new(SystemClock))?;
+    session.set_utc_offset(*chrono::Local::now().offset());
+    Ok(session)
 }
 
 fn passphrase(locale: Locale, confirm: bool) -> Result<String, ApiError> {
@@ -261,7 +435,7 @@ fn passphrase(locale: Locale, confirm: bool) -> Result<String, ApiError> {
     Ok(first)
 }
 
-fn print_table(items: &[govbench_protocol::RequirementSummary], locale: Locale) {
+fn print_table(items: &[govbench_protocol::RequirementSummary], total: u64, locale: Locale) {
     let mut out = std::io::stdout().lock();
     let header = [
         locale.t("cli.col.id"),
@@ -282,7 +456,7 @@ fn print_table(items: &[govbench_protocol::RequirementSummary], locale: Locale) 
             out,
             "{}\t{}\t{}\t{}{}\t{}\t{}",
             r.id,
-            locale.t(&format!("status.{}", r.status.key())),
+            locale.t(&r.status.text_key()),
             locale.t(&format!("priority.{}", r.priority.key())),
             r.wanted_by,
             overdue,
@@ -290,9 +464,16 @@ fn print_table(items: &[govbench_protocol::RequirementSummary], locale: Locale) 
             r.title
         );
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        locale.format("cli.total", [("count", items.len().to_string().as_str())])
-    );
+    let summary = if items.len() as u64 == total {
+        locale.format("cli.total", [("count", total.to_string().as_str())])
+    } else {
+        locale.format(
+            "cli.shown_of",
+            [
+                ("shown", items.len().to_string().as_str()),
+                ("count", total.to_string().as_str()),
+            ],
+        )
+    };
+    let _ = writeln!(out, "{summary}");
 }

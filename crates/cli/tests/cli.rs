@@ -253,3 +253,129 @@ fn audit_verify_counts_events_and_names_the_first_bad_one() {
         "{stderr}"
     );
 }
+
+fn list_json(path: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec![
+        "requirements",
+        "list",
+        "--workspace",
+        path,
+        "--user",
+        "he.na",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = govbench(&args, Some("govbench-demo"));
+    assert!(out.status.success(), "{extra:?}: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn titles(items: &[serde_json::Value]) -> Vec<&str> {
+    items.iter().filter_map(|i| i["title"].as_str()).collect()
+}
+
+#[test]
+fn requirements_list_has_every_filter_of_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    assert_eq!(
+        titles(&list_json(&path, &["--search", "影像"])),
+        ["医学影像报告辅助生成"]
+    );
+    assert_eq!(
+        titles(&list_json(&path, &["--search", "suitability"])),
+        ["Robo-advisor suitability wording check"]
+    );
+    let finance = list_json(&path, &["--department", "金融事业部"]);
+    assert_eq!(finance.len(), 3);
+    assert!(finance.iter().all(|r| r["department"] == "金融事业部"));
+    let critical = list_json(&path, &["--priority", "critical"]);
+    assert_eq!(critical.len(), 2);
+    let overdue = list_json(&path, &["--overdue"]);
+    assert!(!overdue.is_empty());
+    assert!(overdue.iter().all(|r| r["overdue"] == true));
+    let by_title = list_json(&path, &["--sort", "title_asc"]);
+    let first_titles = titles(&by_title);
+    assert_eq!(first_titles[0], "Customer-service call sentiment tagging");
+    let page_one = list_json(&path, &["--page", "1"]);
+    assert_eq!(page_one.len(), 10);
+    assert!(list_json(&path, &["--page", "2"]).is_empty());
+}
+
+#[test]
+fn an_unknown_option_value_is_named_with_the_allowed_ones_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let out = govbench(
+        &[
+            "--lang",
+            "zh-CN",
+            "requirements",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "he.na",
+            "--priority",
+            "urgent",
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--priority") && stderr.contains("urgent") && stderr.contains("critical"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("可用取值"), "{stderr}");
+}
+
+#[test]
+fn generate_makes_a_synthetic_workspace_that_searches_like_a_real_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trial.govbench").display().to_string();
+    let out = govbench(
+        &[
+            "generate",
+            "--workspace",
+            &path,
+            "--admin",
+            "bench",
+            "--requirements",
+            "2000",
+            "--audit-events",
+            "2500",
+        ],
+        Some("bench passphrase"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2000"), "{}", text(&out.stdout));
+    let out = govbench(
+        &[
+            "requirements",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "bench",
+            "--search",
+            "医疗",
+            "--page",
+            "1",
+        ],
+        Some("bench passphrase"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.contains("50 of 250 requirements"), "{table}");
+    let out = govbench(
+        &["audit", "verify", "--workspace", &path, "--user", "bench"],
+        Some("bench passphrase"),
+    );
+    assert!(
+        text(&out.stdout).contains("2502 events"),
+        "{}",
+        text(&out.stdout)
+    );
+}

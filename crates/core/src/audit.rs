@@ -7,9 +7,11 @@
 //! reordered events. An event records the change completely (before and after), which also
 //! makes it the unit of replication between copies.
 
-use crate::error::{CoreError, CoreResult};
+use crate::access::Session;
+use crate::error::{ApiResult, CoreError, CoreResult};
+use crate::write::Change;
 use chrono::{DateTime, SecondsFormat, Utc};
-use govbench_protocol::{AuditReport, BadEvent};
+use govbench_protocol::{AuditPermission, AuditReport, BadEvent, UserSummary};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -24,13 +26,26 @@ pub struct Actor {
     pub name: String,
 }
 
-/// A change about to be recorded.
-#[derive(Clone, Debug)]
-pub struct Change {
-    pub entity_type: &'static str,
-    pub entity_id: String,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
+impl Actor {
+    pub fn of(user: &UserSummary) -> Actor {
+        Actor {
+            id: Some(user.id.to_string()),
+            name: user.name.clone(),
+        }
+    }
+}
+
+impl Session {
+    /// Verifies the whole chain of every copy (spread over the machine's cores).
+    pub fn verify_audit(&self) -> ApiResult<AuditReport> {
+        self.read(AuditPermission::Verify, |reader| {
+            // Only the file location and key cross threads; each thread opens its own reader.
+            let files = reader.files();
+            verify_parallel(reader.conn, &|| {
+                crate::store::open_reader(&files.path, &files.key)
+            })
+        })
+    }
 }
 
 /// One stored event, exactly as hashed.
@@ -149,8 +164,8 @@ pub fn append(
         actor_id: actor.id.clone(),
         actor_name: actor.name.clone(),
         action: action.to_owned(),
-        entity_type: change.entity_type.to_owned(),
-        entity_id: change.entity_id.clone(),
+        entity_type: change.entity.kind.key().to_owned(),
+        entity_id: change.entity.id.to_string(),
         before: change.before.as_ref().map(|v| v.to_string()),
         after: change.after.as_ref().map(|v| v.to_string()),
         prev_hash,

@@ -3,13 +3,16 @@
 //! write path by the users who would really do it, with a clock that walks forward through
 //! the past weeks, so history, audit chain and overdue dates look like a lived-in workspace.
 
+use crate::access::Session;
 use crate::clock::ManualClock;
+use crate::error::ApiResult;
 use crate::keyslots::KdfParams;
-use crate::session::{self, ApiResult, CreateOptions, Session};
+use crate::session::{self, CreateOptions};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use govbench_protocol::{
-    Assessment, Command, Comparator, Decision, DeliveryPlan, DemoUser, Feasibility, Kpi, Milestone,
-    NewUser, Priority, RequirementDraft, RequirementId, RequirementStatus as S, Role,
+    Assessment, CommentCommand, Comparator, Decision, DeliveryPlan, DemoUser, Feasibility, Kpi,
+    Milestone, NewUser, Priority, RequirementCommand as C, RequirementDraft, RequirementId,
+    RequirementStatus as S, Role, UserCommand,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -186,7 +189,7 @@ pub fn create(path: &Path, kdf: KdfParams, now: DateTime<Utc>) -> ApiResult<()> 
         clock.clone(),
     )?;
     for (name, display, role) in &USERS[1..] {
-        admin.execute(Command::CreateUser {
+        admin.execute(UserCommand::Create {
             user: NewUser {
                 name: (*name).into(),
                 display_name: (*display).into(),
@@ -229,10 +232,8 @@ pub fn create(path: &Path, kdf: KdfParams, now: DateTime<Utc>) -> ApiResult<()> 
             wanted_by: today + Duration::days(sample.wanted_in_days),
         };
         let submit = sample.target != S::Draft;
-        let outcome = filer.execute(Command::FileRequirement { draft, submit })?;
-        let id: RequirementId = outcome.entity_id.parse().map_err(|_| {
-            govbench_protocol::ApiError::new(govbench_protocol::ErrorCode::Internal)
-        })?;
+        let outcome = filer.execute(C::File { draft, submit })?;
+        let id = RequirementId(outcome.entity.id);
         advance(id, sample, today, owner, &mut filer, &mut rnd, &mut pm)?;
     }
     Ok(())
@@ -252,10 +253,10 @@ fn advance(
     if reached(S::Draft) || reached(S::Submitted) {
         return Ok(());
     }
-    rnd.execute(Command::StartAssessment { id })?;
+    rnd.execute(C::StartAssessment { id })?;
     if reached(S::UnderAssessment) {
-        rnd.execute(Command::AddComment {
-            requirement_id: id,
+        rnd.execute(CommentCommand::Add {
+            on: id.into(),
             body: "已拉取近三个月样本数据，评估预计本周内完成。".into(),
         })?;
         return Ok(());
@@ -265,7 +266,7 @@ fn advance(
     } else {
         Feasibility::FeasibleWithConditions
     };
-    rnd.execute(Command::AssessRequirement {
+    rnd.execute(C::Assess {
         id,
         assessment: Assessment {
             feasibility,
@@ -288,16 +289,16 @@ fn advance(
         },
         _ => Decision::Approve,
     };
-    pm.execute(Command::DecideRequirement { id, decision })?;
+    pm.execute(C::Decide { id, decision })?;
     if matches!(sample.target, S::Rejected | S::Returned) {
-        filer.execute(Command::AddComment {
-            requirement_id: id,
+        filer.execute(CommentCommand::Add {
+            on: id.into(),
             body: "收到，我们整理数据后补充。".into(),
         })?;
         return Ok(());
     }
     let target_delivery = today + Duration::days(sample.wanted_in_days.max(-15));
-    pm.execute(Command::PlanRequirement {
+    pm.execute(C::Plan {
         id,
         plan: DeliveryPlan {
             owner,
@@ -317,18 +318,18 @@ fn advance(
     if reached(S::Approved) {
         return Ok(());
     }
-    pm.execute(Command::StartDevelopment { id })?;
+    pm.execute(C::StartDevelopment { id })?;
     if reached(S::InDevelopment) {
-        rnd.execute(Command::AddComment {
-            requirement_id: id,
+        rnd.execute(CommentCommand::Add {
+            on: id.into(),
             body: "第一轮微调完成，术语准确率 95.8%，继续扩充训练数据。".into(),
         })?;
         return Ok(());
     }
-    rnd.execute(Command::MarkDelivered { id })?;
+    rnd.execute(C::MarkDelivered { id })?;
     if reached(S::Delivered) {
         return Ok(());
     }
-    pm.execute(Command::CloseRequirement { id })?;
+    pm.execute(C::Close { id })?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Typed errors inside the core, and the one place where they become the public
 //! `{code, message_key, details}` shape.
 
-use govbench_protocol::{ApiError, ErrorCode, RequirementStatus, Role};
+use govbench_protocol::{Action, ApiError, EntityKind, EntityRef, ErrorCode, Permission, Role};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -19,20 +19,24 @@ pub enum CoreError {
     WorkspaceExists(PathBuf),
     #[error("{0} is on a network or synced file system")]
     NetworkPath(PathBuf),
-    #[error("role {role:?} may not {action}")]
-    Forbidden { role: Role, action: &'static str },
+    #[error("role {role:?} may not {attempted:?}")]
+    Forbidden { role: Role, attempted: Attempt },
     /// Field name → rule key (`rule.required`, …).
     #[error("invalid input: {0:?}")]
     Validation(BTreeMap<String, String>),
-    #[error("{action} is not possible from {from:?}")]
+    /// A lifecycle step that the record's current status does not allow.
+    #[error("{} is not possible: {} is {from}", action.key(), entity.key())]
     IllegalTransition {
-        action: &'static str,
-        from: RequirementStatus,
+        entity: EntityKind,
+        action: Action,
+        /// Status key of the record now.
+        from: &'static str,
     },
-    #[error("{entity} {id} not found")]
-    NotFound { entity: &'static str, id: String },
-    #[error("{entity} {id} was changed concurrently")]
-    Conflict { entity: &'static str, id: String },
+    #[error("{0} not found")]
+    NotFound(EntityRef),
+    /// The row is no longer at the version the change was based on.
+    #[error("{0} was changed concurrently")]
+    Conflict(EntityRef),
     #[error("keyring: {0}")]
     Keyring(String),
     #[error("i/o: {0}")]
@@ -46,6 +50,26 @@ pub enum CoreError {
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
+
+/// What the API returns to front ends.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a refused user tried: a command (by its action) or a read (by its permission).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    Action(Action),
+    Read(Permission),
+}
+
+impl Attempt {
+    /// Translation key of what was attempted, as an infinitive ("approve a requirement").
+    fn text_key(self) -> String {
+        match self {
+            Attempt::Action(a) => a.command_text_key(),
+            Attempt::Read(p) => p.text_key(),
+        }
+    }
+}
 
 impl CoreError {
     /// Shorthand for a single-field validation error.
@@ -84,25 +108,28 @@ impl From<CoreError> for ApiError {
             CoreError::NetworkPath(p) => {
                 ApiError::new(ErrorCode::NetworkPath).with("path", p.display().to_string())
             }
-            CoreError::Forbidden { role, action } => ApiError::new(ErrorCode::Forbidden)
-                .with("role", format!("role.{}", role.key()))
-                .with("action", format!("command.{action}")),
+            CoreError::Forbidden { role, attempted } => ApiError::new(ErrorCode::Forbidden)
+                .with("role", role.text_key())
+                .with("action", attempted.text_key()),
             CoreError::Validation(fields) => {
                 let mut err = ApiError::new(ErrorCode::Validation);
                 err.details = fields;
                 err
             }
-            CoreError::IllegalTransition { action, from } => {
-                ApiError::new(ErrorCode::IllegalTransition)
-                    .with("from", format!("status.{}", from.key()))
-                    .with("action", format!("command.{action}"))
-            }
-            CoreError::NotFound { entity, id } => ApiError::new(ErrorCode::NotFound)
-                .with("entity", entity)
-                .with("id", id),
-            CoreError::Conflict { entity, id } => ApiError::new(ErrorCode::Conflict)
-                .with("entity", entity)
-                .with("id", id),
+            CoreError::IllegalTransition {
+                entity,
+                action,
+                from,
+            } => ApiError::new(ErrorCode::IllegalTransition)
+                .with("entity", entity.text_key())
+                .with("action", action.command_text_key())
+                .with("from", entity.status_text_key(from)),
+            CoreError::NotFound(entity) => ApiError::new(ErrorCode::NotFound)
+                .with("entity", entity.kind.text_key())
+                .with("id", entity.id.to_string()),
+            CoreError::Conflict(entity) => ApiError::new(ErrorCode::Conflict)
+                .with("entity", entity.kind.text_key())
+                .with("id", entity.id.to_string()),
             CoreError::Keyring(reason) => ApiError::new(ErrorCode::Keyring).with("reason", reason),
             CoreError::Io(e) => ApiError::new(ErrorCode::Io).with("reason", e.to_string()),
             CoreError::Database(e) => {

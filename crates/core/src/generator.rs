@@ -2,13 +2,18 @@
 //! workspace in large transactions, with a valid hash chain, so list, dashboard and
 //! verification run on realistic volumes. Not used by the application.
 
-use crate::audit::{self, Actor, Change};
+use crate::audit::{self, Actor};
 use crate::error::CoreResult;
-use crate::requirements::{self, Record};
+use crate::features::requirements::{self, Record};
+use crate::write::Change;
 use chrono::{DateTime, Duration, Utc};
 use govbench_protocol::{
-    Comparator, Kpi, Priority, RequirementDraft, RequirementId, RequirementStatus, UserId,
+    Action, CommentAction, CommentId, Comparator, Kpi, Priority, RequirementAction,
+    RequirementDraft, RequirementId, RequirementStatus, UserId,
 };
+
+const FILE: &str = Action::Requirement(RequirementAction::File).key();
+const COMMENT: &str = Action::Comment(CommentAction::Add).key();
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -74,6 +79,18 @@ pub fn seed(
     requirements: u64,
     events: u64,
 ) -> CoreResult<()> {
+    seed_with_progress(conn, copy_id, actor, requirements, events, &mut |_, _| {})
+}
+
+/// [`seed`], calling `progress(written, total)` after every committed transaction.
+pub fn seed_with_progress(
+    conn: &mut Connection,
+    copy_id: &str,
+    actor: UserId,
+    requirements: u64,
+    events: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> CoreResult<()> {
     let start = Utc::now() - Duration::days(400);
     let who = Actor {
         id: Some(actor.to_string()),
@@ -90,26 +107,24 @@ pub fn seed(
             let change = if written < requirements {
                 let r = record(written, actor, start);
                 requirements::insert(&tx, &r)?;
-                Change {
-                    entity_type: requirements::ENTITY,
-                    entity_id: r.id.to_string(),
-                    before: None,
-                    after: serde_json::to_value(&r).ok(),
-                }
+                (FILE, Change::created(&r)?)
             } else {
-                Change {
-                    entity_type: "requirement_comment",
-                    entity_id: Uuid::now_v7().to_string(),
+                let comment = Change {
+                    entity: CommentId(Uuid::now_v7()).into(),
                     before: None,
                     after: Some(
                         serde_json::json!({ "body": format!("评论 comment {written}"), "version": 1 }),
                     ),
-                }
+                    version: 1,
+                };
+                (COMMENT, comment)
             };
-            audit::append(&tx, copy_id, at, &who, "file_requirement", &change)?;
+            let (action, change) = change;
+            audit::append(&tx, copy_id, at, &who, action, &change)?;
             written += 1;
         }
         tx.commit()?;
+        progress(written, events.max(requirements));
     }
     Ok(())
 }
@@ -131,13 +146,7 @@ pub fn write_workload(
         let tx = conn.transaction()?;
         let r = record(i, actor, start);
         requirements::insert(&tx, &r)?;
-        let change = Change {
-            entity_type: requirements::ENTITY,
-            entity_id: r.id.to_string(),
-            before: None,
-            after: serde_json::to_value(&r).ok(),
-        };
-        audit::append(&tx, copy_id, start, &who, "file_requirement", &change)?;
+        audit::append(&tx, copy_id, start, &who, FILE, &Change::created(&r)?)?;
         tx.commit()?;
     }
     Ok(())

@@ -144,6 +144,11 @@ impl KeySlots {
         std::fs::write(&tmp, serde_json::to_vec_pretty(self)?)?;
         std::fs::File::open(&tmp)?.sync_all()?;
         std::fs::rename(&tmp, &path)?;
+        // The rename itself is durable only once the directory entry is on disk.
+        #[cfg(unix)]
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
         Ok(())
     }
 

@@ -1,23 +1,31 @@
 //! Govbench's core: the domain, the encrypted workspace, the audit chain, the permission
-//! matrix and the API use cases ([`session`]) that every front end — the desktop shell and the
-//! `govbench` CLI — calls. It knows nothing of Tauri, IPC or JSON transport.
+//! matrix and the API use cases every front end — the desktop shell and the `govbench` CLI —
+//! calls on a [`Session`]. It knows nothing of Tauri, IPC or JSON transport.
+//!
+//! Layers, each using only those above it: infrastructure (`clock`, `error`, `store`,
+//! `keyslots`, `authz`, `audit`, `remember`) → `access` (the session and its two doors) and
+//! `write::Context`/`Change` → `shared` services (history, comments, search, lifecycle,
+//! validation) → `features` → the write path (`write`) and opening workspaces (`session`).
 
+mod access;
 pub mod audit;
 pub mod authz;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod features;
 #[doc(hidden)]
 pub mod generator;
 pub mod keyslots;
 pub mod remember;
-pub mod requirements;
 pub mod session;
+pub mod shared;
 pub mod store;
-pub mod users;
+pub mod write;
 
+pub use access::{Reader, Session};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{CoreError, CoreResult};
+pub use error::{ApiResult, CoreError, CoreResult};
 pub use keyslots::{DataKey, KdfParams, KeySlots};
 pub use remember::DeviceKeyring;
-pub use session::{create_workspace, login, open_with_key, ApiResult, CreateOptions, Session};
+pub use session::{create_workspace, login, open_with_key, CreateOptions};

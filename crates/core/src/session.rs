@@ -1,25 +1,22 @@
-//! A logged-in user on an open workspace, and the API use cases every front end calls.
-//!
-//! Public methods return [`ApiResult`]: internal errors become the public error shape through
-//! the one `From<CoreError> for ApiError` conversion.
+//! Opening a workspace: creating one with its first admin, logging in with a passphrase, and
+//! reopening with a remembered key. Everything after that goes through the [`Session`]'s doors.
 
-use crate::audit::{self, Actor, Change};
+use crate::access::{Files, Parts, Session};
+use crate::audit::{self, Actor};
 use crate::clock::Clock;
-use crate::error::{CoreError, CoreResult};
+use crate::error::{ApiResult, CoreError, CoreResult};
+use crate::features::users;
 use crate::keyslots::{DataKey, KdfParams, KeySlots};
-use crate::{authz, requirements, store, users};
-use chrono::{DateTime, NaiveDate, Utc};
-use govbench_protocol::{
-    ApiError, AuditReport, Command, CommandOutcome, Dashboard, NewUser, RequirementDetail,
-    RequirementId, RequirementPage, RequirementQuery, Role, SessionInfo, UserSummary, WorkspaceId,
-    WorkspaceInfo,
-};
+use crate::store;
+use crate::write::{Change, Context};
+use govbench_protocol::{NewUser, Role, UserId, UserSummary, WorkspaceId};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
 
-pub type ApiResult<T> = Result<T, ApiError>;
+/// The audit action of a workspace's first event.
+pub const CREATE_WORKSPACE: &str = "workspace.create";
 
 /// How a new workspace is set up.
 #[derive(Clone, Copy, Debug)]
@@ -38,32 +35,15 @@ impl Default for CreateOptions {
     }
 }
 
-/// What the write path hands a feature's `apply`.
-pub struct Context<'a> {
-    pub now: DateTime<Utc>,
-    pub actor: &'a UserSummary,
-}
-
-pub struct Session {
-    conn: Connection,
-    path: PathBuf,
-    key: DataKey,
-    workspace_id: WorkspaceId,
-    /// This copy of the workspace; its audit chain and sequence numbers are its own.
-    copy_id: String,
-    kdf: KdfParams,
-    is_demo: bool,
-    user: UserSummary,
-    clock: Arc<dyn Clock>,
-}
-
-impl std::fmt::Debug for Session {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("path", &self.path)
-            .field("user", &self.user.name)
-            .finish_non_exhaustive()
-    }
+/// The workspace's own image, as its creation event carries it.
+pub(crate) fn workspace_image(conn: &Connection) -> CoreResult<Option<serde_json::Value>> {
+    let kdf: KdfParams = serde_json::from_str(&meta(conn, "kdf")?)?;
+    Ok(Some(serde_json::json!({
+        "name": meta(conn, "name")?,
+        "is_demo": meta(conn, "is_demo")? == "true",
+        "kdf": kdf,
+        "version": 1,
+    })))
 }
 
 fn meta(conn: &Connection, key: &str) -> CoreResult<String> {
@@ -102,79 +82,66 @@ fn create(
     slots.add(&admin.name, &admin.passphrase, &key, options.kdf)?;
     let built = (|| -> CoreResult<Session> {
         let mut conn = store::create(path, &key)?;
-        let now = clock.now();
         let workspace_id = WorkspaceId(Uuid::now_v7());
         let copy_id = Uuid::now_v7().to_string();
-        let admin_id;
-        {
-            let tx = conn.transaction()?;
-            let name = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            for (k, v) in [
-                ("workspace_id", workspace_id.to_string()),
-                ("copy_id", copy_id.clone()),
-                ("name", name.clone()),
-                ("kdf", serde_json::to_string(&options.kdf)?),
-                ("is_demo", options.is_demo.to_string()),
-                ("created_at", now.to_rfc3339()),
-            ] {
-                tx.execute(
-                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-                    params![k, v],
-                )?;
-            }
-            let placeholder = UserSummary {
-                id: govbench_protocol::UserId(Uuid::nil()),
-                name: admin.name.clone(),
-                display_name: admin.display_name.clone(),
-                role: Role::Admin,
-            };
-            let ctx = Context {
-                now,
-                actor: &placeholder,
-            };
-            let user_change = users::insert(&tx, &ctx, admin)?;
-            admin_id = user_change.entity_id.clone();
-            let actor = Actor {
-                id: Some(admin_id.clone()),
-                name: admin.name.trim().to_owned(),
-            };
-            let workspace_change = Change {
-                entity_type: "workspace",
-                entity_id: workspace_id.to_string(),
-                before: None,
-                after: Some(
-                    serde_json::json!({ "name": name, "is_demo": options.is_demo, "kdf": options.kdf }),
-                ),
-            };
-            audit::append(
-                &tx,
-                &copy_id,
-                now,
-                &actor,
-                "create_workspace",
-                &workspace_change,
+        // The workspace's own creation is the one write outside `Session::execute`: there is
+        // no session (and no admin) yet. It is recorded in the chain like any other change.
+        let tx = conn.transaction()?;
+        let now = clock.now();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for (k, v) in [
+            ("workspace_id", workspace_id.to_string()),
+            ("copy_id", copy_id.clone()),
+            ("name", name.clone()),
+            ("kdf", serde_json::to_string(&options.kdf)?),
+            ("is_demo", options.is_demo.to_string()),
+            ("created_at", now.to_rfc3339()),
+        ] {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![k, v],
             )?;
-            audit::append(&tx, &copy_id, now, &actor, "create_user", &user_change)?;
-            tx.commit()?;
         }
+        let founder = UserSummary {
+            id: UserId(Uuid::nil()),
+            name: admin.name.clone(),
+            display_name: admin.display_name.clone(),
+            role: Role::Admin,
+        };
+        let ctx = Context {
+            now,
+            actor: &founder,
+        };
+        let record = users::insert(&tx, &ctx, admin)?;
+        let actor = Actor::of(&record.summary());
+        let workspace = Change {
+            entity: workspace_id.into(),
+            before: None,
+            after: workspace_image(&tx)?,
+            version: 1,
+        };
+        audit::append(&tx, &copy_id, now, &actor, CREATE_WORKSPACE, &workspace)?;
+        let user_change = Change::created(&record)?;
+        let create_user = govbench_protocol::Action::from(govbench_protocol::UserAction::Create);
+        audit::append(&tx, &copy_id, now, &actor, create_user.key(), &user_change)?;
+        tx.commit()?;
         slots.save(path)?;
-        let user = users::find_by_name_any(&conn, &admin.name)?
-            .ok_or_else(|| CoreError::Malformed("admin missing after create".into()))?
-            .summary();
-        Ok(Session {
+        Ok(Session::from_parts(Parts {
             conn,
-            path: path.to_owned(),
-            key: key.clone(),
+            files: Files {
+                path: path.to_owned(),
+                key: key.clone(),
+                kdf: options.kdf,
+            },
             workspace_id,
             copy_id,
-            kdf: options.kdf,
             is_demo: options.is_demo,
-            user,
+            user: record.summary(),
             clock: clock.clone(),
-        })
+        }))
     })();
     if built.is_err() {
         // Only files this call created are removed; `path` did not exist before.
@@ -209,6 +176,10 @@ pub fn open_with_key(
     user_name: &str,
     clock: Arc<dyn Clock>,
 ) -> ApiResult<Session> {
+    Ok(open(path, key, user_name, clock)?)
+}
+
+fn open(path: &Path, key: DataKey, user_name: &str, clock: Arc<dyn Clock>) -> CoreResult<Session> {
     let conn = store::open(path, &key)?;
     let user = users::find_by_name_any(&conn, user_name)?
         .filter(|u| u.active)
@@ -218,174 +189,19 @@ pub fn open_with_key(
         .parse()
         .map_err(|_| CoreError::Malformed("workspace id".into()))?;
     let copy_id = meta(&conn, "copy_id")?;
-    let kdf = serde_json::from_str(&meta(&conn, "kdf")?).map_err(CoreError::from)?;
+    let kdf = serde_json::from_str(&meta(&conn, "kdf")?)?;
     let is_demo = meta(&conn, "is_demo")? == "true";
-    Ok(Session {
+    Ok(Session::from_parts(Parts {
         conn,
-        path: path.to_owned(),
-        key,
+        files: Files {
+            path: path.to_owned(),
+            key,
+            kdf,
+        },
         workspace_id,
         copy_id,
-        kdf,
         is_demo,
         user,
         clock,
-    })
-}
-
-impl Session {
-    pub fn user(&self) -> &UserSummary {
-        &self.user
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn workspace_id(&self) -> WorkspaceId {
-        self.workspace_id
-    }
-
-    pub fn data_key(&self) -> &DataKey {
-        &self.key
-    }
-
-    pub fn info(&self, remembered: bool) -> SessionInfo {
-        SessionInfo {
-            user: self.user.clone(),
-            workspace: WorkspaceInfo {
-                id: self.workspace_id,
-                path: self.path.display().to_string(),
-                name: self
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                is_demo: self.is_demo,
-            },
-            remembered,
-            permissions: authz::actions_of(self.user.role),
-        }
-    }
-
-    fn today(&self) -> NaiveDate {
-        self.clock.now().date_naive()
-    }
-
-    /// The one write path: authorize → validate → apply in one transaction → append the audit
-    /// event in the same transaction. Nothing changes workspace data any other way.
-    pub fn execute(&mut self, command: Command) -> ApiResult<CommandOutcome> {
-        Ok(self.write(&command)?)
-    }
-
-    fn write(&mut self, command: &Command) -> CoreResult<CommandOutcome> {
-        authz::authorize(self.user.role, command)?;
-        // Key-slot work happens before the transaction: the KDF is slow and must not hold
-        // the write lock. The key file is replaced just before commit and restored if the
-        // commit fails, so slots and users never disagree.
-        let slots_before = match command {
-            Command::CreateUser { .. } | Command::RemoveUser { .. } => {
-                Some(KeySlots::load(&self.path)?)
-            }
-            _ => None,
-        };
-        let mut slots_after = slots_before.clone();
-        if let (Command::CreateUser { user }, Some(slots)) = (command, slots_after.as_mut()) {
-            users::validate_new(&self.conn, user)?;
-            slots.add(&user.name, &user.passphrase, &self.key, self.kdf)?;
-        }
-        let now = self.clock.now();
-        let ctx = Context {
-            now,
-            actor: &self.user,
-        };
-        let tx = self.conn.transaction()?;
-        let change = match command {
-            Command::CreateUser { user } => users::insert(&tx, &ctx, user)?,
-            Command::RemoveUser { id } => {
-                let (removed, change) = users::deactivate(&tx, &ctx, *id)?;
-                if let Some(slots) = slots_after.as_mut() {
-                    slots.remove(&removed.name);
-                }
-                change
-            }
-            _ => requirements::apply(&tx, &ctx, command)?,
-        };
-        let actor = Actor {
-            id: Some(self.user.id.to_string()),
-            name: self.user.name.clone(),
-        };
-        let audit_seq = audit::append(&tx, &self.copy_id, now, &actor, command.action(), &change)?;
-        if let Some(slots) = &slots_after {
-            slots.save(&self.path)?;
-        }
-        if let Err(e) = tx.commit() {
-            if let Some(slots) = &slots_before {
-                slots.save(&self.path)?;
-            }
-            return Err(e.into());
-        }
-        Ok(CommandOutcome {
-            entity_type: change.entity_type.to_owned(),
-            entity_id: change.entity_id,
-            audit_seq,
-        })
-    }
-
-    pub fn requirements(&self, query: &RequirementQuery) -> ApiResult<RequirementPage> {
-        authz::authorize_read(self.user.role, "list_requirements")?;
-        Ok(requirements::list(&self.conn, query, self.today())?)
-    }
-
-    pub fn requirement(&self, id: RequirementId) -> ApiResult<RequirementDetail> {
-        authz::authorize_read(self.user.role, "read_requirement")?;
-        let requirement = requirements::requirement(&self.conn, id, self.today())?;
-        Ok(RequirementDetail {
-            allowed_actions: requirements::allowed_actions(self.user.role, requirement.status),
-            history: requirements::history(&self.conn, id)?,
-            comments: requirements::comments(&self.conn, id)?,
-            requirement,
-        })
-    }
-
-    pub fn dashboard(&self) -> ApiResult<Dashboard> {
-        authz::authorize_read(self.user.role, "read_dashboard")?;
-        let today = self.today();
-        let by_status = requirements::counts_by_status(&self.conn)?;
-        Ok(Dashboard {
-            total: by_status.iter().map(|(_, n)| n).sum(),
-            by_status,
-            overdue: requirements::overdue(&self.conn, today, 10)?,
-            waiting_for_me: requirements::waiting_for(
-                &self.conn,
-                self.user.role,
-                self.user.id,
-                today,
-                10,
-            )?,
-        })
-    }
-
-    pub fn users(&self) -> ApiResult<Vec<UserSummary>> {
-        authz::authorize_read(self.user.role, "list_users")?;
-        Ok(users::list(&self.conn)?)
-    }
-
-    pub fn verify_audit(&self) -> ApiResult<AuditReport> {
-        authz::authorize_read(self.user.role, "verify_audit")?;
-        let (path, key) = (&self.path, &self.key);
-        let open_reader = || store::open_reader(path, key);
-        Ok(audit::verify_parallel(&self.conn, &open_reader)?)
-    }
-
-    /// The raw connection, for benchmarks and data generators in this crate's tests.
-    #[doc(hidden)]
-    pub fn connection_for_tools(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
-    #[doc(hidden)]
-    pub fn copy_id(&self) -> &str {
-        &self.copy_id
-    }
+    }))
 }

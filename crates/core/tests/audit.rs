@@ -6,7 +6,7 @@ mod common;
 
 use common::{file, Fixture, PASSPHRASE};
 use govbench_core::KeySlots;
-use govbench_protocol::{AuditReport, Command, Role};
+use govbench_protocol::{AuditReport, RequirementCommand, Role};
 use rusqlite::Connection;
 
 /// A workspace with a few events, and a raw connection to tamper with.
@@ -39,7 +39,8 @@ fn every_change_is_one_event_with_actor_time_and_before_after() {
     let before = biz.verify_audit().unwrap().events_verified;
     let id = file(&mut biz, "可追溯 traceable");
     let mut rnd = fx.login(Role::RnD);
-    rnd.execute(Command::StartAssessment { id }).unwrap();
+    rnd.execute(RequirementCommand::StartAssessment { id })
+        .unwrap();
     assert_eq!(rnd.verify_audit().unwrap().events_verified, before + 2);
     let key = KeySlots::load(&fx.path)
         .unwrap()
@@ -55,7 +56,7 @@ fn every_change_is_one_event_with_actor_time_and_before_after() {
         .unwrap();
     assert_eq!(
         (actor.as_str(), action.as_str()),
-        ("rnd", "start_assessment")
+        ("rnd", "requirement.start_assessment")
     );
     assert!(
         before_img.contains("\"status\":\"submitted\""),
@@ -79,14 +80,14 @@ fn a_refused_command_leaves_no_trace() {
     let mut bad = common::draft("");
     bad.kpis.clear();
     assert!(biz
-        .execute(Command::FileRequirement {
+        .execute(RequirementCommand::File {
             draft: bad,
             submit: true
         })
         .is_err());
     let mut auditor = fx.login(Role::Auditor);
     assert!(auditor
-        .execute(Command::FileRequirement {
+        .execute(RequirementCommand::File {
             draft: common::draft("x"),
             submit: true
         })

@@ -6,7 +6,8 @@ mod common;
 use chrono::Duration;
 use common::{draft, file, today, Fixture};
 use govbench_protocol::{
-    Assessment, Command, Decision, DeliveryPlan, ErrorCode, Feasibility, Milestone, Priority,
+    Assessment, CommentCommand, CommentPermission, Decision, DeliveryPlan, ErrorCode, Feasibility,
+    Milestone, Priority, RequirementAction as A, RequirementCommand, RequirementId,
     RequirementQuery, RequirementSort, RequirementStatus as S, Role,
 };
 
@@ -29,29 +30,30 @@ fn a_requirement_goes_from_filing_to_closed() {
         fx.login(Role::ProjectManager),
     );
     let outcome = biz
-        .execute(Command::FileRequirement {
+        .execute(RequirementCommand::File {
             draft: draft("影像报告生成"),
             submit: false,
         })
         .unwrap();
-    let id = outcome.entity_id.parse().unwrap();
+    let id = RequirementId(outcome.entity.id);
     let status = |s: &govbench_core::Session| s.requirement(id).unwrap().requirement.status;
     assert_eq!(status(&biz), S::Draft);
-    biz.execute(Command::SubmitRequirement { id }).unwrap();
-    rnd.execute(Command::StartAssessment { id }).unwrap();
+    biz.execute(RequirementCommand::Submit { id }).unwrap();
+    rnd.execute(RequirementCommand::StartAssessment { id })
+        .unwrap();
     assert_eq!(status(&rnd), S::UnderAssessment);
-    rnd.execute(Command::AssessRequirement {
+    rnd.execute(RequirementCommand::Assess {
         id,
         assessment: assessment(),
     })
     .unwrap();
-    pm.execute(Command::DecideRequirement {
+    pm.execute(RequirementCommand::Decide {
         id,
         decision: Decision::Approve,
     })
     .unwrap();
     let owner = rnd.user().id;
-    pm.execute(Command::PlanRequirement {
+    pm.execute(RequirementCommand::Plan {
         id,
         plan: DeliveryPlan {
             owner,
@@ -63,9 +65,11 @@ fn a_requirement_goes_from_filing_to_closed() {
         },
     })
     .unwrap();
-    pm.execute(Command::StartDevelopment { id }).unwrap();
-    rnd.execute(Command::MarkDelivered { id }).unwrap();
-    pm.execute(Command::CloseRequirement { id }).unwrap();
+    pm.execute(RequirementCommand::StartDevelopment { id })
+        .unwrap();
+    rnd.execute(RequirementCommand::MarkDelivered { id })
+        .unwrap();
+    pm.execute(RequirementCommand::Close { id }).unwrap();
 
     let detail = pm.requirement(id).unwrap();
     assert_eq!(detail.requirement.status, S::Closed);
@@ -81,23 +85,34 @@ fn a_requirement_goes_from_filing_to_closed() {
     let trail: Vec<_> = detail
         .history
         .iter()
-        .map(|h| (h.actor.as_str(), h.action.as_str(), h.to_status))
+        .map(|h| {
+            let to = h.to_status.as_deref().map(|k| S::from_key(k).unwrap());
+            (h.actor.as_str(), h.action.as_str(), to)
+        })
         .collect();
     assert_eq!(
         trail,
         vec![
-            ("biz", "file_requirement", Some(S::Draft)),
-            ("biz", "submit_requirement", Some(S::Submitted)),
-            ("rnd", "start_assessment", Some(S::UnderAssessment)),
-            ("rnd", "assess_requirement", Some(S::Assessed)),
-            ("pm", "approve_requirement", Some(S::Approved)),
-            ("pm", "plan_requirement", None),
-            ("pm", "start_development", Some(S::InDevelopment)),
-            ("rnd", "mark_delivered", Some(S::Delivered)),
-            ("pm", "close_requirement", Some(S::Closed)),
+            ("biz", "requirement.file", Some(S::Draft)),
+            ("biz", "requirement.submit", Some(S::Submitted)),
+            (
+                "rnd",
+                "requirement.start_assessment",
+                Some(S::UnderAssessment)
+            ),
+            ("rnd", "requirement.assess", Some(S::Assessed)),
+            ("pm", "requirement.approve", Some(S::Approved)),
+            ("pm", "requirement.plan", None),
+            (
+                "pm",
+                "requirement.start_development",
+                Some(S::InDevelopment)
+            ),
+            ("rnd", "requirement.mark_delivered", Some(S::Delivered)),
+            ("pm", "requirement.close", Some(S::Closed)),
         ]
     );
-    assert_eq!(detail.history[1].from_status, Some(S::Draft));
+    assert_eq!(detail.history[1].from_status.as_deref(), Some("draft"));
     assert!(detail.history.windows(2).all(|w| w[0].at < w[1].at));
 }
 
@@ -111,7 +126,7 @@ fn illegal_steps_are_refused_with_the_current_status() {
     );
     let id = file(&mut biz, "跳步测试");
     let err = pm
-        .execute(Command::DecideRequirement {
+        .execute(RequirementCommand::Decide {
             id,
             decision: Decision::Approve,
         })
@@ -119,17 +134,17 @@ fn illegal_steps_are_refused_with_the_current_status() {
     assert_eq!(err.code, ErrorCode::IllegalTransition);
     assert_eq!(
         err.details.get("from").map(String::as_str),
-        Some("status.submitted")
+        Some("requirement.status.submitted")
     );
     let err = rnd
-        .execute(Command::AssessRequirement {
+        .execute(RequirementCommand::Assess {
             id,
             assessment: assessment(),
         })
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::IllegalTransition);
     let err = biz
-        .execute(Command::EditRequirement {
+        .execute(RequirementCommand::Edit {
             id,
             draft: draft("改"),
         })
@@ -155,18 +170,21 @@ fn development_needs_a_plan() {
         fx.login(Role::ProjectManager),
     );
     let id = file(&mut biz, "无计划");
-    rnd.execute(Command::StartAssessment { id }).unwrap();
-    rnd.execute(Command::AssessRequirement {
+    rnd.execute(RequirementCommand::StartAssessment { id })
+        .unwrap();
+    rnd.execute(RequirementCommand::Assess {
         id,
         assessment: assessment(),
     })
     .unwrap();
-    pm.execute(Command::DecideRequirement {
+    pm.execute(RequirementCommand::Decide {
         id,
         decision: Decision::Approve,
     })
     .unwrap();
-    let err = pm.execute(Command::StartDevelopment { id }).unwrap_err();
+    let err = pm
+        .execute(RequirementCommand::StartDevelopment { id })
+        .unwrap_err();
     assert_eq!(
         err.details.get("plan").map(String::as_str),
         Some("rule.plan_missing")
@@ -182,14 +200,15 @@ fn returned_requirement_is_edited_and_resubmitted() {
         fx.login(Role::ProjectManager),
     );
     let id = file(&mut biz, "需补充");
-    rnd.execute(Command::StartAssessment { id }).unwrap();
-    rnd.execute(Command::AssessRequirement {
+    rnd.execute(RequirementCommand::StartAssessment { id })
+        .unwrap();
+    rnd.execute(RequirementCommand::Assess {
         id,
         assessment: assessment(),
     })
     .unwrap();
     let err = pm
-        .execute(Command::DecideRequirement {
+        .execute(RequirementCommand::Decide {
             id,
             decision: Decision::Return {
                 reason: "  ".into(),
@@ -200,7 +219,7 @@ fn returned_requirement_is_edited_and_resubmitted() {
         err.details.get("reason").map(String::as_str),
         Some("rule.required")
     );
-    pm.execute(Command::DecideRequirement {
+    pm.execute(RequirementCommand::Decide {
         id,
         decision: Decision::Return {
             reason: "请补充数据分布".into(),
@@ -209,18 +228,14 @@ fn returned_requirement_is_edited_and_resubmitted() {
     .unwrap();
     let detail = biz.requirement(id).unwrap();
     assert_eq!(detail.requirement.status, S::Returned);
-    assert!(detail
-        .allowed_actions
-        .contains(&"edit_requirement".to_owned()));
-    assert!(detail
-        .allowed_actions
-        .contains(&"submit_requirement".to_owned()));
-    biz.execute(Command::EditRequirement {
+    assert!(detail.allowed_actions.contains(&A::Edit));
+    assert!(detail.allowed_actions.contains(&A::Submit));
+    biz.execute(RequirementCommand::Edit {
         id,
         draft: draft("需补充（已补充）"),
     })
     .unwrap();
-    biz.execute(Command::SubmitRequirement { id }).unwrap();
+    biz.execute(RequirementCommand::Submit { id }).unwrap();
     let r = biz.requirement(id).unwrap().requirement;
     assert_eq!(
         (r.status, r.draft.title.as_str(), r.decision),
@@ -237,7 +252,7 @@ fn filing_validates_every_field_in_one_answer() {
     bad.kpis[0].metric = String::new();
     bad.kpis[0].target = f64::NAN;
     let err = biz
-        .execute(Command::FileRequirement {
+        .execute(RequirementCommand::File {
             draft: bad,
             submit: true,
         })
@@ -259,7 +274,7 @@ fn filing_validates_every_field_in_one_answer() {
     let mut none = draft("no kpis");
     none.kpis.clear();
     let err = biz
-        .execute(Command::FileRequirement {
+        .execute(RequirementCommand::File {
             draft: none,
             submit: true,
         })
@@ -275,13 +290,13 @@ fn comments_form_a_thread_and_allowed_actions_follow_role_and_status() {
     let fx = Fixture::new();
     let (mut biz, mut rnd) = (fx.login(Role::Business), fx.login(Role::RnD));
     let id = file(&mut biz, "评论");
-    rnd.execute(Command::AddComment {
-        requirement_id: id,
+    rnd.execute(CommentCommand::Add {
+        on: id.into(),
         body: "需要样本数据 need samples".into(),
     })
     .unwrap();
-    biz.execute(Command::AddComment {
-        requirement_id: id,
+    biz.execute(CommentCommand::Add {
+        on: id.into(),
         body: "已上传".into(),
     })
     .unwrap();
@@ -295,23 +310,21 @@ fn comments_form_a_thread_and_allowed_actions_follow_role_and_status() {
         thread,
         vec![("rnd", "需要样本数据 need samples"), ("biz", "已上传")]
     );
-    assert_eq!(
-        detail.allowed_actions,
-        vec!["start_assessment".to_owned(), "add_comment".to_owned()]
-    );
+    assert_eq!(detail.allowed_actions, vec![A::StartAssessment]);
+    assert!(rnd.info(false).may(CommentPermission::Add));
     assert!(fx
         .login(Role::Auditor)
         .requirement(id)
         .unwrap()
         .allowed_actions
         .is_empty());
-    assert_eq!(
-        fx.login(Role::ProjectManager)
-            .requirement(id)
-            .unwrap()
-            .allowed_actions,
-        vec!["add_comment".to_owned()]
-    );
+    let pm = fx.login(Role::ProjectManager);
+    assert!(pm.requirement(id).unwrap().allowed_actions.is_empty());
+    assert!(pm.info(false).may(CommentPermission::Add));
+    assert!(!fx
+        .login(Role::Auditor)
+        .info(false)
+        .may(CommentPermission::Add));
 }
 
 #[test]
@@ -328,17 +341,17 @@ fn the_list_filters_searches_in_both_languages_sorts_and_flags_overdue() {
     let mut c = draft("AML narrative");
     c.department = "金融事业部".into();
     c.wanted_by = today() + Duration::days(2);
-    biz.execute(Command::FileRequirement {
+    biz.execute(RequirementCommand::File {
         draft: a,
         submit: true,
     })
     .unwrap();
-    biz.execute(Command::FileRequirement {
+    biz.execute(RequirementCommand::File {
         draft: b,
         submit: false,
     })
     .unwrap();
-    biz.execute(Command::FileRequirement {
+    biz.execute(RequirementCommand::File {
         draft: c,
         submit: true,
     })
@@ -441,7 +454,7 @@ fn the_list_filters_searches_in_both_languages_sorts_and_flags_overdue() {
         flagged,
         vec![("Credit memo summary 信贷", true), ("AML narrative", true)]
     );
-    let dashboard = auditor.dashboard().unwrap();
+    let dashboard = common::requirements_card(&auditor);
     assert_eq!(dashboard.overdue.len(), 2);
     assert_eq!(dashboard.total, 3);
     assert!(dashboard.by_status.contains(&(S::Submitted, 2)));
@@ -457,14 +470,13 @@ fn waiting_for_me_follows_the_next_step() {
         fx.login(Role::ProjectManager),
     );
     file(&mut biz, "等待研发");
-    biz.execute(Command::FileRequirement {
+    biz.execute(RequirementCommand::File {
         draft: draft("我的草稿"),
         submit: false,
     })
     .unwrap();
     let names = |s: &govbench_core::Session| -> Vec<String> {
-        s.dashboard()
-            .unwrap()
+        common::requirements_card(s)
             .waiting_for_me
             .into_iter()
             .map(|i| i.title)
@@ -488,7 +500,7 @@ fn demo_workspace_has_every_status_and_a_verifiable_chain() {
         std::sync::Arc::new(govbench_core::SystemClock),
     )
     .unwrap();
-    let dashboard = auditor.dashboard().unwrap();
+    let dashboard = common::requirements_card(&auditor);
     assert_eq!(dashboard.total, 10);
     assert!(
         dashboard.by_status.iter().all(|(_, n)| *n == 1),
@@ -506,4 +518,117 @@ fn demo_workspace_has_every_status_and_a_verifiable_chain() {
             "{role:?}"
         );
     }
+}
+
+/// "Today" is the user's own date: in Beijing (UTC+8) a requirement wanted by 3 March is
+/// overdue from 00:00 local time on 4 March, which is 16:00 UTC on 3 March.
+#[test]
+fn overdue_follows_the_users_own_date_across_midnight_at_utc_plus_8() {
+    use chrono::{FixedOffset, TimeZone, Utc};
+    let fx = Fixture::new();
+    let mut biz = fx.login(Role::Business);
+    let mut d = draft("跨午夜 midnight");
+    d.wanted_by = chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+    biz.execute(RequirementCommand::File {
+        draft: d,
+        submit: true,
+    })
+    .unwrap();
+    let beijing = FixedOffset::east_opt(8 * 3600).unwrap();
+    let overdue_at = |utc: chrono::DateTime<Utc>, zone: FixedOffset| {
+        fx.clock.set(utc);
+        let mut s = fx.login(Role::ProjectManager);
+        s.set_utc_offset(zone);
+        let flagged = s.requirements(&Default::default()).unwrap().items[0].overdue;
+        let filtered = s
+            .requirements(&RequirementQuery {
+                overdue_only: true,
+                ..Default::default()
+            })
+            .unwrap()
+            .total;
+        let card = common::requirements_card(&s).overdue.len();
+        assert_eq!(
+            (filtered == 1, card == 1),
+            (flagged, flagged),
+            "flag, filter and dashboard agree"
+        );
+        flagged
+    };
+    let utc = FixedOffset::east_opt(0).unwrap();
+    let before_midnight = Utc.with_ymd_and_hms(2026, 3, 3, 15, 59, 0).unwrap();
+    let after_midnight = Utc.with_ymd_and_hms(2026, 3, 3, 16, 1, 0).unwrap();
+    assert!(
+        !overdue_at(before_midnight, beijing),
+        "23:59 on 3 March in Beijing"
+    );
+    assert!(
+        overdue_at(after_midnight, beijing),
+        "00:01 on 4 March in Beijing"
+    );
+    assert!(!overdue_at(after_midnight, utc), "still 3 March in London");
+}
+
+#[test]
+fn comments_need_a_commentable_existing_record_the_author_may_read() {
+    use govbench_protocol::{EntityKind, EntityRef};
+    let fx = Fixture::new();
+    let mut biz = fx.login(Role::Business);
+    let id = file(&mut biz, "评论规则");
+    let mut auditor = fx.login(Role::Auditor);
+    let err = auditor
+        .execute(CommentCommand::Add {
+            on: id.into(),
+            body: "审计意见".into(),
+        })
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let missing = RequirementId(uuid::Uuid::now_v7());
+    let err = biz
+        .execute(CommentCommand::Add {
+            on: missing.into(),
+            body: "在吗".into(),
+        })
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert_eq!(
+        err.details.get("entity").map(String::as_str),
+        Some("entity.requirement")
+    );
+    let user = EntityRef {
+        kind: EntityKind::User,
+        id: biz.user().id.0,
+    };
+    let err = biz
+        .execute(CommentCommand::Add {
+            on: user,
+            body: "hello".into(),
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.details.get("on").map(String::as_str),
+        Some("rule.not_commentable")
+    );
+    let err = biz
+        .execute(CommentCommand::Add {
+            on: id.into(),
+            body: " \n ".into(),
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.details.get("body").map(String::as_str),
+        Some("rule.required")
+    );
+    assert!(biz.requirement(id).unwrap().comments.is_empty());
+}
+
+#[test]
+fn every_acknowledged_action_is_synced_to_disk_on_commit() {
+    let fx = Fixture::new();
+    let mut s = fx.login(Role::Business);
+    let level: i64 = s
+        .connection_for_tools()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(level, 2, "synchronous = FULL");
 }

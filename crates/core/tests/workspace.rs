@@ -5,7 +5,7 @@ mod common;
 
 use common::{draft, Fixture, PASSPHRASE};
 use govbench_core::{DataKey, KeySlots, SystemClock};
-use govbench_protocol::{Command, ErrorCode, NewUser, Role};
+use govbench_protocol::{ErrorCode, NewUser, RequirementCommand, Role, UserCommand};
 use std::sync::Arc;
 
 fn login_error(path: &std::path::Path, user: &str, passphrase: &str) -> ErrorCode {
@@ -51,7 +51,7 @@ fn added_user_gets_a_slot_and_removed_user_loses_it() {
     let fx = Fixture::new();
     let mut admin = fx.login(Role::Admin);
     admin
-        .execute(Command::CreateUser {
+        .execute(UserCommand::Create {
             user: NewUser {
                 name: "zhang.san".into(),
                 display_name: "张三".into(),
@@ -65,7 +65,7 @@ fn added_user_gets_a_slot_and_removed_user_loses_it() {
     let id = zhang.user().id;
     drop(zhang);
     assert_eq!(KeySlots::load(&fx.path).unwrap().len(), 7);
-    admin.execute(Command::RemoveUser { id }).unwrap();
+    admin.execute(UserCommand::Remove { id }).unwrap();
     assert_eq!(KeySlots::load(&fx.path).unwrap().len(), 6);
     assert_eq!(
         login_error(&fx.path, "zhang.san", "张三的口令 secret"),
@@ -78,7 +78,7 @@ fn user_validation_names_each_bad_field() {
     let fx = Fixture::new();
     let mut admin = fx.login(Role::Admin);
     let err = admin
-        .execute(Command::CreateUser {
+        .execute(UserCommand::Create {
             user: NewUser {
                 name: "pm".into(),
                 display_name: " ".into(),
@@ -112,7 +112,7 @@ fn the_last_admin_cannot_be_removed() {
     let fx = Fixture::new();
     let mut admin = fx.login(Role::Admin);
     let id = admin.user().id;
-    let err = admin.execute(Command::RemoveUser { id }).unwrap_err();
+    let err = admin.execute(UserCommand::Remove { id }).unwrap_err();
     assert_eq!(err.details.get("id").map(String::as_str), Some("rule.self"));
 }
 
@@ -122,7 +122,7 @@ fn no_plaintext_reaches_the_disk() {
     let mut biz = fx.login(Role::Business);
     let mut d = draft("绝密需求标题XYZ Confidential-Title-Marker");
     d.scenario = "肿瘤早筛模型 secret-scenario-marker".into();
-    biz.execute(Command::FileRequirement {
+    biz.execute(RequirementCommand::File {
         draft: d,
         submit: true,
     })

@@ -72,8 +72,10 @@ impl Locale {
         text
     }
 
-    /// The user-facing sentence for an API error. Detail values that are themselves keys
-    /// (`role.auditor`, `status.draft`, …) are translated before they are filled in.
+    /// The user-facing sentence for an API error: the one translator of error details, used
+    /// by the UI and the CLI alike. Detail values that are themselves keys (`role.auditor`,
+    /// `requirement.status.draft`, `entity.requirement`, …) are translated before they are
+    /// filled in; other values (paths, ids, reasons) are shown as they are.
     pub fn describe(self, error: &ApiError) -> String {
         let values: Vec<(&str, String)> = error
             .details
@@ -96,7 +98,9 @@ impl Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use govbench_protocol::{ErrorCode, Feasibility, Priority, RequirementStatus, Role};
+    use govbench_protocol::{
+        Action, EntityKind, ErrorCode, Feasibility, Permission, Priority, RequirementStatus, Role,
+    };
     use std::collections::BTreeSet;
 
     fn keys(locale: Locale) -> BTreeSet<&'static String> {
@@ -155,12 +159,13 @@ mod tests {
     fn every_protocol_enum_has_a_translation() {
         let mut wanted: Vec<String> = Vec::new();
         wanted.extend(ErrorCode::ALL.iter().map(|c| format!("error.{}", c.key())));
-        wanted.extend(
-            RequirementStatus::ALL
-                .iter()
-                .map(|s| format!("status.{}", s.key())),
-        );
-        wanted.extend(Role::ALL.iter().map(|r| format!("role.{}", r.key())));
+        wanted.extend(RequirementStatus::ALL.iter().map(|s| s.text_key()));
+        wanted.extend(Role::ALL.iter().map(|r| r.text_key()));
+        wanted.extend(EntityKind::ALL.iter().map(|e| e.text_key()));
+        wanted.extend(Action::all().map(|a| a.command_text_key()));
+        wanted.extend(Action::all().map(|a| a.history_text_key()));
+        wanted.extend(Permission::all().map(|p| p.text_key()));
+        wanted.push("action.workspace.create".into());
         wanted.extend(
             Priority::ALL
                 .iter()
@@ -196,12 +201,37 @@ mod tests {
     fn errors_are_described_with_translated_details() {
         let error = ApiError::new(ErrorCode::Forbidden)
             .with("role", "role.auditor")
-            .with("action", "command.file_requirement");
+            .with("action", "command.requirement.file");
         assert_eq!(
             Locale::ZhCn.describe(&error),
-            "您的角色（审计员）无权执行此操作（提交需求申请）。"
+            "您的角色（审计员）无权提交需求申请。"
         );
-        assert!(Locale::En.describe(&error).contains("Auditor"));
+        assert_eq!(
+            Locale::En.describe(&error),
+            "Your role (Auditor) may not file a requirement."
+        );
+
+        let error = ApiError::new(ErrorCode::IllegalTransition)
+            .with("entity", "entity.requirement")
+            .with("action", "command.requirement.approve")
+            .with("from", "requirement.status.submitted");
+        let zh = Locale::ZhCn.describe(&error);
+        assert_eq!(zh, "当前无法批准需求：该需求处于“已提交”状态。");
+        let en = Locale::En.describe(&error);
+        assert!(
+            en.contains("approve a requirement") && en.contains("Submitted"),
+            "{en}"
+        );
+
+        // A not-found error names the kind of record in the user's language.
+        let error = ApiError::new(ErrorCode::NotFound)
+            .with("entity", "entity.requirement")
+            .with("id", "0190");
+        assert_eq!(Locale::ZhCn.describe(&error), "该需求已不存在（0190）。");
+
+        // Values that are not keys (paths, reasons) are shown as they are.
+        let error = ApiError::new(ErrorCode::Internal).with("reason", "no bridge");
+        assert!(Locale::En.describe(&error).contains("no bridge"));
     }
 
     #[test]

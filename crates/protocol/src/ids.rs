@@ -1,10 +1,11 @@
+use crate::entity::{EntityKind, EntityRef};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident $(=> $kind:ident)?) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -22,20 +23,28 @@ macro_rules! id_type {
                 Uuid::parse_str(s).map($name)
             }
         }
+
+        $(
+            impl From<$name> for EntityRef {
+                fn from(id: $name) -> EntityRef {
+                    EntityRef { kind: EntityKind::$kind, id: id.0 }
+                }
+            }
+        )?
     };
 }
 
 id_type!(
     /// A user of one workspace.
-    UserId
+    UserId => User
 );
 id_type!(
     /// A requirement (policy §2.1.1).
-    RequirementId
+    RequirementId => Requirement
 );
 id_type!(
-    /// A comment on a requirement.
-    CommentId
+    /// A comment on any entity.
+    CommentId => Comment
 );
 id_type!(
     /// An audit event.
@@ -43,5 +52,5 @@ id_type!(
 );
 id_type!(
     /// A workspace, the same in every copy of it.
-    WorkspaceId
+    WorkspaceId => Workspace
 );

@@ -1,22 +1,42 @@
-//! The vocabulary shared by every Govbench front end and the backend: ids, roles, requirement
-//! DTOs, the typed write commands, queries and the public error shape.
+//! The vocabulary shared by every Govbench front end and the backend: ids, roles, each
+//! feature's DTOs, typed commands, actions and permissions, the IPC endpoints and the public
+//! error shape.
 //!
 //! This crate compiles for native and wasm32 and knows nothing of storage, IPC or the UI
 //! framework. Everything here is plain data with serde derives.
 
+#[macro_use]
+mod keyed;
+
+mod audit;
+mod command;
+mod comment;
+mod dashboard;
+pub mod endpoint;
+mod entity;
 mod error;
 mod ids;
 mod requirement;
 mod session;
+mod user;
 
+pub use audit::*;
+pub use command::*;
+pub use comment::*;
+pub use dashboard::*;
+pub use entity::{EntityKind, EntityRef};
 pub use error::{ApiError, ErrorCode};
 pub use ids::{CommentId, EventId, RequirementId, UserId, WorkspaceId};
 pub use requirement::*;
 pub use session::*;
+pub use user::*;
 
 use serde::{Deserialize, Serialize};
 
 /// The roles of the permission matrix (policy §2.2.2: each role has its own permissions).
+///
+/// Unlike the other keyed enums, a role travels by its variant name (`"Auditor"`): that is the
+/// form user images in existing audit logs carry, and images must replay unchanged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Role {
     Admin,
@@ -39,7 +59,7 @@ impl Role {
     ];
 
     /// Stable identifier used in storage, the CLI and translation keys (`role.<key>`).
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::ProjectManager => "project_manager",
@@ -53,117 +73,44 @@ impl Role {
     pub fn from_key(key: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.key() == key)
     }
-}
 
-/// Every change to workspace data, as a typed value. The backend runs each through one write
-/// path: authorize → validate → apply in one transaction → append an audit event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Command {
-    /// Business files a new requirement, as a draft or straight to `submitted`.
-    FileRequirement {
-        draft: RequirementDraft,
-        submit: bool,
-    },
-    /// Business edits a requirement that is still a draft or was returned for more information.
-    EditRequirement {
-        id: RequirementId,
-        draft: RequirementDraft,
-    },
-    SubmitRequirement {
-        id: RequirementId,
-    },
-    /// R&D takes a submitted requirement into assessment.
-    StartAssessment {
-        id: RequirementId,
-    },
-    AssessRequirement {
-        id: RequirementId,
-        assessment: Assessment,
-    },
-    /// The project manager approves, rejects or returns an assessed requirement.
-    DecideRequirement {
-        id: RequirementId,
-        decision: Decision,
-    },
-    /// The project manager sets owner, milestones and target delivery.
-    PlanRequirement {
-        id: RequirementId,
-        plan: DeliveryPlan,
-    },
-    StartDevelopment {
-        id: RequirementId,
-    },
-    MarkDelivered {
-        id: RequirementId,
-    },
-    CloseRequirement {
-        id: RequirementId,
-    },
-    AddComment {
-        requirement_id: RequirementId,
-        body: String,
-    },
-    CreateUser {
-        user: NewUser,
-    },
-    RemoveUser {
-        id: UserId,
-    },
-}
-
-impl Command {
-    /// Stable action name recorded in the audit log and used for translation (`action.<name>`).
-    pub fn action(&self) -> &'static str {
-        match self {
-            Command::FileRequirement { .. } => "file_requirement",
-            Command::EditRequirement { .. } => "edit_requirement",
-            Command::SubmitRequirement { .. } => "submit_requirement",
-            Command::StartAssessment { .. } => "start_assessment",
-            Command::AssessRequirement { .. } => "assess_requirement",
-            Command::DecideRequirement { decision, .. } => match decision {
-                Decision::Approve => "approve_requirement",
-                Decision::Reject { .. } => "reject_requirement",
-                Decision::Return { .. } => "return_requirement",
-            },
-            Command::PlanRequirement { .. } => "plan_requirement",
-            Command::StartDevelopment { .. } => "start_development",
-            Command::MarkDelivered { .. } => "mark_delivered",
-            Command::CloseRequirement { .. } => "close_requirement",
-            Command::AddComment { .. } => "add_comment",
-            Command::CreateUser { .. } => "create_user",
-            Command::RemoveUser { .. } => "remove_user",
-        }
+    /// Translation key of the role's name (`role.auditor`).
+    pub fn text_key(self) -> String {
+        format!("role.{}", self.key())
     }
 }
 
-/// What a successful command produced.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CommandOutcome {
-    pub entity_type: String,
-    pub entity_id: String,
-    /// Sequence number of the audit event this command appended.
-    pub audit_seq: u64,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Result of verifying the audit hash chain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditReport {
-    pub events_verified: u64,
-    /// The first event that does not verify, if any.
-    pub first_bad: Option<BadEvent>,
-}
+    #[test]
+    fn keyed_values_travel_as_their_keys() {
+        assert_eq!(
+            serde_json::to_string(&RequirementStatus::UnderAssessment).unwrap(),
+            "\"under_assessment\""
+        );
+        assert_eq!(
+            serde_json::from_str::<Priority>("\"critical\"").unwrap(),
+            Priority::Critical
+        );
+        assert!(serde_json::from_str::<Priority>("\"urgent\"").is_err());
+        // Roles keep the form existing audit images carry.
+        assert_eq!(serde_json::to_string(&Role::RnD).unwrap(), "\"RnD\"");
+        assert_eq!(
+            serde_json::to_string(&Action::from(RequirementAction::Approve)).unwrap(),
+            "\"requirement.approve\""
+        );
+    }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BadEvent {
-    pub copy_id: String,
-    pub seq: u64,
-    /// One of `hash_mismatch`, `broken_link`, `sequence_gap`.
-    pub problem: String,
-}
-
-impl AuditReport {
-    pub fn is_intact(&self) -> bool {
-        self.first_bad.is_none()
+    #[test]
+    fn commands_are_tagged_by_feature_and_type() {
+        let command = Command::from(RequirementCommand::Submit {
+            id: RequirementId(uuid::Uuid::nil()),
+        });
+        let json = serde_json::to_value(&command).unwrap();
+        assert_eq!(json["feature"], "requirement");
+        assert_eq!(json["command"]["type"], "submit");
+        assert_eq!(serde_json::from_value::<Command>(json).unwrap(), command);
     }
 }

@@ -1,58 +1,28 @@
-use crate::{CommentId, RequirementId, Role, UserId};
+use crate::audit::HistoryEntry;
+use crate::comment::Comment;
+use crate::{RequirementId, Role, UserId, UserRef};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Lifecycle of a requirement (policy §2.1.1):
-/// draft → submitted → under assessment → assessed → approved | rejected | returned
-/// → in development → delivered → closed. A returned requirement goes back to submitted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequirementStatus {
-    Draft,
-    Submitted,
-    UnderAssessment,
-    Assessed,
-    Approved,
-    Rejected,
-    Returned,
-    InDevelopment,
-    Delivered,
-    Closed,
+keyed_enum! {
+    /// Lifecycle of a requirement (policy §2.1.1):
+    /// draft → submitted → under assessment → assessed → approved | rejected | returned
+    /// → in development → delivered → closed. A returned requirement goes back to submitted.
+    pub enum RequirementStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        UnderAssessment = "under_assessment",
+        Assessed = "assessed",
+        Approved = "approved",
+        Rejected = "rejected",
+        Returned = "returned",
+        InDevelopment = "in_development",
+        Delivered = "delivered",
+        Closed = "closed",
+    }
 }
 
 impl RequirementStatus {
-    pub const ALL: [RequirementStatus; 10] = [
-        RequirementStatus::Draft,
-        RequirementStatus::Submitted,
-        RequirementStatus::UnderAssessment,
-        RequirementStatus::Assessed,
-        RequirementStatus::Approved,
-        RequirementStatus::Rejected,
-        RequirementStatus::Returned,
-        RequirementStatus::InDevelopment,
-        RequirementStatus::Delivered,
-        RequirementStatus::Closed,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            RequirementStatus::Draft => "draft",
-            RequirementStatus::Submitted => "submitted",
-            RequirementStatus::UnderAssessment => "under_assessment",
-            RequirementStatus::Assessed => "assessed",
-            RequirementStatus::Approved => "approved",
-            RequirementStatus::Rejected => "rejected",
-            RequirementStatus::Returned => "returned",
-            RequirementStatus::InDevelopment => "in_development",
-            RequirementStatus::Delivered => "delivered",
-            RequirementStatus::Closed => "closed",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == key)
-    }
-
     /// The role whose move it is next, if the requirement is still moving.
     pub fn next_actor(self) -> Option<Role> {
         match self {
@@ -73,65 +43,43 @@ impl RequirementStatus {
             RequirementStatus::Rejected | RequirementStatus::Delivered | RequirementStatus::Closed
         )
     }
+
+    /// Translation key (`requirement.status.draft`).
+    pub fn text_key(self) -> String {
+        crate::EntityKind::Requirement.status_text_key(self.key())
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    Low,
-    Medium,
-    High,
-    Critical,
+keyed_enum! {
+    pub enum Priority {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+        Critical = "critical",
+    }
 }
 
 impl Priority {
-    pub const ALL: [Priority; 4] = [
-        Priority::Low,
-        Priority::Medium,
-        Priority::High,
-        Priority::Critical,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Medium => "medium",
-            Priority::High => "high",
-            Priority::Critical => "critical",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.key() == key)
-    }
-
     /// Sort rank, higher is more urgent.
     pub fn rank(self) -> u8 {
         self as u8
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Comparator {
-    /// ≥
-    AtLeast,
-    /// >
-    Above,
-    /// ≤
-    AtMost,
-    /// <
-    Below,
+keyed_enum! {
+    pub enum Comparator {
+        /// ≥
+        AtLeast = "at_least",
+        /// >
+        Above = "above",
+        /// ≤
+        AtMost = "at_most",
+        /// <
+        Below = "below",
+    }
 }
 
 impl Comparator {
-    pub const ALL: [Comparator; 4] = [
-        Comparator::AtLeast,
-        Comparator::Above,
-        Comparator::AtMost,
-        Comparator::Below,
-    ];
-
     pub fn symbol(self) -> &'static str {
         match self {
             Comparator::AtLeast => "≥",
@@ -139,19 +87,6 @@ impl Comparator {
             Comparator::AtMost => "≤",
             Comparator::Below => "<",
         }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Comparator::AtLeast => "at_least",
-            Comparator::Above => "above",
-            Comparator::AtMost => "at_most",
-            Comparator::Below => "below",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.key() == key)
     }
 }
 
@@ -176,31 +111,11 @@ pub struct RequirementDraft {
     pub wanted_by: NaiveDate,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Feasibility {
-    Feasible,
-    FeasibleWithConditions,
-    NotFeasible,
-}
-
-impl Feasibility {
-    pub const ALL: [Feasibility; 3] = [
-        Feasibility::Feasible,
-        Feasibility::FeasibleWithConditions,
-        Feasibility::NotFeasible,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Feasibility::Feasible => "feasible",
-            Feasibility::FeasibleWithConditions => "feasible_with_conditions",
-            Feasibility::NotFeasible => "not_feasible",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.key() == key)
+keyed_enum! {
+    pub enum Feasibility {
+        Feasible = "feasible",
+        FeasibleWithConditions = "feasible_with_conditions",
+        NotFeasible = "not_feasible",
     }
 }
 
@@ -242,14 +157,6 @@ pub struct DeliveryPlan {
     pub target_delivery: NaiveDate,
 }
 
-/// A user as shown next to records.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRef {
-    pub id: UserId,
-    pub name: String,
-    pub display_name: String,
-}
-
 /// One row of the requirement list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequirementSummary {
@@ -281,42 +188,27 @@ pub struct Requirement {
     pub overdue: bool,
 }
 
-/// One line of a requirement's history, taken from the audit log.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub from_status: Option<RequirementStatus>,
-    pub to_status: Option<RequirementStatus>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Comment {
-    pub id: CommentId,
-    pub author: UserRef,
-    pub at: DateTime<Utc>,
-    pub body: String,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequirementDetail {
     pub requirement: Requirement,
+    /// Its history, from the audit log (the shared history service).
     pub history: Vec<HistoryEntry>,
+    /// Its comment thread (the shared comment service).
     pub comments: Vec<Comment>,
-    /// Commands the current user may take now (action names), so the UI shows only those.
-    /// The backend enforces the same rules regardless.
-    pub allowed_actions: Vec<String>,
+    /// Actions the current user may take now, so the UI offers only those. The backend
+    /// enforces the same rules regardless.
+    pub allowed_actions: Vec<RequirementAction>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequirementSort {
-    #[default]
-    UpdatedDesc,
-    WantedByAsc,
-    PriorityDesc,
-    TitleAsc,
+keyed_enum! {
+    #[derive(Default)]
+    pub enum RequirementSort {
+        #[default]
+        UpdatedDesc = "updated_desc",
+        WantedByAsc = "wanted_by_asc",
+        PriorityDesc = "priority_desc",
+        TitleAsc = "title_asc",
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -324,8 +216,10 @@ pub struct RequirementQuery {
     pub status: Option<RequirementStatus>,
     pub priority: Option<Priority>,
     pub department: Option<String>,
-    /// Matched against title, scenario and goals, in any language.
+    /// Matched against title, scenario, goals and department: Chinese by any substring,
+    /// other scripts by word beginnings, case-insensitively.
     pub text: Option<String>,
+    /// Open and past the wanted-by date in the user's own time zone.
     pub overdue_only: bool,
     pub sort: RequirementSort,
     pub offset: u32,
@@ -341,11 +235,133 @@ pub struct RequirementPage {
     pub departments: Vec<String>,
 }
 
+/// The requirements card of the dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Dashboard {
+pub struct RequirementsDashboard {
     pub by_status: Vec<(RequirementStatus, u64)>,
     pub overdue: Vec<RequirementSummary>,
     /// Requirements whose next step belongs to the current user's role.
     pub waiting_for_me: Vec<RequirementSummary>,
     pub total: u64,
+}
+
+/// Every change to a requirement (policy §2.1.1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RequirementCommand {
+    /// Business files a new requirement, as a draft or straight to `submitted`.
+    File {
+        draft: RequirementDraft,
+        submit: bool,
+    },
+    /// Business edits a requirement that is still a draft or was returned for more information.
+    Edit {
+        id: RequirementId,
+        draft: RequirementDraft,
+    },
+    Submit {
+        id: RequirementId,
+    },
+    /// R&D takes a submitted requirement into assessment.
+    StartAssessment {
+        id: RequirementId,
+    },
+    Assess {
+        id: RequirementId,
+        assessment: Assessment,
+    },
+    /// The project manager approves, rejects or returns an assessed requirement.
+    Decide {
+        id: RequirementId,
+        decision: Decision,
+    },
+    /// The project manager sets owner, milestones and target delivery.
+    Plan {
+        id: RequirementId,
+        plan: DeliveryPlan,
+    },
+    StartDevelopment {
+        id: RequirementId,
+    },
+    MarkDelivered {
+        id: RequirementId,
+    },
+    Close {
+        id: RequirementId,
+    },
+}
+
+impl RequirementCommand {
+    pub fn action(&self) -> RequirementAction {
+        use RequirementAction as A;
+        match self {
+            RequirementCommand::File { .. } => A::File,
+            RequirementCommand::Edit { .. } => A::Edit,
+            RequirementCommand::Submit { .. } => A::Submit,
+            RequirementCommand::StartAssessment { .. } => A::StartAssessment,
+            RequirementCommand::Assess { .. } => A::Assess,
+            RequirementCommand::Decide { decision, .. } => match decision {
+                Decision::Approve => A::Approve,
+                Decision::Reject { .. } => A::Reject,
+                Decision::Return { .. } => A::Return,
+            },
+            RequirementCommand::Plan { .. } => A::Plan,
+            RequirementCommand::StartDevelopment { .. } => A::StartDevelopment,
+            RequirementCommand::MarkDelivered { .. } => A::MarkDelivered,
+            RequirementCommand::Close { .. } => A::Close,
+        }
+    }
+}
+
+keyed_enum! {
+    /// What a requirement command is recorded as.
+    pub enum RequirementAction {
+        File = "requirement.file",
+        Edit = "requirement.edit",
+        Submit = "requirement.submit",
+        StartAssessment = "requirement.start_assessment",
+        Assess = "requirement.assess",
+        Approve = "requirement.approve",
+        Reject = "requirement.reject",
+        Return = "requirement.return",
+        Plan = "requirement.plan",
+        StartDevelopment = "requirement.start_development",
+        MarkDelivered = "requirement.mark_delivered",
+        Close = "requirement.close",
+    }
+}
+
+impl RequirementAction {
+    /// The row of the role matrix this action needs.
+    pub const fn permission(self) -> RequirementPermission {
+        use RequirementAction as A;
+        use RequirementPermission as P;
+        match self {
+            A::File => P::File,
+            A::Edit => P::Edit,
+            A::Submit => P::Submit,
+            A::StartAssessment | A::Assess => P::Assess,
+            A::Approve | A::Reject | A::Return => P::Decide,
+            A::Plan => P::Plan,
+            A::StartDevelopment => P::Develop,
+            A::MarkDelivered => P::Deliver,
+            A::Close => P::Close,
+        }
+    }
+}
+
+keyed_enum! {
+    /// The requirement rows of the role matrix.
+    pub enum RequirementPermission {
+        Read = "requirement.read",
+        File = "requirement.file",
+        Edit = "requirement.edit",
+        Submit = "requirement.submit",
+        Assess = "requirement.assess",
+        Decide = "requirement.decide",
+        Plan = "requirement.plan",
+        Develop = "requirement.develop",
+        Deliver = "requirement.deliver",
+        Close = "requirement.close",
+    }
 }

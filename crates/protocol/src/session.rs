@@ -1,32 +1,5 @@
-use crate::{Role, UserId, WorkspaceId};
+use crate::{Permission, Role, UserSummary, WorkspaceId};
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserSummary {
-    pub id: UserId,
-    pub name: String,
-    pub display_name: String,
-    pub role: Role,
-}
-
-/// A user to add; the passphrase creates the user's key slot and is never stored.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewUser {
-    pub name: String,
-    pub display_name: String,
-    pub role: Role,
-    pub passphrase: String,
-}
-
-impl std::fmt::Debug for NewUser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewUser")
-            .field("name", &self.name)
-            .field("display_name", &self.display_name)
-            .field("role", &self.role)
-            .finish_non_exhaustive()
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceInfo {
@@ -41,14 +14,15 @@ pub struct SessionInfo {
     pub user: UserSummary,
     pub workspace: WorkspaceInfo,
     pub remembered: bool,
-    /// Actions (command names) the user's role may take at all, from the permission matrix,
-    /// so the UI offers only those. The backend enforces the matrix regardless.
-    pub permissions: Vec<String>,
+    /// The user's row of the permission matrix, so the UI offers only what the role may do.
+    /// The backend enforces the matrix regardless.
+    pub permissions: Vec<Permission>,
 }
 
 impl SessionInfo {
-    pub fn may(&self, action: &str) -> bool {
-        self.permissions.iter().any(|p| p == action)
+    pub fn may(&self, permission: impl Into<Permission>) -> bool {
+        let permission = permission.into();
+        self.permissions.contains(&permission)
     }
 }
 
@@ -113,4 +87,22 @@ pub struct DemoUser {
     pub name: String,
     pub role: Role,
     pub passphrase: String,
+}
+
+/// The request of endpoints that take none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoRequest {}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutRequest {
+    /// Also remove this device's remembered key from the OS keyring.
+    #[serde(default)]
+    pub forget: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickFileRequest {
+    /// A save dialog (new workspace) rather than an open dialog.
+    #[serde(default)]
+    pub save: bool,
 }

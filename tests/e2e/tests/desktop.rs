@@ -205,7 +205,17 @@ impl Ui {
         }
     }
 
+    /// Saves what the window shows. WebKit captures the last painted frame, which can lag the
+    /// DOM just changed; waiting for the next two animation frames makes the picture current.
     async fn screenshot(&self, name: &str) {
+        let _ = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+                vec![],
+            )
+            .await;
         let dir = screenshot_dir();
         let _ = std::fs::create_dir_all(&dir);
         if let Ok(png) = self.c.screenshot().await {
@@ -305,7 +315,37 @@ async fn business_files_rnd_assesses_pm_approves() {
     .await;
     ui.select("#req-priority", "high").await;
     ui.fill("#req-department", "医疗事业部").await;
-    ui.fill("#req-wanted-by", "2031-06-30").await;
+    // Dates read the same whatever the system's locale: a text field, and a calendar in the
+    // UI's language (WebKit's own date input showed mm/dd/yyyy on English systems).
+    assert_eq!(
+        ui.attr("#req-wanted-by", "type").await.as_deref(),
+        Some("text")
+    );
+    ui.click("#req-wanted-by-pick").await;
+    let calendar = ui
+        .wait_text("#req-wanted-by-calendar", "a Chinese calendar", |t| {
+            t.contains('年') && t.contains('月')
+        })
+        .await;
+    assert!(
+        calendar.contains('一') && calendar.contains('日') && calendar.contains("今天"),
+        "weekdays and buttons in Chinese: {calendar}"
+    );
+    ui.screenshot("02a-date-picker").await;
+    ui.click("#req-wanted-by-today").await;
+    let picked = ui
+        .el("#req-wanted-by")
+        .await
+        .prop("value")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    assert!(
+        picked.len() == 10 && picked.as_bytes()[4] == b'-',
+        "picking a day writes an ISO date: {picked:?}"
+    );
+    ui.fill("#req-wanted-by", "2031/6/30").await;
     ui.fill("#kpi-metric-0", "拦截召回率").await;
     ui.select("#kpi-comparator-0", "at_least").await;
     ui.fill("#kpi-target-0", "95").await;
@@ -318,6 +358,10 @@ async fn business_files_rnd_assesses_pm_approves() {
         ui.attr("#page-req-detail", "data-status").await.as_deref(),
         Some("submitted")
     );
+    ui.wait_text("#req-wanted-by-text", "the date typed as 2031/6/30", |t| {
+        t.contains("2031-06-30")
+    })
+    .await;
     ui.logout().await;
 
     // R&D takes it into assessment and records the assessment.
@@ -330,7 +374,8 @@ async fn business_files_rnd_assesses_pm_approves() {
     )
     .await;
     ui.open_requirement(title).await;
-    ui.click("button[data-action='start_assessment']").await;
+    ui.click("button[data-action='requirement.start_assessment']")
+        .await;
     ui.wait_text("#req-status", "under assessment", |t| t.contains("评估中"))
         .await;
     ui.select("#assess-feasibility", "feasible_with_conditions")
@@ -419,7 +464,8 @@ async fn business_files_rnd_assesses_pm_approves() {
         t.contains("delivery plan")
     })
     .await;
-    ui.click("button[data-action='start_development']").await;
+    ui.click("button[data-action='requirement.start_development']")
+        .await;
     ui.wait_text("#req-status", "in development", |t| {
         t.contains("In development")
     })

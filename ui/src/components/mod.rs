@@ -1,8 +1,14 @@
-//! Reusable view pieces.
+//! Generic view pieces every feature uses. Feature-specific ones live in `features/<feature>`.
 
-pub mod draft_form;
+pub mod comments;
+pub mod date_field;
+pub mod history;
 
-use govbench_protocol::{ApiError, Priority, RequirementStatus};
+pub use comments::CommentThread;
+pub use date_field::DateField;
+pub use history::HistoryTimeline;
+
+use govbench_protocol::{ApiError, EntityKind};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -78,50 +84,24 @@ pub fn RouteLink(props: &RouteLinkProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct StatusBadgeProps {
-    pub status: RequirementStatus,
+    /// The kind of record, which decides the status's name.
+    pub entity: EntityKind,
+    /// The status key (`draft`).
+    pub status: AttrValue,
     #[prop_or_default]
     pub id: Option<AttrValue>,
 }
 
-/// Status shown as colour AND text.
+/// A record's status shown as colour AND text (for every feature's lifecycle).
 #[component]
 pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
     let ctx = use_app();
-    let key = props.status.key();
+    let key = props.status.as_str();
     html! {
-        <span id={props.id.clone()} class={classes!("badge", "status-badge", format!("status-{key}"))} data-status={key}>
+        <span id={props.id.clone()} class={classes!("badge", "status-badge", format!("status-{key}"))} data-status={key.to_owned()}>
             <span class="badge-dot" aria-hidden="true"></span>
-            { text::status(ctx.locale, props.status) }
+            { text::status(ctx.locale, props.entity, key) }
         </span>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct PriorityBadgeProps {
-    pub priority: Priority,
-}
-
-#[component]
-pub fn PriorityBadge(props: &PriorityBadgeProps) -> Html {
-    let ctx = use_app();
-    let key = props.priority.key();
-    html! {
-        <span class={classes!("priority", format!("priority-{key}"))} data-priority={key}>
-            <span class="priority-bars" aria-hidden="true">
-                { for (0..4u8).map(|i| html! {
-                    <span class={classes!("bar", (i <= props.priority.rank()).then_some("on"))}></span>
-                }) }
-            </span>
-            { ctx.t(&format!("priority.{key}")) }
-        </span>
-    }
-}
-
-#[component]
-pub fn OverdueFlag() -> Html {
-    let ctx = use_app();
-    html! {
-        <span class="overdue-flag"><span aria-hidden="true">{"⏰ "}</span>{ ctx.t("req.overdue") }</span>
     }
 }
 
@@ -234,12 +214,4 @@ pub fn Loading() -> Html {
             <span class="spinner" aria-hidden="true"></span>{ ctx.t("common.loading") }
         </div>
     }
-}
-
-/// A remote value being fetched.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Remote<T> {
-    Loading,
-    Ready(T),
-    Failed(ApiError),
 }

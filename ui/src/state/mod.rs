@@ -1,13 +1,9 @@
-//! Pure UI state: form reducers, validation and list filters. Nothing here touches the DOM or
-//! the backend, so it builds and is unit-tested natively.
+//! Pure UI state shared by every feature (form helpers, dates) and the login screen's. Each
+//! feature keeps its own in `features/<feature>/state`. Nothing here touches the DOM or the
+//! backend, so it builds and is unit-tested natively.
 
-pub mod assess;
-pub mod decide;
-pub mod draft;
-pub mod filters;
+pub mod date;
 pub mod login;
-pub mod plan;
-pub mod user_form;
 
 use govbench_protocol::{ApiError, ErrorCode};
 use std::collections::BTreeMap;
@@ -75,9 +71,9 @@ pub fn require(errors: &mut FieldErrors, field: &str, value: &str) {
     }
 }
 
-/// Parses an `<input type=date>` value (`YYYY-MM-DD`).
+/// Parses a date field's text (ISO `2031-06-30`, or as people type it: see [`date::parse`]).
 pub fn parse_date(value: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
+    date::parse(value)
 }
 
 #[cfg(test)]
@@ -125,6 +121,10 @@ mod tests {
             chrono::NaiveDate::from_ymd_opt(2025, 3, 1)
         );
         assert_eq!(parse_date(""), None);
-        assert_eq!(parse_date("01/03/2025"), None);
+        assert_eq!(
+            parse_date("01/03/2025"),
+            None,
+            "month/day order is ambiguous"
+        );
     }
 }

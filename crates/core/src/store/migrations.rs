@@ -5,11 +5,29 @@
 //! [`SCHEMA_VERSION`] is refused before this runs.
 
 use crate::error::CoreResult;
-use rusqlite::Connection;
+use crate::shared::search::{self, SearchTable};
+use rusqlite::{Connection, Transaction};
 
-const STEPS: &[&str] = &[
-    // 1: workspace metadata, users, requirements, comments, the audit chain.
-    r#"
+/// One schema version: SQL, then optionally Rust for what SQL cannot do (such as computing
+/// search terms for existing rows).
+struct Migration {
+    sql: &'static str,
+    then: Option<fn(&Transaction<'_>) -> CoreResult<()>>,
+}
+
+const STEPS: &[Migration] = &[
+    Migration {
+        sql: V1,
+        then: None,
+    },
+    Migration {
+        sql: V2,
+        then: Some(index_existing_requirements),
+    },
+];
+
+/// 1: workspace metadata, users, requirements, comments, the audit chain.
+const V1: &str = r#"
     CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -76,8 +94,84 @@ const STEPS: &[&str] = &[
         PRIMARY KEY (copy_id, seq)
     ) WITHOUT ROWID;
     CREATE INDEX audit_by_entity ON audit_events(entity_type, entity_id);
-    "#,
-];
+    "#;
+
+/// 2: comment threads on any record (not only requirements), a stable local row key for
+/// requirements (the key of their full-text index; `rowid`s without an INTEGER PRIMARY KEY may
+/// change on VACUUM), one index per list order, and the full-text index.
+const V2: &str = r#"
+    CREATE TABLE comments_v2 (
+        id          TEXT PRIMARY KEY,
+        entity_type TEXT NOT NULL,
+        entity_id   TEXT NOT NULL,
+        author_id   TEXT NOT NULL REFERENCES users(id),
+        at          TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        version     INTEGER NOT NULL
+    );
+    INSERT INTO comments_v2 (id, entity_type, entity_id, author_id, at, body, version)
+        SELECT id, 'requirement', requirement_id, author_id, at, body, version FROM comments;
+    DROP TABLE comments;
+    ALTER TABLE comments_v2 RENAME TO comments;
+    CREATE INDEX comments_by_entity ON comments(entity_type, entity_id, at);
+
+    CREATE TABLE requirements_v2 (
+        local_key   INTEGER PRIMARY KEY,    -- this copy's row number; never leaves the copy
+        id          TEXT NOT NULL UNIQUE,
+        title       TEXT NOT NULL,
+        scenario    TEXT NOT NULL,
+        goals       TEXT NOT NULL,
+        kpis        TEXT NOT NULL,          -- JSON array of Kpi
+        priority    INTEGER NOT NULL,       -- Priority::rank
+        department  TEXT NOT NULL,
+        wanted_by   TEXT NOT NULL,          -- YYYY-MM-DD
+        status      TEXT NOT NULL,
+        filed_by    TEXT NOT NULL REFERENCES users(id),
+        assessment  TEXT,                   -- JSON Assessment
+        decision    TEXT,                   -- JSON Decision
+        plan        TEXT,                   -- JSON DeliveryPlan
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        version     INTEGER NOT NULL
+    );
+    INSERT INTO requirements_v2 (local_key, id, title, scenario, goals, kpis, priority,
+            department, wanted_by, status, filed_by, assessment, decision, plan, created_at,
+            updated_at, version)
+        SELECT rowid, id, title, scenario, goals, kpis, priority, department, wanted_by, status,
+            filed_by, assessment, decision, plan, created_at, updated_at, version
+        FROM requirements;
+    DROP TABLE requirements;
+    ALTER TABLE requirements_v2 RENAME TO requirements;
+    -- Every index ends in the implicit local_key, which is each list order's tie-breaker.
+    CREATE INDEX requirements_by_update ON requirements(updated_at);
+    CREATE INDEX requirements_by_wanted ON requirements(wanted_by);
+    CREATE INDEX requirements_by_priority ON requirements(priority, updated_at);
+    CREATE INDEX requirements_by_title ON requirements(title COLLATE NOCASE);
+    CREATE INDEX requirements_by_status ON requirements(status, updated_at);
+    CREATE INDEX requirements_by_department ON requirements(department, updated_at);
+    CREATE INDEX requirements_by_filer ON requirements(filed_by, status);
+
+    CREATE VIRTUAL TABLE requirement_search USING fts5(
+        terms, content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    "#;
+
+fn index_existing_requirements(tx: &Transaction<'_>) -> CoreResult<()> {
+    let mut stmt =
+        tx.prepare("SELECT local_key, title, scenario, goals, department FROM requirements")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let texts: [String; 4] = [row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?];
+        search::put(
+            tx,
+            SearchTable("requirement_search"),
+            row.get(0)?,
+            texts.iter().map(String::as_str),
+        )?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
@@ -89,7 +183,10 @@ pub fn migrate(conn: &mut Connection) -> CoreResult<()> {
     }
     let tx = conn.transaction()?;
     for (index, step) in STEPS.iter().enumerate().skip(current.max(0) as usize) {
-        tx.execute_batch(step)?;
+        tx.execute_batch(step.sql)?;
+        if let Some(then) = step.then {
+            then(&tx)?;
+        }
         tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
     }
     tx.commit()?;
@@ -109,6 +206,56 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
+    }
+
+    /// A workspace written by schema 1 (its frozen SQL, rows as version 1 wrote them) is
+    /// brought up to date with nothing lost: comments keep their thread, requirements their
+    /// data, and the new search index finds them.
+    #[test]
+    fn a_schema_1_workspace_upgrades_with_its_data() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(V1).unwrap();
+        conn.execute_batch("PRAGMA user_version = 1").unwrap();
+        conn.execute_batch(
+            "INSERT INTO users VALUES ('u1', 'he.na', '何娜', 'business', 1, '2026-01-01T00:00:00Z', 1);
+             INSERT INTO requirements VALUES ('r1', '医学影像报告辅助生成', '放射科 radiology', 'goals',
+                 '[]', 3, '医疗事业部', '2026-06-01', 'submitted', 'u1', NULL, NULL, NULL,
+                 '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', 2);
+             INSERT INTO comments VALUES ('c1', 'r1', 'u1', '2026-01-03T00:00:00Z', '已上传', 1);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let comment: (String, String, String) = conn
+            .query_row(
+                "SELECT entity_type, entity_id, body FROM comments WHERE id = 'c1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            comment,
+            ("requirement".into(), "r1".into(), "已上传".into())
+        );
+        let (title, version): (String, i64) = conn
+            .query_row(
+                "SELECT title, version FROM requirements WHERE id = 'r1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((title.as_str(), version), ("医学影像报告辅助生成", 2));
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM requirement_search WHERE requirement_search MATCH '\"影像\"'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use govbench_core::{CreateOptions, KdfParams, ManualClock, Session};
 use govbench_protocol::{
-    Command, Comparator, Kpi, NewUser, Priority, RequirementDraft, RequirementId, Role,
+    Comparator, Kpi, NewUser, Priority, RequirementCommand, RequirementDraft, RequirementId, Role,
+    UserCommand,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -62,7 +63,7 @@ impl Fixture {
         .unwrap();
         for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
             admin
-                .execute(Command::CreateUser {
+                .execute(UserCommand::Create {
                     user: NewUser {
                         name: user_of(role).into(),
                         display_name: format!("{role:?} 用户"),
@@ -107,13 +108,27 @@ pub fn draft(title: &str) -> RequirementDraft {
 
 pub fn file(session: &mut Session, title: &str) -> RequirementId {
     let outcome = session
-        .execute(Command::FileRequirement {
+        .execute(RequirementCommand::File {
             draft: draft(title),
             submit: true,
         })
         .unwrap();
-    outcome.entity_id.parse().unwrap()
+    RequirementId(outcome.entity.id)
 }
 
 /// A well-formed but wrong chain hash.
 pub const FORGED_HASH: &str = "1111111111111111111111111111111111111111111111111111111111111111";
+
+/// The requirements card of the session's dashboard.
+pub fn requirements_card(session: &Session) -> govbench_protocol::RequirementsDashboard {
+    session
+        .dashboard()
+        .unwrap()
+        .sections
+        .into_iter()
+        .map(|section| match section {
+            govbench_protocol::DashboardSection::Requirements(card) => card,
+        })
+        .next()
+        .expect("a requirements card")
+}

@@ -1,0 +1,223 @@
+//! A logged-in user on an open workspace, and the only two doors to its database: [`Session::read`]
+//! for queries and [`Session::begin_write`] for the write path. Both check the permission
+//! matrix first, and the connection is a private field of this module, so no feature can reach
+//! the data without an authorization check.
+
+use crate::authz;
+use crate::clock::Clock;
+use crate::error::{ApiResult, CoreResult};
+use crate::keyslots::{DataKey, KdfParams};
+use crate::store;
+use crate::write::Context;
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+use govbench_protocol::{Action, Permission, SessionInfo, UserSummary, WorkspaceId, WorkspaceInfo};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where the workspace lives and how to open it again (for second connections and key slots).
+pub(crate) struct Files {
+    pub path: PathBuf,
+    pub key: DataKey,
+    /// Argon2id cost of new key slots of this workspace.
+    pub kdf: KdfParams,
+}
+
+pub struct Session {
+    conn: Connection,
+    files: Files,
+    workspace_id: WorkspaceId,
+    /// This copy of the workspace; its audit chain and sequence numbers are its own.
+    copy_id: String,
+    is_demo: bool,
+    user: UserSummary,
+    clock: Arc<dyn Clock>,
+    /// The user's UTC offset: "today" (and so "overdue") is the user's own date.
+    zone: FixedOffset,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("path", &self.files.path)
+            .field("user", &self.user.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a read sees: the connection, who reads, and when.
+pub struct Reader<'a> {
+    pub conn: &'a Connection,
+    pub user: &'a UserSummary,
+    pub now: DateTime<Utc>,
+    /// The user's local date now.
+    pub today: NaiveDate,
+    files: &'a Files,
+}
+
+impl Reader<'_> {
+    /// A second, read-only connection to the same workspace, for work spread over threads.
+    pub fn open_second(&self) -> CoreResult<Connection> {
+        store::open_reader(&self.files.path, &self.files.key)
+    }
+
+    pub(crate) fn files(&self) -> &Files {
+        self.files
+    }
+
+    /// Does the reader's role hold `permission`?
+    pub fn may(&self, permission: impl Into<Permission>) -> bool {
+        authz::allows(self.user.role, permission.into())
+    }
+}
+
+/// An authorized write in progress: the IMMEDIATE transaction and the write path's context.
+pub(crate) struct Write<'a> {
+    pub tx: Transaction<'a>,
+    pub ctx: Context<'a>,
+    pub copy_id: &'a str,
+    pub files: &'a Files,
+}
+
+/// The parts `session` assembles a session from.
+pub(crate) struct Parts {
+    pub conn: Connection,
+    pub files: Files,
+    pub workspace_id: WorkspaceId,
+    pub copy_id: String,
+    pub is_demo: bool,
+    pub user: UserSummary,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Session {
+    pub(crate) fn from_parts(parts: Parts) -> Session {
+        Session {
+            conn: parts.conn,
+            files: parts.files,
+            workspace_id: parts.workspace_id,
+            copy_id: parts.copy_id,
+            is_demo: parts.is_demo,
+            user: parts.user,
+            clock: parts.clock,
+            zone: Utc.fix(),
+        }
+    }
+
+    /// The door for reads: checks `permission` against the matrix, then runs `query`.
+    pub fn read<T>(
+        &self,
+        permission: impl Into<Permission>,
+        query: impl FnOnce(&Reader<'_>) -> CoreResult<T>,
+    ) -> ApiResult<T> {
+        Ok(self.read_core(permission.into(), query)?)
+    }
+
+    pub(crate) fn read_core<T>(
+        &self,
+        permission: Permission,
+        query: impl FnOnce(&Reader<'_>) -> CoreResult<T>,
+    ) -> CoreResult<T> {
+        authz::authorize_read(self.user.role, permission)?;
+        query(&self.reader())
+    }
+
+    /// The door for the write path's preparation (work that must happen before the
+    /// transaction, such as deriving a key slot): checks `action`, then hands out a reader.
+    pub(crate) fn prepare_core<T>(
+        &self,
+        action: Action,
+        prepare: impl FnOnce(&Reader<'_>) -> CoreResult<T>,
+    ) -> CoreResult<T> {
+        authz::authorize(self.user.role, action)?;
+        prepare(&self.reader())
+    }
+
+    /// The door for the write path: checks `action`, then starts an IMMEDIATE transaction (the
+    /// write lock is taken at once, so a read-then-write never fails half way for a lock).
+    pub(crate) fn begin_write(&mut self, action: Action) -> CoreResult<Write<'_>> {
+        authz::authorize(self.user.role, action)?;
+        let now = self.clock.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Write {
+            tx,
+            ctx: Context {
+                now,
+                actor: &self.user,
+            },
+            copy_id: &self.copy_id,
+            files: &self.files,
+        })
+    }
+
+    /// Does the user's role hold `permission`?
+    pub fn may(&self, permission: impl Into<Permission>) -> bool {
+        authz::allows(self.user.role, permission.into())
+    }
+
+    fn reader(&self) -> Reader<'_> {
+        let now = self.clock.now();
+        Reader {
+            conn: &self.conn,
+            user: &self.user,
+            now,
+            today: now.with_timezone(&self.zone).date_naive(),
+            files: &self.files,
+        }
+    }
+
+    pub fn user(&self) -> &UserSummary {
+        &self.user
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.files.path
+    }
+
+    pub fn workspace_id(&self) -> WorkspaceId {
+        self.workspace_id
+    }
+
+    pub fn data_key(&self) -> &DataKey {
+        &self.files.key
+    }
+
+    /// Sets the user's UTC offset (front ends pass the user's local one), which decides what
+    /// "today" and "overdue" mean.
+    pub fn set_utc_offset(&mut self, offset: FixedOffset) {
+        self.zone = offset;
+    }
+
+    pub fn info(&self, remembered: bool) -> SessionInfo {
+        SessionInfo {
+            user: self.user.clone(),
+            workspace: WorkspaceInfo {
+                id: self.workspace_id,
+                path: self.files.path.display().to_string(),
+                name: self
+                    .files
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                is_demo: self.is_demo,
+            },
+            remembered,
+            permissions: authz::permissions_of(self.user.role),
+        }
+    }
+
+    /// The raw connection, around every check: only for the benchmark data generator and
+    /// tools in this crate's tests, never for the application.
+    #[doc(hidden)]
+    pub fn connection_for_tools(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    #[doc(hidden)]
+    pub fn copy_id(&self) -> &str {
+        &self.copy_id
+    }
+}

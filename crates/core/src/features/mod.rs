@@ -1,0 +1,128 @@
+//! The feature modules, and the few places where every feature is listed once: what the
+//! shared services need to know about each kind of record, the dashboard's sections, and the
+//! samples the role-matrix tests run. (The write path's dispatch lives in `write`.)
+
+pub mod requirements;
+pub mod users;
+
+use crate::access::Session;
+use crate::error::{ApiResult, CoreResult};
+use crate::shared::comments;
+use govbench_protocol::{
+    CommentId, Dashboard, EntityKind, EntityRef, Permission, RequirementId, RequirementPermission,
+    UserId,
+};
+use rusqlite::Connection;
+
+/// Kinds of record that carry a comment thread, with the permission needed to read them (and
+/// so to comment on them). One arm per kind.
+pub(crate) fn comment_thread(kind: EntityKind) -> Option<Permission> {
+    match kind {
+        EntityKind::Requirement => Some(RequirementPermission::Read.into()),
+        EntityKind::Workspace | EntityKind::User | EntityKind::Comment => None,
+    }
+}
+
+/// Does the record exist? One arm per kind.
+pub(crate) fn exists(conn: &Connection, entity: EntityRef) -> CoreResult<bool> {
+    match entity.kind {
+        EntityKind::Requirement => requirements::exists(conn, RequirementId(entity.id)),
+        EntityKind::User => users::exists(conn, UserId(entity.id)),
+        EntityKind::Comment => comments::exists(conn, CommentId(entity.id)),
+        EntityKind::Workspace => Ok(false),
+    }
+}
+
+/// The record's complete image as stored now, in the form its audit events carry; `None`
+/// when it does not exist. One arm per kind. (Replaying a log must reproduce these.)
+pub fn current_image(
+    conn: &Connection,
+    entity: EntityRef,
+) -> CoreResult<Option<serde_json::Value>> {
+    fn image<T: serde::Serialize>(record: Option<T>) -> CoreResult<Option<serde_json::Value>> {
+        Ok(record.map(|r| serde_json::to_value(r)).transpose()?)
+    }
+    match entity.kind {
+        EntityKind::Requirement => image(requirements::find(conn, RequirementId(entity.id))?),
+        EntityKind::User => image(users::find_any(conn, UserId(entity.id))?),
+        EntityKind::Comment => image(comments::load(conn, CommentId(entity.id))?),
+        EntityKind::Workspace => crate::session::workspace_image(conn),
+    }
+}
+
+impl Session {
+    /// The start page: one card per feature the user may read. A feature adds its card here.
+    pub fn dashboard(&self) -> ApiResult<Dashboard> {
+        let mut sections = Vec::new();
+        sections.extend(self.requirements_dashboard()?);
+        Ok(Dashboard { sections })
+    }
+}
+
+/// Samples of every command and read of every feature, made on a real workspace, so the
+/// role × command matrix test covers a new feature without being edited. Not used by the
+/// application.
+#[cfg(test)]
+mod replication_tests;
+
+#[doc(hidden)]
+pub mod samples {
+    use super::*;
+    use govbench_protocol::{Command, CommentCommand, Role};
+
+    /// Logs in the workspace's user holding a role.
+    pub type Login<'a> = dyn Fn(Role) -> ApiResult<Session> + 'a;
+
+    type Read = Box<dyn Fn(&Session) -> ApiResult<()>>;
+
+    /// A read, and the permission it needs.
+    pub struct SampleRead {
+        pub permission: Permission,
+        read: Read,
+    }
+
+    impl SampleRead {
+        pub fn new<T>(
+            permission: Permission,
+            read: impl Fn(&Session) -> ApiResult<T> + 'static,
+        ) -> SampleRead {
+            SampleRead {
+                permission,
+                read: Box::new(move |s| read(s).map(drop)),
+            }
+        }
+
+        pub fn run(&self, session: &Session) -> ApiResult<()> {
+            (self.read)(session)
+        }
+    }
+
+    /// One instance of every command; targets are real records, so an allowed command can
+    /// fail only for workflow reasons, never for permission. One line per feature.
+    pub fn commands(login: &Login<'_>) -> ApiResult<Vec<Command>> {
+        let mut all = Vec::new();
+        all.extend(requirements::samples::commands(login)?);
+        all.extend(users::samples::commands(login)?);
+        let on = requirements::samples::target(login)?.into();
+        all.push(
+            CommentCommand::Add {
+                on,
+                body: "评论 comment".into(),
+            }
+            .into(),
+        );
+        Ok(all)
+    }
+
+    /// One instance of every read. One line per feature.
+    pub fn reads(login: &Login<'_>) -> ApiResult<Vec<SampleRead>> {
+        let mut all = Vec::new();
+        all.extend(requirements::samples::reads(login)?);
+        all.extend(users::samples::reads(login)?);
+        all.push(SampleRead::new(
+            govbench_protocol::AuditPermission::Verify.into(),
+            |s: &Session| s.verify_audit(),
+        ));
+        Ok(all)
+    }
+}

@@ -1,0 +1,303 @@
+//! Reading requirements: the filtered, searched and sorted list, the dashboard figures, one
+//! requirement in full.
+
+use super::store::{self, priority_at, status_at, SEARCH};
+use crate::error::CoreResult;
+use crate::features::users;
+use crate::shared::rows;
+use crate::shared::search::{self, Query};
+use chrono::NaiveDate;
+use govbench_protocol::{
+    Priority, Requirement, RequirementId, RequirementPage, RequirementQuery, RequirementSort,
+    RequirementStatus as S, RequirementSummary, Role, UserId,
+};
+use rusqlite::{Connection, ToSql};
+use std::collections::BTreeMap;
+
+const PAGE_SIZE: u32 = 50;
+const MAX_PAGE_SIZE: u32 = 500;
+/// Up to this many search matches are looked up one by one and sorted; beyond it the list
+/// walks its sort order and keeps the matching rows, so a common word never means reading
+/// every match before the first page.
+const LOOKUP_LIMIT: u64 = 2_000;
+
+fn is_overdue(status: S, wanted_by: NaiveDate, today: NaiveDate) -> bool {
+    status.is_open() && wanted_by < today
+}
+
+/// A filter in storage terms; the public query and the dashboard both build one.
+#[derive(Default)]
+pub struct Filter {
+    pub statuses: Vec<S>,
+    pub priority: Option<Priority>,
+    pub department: Option<String>,
+    pub filed_by: Option<UserId>,
+    /// Open requirements wanted before this date (the user's "today").
+    pub overdue_before: Option<NaiveDate>,
+    /// Only requirements matching this search expression.
+    pub text: Option<TextFilter>,
+}
+
+pub struct TextFilter {
+    expression: String,
+    /// Look matches up by key (few matches) rather than test rows in sort order (many).
+    lookup: bool,
+}
+
+impl Filter {
+    fn is_empty(&self) -> bool {
+        self.statuses.is_empty()
+            && self.priority.is_none()
+            && self.department.is_none()
+            && self.filed_by.is_none()
+            && self.overdue_before.is_none()
+            && self.text.is_none()
+    }
+
+    fn sql(&self) -> (String, Vec<Box<dyn ToSql>>) {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if !self.statuses.is_empty() {
+            let marks = vec!["?"; self.statuses.len()].join(", ");
+            clauses.push(format!("status IN ({marks})"));
+            args.extend(
+                self.statuses
+                    .iter()
+                    .map(|s| Box::new(s.key()) as Box<dyn ToSql>),
+            );
+        }
+        if let Some(p) = self.priority {
+            clauses.push("priority = ?".into());
+            args.push(Box::new(p.rank()));
+        }
+        if let Some(d) = &self.department {
+            clauses.push("department = ?".into());
+            args.push(Box::new(d.clone()));
+        }
+        if let Some(user) = self.filed_by {
+            clauses.push("filed_by = ?".into());
+            args.push(Box::new(user.to_string()));
+        }
+        if let Some(today) = self.overdue_before {
+            let closed: Vec<String> = S::ALL
+                .into_iter()
+                .filter(|s| !s.is_open())
+                .map(|s| format!("'{}'", s.key()))
+                .collect();
+            clauses.push(format!(
+                "wanted_by < ? AND status NOT IN ({})",
+                closed.join(", ")
+            ));
+            args.push(Box::new(today));
+        }
+        if let Some(text) = &self.text {
+            // `+local_key` hides the key from the planner, which then walks the sort order.
+            let key = if text.lookup {
+                "local_key"
+            } else {
+                "+local_key"
+            };
+            clauses.push(format!("{key} IN ({})", search::keys_matching(SEARCH)));
+            args.push(Box::new(text.expression.clone()));
+        }
+        let sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        (sql, args)
+    }
+}
+
+/// Every order ends in `local_key`, which each index carries, so a page is read straight
+/// from an index.
+fn order_by(sort: RequirementSort) -> &'static str {
+    match sort {
+        RequirementSort::UpdatedDesc => "updated_at DESC, local_key DESC",
+        RequirementSort::WantedByAsc => "wanted_by ASC, local_key",
+        RequirementSort::PriorityDesc => "priority DESC, updated_at DESC, local_key DESC",
+        RequirementSort::TitleAsc => "title COLLATE NOCASE ASC, local_key",
+    }
+}
+
+pub fn summaries(
+    conn: &Connection,
+    filter: &Filter,
+    sort: RequirementSort,
+    offset: u32,
+    limit: u32,
+    today: NaiveDate,
+) -> CoreResult<Vec<RequirementSummary>> {
+    let (clause, mut args) = filter.sql();
+    args.push(Box::new(limit));
+    args.push(Box::new(offset));
+    let sql = format!(
+        "SELECT id, title, status, priority, department, wanted_by, updated_at FROM requirements
+         {clause} ORDER BY {} LIMIT ? OFFSET ?",
+        order_by(sort)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |row| {
+        let status = status_at(row, 2)?;
+        let wanted_by: NaiveDate = row.get(5)?;
+        Ok(RequirementSummary {
+            id: rows::parsed(row, 0)?,
+            title: row.get(1)?,
+            status,
+            priority: priority_at(row, 3)?,
+            department: row.get(4)?,
+            wanted_by,
+            updated_at: row.get(6)?,
+            overdue: is_overdue(status, wanted_by, today),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn count(conn: &Connection, filter: &Filter) -> CoreResult<u64> {
+    let (clause, args) = filter.sql();
+    let n: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM requirements {clause}"))?
+        .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// The departments in use, read by seeking the department index once per department rather
+/// than scanning it.
+pub fn departments(conn: &Connection) -> CoreResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE d(name) AS (
+             SELECT min(department) FROM requirements
+             UNION ALL
+             SELECT (SELECT min(department) FROM requirements WHERE department > d.name)
+             FROM d WHERE d.name IS NOT NULL
+         )
+         SELECT name FROM d WHERE name IS NOT NULL",
+    )?;
+    let names = stmt.query_map([], |r| r.get(0))?;
+    Ok(names.collect::<Result<_, _>>()?)
+}
+
+pub fn list(
+    conn: &Connection,
+    query: &RequirementQuery,
+    today: NaiveDate,
+) -> CoreResult<RequirementPage> {
+    let mut filter = Filter {
+        statuses: query.status.into_iter().collect(),
+        priority: query.priority,
+        department: query.department.clone().filter(|d| !d.trim().is_empty()),
+        filed_by: None,
+        overdue_before: query.overdue_only.then_some(today),
+        text: None,
+    };
+    let limit = match query.limit {
+        0 => PAGE_SIZE,
+        n => n.min(MAX_PAGE_SIZE),
+    };
+    let departments = departments(conn)?;
+    let search = query.text.as_deref().and_then(search::parse_query);
+    let total = match search {
+        None => count(conn, &filter)?,
+        Some(Query::Nothing) => 0,
+        Some(Query::Match(expression)) => {
+            let matches = search::count(conn, SEARCH, &expression)?;
+            let only_text = filter.is_empty();
+            filter.text = Some(TextFilter {
+                expression,
+                lookup: matches <= LOOKUP_LIMIT,
+            });
+            if only_text || matches == 0 {
+                matches
+            } else {
+                count(conn, &filter)?
+            }
+        }
+    };
+    let items = if total == 0 {
+        Vec::new()
+    } else {
+        summaries(conn, &filter, query.sort, query.offset, limit, today)?
+    };
+    Ok(RequirementPage {
+        items,
+        total,
+        departments,
+    })
+}
+
+pub fn counts_by_status(conn: &Connection) -> CoreResult<Vec<(S, u64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT status, count(*) FROM requirements GROUP BY status")?;
+    let mut found: BTreeMap<S, u64> = BTreeMap::new();
+    for row in stmt.query_map([], |r| Ok((status_at(r, 0)?, r.get::<_, i64>(1)? as u64)))? {
+        let (status, n) = row?;
+        found.insert(status, n);
+    }
+    Ok(S::ALL
+        .into_iter()
+        .map(|s| (s, found.get(&s).copied().unwrap_or(0)))
+        .collect())
+}
+
+/// Requirements whose next step belongs to `role` (Business: only the drafts and returns it
+/// filed itself).
+pub fn waiting_for(
+    conn: &Connection,
+    role: Role,
+    user: UserId,
+    today: NaiveDate,
+    limit: u32,
+) -> CoreResult<Vec<RequirementSummary>> {
+    let statuses: Vec<S> = S::ALL
+        .into_iter()
+        .filter(|s| s.next_actor() == Some(role))
+        .collect();
+    if statuses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = Filter {
+        filed_by: (role == Role::Business).then_some(user),
+        statuses,
+        ..Filter::default()
+    };
+    summaries(conn, &filter, RequirementSort::WantedByAsc, 0, limit, today)
+}
+
+pub fn overdue(
+    conn: &Connection,
+    today: NaiveDate,
+    limit: u32,
+) -> CoreResult<Vec<RequirementSummary>> {
+    let filter = Filter {
+        overdue_before: Some(today),
+        ..Filter::default()
+    };
+    summaries(conn, &filter, RequirementSort::WantedByAsc, 0, limit, today)
+}
+
+pub fn requirement(
+    conn: &Connection,
+    id: RequirementId,
+    today: NaiveDate,
+) -> CoreResult<Requirement> {
+    let r = store::load(conn, id)?;
+    let plan_owner = match &r.plan {
+        Some(p) => Some(users::user_ref(conn, p.owner)?),
+        None => None,
+    };
+    Ok(Requirement {
+        id: r.id,
+        overdue: is_overdue(r.status, r.draft.wanted_by, today),
+        filed_by: users::user_ref(conn, r.filed_by)?,
+        draft: r.draft,
+        status: r.status,
+        assessment: r.assessment,
+        decision: r.decision,
+        plan: r.plan,
+        plan_owner,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        version: r.version,
+    })
+}

@@ -1,0 +1,151 @@
+use crate::error::CoreResult;
+use crate::shared::rows;
+use crate::write::{Context, Image};
+use chrono::{DateTime, Utc};
+use govbench_protocol::{EntityRef, NewUser, Role, UserId, UserRef, UserSummary};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What is stored for a user; also its audit image. No secret is ever part of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: UserId,
+    pub name: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+impl Image for Record {
+    fn entity(&self) -> EntityRef {
+        self.id.into()
+    }
+
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl Record {
+    pub fn summary(&self) -> UserSummary {
+        UserSummary {
+            id: self.id,
+            name: self.name.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, name, display_name, role, active, created_at, version";
+
+fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
+    Ok(Record {
+        id: rows::parsed(row, 0)?,
+        name: row.get(1)?,
+        display_name: row.get(2)?,
+        role: rows::keyed(row, 3, Role::from_key)?,
+        active: row.get(4)?,
+        created_at: row.get(5)?,
+        version: row.get::<_, i64>(6)? as u64,
+    })
+}
+
+/// Stores a new, active user made by `ctx.actor` now.
+pub(crate) fn insert(conn: &Connection, ctx: &Context<'_>, user: &NewUser) -> CoreResult<Record> {
+    let record = Record {
+        id: UserId(Uuid::now_v7()),
+        name: user.name.trim().to_owned(),
+        display_name: user.display_name.trim().to_owned(),
+        role: user.role,
+        active: true,
+        created_at: ctx.now,
+        version: 1,
+    };
+    conn.prepare_cached(
+        "INSERT INTO users (id, name, display_name, role, active, created_at, version)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, 1)",
+    )?
+    .execute(params![
+        record.id.to_string(),
+        record.name,
+        record.display_name,
+        record.role.key(),
+        record.created_at
+    ])?;
+    Ok(record)
+}
+
+/// Marks the user removed, if the row is still at `before`'s version. Returns whether it was.
+pub fn deactivate(conn: &Connection, before: &Record, after: &Record) -> CoreResult<bool> {
+    let n = conn.execute(
+        "UPDATE users SET active = 0, version = ?2 WHERE id = ?1 AND version = ?3",
+        params![
+            before.id.to_string(),
+            after.version as i64,
+            before.version as i64
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// The number of active admins.
+pub fn active_admins(conn: &Connection) -> CoreResult<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// An active user.
+pub(crate) fn find(conn: &Connection, id: UserId) -> CoreResult<Option<Record>> {
+    Ok(find_any(conn, id)?.filter(|u| u.active))
+}
+
+/// A user, active or removed (for names in history).
+pub(crate) fn find_any(conn: &Connection, id: UserId) -> CoreResult<Option<Record>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?
+        .query_row([id.to_string()], record)
+        .optional()?)
+}
+
+pub(crate) fn find_by_name_any(conn: &Connection, name: &str) -> CoreResult<Option<Record>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE name = ?1"))?
+        .query_row([name.trim()], record)
+        .optional()?)
+}
+
+pub(crate) fn exists(conn: &Connection, id: UserId) -> CoreResult<bool> {
+    Ok(find_any(conn, id)?.is_some())
+}
+
+pub fn list(conn: &Connection) -> CoreResult<Vec<UserSummary>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users WHERE active = 1 ORDER BY role, name"
+    ))?;
+    let users = stmt.query_map([], record)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(users.iter().map(Record::summary).collect())
+}
+
+/// A user as shown next to a record (removed users keep their names; an unknown id shows as
+/// itself rather than failing the whole view).
+pub(crate) fn user_ref(conn: &Connection, id: UserId) -> CoreResult<UserRef> {
+    Ok(match find_any(conn, id)? {
+        Some(u) => UserRef {
+            id,
+            name: u.name,
+            display_name: u.display_name,
+        },
+        None => UserRef {
+            id,
+            name: id.to_string(),
+            display_name: id.to_string(),
+        },
+    })
+}

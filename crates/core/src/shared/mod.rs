@@ -1,0 +1,9 @@
+//! Services every feature reuses: input checks, lifecycles as data, row decoding, the history
+//! of any record, comment threads on any record, and full-text search.
+
+pub mod comments;
+pub mod history;
+pub mod lifecycle;
+pub mod rows;
+pub mod search;
+pub mod validate;

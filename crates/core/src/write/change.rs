@@ -1,0 +1,70 @@
+//! What the write path hands a feature (`Context`) and what the feature hands back (`Change`).
+//! A leaf module: features depend on it, it depends on no feature.
+
+use crate::error::{CoreError, CoreResult};
+use chrono::{DateTime, Utc};
+use govbench_protocol::{EntityRef, UserSummary};
+use serde::Serialize;
+
+/// Who acts, and when, for one command.
+pub struct Context<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: &'a UserSummary,
+}
+
+/// A record as stored: its complete image is what the audit event carries, so that another
+/// copy of the workspace can replay the change from the event alone.
+pub trait Image: Serialize {
+    fn entity(&self) -> EntityRef;
+    /// Row version, 1 when created and bumped by every change.
+    fn version(&self) -> u64;
+}
+
+/// One change about to be recorded: the record's complete image before and after.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub entity: EntityRef,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    /// Row version after the change.
+    pub version: u64,
+}
+
+impl Change {
+    /// A new record.
+    pub fn created(after: &impl Image) -> CoreResult<Change> {
+        if after.version() != 1 {
+            return Err(CoreError::Malformed(format!(
+                "{} created at version {}",
+                after.entity(),
+                after.version()
+            )));
+        }
+        Ok(Change {
+            entity: after.entity(),
+            before: None,
+            after: Some(serde_json::to_value(after)?),
+            version: 1,
+        })
+    }
+
+    /// A changed record. The before-image carries the version the change was based on, so a
+    /// concurrent change on another copy is detectable when the event is replayed there.
+    pub fn updated<T: Image>(before: &T, after: &T) -> CoreResult<Change> {
+        if after.entity() != before.entity() || after.version() != before.version() + 1 {
+            return Err(CoreError::Malformed(format!(
+                "{} v{} does not follow {} v{}",
+                after.entity(),
+                after.version(),
+                before.entity(),
+                before.version()
+            )));
+        }
+        Ok(Change {
+            entity: after.entity(),
+            before: Some(serde_json::to_value(before)?),
+            after: Some(serde_json::to_value(after)?),
+            version: after.version(),
+        })
+    }
+}

@@ -1,0 +1,67 @@
+//! Every IPC endpoint of the desktop app, declared once: its name, request and response.
+//! The Yew UI calls them through these types, the desktop shell implements one handler per
+//! endpoint, its `build.rs` registers [`NAMES`] with Tauri's ACL, and a test checks that the
+//! handlers and the capabilities list exactly these names.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// One IPC endpoint. Every handler takes one argument named `request`.
+pub trait Endpoint {
+    /// The command name on the wire.
+    const NAME: &'static str;
+    type Request: Serialize + DeserializeOwned;
+    type Response: Serialize + DeserializeOwned;
+}
+
+macro_rules! endpoints {
+    ($( $(#[$doc:meta])* $ty:ident = $name:literal : $req:ty => $resp:ty; )+) => {
+        $(
+            $(#[$doc])*
+            pub enum $ty {}
+
+            impl Endpoint for $ty {
+                const NAME: &'static str = $name;
+                type Request = $req;
+                type Response = $resp;
+            }
+        )+
+
+        /// The names of all endpoints, in declaration order.
+        pub const NAMES: &[&str] = &[$($name),+];
+    };
+}
+
+endpoints! {
+    /// What the app knows before anyone logs in (recent workspaces, a remembered session).
+    StartupState = "startup_state": crate::NoRequest => crate::StartupState;
+    Login = "login": crate::LoginRequest => crate::SessionInfo;
+    Logout = "logout": crate::LogoutRequest => ();
+    CreateWorkspace = "create_workspace": crate::CreateWorkspaceRequest => crate::SessionInfo;
+    /// The native file dialog; `None` when the user cancels.
+    PickWorkspaceFile = "pick_workspace_file": crate::PickFileRequest => Option<String>;
+    /// Every write, of every feature.
+    Execute = "execute": crate::Command => crate::CommandOutcome;
+    AuditVerify = "audit_verify": crate::NoRequest => crate::AuditReport;
+    Dashboard = "dashboard": crate::NoRequest => crate::Dashboard;
+    RequirementsList = "requirements_list": crate::RequirementQuery => crate::RequirementPage;
+    RequirementGet = "requirement_get": crate::RequirementId => crate::RequirementDetail;
+    UsersList = "users_list": crate::NoRequest => Vec<crate::UserSummary>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_snake_case() {
+        for (i, name) in NAMES.iter().enumerate() {
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name}"
+            );
+            assert!(!NAMES[i + 1..].contains(name), "{name} twice");
+        }
+        assert_eq!(<RequirementsList as Endpoint>::NAME, "requirements_list");
+    }
+}

@@ -1,0 +1,78 @@
+use crate::{Role, UserId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub name: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// A user as shown next to records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRef {
+    pub id: UserId,
+    pub name: String,
+    pub display_name: String,
+}
+
+/// A user to add; the passphrase creates the user's key slot and is never stored.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub name: String,
+    pub display_name: String,
+    pub role: Role,
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("name", &self.name)
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every change to the workspace's members.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum UserCommand {
+    /// Adds a user with their own key slot.
+    Create { user: NewUser },
+    /// Removes a user's key slot; the record stays (inactive) so history keeps its names.
+    Remove { id: UserId },
+}
+
+impl UserCommand {
+    pub fn action(&self) -> UserAction {
+        match self {
+            UserCommand::Create { .. } => UserAction::Create,
+            UserCommand::Remove { .. } => UserAction::Remove,
+        }
+    }
+}
+
+keyed_enum! {
+    pub enum UserAction {
+        Create = "user.create",
+        Remove = "user.remove",
+    }
+}
+
+impl UserAction {
+    pub const fn permission(self) -> UserPermission {
+        match self {
+            UserAction::Create | UserAction::Remove => UserPermission::Manage,
+        }
+    }
+}
+
+keyed_enum! {
+    pub enum UserPermission {
+        Read = "user.read",
+        Manage = "user.manage",
+    }
+}

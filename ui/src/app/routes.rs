@@ -1,0 +1,66 @@
+//! The route table: one route per page, and the page each one shows. A feature adds its
+//! routes here.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::use_app;
+use crate::components::RouteLink;
+use crate::features::dashboard::DashboardPage;
+use crate::features::requirements::{DetailPage, ListPage, NewRequirementPage};
+use crate::features::users::UsersPage;
+use crate::nav::Section;
+
+#[derive(Clone, Debug, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/dashboard")]
+    Dashboard,
+    #[at("/requirements")]
+    Requirements,
+    #[at("/requirements/new")]
+    RequirementNew,
+    #[at("/requirements/:id")]
+    RequirementDetail { id: String },
+    #[at("/users")]
+    Users,
+    #[not_found]
+    #[at("/not-found")]
+    NotFound,
+}
+
+impl Route {
+    pub fn for_section(section: Section) -> Route {
+        match section {
+            Section::Dashboard => Route::Dashboard,
+            Section::Requirements => Route::Requirements,
+            Section::Users => Route::Users,
+        }
+    }
+}
+
+pub fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <Redirect<Route> to={Route::Dashboard} /> },
+        Route::Dashboard => html! { <DashboardPage /> },
+        Route::Requirements => html! { <ListPage /> },
+        Route::RequirementNew => html! { <NewRequirementPage /> },
+        Route::RequirementDetail { id } => html! { <DetailPage {id} /> },
+        Route::Users => html! { <UsersPage /> },
+        Route::NotFound => html! { <NotFoundPage /> },
+    }
+}
+
+#[component]
+fn NotFoundPage() -> Html {
+    let ctx = use_app();
+    html! {
+        <section class="page" id="page-not-found">
+            <div class="empty">
+                <h1>{ ctx.t("common.not_found") }</h1>
+                <RouteLink to={Route::Dashboard} class={classes!("btn")}>{ ctx.t("nav.dashboard") }</RouteLink>
+            </div>
+        </section>
+    }
+}

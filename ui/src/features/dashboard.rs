@@ -1,0 +1,47 @@
+//! The start page: one card per feature the user may read, in the backend's order. A feature
+//! adds its card with one line in `card`.
+
+use govbench_protocol::endpoint;
+use govbench_protocol::{DashboardSection, NoRequest, RequirementPermission};
+use yew::prelude::*;
+
+use crate::api;
+use crate::app::{use_app, Route};
+use crate::components::{ErrorAlert, Loading, RouteLink};
+use crate::features::requirements::RequirementsCard;
+use crate::hooks::use_fetch;
+
+fn card(section: &DashboardSection) -> Html {
+    match section {
+        DashboardSection::Requirements(summary) => {
+            html! { <RequirementsCard summary={summary.clone()} /> }
+        }
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> Html {
+    let ctx = use_app();
+    let dashboard = use_fetch((), |()| api::call::<endpoint::Dashboard>(&NoRequest {}));
+    let body = match (&dashboard.data, &dashboard.error) {
+        (_, Some(err)) => html! { <ErrorAlert id="dash-error" error={Some(err.clone())} /> },
+        (None, None) => html! { <Loading /> },
+        (Some(d), None) => html! { <>{ for d.sections.iter().map(card) }</> },
+    };
+    html! {
+        <section class="page" id="page-dashboard">
+            <div class="page-head">
+                <div>
+                    <h1>{ ctx.t("dash.title") }</h1>
+                    <p class="subtitle">{ ctx.t("dash.subtitle") }</p>
+                </div>
+                if ctx.may(RequirementPermission::File) {
+                    <RouteLink to={Route::RequirementNew} class={classes!("btn", "btn-primary")}>
+                        { format!("+ {}", ctx.t("req.new")) }
+                    </RouteLink>
+                }
+            </div>
+            { body }
+        </section>
+    }
+}

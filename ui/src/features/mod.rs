@@ -1,0 +1,8 @@
+//! One folder per feature. A feature adds its folder, a line here, its routes
+//! (`app/routes.rs`), its nav entry (`nav.rs`) and its dashboard card (`dashboard.rs`).
+
+pub mod requirements;
+pub mod users;
+
+#[cfg(target_arch = "wasm32")]
+pub mod dashboard;

@@ -1,0 +1,161 @@
+//! The two things every page does with the backend, written once: fetch data (and fetch it
+//! again when its inputs or the workspace change) and run a command (busy while it runs, its
+//! error kept for the page, everything refreshed after).
+
+use std::future::Future;
+use std::rc::Rc;
+
+use govbench_protocol::{ApiError, Command, CommandOutcome, ErrorCode};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, ApiResult};
+use crate::app::use_app;
+
+/// What a fetch has produced so far.
+pub struct Fetched<T> {
+    /// The latest value received; kept on screen while a new request runs or after it fails,
+    /// so typing in a filter never makes a list flash empty.
+    pub data: Option<Rc<T>>,
+    /// The latest request's error, if it failed.
+    pub error: Option<ApiError>,
+    /// A request is running.
+    pub loading: bool,
+}
+
+/// Fetches `fetch(deps)` when the page opens, when `deps` change and whenever the workspace
+/// changed (a command anywhere). Answers can arrive out of order; only the latest request's
+/// answer counts.
+#[hook]
+pub fn use_fetch<T, D, F, Fut>(deps: D, fetch: F) -> Fetched<T>
+where
+    T: 'static,
+    D: Clone + PartialEq + 'static,
+    F: Fn(D) -> Fut + 'static,
+    Fut: Future<Output = ApiResult<T>> + 'static,
+{
+    let ctx = use_app();
+    let data = use_state(|| None::<Rc<T>>);
+    let error = use_state(|| None::<ApiError>);
+    let loading = use_state(|| true);
+    let latest = use_mut_ref(|| 0u64);
+    let fetch = Rc::new(fetch);
+    {
+        let (data, error, loading) = (data.clone(), error.clone(), loading.clone());
+        use_effect_with((deps, ctx.audit_tick), move |(deps, _)| {
+            let mine = {
+                let mut n = latest.borrow_mut();
+                *n += 1;
+                *n
+            };
+            loading.set(true);
+            let answer = fetch(deps.clone());
+            spawn_local(async move {
+                let result = answer.await;
+                if *latest.borrow() != mine {
+                    return;
+                }
+                loading.set(false);
+                match result {
+                    Ok(value) => {
+                        data.set(Some(Rc::new(value)));
+                        error.set(None);
+                    }
+                    Err(err) => error.set(Some(err)),
+                }
+            });
+        });
+    }
+    Fetched {
+        data: (*data).clone(),
+        error: (*error).clone(),
+        loading: *loading,
+    }
+}
+
+/// One command for [`use_command`] to run, and what to do after it.
+#[derive(Clone, PartialEq)]
+pub struct Exec {
+    pub command: Command,
+    pub on_ok: Callback<CommandOutcome>,
+    pub on_fail: Callback<ApiError>,
+}
+
+impl Exec {
+    pub fn new(command: impl Into<Command>) -> Exec {
+        Exec {
+            command: command.into(),
+            on_ok: Callback::noop(),
+            on_fail: Callback::noop(),
+        }
+    }
+
+    pub fn on_ok(mut self, on_ok: Callback<CommandOutcome>) -> Exec {
+        self.on_ok = on_ok;
+        self
+    }
+
+    pub fn on_fail(mut self, on_fail: Callback<ApiError>) -> Exec {
+        self.on_fail = on_fail;
+        self
+    }
+}
+
+/// Runs commands for a page, one at a time.
+#[derive(Clone, PartialEq)]
+pub struct Commands {
+    pub busy: bool,
+    /// The last command's error, for the page's alert (cleared by the next command).
+    pub error: Option<ApiError>,
+    pub run: Callback<Exec>,
+}
+
+/// Runs a command: nothing else starts while it runs; on success the workspace counts as
+/// changed (every fetch and the audit indicator refresh); on a conflict, an illegal step or a
+/// record gone, too, since the record moved on under the user.
+#[hook]
+pub fn use_command() -> Commands {
+    let ctx = use_app();
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ApiError>);
+    let run = {
+        let (busy, error) = (busy.clone(), error.clone());
+        let changed = ctx.changed.clone();
+        Callback::from(move |exec: Exec| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (busy, error, changed) = (busy.clone(), error.clone(), changed.clone());
+            spawn_local(async move {
+                let result = api::execute(exec.command).await;
+                busy.set(false);
+                match result {
+                    Ok(outcome) => {
+                        exec.on_ok.emit(outcome);
+                        changed.emit(());
+                    }
+                    Err(err) => {
+                        let moved_on = matches!(
+                            err.code,
+                            ErrorCode::Conflict
+                                | ErrorCode::IllegalTransition
+                                | ErrorCode::NotFound
+                        );
+                        exec.on_fail.emit(err.clone());
+                        error.set(Some(err));
+                        if moved_on {
+                            changed.emit(());
+                        }
+                    }
+                }
+            });
+        })
+    };
+    Commands {
+        busy: *busy,
+        error: (*error).clone(),
+        run,
+    }
+}
