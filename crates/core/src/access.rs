@@ -7,7 +7,6 @@ use crate::authz;
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreResult};
 use crate::keyslots::{DataKey, KdfParams};
-use crate::store;
 use crate::write::Context;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use govbench_protocol::{Action, Permission, SessionInfo, UserSummary, WorkspaceId, WorkspaceInfo};
@@ -56,11 +55,8 @@ pub struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// A second, read-only connection to the same workspace, for work spread over threads.
-    pub fn open_second(&self) -> CoreResult<Connection> {
-        store::open_reader(&self.files.path, &self.files.key)
-    }
-
+    /// Where the workspace is and its key (to open second connections for work spread over
+    /// threads, or to read the key-slot file).
     pub(crate) fn files(&self) -> &Files {
         self.files
     }

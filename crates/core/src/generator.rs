@@ -151,3 +151,26 @@ pub fn write_workload(
     }
     Ok(())
 }
+
+/// The bulk workload compared between SQLCipher and plain SQLite: `n` requirements (with their
+/// search terms and audit events) in one transaction, as an import will write them.
+pub fn bulk_workload(
+    conn: &mut Connection,
+    copy_id: &str,
+    actor: UserId,
+    n: u64,
+) -> CoreResult<()> {
+    let start = Utc::now();
+    let who = Actor {
+        id: Some(actor.to_string()),
+        name: "bench".into(),
+    };
+    let tx = conn.transaction()?;
+    for i in 0..n {
+        let r = record(i, actor, start);
+        requirements::insert(&tx, &r)?;
+        audit::append(&tx, copy_id, start, &who, FILE, &Change::created(&r)?)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

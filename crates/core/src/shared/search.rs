@@ -170,6 +170,33 @@ pub fn keys_matching(table: SearchTable) -> String {
     format!("SELECT rowid FROM {name} WHERE {name} MATCH ?")
 }
 
+/// The `local_key`s of all matching records, ascending (for [`Matches::contains`]).
+pub fn matches(conn: &Connection, table: SearchTable, expression: &str) -> CoreResult<Matches> {
+    let mut keys: Vec<i64> = conn
+        .prepare_cached(&keys_matching(table))?
+        .query_map([expression], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    keys.sort_unstable();
+    Ok(Matches(keys))
+}
+
+/// The keys of the records a search matched, read from the index once.
+pub struct Matches(Vec<i64>);
+
+impl Matches {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, local_key: i64) -> bool {
+        self.0.binary_search(&local_key).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

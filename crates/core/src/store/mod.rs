@@ -95,11 +95,12 @@ fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {
     conn.execute_batch("PRAGMA cipher_hmac_algorithm = HMAC_SHA256;")
 }
 
-/// Settings of every writing connection. `synchronous = FULL` makes each commit sync the WAL
+/// Settings of every writing connection (public so benchmarks can give a plain SQLite file
+/// exactly the same). `synchronous = FULL` makes each commit sync the WAL
 /// before it returns, so an acknowledged user action survives a power loss, not only a crash
 /// of the process (with `NORMAL`, the last commits before a power loss may be lost). The page
 /// cache is sized for list pages and the search index of 100,000 records.
-fn configure(conn: &Connection) -> CoreResult<()> {
+pub fn configure(conn: &Connection) -> CoreResult<()> {
     conn.execute_batch(
         "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
          PRAGMA cache_size = -32768;",

@@ -259,7 +259,7 @@ pub fn UsersPage() -> Html {
             html! {
                 <td class="cell-actions">
                     <button type="button" id={remove_button_id(&u.name)} class="btn btn-small btn-danger"
-                        data-action="remove_user" disabled={removing.is_some()}
+                        data-action="user.remove" disabled={removing.is_some()}
                         aria-label={ctx.format("users.remove_label", &[("name", &u.display_name)])}
                         onclick={ask_remove(u.id)}>
                         { ctx.t("users.remove") }

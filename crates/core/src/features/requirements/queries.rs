@@ -16,10 +16,10 @@ use std::collections::BTreeMap;
 
 const PAGE_SIZE: u32 = 50;
 const MAX_PAGE_SIZE: u32 = 500;
-/// Up to this many search matches are looked up one by one and sorted; beyond it the list
-/// walks its sort order and keeps the matching rows, so a common word never means reading
-/// every match before the first page.
-const LOOKUP_LIMIT: u64 = 2_000;
+/// Up to this many search matches are looked up by key and sorted by SQLite; beyond it the
+/// list walks its sort order and keeps the rows whose key matched, so a common word costs one
+/// read of its matches and a page's worth of rows, however many records contain it.
+const LOOKUP_LIMIT: usize = 2_000;
 
 fn is_overdue(status: S, wanted_by: NaiveDate, today: NaiveDate) -> bool {
     status.is_open() && wanted_by < today
@@ -38,10 +38,9 @@ pub struct Filter {
     pub text: Option<TextFilter>,
 }
 
+/// Few enough search matches to look up by key in SQL.
 pub struct TextFilter {
     expression: String,
-    /// Look matches up by key (few matches) rather than test rows in sort order (many).
-    lookup: bool,
 }
 
 impl Filter {
@@ -91,13 +90,7 @@ impl Filter {
             args.push(Box::new(today));
         }
         if let Some(text) = &self.text {
-            // `+local_key` hides the key from the planner, which then walks the sort order.
-            let key = if text.lookup {
-                "local_key"
-            } else {
-                "+local_key"
-            };
-            clauses.push(format!("{key} IN ({})", search::keys_matching(SEARCH)));
+            clauses.push(format!("local_key IN ({})", search::keys_matching(SEARCH)));
             args.push(Box::new(text.expression.clone()));
         }
         let sql = if clauses.is_empty() {
@@ -120,6 +113,23 @@ fn order_by(sort: RequirementSort) -> &'static str {
     }
 }
 
+const SUMMARY_COLUMNS: &str = "id, title, status, priority, department, wanted_by, updated_at";
+
+fn summary(row: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<RequirementSummary> {
+    let status = status_at(row, 2)?;
+    let wanted_by: NaiveDate = row.get(5)?;
+    Ok(RequirementSummary {
+        id: rows::parsed(row, 0)?,
+        title: row.get(1)?,
+        status,
+        priority: priority_at(row, 3)?,
+        department: row.get(4)?,
+        wanted_by,
+        updated_at: row.get(6)?,
+        overdue: is_overdue(status, wanted_by, today),
+    })
+}
+
 pub fn summaries(
     conn: &Connection,
     filter: &Filter,
@@ -132,26 +142,61 @@ pub fn summaries(
     args.push(Box::new(limit));
     args.push(Box::new(offset));
     let sql = format!(
-        "SELECT id, title, status, priority, department, wanted_by, updated_at FROM requirements
-         {clause} ORDER BY {} LIMIT ? OFFSET ?",
+        "SELECT {SUMMARY_COLUMNS} FROM requirements {clause} ORDER BY {} LIMIT ? OFFSET ?",
         order_by(sort)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |row| {
-        let status = status_at(row, 2)?;
-        let wanted_by: NaiveDate = row.get(5)?;
-        Ok(RequirementSummary {
-            id: rows::parsed(row, 0)?,
-            title: row.get(1)?,
-            status,
-            priority: priority_at(row, 3)?,
-            department: row.get(4)?,
-            wanted_by,
-            updated_at: row.get(6)?,
-            overdue: is_overdue(status, wanted_by, today),
-        })
+        summary(row, today)
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A page of the requirements that pass `filter` and whose keys are in `matches`, walking the
+/// sort order until the page is full; and their total (read from the filter's index alone).
+fn matching_page(
+    conn: &Connection,
+    filter: &Filter,
+    matches: &search::Matches,
+    query: &RequirementQuery,
+    limit: u32,
+    today: NaiveDate,
+) -> CoreResult<(Vec<RequirementSummary>, u64)> {
+    let (clause, args) = filter.sql();
+    let total = if filter.is_empty() {
+        matches.len() as u64
+    } else {
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT local_key FROM requirements {clause}"))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        let mut n = 0u64;
+        while let Some(row) = rows.next()? {
+            if matches.contains(row.get(0)?) {
+                n += 1;
+            }
+        }
+        n
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS}, local_key FROM requirements {clause} ORDER BY {}",
+        order_by(query.sort)
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+    let (mut skipped, mut items) = (0u32, Vec::new());
+    while items.len() < limit as usize {
+        let Some(row) = rows.next()? else {
+            break;
+        };
+        if !matches.contains(row.get(7)?) {
+            continue;
+        }
+        if skipped < query.offset {
+            skipped += 1;
+            continue;
+        }
+        items.push(summary(row, today)?);
+    }
+    Ok((items, total))
 }
 
 pub fn count(conn: &Connection, filter: &Filter) -> CoreResult<u64> {
@@ -196,28 +241,32 @@ pub fn list(
         n => n.min(MAX_PAGE_SIZE),
     };
     let departments = departments(conn)?;
-    let search = query.text.as_deref().and_then(search::parse_query);
-    let total = match search {
-        None => count(conn, &filter)?,
-        Some(Query::Nothing) => 0,
+    let (items, total) = match query.text.as_deref().and_then(search::parse_query) {
+        None => (
+            summaries(conn, &filter, query.sort, query.offset, limit, today)?,
+            count(conn, &filter)?,
+        ),
+        Some(Query::Nothing) => (Vec::new(), 0),
         Some(Query::Match(expression)) => {
-            let matches = search::count(conn, SEARCH, &expression)?;
-            let only_text = filter.is_empty();
-            filter.text = Some(TextFilter {
-                expression,
-                lookup: matches <= LOOKUP_LIMIT,
-            });
-            if only_text || matches == 0 {
-                matches
+            let matches = search::matches(conn, SEARCH, &expression)?;
+            if matches.len() > LOOKUP_LIMIT {
+                matching_page(conn, &filter, &matches, query, limit, today)?
+            } else if matches.is_empty() {
+                (Vec::new(), 0)
             } else {
-                count(conn, &filter)?
+                let only_text = filter.is_empty();
+                filter.text = Some(TextFilter { expression });
+                let total = if only_text {
+                    matches.len() as u64
+                } else {
+                    count(conn, &filter)?
+                };
+                (
+                    summaries(conn, &filter, query.sort, query.offset, limit, today)?,
+                    total,
+                )
             }
         }
-    };
-    let items = if total == 0 {
-        Vec::new()
-    } else {
-        summaries(conn, &filter, query.sort, query.offset, limit, today)?
     };
     Ok(RequirementPage {
         items,
