@@ -129,48 +129,34 @@ pub fn seed_with_progress(
     Ok(())
 }
 
-/// The write workload compared between SQLCipher and plain SQLite: `n` user actions, each one
-/// transaction with a requirement insert and its audit event, as the write path does.
+/// The write workloads compared between SQLCipher and plain SQLite: `n` requirements with their
+/// search terms and audit events, `per_transaction` of them in each transaction (1: user actions
+/// one by one, as the write path commits them; `n`: one bulk import).
 pub fn write_workload(
     conn: &mut Connection,
     copy_id: &str,
     actor: UserId,
     n: u64,
+    per_transaction: u64,
 ) -> CoreResult<()> {
     let start = Utc::now();
     let who = Actor {
         id: Some(actor.to_string()),
         name: "bench".into(),
     };
-    for i in 0..n {
+    let mut i = 0;
+    while i < n {
         let tx = conn.transaction()?;
-        let r = record(i, actor, start);
-        requirements::insert(&tx, &r)?;
-        audit::append(&tx, copy_id, start, &who, FILE, &Change::created(&r)?)?;
+        for _ in 0..per_transaction.max(1) {
+            if i == n {
+                break;
+            }
+            let r = record(i, actor, start);
+            requirements::insert(&tx, &r)?;
+            audit::append(&tx, copy_id, start, &who, FILE, &Change::created(&r)?)?;
+            i += 1;
+        }
         tx.commit()?;
     }
-    Ok(())
-}
-
-/// The bulk workload compared between SQLCipher and plain SQLite: `n` requirements (with their
-/// search terms and audit events) in one transaction, as an import will write them.
-pub fn bulk_workload(
-    conn: &mut Connection,
-    copy_id: &str,
-    actor: UserId,
-    n: u64,
-) -> CoreResult<()> {
-    let start = Utc::now();
-    let who = Actor {
-        id: Some(actor.to_string()),
-        name: "bench".into(),
-    };
-    let tx = conn.transaction()?;
-    for i in 0..n {
-        let r = record(i, actor, start);
-        requirements::insert(&tx, &r)?;
-        audit::append(&tx, copy_id, start, &who, FILE, &Change::created(&r)?)?;
-    }
-    tx.commit()?;
     Ok(())
 }

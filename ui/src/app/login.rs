@@ -9,7 +9,9 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::app::{use_app, LangSwitch};
-use crate::components::{checked_of, invalid_attrs, on_change, on_text, ErrorAlert, FieldError};
+use crate::components::{
+    checked_of, invalid_attrs, on_change, on_text, Brand, ErrorAlert, FieldError,
+};
 use crate::state::login::{CreateAction, CreateForm, LoginAction, LoginForm};
 use crate::state::{backend_field_errors, FieldErrors};
 use crate::text;
@@ -133,13 +135,7 @@ pub fn LoginPage(props: &LoginProps) -> Html {
             </div>
             <div class="login-layout">
                 <section class="login-hero">
-                    <div class="brand brand-large">
-                        <span class="brand-mark" aria-hidden="true">{"G"}</span>
-                        <span class="brand-text">
-                            <span class="brand-name">{ ctx.t("brand.name") }</span>
-                            <span class="brand-tagline">{ ctx.t("brand.tagline") }</span>
-                        </span>
-                    </div>
+                    <Brand large=true />
                     <p class="login-pitch">{ ctx.t("login.pitch") }</p>
                     <ul class="login-points">
                         <li>{ ctx.t("login.point.requirements") }</li>

@@ -13,7 +13,7 @@ use yew_router::prelude::*;
 use super::routes::{switch, Route};
 use super::use_app;
 use crate::api;
-use crate::components::{value_of, ErrorAlert, RouteLink};
+use crate::components::{value_of, Brand, ErrorAlert, RouteLink};
 use crate::hooks::use_fetch;
 use crate::nav::{section_of, NAV};
 use crate::text;
@@ -75,13 +75,7 @@ pub fn Shell(props: &ShellProps) -> Html {
         <div class="shell">
             <a class="skip-link" href="#main">{ ctx.t("common.skip_to_content") }</a>
             <header class="app-header">
-                <div class="brand">
-                    <span class="brand-mark" aria-hidden="true">{"G"}</span>
-                    <span class="brand-text">
-                        <span class="brand-name">{ ctx.t("brand.name") }</span>
-                        <span class="brand-tagline">{ ctx.t("brand.tagline") }</span>
-                    </span>
-                </div>
+                <Brand />
                 <nav class="main-nav" aria-label={ctx.t("nav.label")}>
                     <ul>
                         { for NAV.iter().map(|item| {

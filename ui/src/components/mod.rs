@@ -83,6 +83,28 @@ pub fn RouteLink(props: &RouteLinkProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct BrandProps {
+    /// The login screen's large version.
+    #[prop_or_default]
+    pub large: bool,
+}
+
+/// The product's mark and name.
+#[component]
+pub fn Brand(props: &BrandProps) -> Html {
+    let ctx = use_app();
+    html! {
+        <div class={classes!("brand", props.large.then_some("brand-large"))}>
+            <span class="brand-mark" aria-hidden="true">{"G"}</span>
+            <span class="brand-text">
+                <span class="brand-name">{ ctx.t("brand.name") }</span>
+                <span class="brand-tagline">{ ctx.t("brand.tagline") }</span>
+            </span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct StatusBadgeProps {
     /// The kind of record, which decides the status's name.
     pub entity: EntityKind,
