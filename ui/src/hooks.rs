@@ -39,7 +39,6 @@ where
     let error = use_state(|| None::<ApiError>);
     let loading = use_state(|| true);
     let latest = use_mut_ref(|| 0u64);
-    let fetch = Rc::new(fetch);
     {
         let (data, error, loading) = (data.clone(), error.clone(), loading.clone());
         use_effect_with((deps, ctx.audit_tick), move |(deps, _)| {

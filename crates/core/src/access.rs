@@ -60,11 +60,6 @@ impl Reader<'_> {
     pub(crate) fn files(&self) -> &Files {
         self.files
     }
-
-    /// Does the reader's role hold `permission`?
-    pub fn may(&self, permission: impl Into<Permission>) -> bool {
-        authz::allows(self.user.role, permission.into())
-    }
 }
 
 /// An authorized write in progress: the IMMEDIATE transaction and the write path's context.

@@ -17,6 +17,9 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// The action of a workspace's first event (not a command: there is no session yet).
+pub const CREATE_WORKSPACE: &str = "workspace.create";
+
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Who did something. `id` is `None` only for the system creating a workspace.

@@ -15,9 +15,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// The audit action of a workspace's first event.
-pub const CREATE_WORKSPACE: &str = "workspace.create";
-
 /// How a new workspace is set up.
 #[derive(Clone, Copy, Debug)]
 pub struct CreateOptions {
@@ -123,7 +120,14 @@ fn create(
             after: workspace_image(&tx)?,
             version: 1,
         };
-        audit::append(&tx, &copy_id, now, &actor, CREATE_WORKSPACE, &workspace)?;
+        audit::append(
+            &tx,
+            &copy_id,
+            now,
+            &actor,
+            audit::CREATE_WORKSPACE,
+            &workspace,
+        )?;
         let user_change = Change::created(&record)?;
         let create_user = govbench_protocol::Action::from(govbench_protocol::UserAction::Create);
         audit::append(&tx, &copy_id, now, &actor, create_user.key(), &user_change)?;

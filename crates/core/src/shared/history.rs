@@ -1,6 +1,7 @@
 //! The history of any record, read from its audit events: who did what when, and how its
 //! status moved. Every feature shows it the same way.
 
+use crate::audit;
 use crate::error::{CoreError, CoreResult};
 use chrono::{DateTime, Utc};
 use govbench_protocol::{EntityRef, HistoryEntry};
@@ -9,7 +10,7 @@ use rusqlite::{params, Connection};
 /// Action names written before actions were namespaced by feature (schema 1). The log is
 /// never rewritten, so they are translated when read.
 const LEGACY_ACTIONS: &[(&str, &str)] = &[
-    ("create_workspace", "workspace.create"),
+    ("create_workspace", audit::CREATE_WORKSPACE),
     ("file_requirement", "requirement.file"),
     ("edit_requirement", "requirement.edit"),
     ("submit_requirement", "requirement.submit"),
@@ -85,7 +86,7 @@ mod tests {
     fn every_legacy_name_maps_to_a_current_action() {
         for (old, new) in LEGACY_ACTIONS {
             assert!(
-                *new == "workspace.create" || Action::from_key(new).is_some(),
+                *new == audit::CREATE_WORKSPACE || Action::from_key(new).is_some(),
                 "{old} → {new}"
             );
             assert_eq!(action_key(old), *new);

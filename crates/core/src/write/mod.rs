@@ -38,10 +38,9 @@ impl Session {
             action.key(),
             &change,
         )?;
-        let path = write.files.path.clone();
-        staged.land(&path)?;
+        staged.land(&write.files.path)?;
         if let Err(e) = write.tx.commit() {
-            staged.undo(&path)?;
+            staged.undo(&write.files.path)?;
             return Err(e.into());
         }
         Ok(CommandOutcome {

@@ -34,13 +34,9 @@ pub struct Filter {
     pub filed_by: Option<UserId>,
     /// Open requirements wanted before this date (the user's "today").
     pub overdue_before: Option<NaiveDate>,
-    /// Only requirements matching this search expression.
-    pub text: Option<TextFilter>,
-}
-
-/// Few enough search matches to look up by key in SQL.
-pub struct TextFilter {
-    expression: String,
+    /// Only requirements matching this search expression (few enough matches to look up by
+    /// key in SQL; many are walked by `matching_page`).
+    pub text: Option<String>,
 }
 
 impl Filter {
@@ -89,9 +85,9 @@ impl Filter {
             ));
             args.push(Box::new(today));
         }
-        if let Some(text) = &self.text {
+        if let Some(expression) = &self.text {
             clauses.push(format!("local_key IN ({})", search::keys_matching(SEARCH)));
-            args.push(Box::new(text.expression.clone()));
+            args.push(Box::new(expression.clone()));
         }
         let sql = if clauses.is_empty() {
             String::new()
@@ -255,7 +251,7 @@ pub fn list(
                 (Vec::new(), 0)
             } else {
                 let only_text = filter.is_empty();
-                filter.text = Some(TextFilter { expression });
+                filter.text = Some(expression);
                 let total = if only_text {
                     matches.len() as u64
                 } else {

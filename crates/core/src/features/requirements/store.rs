@@ -9,7 +9,7 @@ use govbench_protocol::{
     Assessment, Decision, DeliveryPlan, EntityRef, Priority, RequirementDraft, RequirementId,
     RequirementStatus, UserId,
 };
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row, ToSql};
 use serde::{Deserialize, Serialize};
 
 pub const SEARCH: SearchTable = SearchTable("requirement_search");
@@ -95,70 +95,60 @@ pub fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
     })
 }
 
+/// The record's column values, in [`COLUMNS`] order.
+fn values(r: &Record) -> CoreResult<Vec<Box<dyn ToSql>>> {
+    Ok(vec![
+        Box::new(r.id.to_string()),
+        Box::new(r.draft.title.clone()),
+        Box::new(r.draft.scenario.clone()),
+        Box::new(r.draft.goals.clone()),
+        Box::new(serde_json::to_string(&r.draft.kpis)?),
+        Box::new(r.draft.priority.rank()),
+        Box::new(r.draft.department.clone()),
+        Box::new(r.draft.wanted_by),
+        Box::new(r.status.key()),
+        Box::new(r.filed_by.to_string()),
+        Box::new(rows::to_json(&r.assessment)?),
+        Box::new(rows::to_json(&r.decision)?),
+        Box::new(rows::to_json(&r.plan)?),
+        Box::new(r.created_at),
+        Box::new(r.updated_at),
+        Box::new(r.version as i64),
+    ])
+}
+
+/// `?1, ?2, …` for every column.
+fn marks() -> String {
+    let n = COLUMNS.split(',').count();
+    (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Stores a new requirement and indexes it for search.
 pub(crate) fn insert(conn: &Connection, r: &Record) -> CoreResult<()> {
     let local_key: i64 = conn
-        .prepare_cached(
-            "INSERT INTO requirements (id, title, scenario, goals, kpis, priority, department,
-                 wanted_by, status, filed_by, assessment, decision, plan, created_at, updated_at,
-                 version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-             RETURNING local_key",
-        )?
-        .query_row(
-            params![
-                r.id.to_string(),
-                r.draft.title,
-                r.draft.scenario,
-                r.draft.goals,
-                serde_json::to_string(&r.draft.kpis)?,
-                r.draft.priority.rank(),
-                r.draft.department,
-                r.draft.wanted_by,
-                r.status.key(),
-                r.filed_by.to_string(),
-                rows::to_json(&r.assessment)?,
-                rows::to_json(&r.decision)?,
-                rows::to_json(&r.plan)?,
-                r.created_at,
-                r.updated_at,
-                r.version as i64,
-            ],
-            |row| row.get(0),
-        )?;
+        .prepare_cached(&format!(
+            "INSERT INTO requirements ({COLUMNS}) VALUES ({}) RETURNING local_key",
+            marks()
+        ))?
+        .query_row(params_from_iter(values(r)?), |row| row.get(0))?;
     search::put(conn, SEARCH, local_key, r.search_texts())
 }
 
 /// Writes `after` only if the row is still at `before`'s version, and re-indexes it.
 pub fn update(conn: &Connection, before: &Record, r: &Record) -> CoreResult<()> {
+    let mut args = values(r)?;
+    args.push(Box::new(before.version as i64));
     let local_key: Option<i64> = conn
-        .prepare_cached(
-            "UPDATE requirements SET title = ?2, scenario = ?3, goals = ?4, kpis = ?5,
-                 priority = ?6, department = ?7, wanted_by = ?8, status = ?9, assessment = ?10,
-                 decision = ?11, plan = ?12, updated_at = ?13, version = ?14
-             WHERE id = ?1 AND version = ?15
-             RETURNING local_key",
-        )?
-        .query_row(
-            params![
-                r.id.to_string(),
-                r.draft.title,
-                r.draft.scenario,
-                r.draft.goals,
-                serde_json::to_string(&r.draft.kpis)?,
-                r.draft.priority.rank(),
-                r.draft.department,
-                r.draft.wanted_by,
-                r.status.key(),
-                rows::to_json(&r.assessment)?,
-                rows::to_json(&r.decision)?,
-                rows::to_json(&r.plan)?,
-                r.updated_at,
-                r.version as i64,
-                before.version as i64,
-            ],
-            |row| row.get(0),
-        )
+        .prepare_cached(&format!(
+            "UPDATE requirements SET ({COLUMNS}) = ({})
+             WHERE id = ?1 AND version = ?{} RETURNING local_key",
+            marks(),
+            args.len()
+        ))?
+        .query_row(params_from_iter(args), |row| row.get(0))
         .optional()?;
     match local_key {
         Some(key) => search::put(conn, SEARCH, key, r.search_texts()),
