@@ -455,6 +455,16 @@ async fn business_files_rnd_assesses_pm_approves() {
         .select_by_index(1)
         .await
         .unwrap_or_else(|e| panic!("pick an owner: {e}"));
+    // The calendar follows the UI's language (English now).
+    ui.click("#plan-target-pick").await;
+    let calendar = ui
+        .wait_text("#plan-target-calendar", "an English calendar", |t| {
+            t.contains("Today") && t.contains("Mo")
+        })
+        .await;
+    assert!(!calendar.contains('年'), "no Chinese left: {calendar}");
+    ui.screenshot("06a-date-picker-en").await;
+    ui.click("#plan-target-pick").await;
     ui.fill("#plan-target", "2031-05-31").await;
     ui.fill("#ms-title-0", "评测集确认 evaluation set agreed")
         .await;
