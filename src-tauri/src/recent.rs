@@ -10,9 +10,10 @@ const MAX_ENTRIES: usize = 10;
 pub struct RecentEntry {
     pub path: String,
     pub name: String,
-    pub last_user: Option<String>,
+    /// No user name is kept here: the list is a plain file (and older versions' `last_user`
+    /// is dropped the next time it is saved).
     pub is_demo: bool,
-    /// The OS keyring holds this workspace's key for `last_user` ("remember me").
+    /// The OS keyring holds the secret of whoever logged in last ("remember me").
     pub remembered: bool,
     pub workspace_id: Option<String>,
 }

@@ -151,7 +151,6 @@ impl AppState {
             .map(|e| RecentWorkspace {
                 path: e.path.clone(),
                 name: e.name.clone(),
-                last_user: e.last_user.clone(),
                 is_demo: e.is_demo,
             })
             .collect();
@@ -194,14 +193,17 @@ impl AppState {
             .clone();
         let workspace: WorkspaceId = entry.workspace_id.as_deref()?.parse().ok()?;
         let remembered = time_boxed(move || keyring.recall(workspace)).ok()??;
-        let session = govbench_core::open_with_key(
+        let mut session = govbench_core::open_remembered(
             Path::new(&entry.path),
-            remembered.key,
-            &remembered.user_name,
+            &remembered.slot_id,
+            &remembered.secret,
             Arc::new(SystemClock),
         )
         .ok()?;
         let info = session.info(true);
+        session
+            .set_witness(govbench_core::Witness::in_dir(&self.settings.data_dir))
+            .ok()?;
         *self.session_lock().ok()? = Some(session);
         Some(info)
     }
@@ -222,12 +224,9 @@ impl AppState {
         let keyring = self
             .keyring()
             .ok_or_else(|| ApiError::new(ErrorCode::Keyring).with("reason", "disabled"))?;
-        let (workspace, user, key) = (
-            session.workspace_id(),
-            session.user().name.clone(),
-            session.data_key().clone(),
-        );
-        time_boxed(move || keyring.remember(workspace, &user, &key))
+        let workspace = session.workspace_id();
+        let remembered = govbench_core::Remembered::of(session)?;
+        time_boxed(move || keyring.remember(workspace, &remembered))
     }
 
     pub fn create_workspace(&self, request: CreateWorkspaceRequest) -> ApiResult<SessionInfo> {
@@ -250,14 +249,15 @@ impl AppState {
         self.opened(session, false)
     }
 
-    fn opened(&self, session: Session, remembered: bool) -> ApiResult<SessionInfo> {
+    fn opened(&self, mut session: Session, remembered: bool) -> ApiResult<SessionInfo> {
+        // This device's witness: the header's verification reports a chain rewritten since.
+        session.set_witness(govbench_core::Witness::in_dir(&self.settings.data_dir))?;
         let info = session.info(remembered);
         {
             let mut recent = self.recent_lock()?;
             recent.touch(RecentEntry {
                 path: info.workspace.path.clone(),
                 name: info.workspace.name.clone(),
-                last_user: Some(info.user.name.clone()),
                 is_demo: info.workspace.is_demo,
                 remembered,
                 workspace_id: Some(info.workspace.id.to_string()),

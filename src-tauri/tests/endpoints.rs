@@ -54,11 +54,16 @@ fn the_main_window_is_granted_exactly_the_protocol_endpoints() {
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|p| p.as_str())
-        .filter(|p| !p.contains(':'))
+        .map(|p| {
+            p.as_str()
+                .unwrap_or_else(|| panic!("{p}: not a plain grant"))
+        })
         .map(|p| {
             p.strip_prefix("allow-")
-                .unwrap_or_else(|| panic!("{p}: only allow-<command> grants are expected"))
+                .filter(|_| !p.contains(':'))
+                .unwrap_or_else(|| {
+                    panic!("{p}: only allow-<command> grants of Govbench's own endpoints")
+                })
                 .replace('-', "_")
         })
         .collect();

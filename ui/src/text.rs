@@ -54,28 +54,13 @@ pub fn history_line(
     (action, change)
 }
 
-/// The audit indicator's text.
+/// The audit indicator's short text: the event count when intact, else what is wrong.
 pub fn audit_summary(locale: Locale, report: &AuditReport) -> String {
-    let count = report.events_verified.to_string();
-    match &report.first_bad {
-        None => locale.format("audit.intact", [("count", count.as_str())]),
-        Some(bad) => {
-            let problem_key = format!("audit.problem.{}", bad.problem);
-            let problem = if locale.catalogue().contains_key(&problem_key) {
-                locale.t(&problem_key)
-            } else {
-                bad.problem.clone()
-            };
-            let seq = bad.seq.to_string();
-            locale.format(
-                "audit.broken",
-                [
-                    ("seq", seq.as_str()),
-                    ("copy", bad.copy_id.as_str()),
-                    ("problem", problem.as_str()),
-                ],
-            )
-        }
+    if report.is_intact() {
+        let count = report.events_verified.to_string();
+        locale.format("audit.intact", [("count", count.as_str())])
+    } else {
+        locale.audit_summary(report)
     }
 }
 
@@ -133,7 +118,7 @@ mod tests {
     fn audit_summary_names_the_bad_event() {
         let ok = AuditReport {
             events_verified: 12,
-            first_bad: None,
+            ..Default::default()
         };
         assert!(audit_summary(Locale::En, &ok).contains("12"));
         let bad = AuditReport {
@@ -143,6 +128,7 @@ mod tests {
                 seq: 4,
                 problem: "hash_mismatch".into(),
             }),
+            ..Default::default()
         };
         let text = audit_summary(Locale::ZhCn, &bad);
         assert!(text.contains('4') && !text.contains('{'), "{text}");

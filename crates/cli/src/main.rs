@@ -110,12 +110,18 @@ enum RequirementsCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Verify the hash chain; exit 0 with the number of events, or non-zero naming the first bad one.
+    /// Verify the workspace: page integrity, the signed hash chain, every record against the
+    /// log, key slots, and the chain head this device (or --anchor) saw. Exit 0 and one
+    /// sentence of what was proved, or non-zero naming the first problem.
     Verify {
         #[arg(long)]
         workspace: PathBuf,
         #[arg(long)]
         user: String,
+        /// A chain head printed on an earlier report (`<seq>:<hash>`): the chain must still
+        /// contain exactly that event.
+        #[arg(long)]
+        anchor: Option<String>,
     },
 }
 
@@ -136,7 +142,7 @@ fn main() -> ExitCode {
     match run(cli.command, locale) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Api(e)) => {
-            eprintln!("govbench: {}", locale.describe(&e));
+            eprintln!("govbench: {}", for_terminal(&locale.describe(&e)));
             ExitCode::from(2)
         }
         Err(Failure::Tampered(message)) => {
@@ -258,6 +264,10 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             )?;
             let actor = session.user().id;
             let copy = session.copy_id().to_owned();
+            let signer = session
+                .secret()
+                .cloned()
+                .ok_or_else(|| ApiError::new(ErrorCode::Internal))?;
             let mut report = |written: u64, total: u64| {
                 eprint!(
                     "\r{}",
@@ -274,6 +284,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                 session.connection_for_tools(),
                 &copy,
                 actor,
+                &signer,
                 requirements,
                 audit_events.max(requirements),
                 &mut report,
@@ -372,42 +383,57 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                     let json = serde_json::to_string_pretty(&items).map_err(|e| {
                         ApiError::new(ErrorCode::Internal).with("reason", e.to_string())
                     })?;
-                    println!("{json}");
+                    println!("{}", for_terminal(&json));
                 }
                 Format::Table => print_table(&items, total, locale),
             }
         }
         Top::Audit {
-            command: AuditCommand::Verify { workspace, user },
+            command:
+                AuditCommand::Verify {
+                    workspace,
+                    user,
+                    anchor,
+                },
         } => {
             let session = login(&workspace, &user, locale)?;
-            let report = session.verify_audit()?;
-            match report.first_bad {
-                None => println!(
-                    "{}",
-                    locale.format(
-                        "cli.audit_ok",
-                        [("count", report.events_verified.to_string().as_str())]
-                    )
-                ),
-                Some(bad) => {
-                    return Err(Failure::Tampered(locale.format(
-                        "cli.audit_bad",
-                        [
-                            ("seq", bad.seq.to_string().as_str()),
-                            ("copy", bad.copy_id.as_str()),
-                            (
-                                "problem",
-                                locale.t(&format!("audit.problem.{}", bad.problem)).as_str(),
-                            ),
-                            ("count", report.events_verified.to_string().as_str()),
-                        ],
-                    )));
-                }
+            let report = match &anchor {
+                Some(anchor) => session.verify_audit_against(anchor)?,
+                None => session.verify_audit()?,
+            };
+            let sentence = locale.audit_summary(&report);
+            if !report.is_intact() {
+                return Err(Failure::Tampered(sentence));
             }
+            println!("{sentence}");
         }
     }
     Ok(())
+}
+
+/// `text` with every character that a terminal would act on instead of show — C0 and C1
+/// controls (ESC, CSI, OSC…), DEL, and bidirectional controls — written as a `\uXXXX` escape
+/// (also valid inside JSON strings, so JSON output stays JSON).
+/// Records are validated on the way in, but a workspace may come from an older version or
+/// another tool, and what is printed must never drive the terminal.
+fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if acts(c) {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Logs in; "today" is the date in this machine's time zone.
@@ -415,7 +441,29 @@ fn login(workspace: &std::path::Path, user: &str, locale: Locale) -> Result<Sess
     let passphrase = passphrase(locale, false)?;
     let mut session = govbench_core::login(workspace, user, &passphrase, Arc::new(SystemClock))?;
     session.set_utc_offset(*chrono::Local::now().offset());
+    if let Some(dir) = device_data_dir() {
+        // The check's result is part of `audit verify`'s report.
+        session.set_witness(govbench_core::Witness::in_dir(&dir))?;
+    }
     Ok(session)
+}
+
+/// The desktop app's data folder (`GOVBENCH_DATA_DIR`, else the platform's per-user one), so
+/// the CLI and the app share this device's witness of the chains they have seen.
+fn device_data_dir() -> Option<PathBuf> {
+    const APP: &str = "com.govbench.desktop";
+    if let Some(dir) = std::env::var_os("GOVBENCH_DATA_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let env_dir = |name: &str| std::env::var_os(name).map(PathBuf::from);
+    let base = if cfg!(windows) {
+        env_dir("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        env_dir("HOME").map(|h| h.join("Library/Application Support"))
+    } else {
+        env_dir("XDG_DATA_HOME").or_else(|| env_dir("HOME").map(|h| h.join(".local/share")))
+    };
+    base.map(|b| b.join(APP))
 }
 
 fn passphrase(locale: Locale, confirm: bool) -> Result<String, ApiError> {
@@ -460,8 +508,8 @@ fn print_table(items: &[govbench_protocol::RequirementSummary], total: u64, loca
             locale.t(&format!("priority.{}", r.priority.key())),
             r.wanted_by,
             overdue,
-            r.department,
-            r.title
+            for_terminal(&r.department),
+            for_terminal(&r.title)
         );
     }
     let summary = if items.len() as u64 == total {
@@ -476,4 +524,22 @@ fn print_table(items: &[govbench_protocol::RequirementSummary], total: u64, loca
         )
     };
     let _ = writeln!(out, "{summary}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_terminal;
+
+    #[test]
+    fn terminal_output_escapes_what_a_terminal_would_act_on() {
+        assert_eq!(for_terminal("医疗 plain\ttext"), "医疗 plain\\u0009text");
+        assert_eq!(
+            for_terminal("a\u{1b}]0;pwned\u{7}b\u{9b}2J\u{202E}c"),
+            "a\\u001b]0;pwned\\u0007b\\u009b2J\\u202ec"
+        );
+        let json = serde_json::to_string(&"x\u{9b}\u{2066}y").unwrap();
+        let back: String = serde_json::from_str(&for_terminal(&json)).unwrap();
+        assert_eq!(back, "x\u{9b}\u{2066}y");
+        assert_eq!(for_terminal("line\nbreak"), "line\nbreak");
+    }
 }

@@ -8,6 +8,11 @@ fn govbench(args: &[&str], passphrase: Option<&str>) -> Output {
     cmd.args(args)
         .env_remove("GOVBENCH_PASSPHRASE")
         .env("GOVBENCH_LANG", "en")
+        // The device witness goes to a folder of this test run, never the user's data folder.
+        .env(
+            "GOVBENCH_DATA_DIR",
+            std::env::temp_dir().join(format!("govbench-cli-test-{}", std::process::id())),
+        )
         .stdin(std::process::Stdio::null());
     if let Some(p) = passphrase {
         cmd.env("GOVBENCH_PASSPHRASE", p);
@@ -227,7 +232,9 @@ fn audit_verify_counts_events_and_names_the_first_bad_one() {
     let key = govbench_core::KeySlots::load(Path::new(&path))
         .unwrap()
         .unlock("admin", "govbench-demo")
-        .unwrap();
+        .unwrap()
+        .keys
+        .remove(0);
     let raw = govbench_core::store::open_raw(Path::new(&path), &key).unwrap();
     raw.execute(
         "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 7",

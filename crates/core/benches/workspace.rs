@@ -59,10 +59,12 @@ fn seeded() -> Seeded {
     let started = Instant::now();
     let actor = session.user().id;
     let copy = session.copy_id().to_owned();
+    let signer = session.secret().unwrap().clone();
     generator::seed(
         session.connection_for_tools(),
         &copy,
         actor,
+        &signer,
         requirements,
         events,
     )
@@ -145,18 +147,17 @@ fn benches(c: &mut Criterion) {
     group.finish();
     drop(session);
 
-    let key = KeySlots::load(&data.path)
-        .unwrap()
-        .unlock("admin", PASSPHRASE)
-        .unwrap();
+    let slots = KeySlots::load(&data.path).unwrap();
+    let secret = slots.unlock("admin", PASSPHRASE).unwrap().secret.unwrap();
+    let slot = slots.slot_id("admin");
     let mut group = c.benchmark_group("workspace");
     group.sample_size(20);
     group.bench_function("open_after_unlock_and_first_dashboard", |b| {
         b.iter(|| {
-            let s = govbench_core::open_with_key(
+            let s = govbench_core::open_remembered(
                 &data.path,
-                key.clone(),
-                "admin",
+                &slot,
+                &secret,
                 Arc::new(govbench_core::SystemClock),
             )
             .unwrap();
@@ -179,6 +180,7 @@ fn benches(c: &mut Criterion) {
 
 /// The same write workload on SQLCipher and on plain SQLite configured the same way.
 fn compare_encryption(c: &mut Criterion, name: &str, rows: u64, per_transaction: u64) {
+    let signer = govbench_core::UserSecret::random();
     let mut group = c.benchmark_group(name);
     group.sample_size(10);
     for encrypted in [true, false] {
@@ -194,8 +196,15 @@ fn compare_encryption(c: &mut Criterion, name: &str, rows: u64, per_transaction:
                     let dir = tempfile::tempdir().unwrap();
                     let (mut conn, user) = fresh(&dir.path().join("w.db"), encrypted);
                     let started = Instant::now();
-                    generator::write_workload(&mut conn, "bench-copy", user, rows, per_transaction)
-                        .unwrap();
+                    generator::write_workload(
+                        &mut conn,
+                        "bench-copy",
+                        user,
+                        &signer,
+                        rows,
+                        per_transaction,
+                    )
+                    .unwrap();
                     total += started.elapsed();
                 }
                 total

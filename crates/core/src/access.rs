@@ -6,9 +6,11 @@
 use crate::authz;
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreResult};
-use crate::keyslots::{DataKey, KdfParams};
+use crate::keyslots::{DataKey, KdfParams, UserSecret};
+use crate::witness::{ChainOf, Witness};
 use crate::write::Context;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+use govbench_protocol::AnchorCheck;
 use govbench_protocol::{Action, Permission, SessionInfo, UserSummary, WorkspaceId, WorkspaceInfo};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -30,6 +32,12 @@ pub struct Session {
     copy_id: String,
     is_demo: bool,
     user: UserSummary,
+    /// The user's own secret: signs every event they write. `None` only between logging in
+    /// with a slot from before signed events and enrolling (which `session::login` does at
+    /// once).
+    secret: Option<UserSecret>,
+    /// This device's record of the chain heads it has seen (set by the front end).
+    witness: Option<Witness>,
     clock: Arc<dyn Clock>,
     /// The user's UTC offset: "today" (and so "overdue") is the user's own date.
     zone: FixedOffset,
@@ -68,6 +76,7 @@ pub(crate) struct Write<'a> {
     pub ctx: Context<'a>,
     pub copy_id: &'a str,
     pub files: &'a Files,
+    pub signer: Option<&'a UserSecret>,
 }
 
 /// The parts `session` assembles a session from.
@@ -78,6 +87,7 @@ pub(crate) struct Parts {
     pub copy_id: String,
     pub is_demo: bool,
     pub user: UserSummary,
+    pub secret: Option<UserSecret>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -90,6 +100,8 @@ impl Session {
             copy_id: parts.copy_id,
             is_demo: parts.is_demo,
             user: parts.user,
+            secret: parts.secret,
+            witness: None,
             clock: parts.clock,
             zone: Utc.fix(),
         }
@@ -140,7 +152,52 @@ impl Session {
             },
             copy_id: &self.copy_id,
             files: &self.files,
+            signer: self.secret.as_ref(),
         })
+    }
+
+    /// After the user enrolled new keys, they sign from now on.
+    pub(crate) fn replace_secret(&mut self, secret: UserSecret) {
+        self.secret = Some(secret);
+    }
+
+    /// Gives the session this device's witness: the chain is checked against the heads it
+    /// saw before (`verify_audit` reports the result), and from now on it records the head
+    /// after every change. Returns the check.
+    pub fn set_witness(&mut self, witness: Witness) -> ApiResult<Option<AnchorCheck>> {
+        self.witness = Some(witness);
+        let check = self.device_anchor()?;
+        self.record_witness();
+        Ok(check)
+    }
+
+    /// This device's witness check of the session's chain.
+    pub(crate) fn device_anchor(&self) -> CoreResult<Option<AnchorCheck>> {
+        match (&self.witness, &self.secret) {
+            (Some(w), Some(secret)) => w.check(&self.conn, &self.chain(), secret),
+            _ => Ok(None),
+        }
+    }
+
+    /// Adds the current head to the witness. A failure here does not undo the change that was
+    /// just committed; the witness is a detector, and the next write records again.
+    pub(crate) fn record_witness(&self) {
+        if let (Some(w), Some(secret)) = (&self.witness, &self.secret) {
+            let _ = w.record(&self.conn, &self.chain(), secret);
+        }
+    }
+
+    fn chain(&self) -> ChainOf {
+        ChainOf {
+            workspace: self.workspace_id.to_string(),
+            copy: self.copy_id.clone(),
+            user: self.user.id.to_string(),
+        }
+    }
+
+    /// The user's own secret ("remember me" keeps it in the OS keyring).
+    pub fn secret(&self) -> Option<&UserSecret> {
+        self.secret.as_ref()
     }
 
     /// Does the user's role hold `permission`?

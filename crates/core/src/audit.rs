@@ -6,15 +6,26 @@
 //! transaction, so verification detects edited, deleted (also the last), inserted and
 //! reordered events. An event records the change completely (before and after), which also
 //! makes it the unit of replication between copies.
+//!
+//! The hash chain alone only catches naive tampering: everyone who can open the file holds the
+//! data key and could recompute every hash. So each event is also **signed by its actor**
+//! (Ed25519 over the event hash, with the key wrapped in the actor's own key slot), and
+//! verification checks every signature against the key registered for that user at that point
+//! of the log: by the admin-signed `user.create` event, or by the user's own `user.enroll`
+//! (signed with their previous key). Nobody can write an event in another person's name, and
+//! nobody can change an earlier event without breaking the signatures of everything after it.
+//! Events written before signing existed (schema 1–2) are accepted unsigned only before the
+//! copy's first signed event, and are counted in the report.
 
-use crate::access::Session;
-use crate::error::{ApiResult, CoreError, CoreResult};
+use crate::error::{CoreError, CoreResult};
+use crate::keyslots::{self, UserSecret};
 use crate::write::Change;
 use chrono::{DateTime, SecondsFormat, Utc};
-use govbench_protocol::{AuditPermission, AuditReport, BadEvent, UserSummary};
+use ed25519_dalek::VerifyingKey;
+use govbench_protocol::{AuditReport, BadEvent, UserSummary};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// The action of a workspace's first event (not a command: there is no session yet).
@@ -35,19 +46,6 @@ impl Actor {
             id: Some(user.id.to_string()),
             name: user.name.clone(),
         }
-    }
-}
-
-impl Session {
-    /// Verifies the whole chain of every copy (spread over the machine's cores).
-    pub fn verify_audit(&self) -> ApiResult<AuditReport> {
-        self.read(AuditPermission::Verify, |reader| {
-            // Only the file location and key cross threads; each thread opens its own reader.
-            let files = reader.files();
-            verify_parallel(reader.conn, &|| {
-                crate::store::open_reader(&files.path, &files.key)
-            })
-        })
     }
 }
 
@@ -139,7 +137,8 @@ fn head_key(copy_id: &str) -> String {
     format!("audit_head:{copy_id}")
 }
 
-/// Appends the event for `change` to this copy's chain. Returns its seq.
+/// Appends the event for `change` to this copy's chain, signed by `signer` (the actor's own
+/// secret). Returns its seq.
 pub fn append(
     tx: &Transaction<'_>,
     copy_id: &str,
@@ -147,6 +146,7 @@ pub fn append(
     actor: &Actor,
     action: &str,
     change: &Change,
+    signer: &UserSecret,
 ) -> CoreResult<u64> {
     let head: Option<String> = tx
         .query_row(
@@ -173,17 +173,22 @@ pub fn append(
         after: change.after.as_ref().map(|v| v.to_string()),
         prev_hash,
     };
-    insert(tx, &event)?;
+    insert(tx, &event, signer)?;
     Ok(event.seq)
 }
 
-/// Stores an already-built event and moves the copy's head to it.
-pub(crate) fn insert(tx: &Transaction<'_>, event: &Event) -> CoreResult<String> {
+/// Stores an already-built event, signed by `signer`, and moves the copy's head to it.
+pub(crate) fn insert(
+    tx: &Transaction<'_>,
+    event: &Event,
+    signer: &UserSecret,
+) -> CoreResult<String> {
     let hash = event.hash();
+    let signature = signer.sign(hash.as_bytes());
     tx.prepare_cached(
         "INSERT INTO audit_events (copy_id, seq, id, at, actor_id, actor_name, action, entity_type,
-             entity_id, before, after, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             entity_id, before, after, prev_hash, hash, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         event.copy_id,
@@ -199,6 +204,7 @@ pub(crate) fn insert(tx: &Transaction<'_>, event: &Event) -> CoreResult<String> 
         event.after,
         event.prev_hash,
         hash,
+        signature,
     ])?;
     tx.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
         .execute(params![
@@ -206,6 +212,18 @@ pub(crate) fn insert(tx: &Transaction<'_>, event: &Event) -> CoreResult<String> 
             format!("{}:{hash}", event.seq)
         ])?;
     Ok(hash)
+}
+
+/// The copy's head `(seq, hash)`, if it has events.
+pub fn head_of(conn: &Connection, copy_id: &str) -> CoreResult<Option<(u64, String)>> {
+    let head: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [head_key(copy_id)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    head.as_deref().map(parse_head).transpose()
 }
 
 fn parse_head(head: &str) -> CoreResult<(u64, String)> {
@@ -257,37 +275,40 @@ where
     F: Fn() -> CoreResult<Connection> + Sync + ?Sized,
 {
     let heads = heads(conn)?;
-    let mut verified = 0u64;
-    let bad = |copy: &str, seq: u64, problem: &str, verified: u64| AuditReport {
-        events_verified: verified,
+    let mut report = AuditReport::default();
+    let bad = |copy: &str, seq: u64, problem: &str, report: &AuditReport| AuditReport {
         first_bad: Some(BadEvent {
             copy_id: copy.to_owned(),
             seq,
             problem: problem.to_owned(),
         }),
+        ..report.clone()
     };
     for (copy, (head_seq, head_hash)) in &heads {
+        let signers = Signers::of(conn, copy)?;
         let spans = split(copy, *head_seq, span_len);
-        let results = run_spans(conn, open_reader, &spans)?;
+        let results = run_spans(conn, open_reader, &spans, &signers)?;
         let mut prev_hash: Hex = [b'0'; 64];
         for (span, result) in spans.iter().zip(results) {
             match result.bad {
                 Some((seq, problem)) if seq == span.from => {
-                    return Ok(bad(copy, seq, problem, verified))
+                    return Ok(bad(copy, seq, problem, &report))
                 }
                 _ => {}
             }
             if result.first_prev != Some(prev_hash) {
-                return Ok(bad(copy, span.from, "broken_link", verified));
+                return Ok(bad(copy, span.from, "broken_link", &report));
             }
+            report.events_verified += result.verified;
+            report.signatures_verified += result.signed;
+            report.unsigned_events += result.verified - result.signed;
             if let Some((seq, problem)) = result.bad {
-                return Ok(bad(copy, seq, problem, verified + result.verified));
+                return Ok(bad(copy, seq, problem, &report));
             }
-            verified += result.verified;
             prev_hash = result.last_hash.unwrap_or(prev_hash);
         }
         if prev_hash.as_slice() != head_hash.as_bytes() {
-            return Ok(bad(copy, *head_seq, "broken_link", verified));
+            return Ok(bad(copy, *head_seq, "broken_link", &report));
         }
         let beyond: Option<i64> = conn.query_row(
             "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND seq > ?2",
@@ -296,7 +317,7 @@ where
         )?;
         if let Some(seq) = beyond {
             // Appended around the write path: the head was never moved to it.
-            return Ok(bad(copy, seq as u64, "broken_link", verified));
+            return Ok(bad(copy, seq as u64, "broken_link", &report));
         }
     }
     // A chain with no head was written around the write path. Walk the distinct copies by
@@ -311,14 +332,113 @@ where
         .optional()?
     {
         if !heads.contains_key(&copy) {
-            return Ok(bad(&copy, first as u64, "broken_link", verified));
+            return Ok(bad(&copy, first as u64, "broken_link", &report));
         }
         after = copy;
     }
-    Ok(AuditReport {
-        events_verified: verified,
-        first_bad: None,
-    })
+    Ok(report)
+}
+
+/// Who may sign what in one copy's chain, read from its user events: each user's key as
+/// registered (by `user.create`, signed by an admin, or `user.enroll`, signed with the user's
+/// previous key) and removed (`user.remove`). The registering events themselves are checked
+/// like every other event, against the keys registered before them.
+struct Signers {
+    /// User id → (seq of the event that set it, what it set), in seq order.
+    timeline: HashMap<String, Vec<(u64, Signer)>>,
+    /// Events before this seq may be unsigned (written before signing existed).
+    first_signed: u64,
+}
+
+#[derive(Clone)]
+enum Signer {
+    Key(VerifyingKey),
+    /// A member from before signing, who has not logged in since (no key yet).
+    NoKey,
+    Removed,
+}
+
+impl Signers {
+    fn of(conn: &Connection, copy: &str) -> CoreResult<Signers> {
+        let first_signed: Option<i64> = conn.query_row(
+            "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND signature IS NOT NULL",
+            [copy],
+            |r| r.get(0),
+        )?;
+        let mut timeline: HashMap<String, Vec<(u64, Signer)>> = HashMap::new();
+        let mut stmt = conn.prepare(
+            "SELECT seq, entity_id, after FROM audit_events
+             WHERE entity_type = 'user' AND copy_id = ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([copy])?;
+        while let Some(row) = rows.next()? {
+            let seq = row.get::<_, i64>(0)? as u64;
+            let user: String = row.get(1)?;
+            let after: Option<String> = row.get(2)?;
+            timeline
+                .entry(user)
+                .or_default()
+                .push((seq, signer_in(after.as_deref())));
+        }
+        Ok(Signers {
+            timeline,
+            first_signed: first_signed.map_or(u64::MAX, |s| s as u64),
+        })
+    }
+
+    /// The key that must have signed event `seq` by `actor`, or the problem if none may.
+    fn key_for(
+        &self,
+        actor: &str,
+        seq: u64,
+        action: &[u8],
+        entity: &[u8],
+    ) -> Result<VerifyingKey, &'static str> {
+        let entries = self
+            .timeline
+            .get(actor)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let before = entries
+            .iter()
+            .rev()
+            .find(|(at, _)| *at < seq)
+            .map(|(_, s)| s);
+        let own = || entries.iter().find(|(at, _)| *at == seq).map(|(_, s)| s);
+        // Trust on first use in exactly two places: the founder registering themselves in the
+        // first event, and a member from before signing enrolling their first key.
+        let self_registers = entity == actor.as_bytes()
+            && match before {
+                None => seq == 1 && action == b"user.create",
+                Some(Signer::NoKey) => action == b"user.enroll",
+                Some(_) => false,
+            };
+        match (before, self_registers) {
+            (_, true) => match own() {
+                Some(Signer::Key(key)) => Ok(*key),
+                _ => Err("unknown_signer"),
+            },
+            (Some(Signer::Key(key)), false) => Ok(*key),
+            (Some(Signer::Removed), false) => Err("removed_signer"),
+            (Some(Signer::NoKey) | None, false) => Err("unknown_signer"),
+        }
+    }
+}
+
+/// What a user event's after-image says about its user's signing key.
+fn signer_in(after: Option<&str>) -> Signer {
+    let image = after.and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok());
+    let Some(image) = image else {
+        return Signer::Removed;
+    };
+    if image.get("active").and_then(|a| a.as_bool()) != Some(true) {
+        return Signer::Removed;
+    }
+    let key = image
+        .get("keys")
+        .and_then(|k| serde_json::from_value::<keyslots::PublicKeys>(k.clone()).ok())
+        .and_then(|k| k.verifying_key().ok());
+    key.map_or(Signer::NoKey, Signer::Key)
 }
 
 fn heads(conn: &Connection) -> CoreResult<BTreeMap<String, (u64, String)>> {
@@ -346,6 +466,8 @@ struct SpanResult {
     first_prev: Option<Hex>,
     last_hash: Option<Hex>,
     verified: u64,
+    /// Of the verified events, how many carried a valid signature.
+    signed: u64,
     bad: Option<(u64, &'static str)>,
 }
 
@@ -376,19 +498,23 @@ fn run_spans<F>(
     conn: &Connection,
     open_reader: Option<&F>,
     spans: &[Span],
+    signers: &Signers,
 ) -> CoreResult<Vec<SpanResult>>
 where
     F: Fn() -> CoreResult<Connection> + Sync + ?Sized,
 {
     let Some(open_reader) = open_reader.filter(|_| spans.len() > 1) else {
-        return spans.iter().map(|span| verify_span(conn, span)).collect();
+        return spans
+            .iter()
+            .map(|span| verify_span(conn, span, signers))
+            .collect();
     };
     std::thread::scope(|scope| {
         let others: Vec<_> = spans[1..]
             .iter()
-            .map(|span| scope.spawn(move || verify_span(&open_reader()?, span)))
+            .map(|span| scope.spawn(move || verify_span(&open_reader()?, span, signers)))
             .collect();
-        let mut results = vec![verify_span(conn, &spans[0])?];
+        let mut results = vec![verify_span(conn, &spans[0], signers)?];
         for handle in others {
             results.push(
                 handle
@@ -401,12 +527,12 @@ where
 }
 
 /// Checks one span: contiguous seqs, each event linked to the one before it within the span,
-/// each stored hash equal to the recomputed one. Rows are hashed straight from SQLite's
-/// buffers, without copying them.
-fn verify_span(conn: &Connection, span: &Span) -> CoreResult<SpanResult> {
+/// each stored hash equal to the recomputed one, each signature made by the key its actor had
+/// then. Rows are hashed straight from SQLite's buffers, without copying them.
+fn verify_span(conn: &Connection, span: &Span, signers: &Signers) -> CoreResult<SpanResult> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before, after,
-                prev_hash, hash
+                prev_hash, hash, signature
          FROM audit_events WHERE copy_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
     )?;
     let mut rows = stmt.query(params![span.copy, span.from as i64, span.to as i64])?;
@@ -449,6 +575,29 @@ fn verify_span(conn: &Connection, span: &Span) -> CoreResult<SpanResult> {
         if computed.as_slice() != required(11)? {
             result.bad = Some((seq, "hash_mismatch"));
             return Ok(result);
+        }
+        match (field(12)?, field(3)?) {
+            (Some(signature), Some(actor)) => {
+                let actor = std::str::from_utf8(actor).unwrap_or_default();
+                let key = match signers.key_for(actor, seq, fields.action, fields.entity_id) {
+                    Ok(key) => key,
+                    Err(problem) => {
+                        result.bad = Some((seq, problem));
+                        return Ok(result);
+                    }
+                };
+                let signature = std::str::from_utf8(signature).unwrap_or_default();
+                if !keyslots::verify_signature(&key, &computed, signature) {
+                    result.bad = Some((seq, "bad_signature"));
+                    return Ok(result);
+                }
+                result.signed += 1;
+            }
+            _ if seq < signers.first_signed => {}
+            _ => {
+                result.bad = Some((seq, "unsigned"));
+                return Ok(result);
+            }
         }
         result.last_hash = Some(computed);
         result.verified += 1;

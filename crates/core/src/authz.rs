@@ -21,8 +21,8 @@ pub const fn holders(permission: P) -> &'static [Role] {
     match permission {
         P::Requirement(Req::Read)     => EVERYONE,
         P::Requirement(Req::File)     => &[Business],
-        P::Requirement(Req::Edit)     => &[Business],
-        P::Requirement(Req::Submit)   => &[Business],
+        P::Requirement(Req::Edit)     => &[Business, Admin],
+        P::Requirement(Req::Submit)   => &[Business, Admin],
         P::Requirement(Req::Assess)   => &[RnD],
         P::Requirement(Req::Decide)   => &[ProjectManager],
         P::Requirement(Req::Plan)     => &[ProjectManager],
@@ -31,9 +31,34 @@ pub const fn holders(permission: P) -> &'static [Role] {
         P::Requirement(Req::Close)    => &[ProjectManager],
         P::User(User::Read)           => EVERYONE,
         P::User(User::Manage)         => &[Admin],
+        P::User(User::OwnKeys)        => CONTRIBUTORS,
         P::Comment(Comment::Add)      => CONTRIBUTORS,
         P::Audit(Audit::Verify)       => EVERYONE,
     }
+}
+
+/// Permissions that a role holds only on records its holder authored; everyone else in
+/// `holders` holds them on any record. A Business user edits and submits their own drafts,
+/// not a colleague's; an Admin may act on any (to tidy up after someone leaves).
+#[rustfmt::skip]
+pub const fn own_records_only(permission: P, role: Role) -> bool {
+    matches!(
+        (permission, role),
+        (P::Requirement(Req::Edit | Req::Submit), Business)
+    )
+}
+
+/// Checks an action on a record authored by `author` (after [`authorize`] passed).
+pub fn authorize_on_record(
+    actor: &govbench_protocol::UserSummary,
+    action: Action,
+    author: govbench_protocol::UserId,
+    entity: govbench_protocol::EntityRef,
+) -> CoreResult<()> {
+    if own_records_only(action.permission(), actor.role) && actor.id != author {
+        return Err(CoreError::NotAuthor { entity, action });
+    }
+    Ok(())
 }
 
 pub fn allows(role: Role, permission: P) -> bool {
@@ -89,6 +114,7 @@ mod tests {
                 P::Requirement(Req::Edit),
                 P::Requirement(Req::Submit),
                 P::User(User::Read),
+                P::User(User::OwnKeys),
                 P::Comment(Comment::Add),
                 P::Audit(Audit::Verify),
             ]

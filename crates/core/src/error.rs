@@ -21,6 +21,9 @@ pub enum CoreError {
     NetworkPath(PathBuf),
     #[error("role {role:?} may not {attempted:?}")]
     Forbidden { role: Role, attempted: Attempt },
+    /// The action is allowed on one's own records only, and this one is someone else's.
+    #[error("{} is allowed on own records only: {entity}", action.key())]
+    NotAuthor { entity: EntityRef, action: Action },
     /// Field name → rule key (`rule.required`, …).
     #[error("invalid input: {0:?}")]
     Validation(BTreeMap<String, String>),
@@ -41,8 +44,15 @@ pub enum CoreError {
     Keyring(String),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    /// Another writer held the workspace longer than the busy timeout. Nothing was written.
+    #[error("the workspace is busy")]
+    Busy,
+    /// The open file turned out to be damaged (a page fails its authentication code or
+    /// SQLite's structure checks).
+    #[error("the workspace file is damaged: {0}")]
+    Damaged(String),
     #[error("database: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     #[error("stored data is malformed: {0}")]
     Malformed(String),
     #[error("crypto: {0}")]
@@ -75,6 +85,17 @@ impl CoreError {
     /// Shorthand for a single-field validation error.
     pub fn invalid(field: &str, rule: &str) -> Self {
         CoreError::Validation(BTreeMap::from([(field.to_owned(), format!("rule.{rule}"))]))
+    }
+}
+
+impl From<rusqlite::Error> for CoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseCorrupt, DatabaseLocked, NotADatabase};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => CoreError::Busy,
+            Some(DatabaseCorrupt | NotADatabase) => CoreError::Damaged(e.to_string()),
+            _ => CoreError::Database(e),
+        }
     }
 }
 
@@ -111,6 +132,13 @@ impl From<CoreError> for ApiError {
             CoreError::Forbidden { role, attempted } => ApiError::new(ErrorCode::Forbidden)
                 .with("role", role.text_key())
                 .with("action", attempted.text_key()),
+            CoreError::NotAuthor { entity, action } => {
+                let mut err = ApiError::new(ErrorCode::Forbidden)
+                    .with("entity", entity.kind.text_key())
+                    .with("action", action.command_text_key());
+                err.message_key = "error.not_author".into();
+                err
+            }
             CoreError::Validation(fields) => {
                 let mut err = ApiError::new(ErrorCode::Validation);
                 err.details = fields;
@@ -132,6 +160,10 @@ impl From<CoreError> for ApiError {
                 .with("id", entity.id.to_string()),
             CoreError::Keyring(reason) => ApiError::new(ErrorCode::Keyring).with("reason", reason),
             CoreError::Io(e) => ApiError::new(ErrorCode::Io).with("reason", e.to_string()),
+            CoreError::Busy => ApiError::new(ErrorCode::Busy),
+            CoreError::Damaged(reason) => {
+                ApiError::new(ErrorCode::WorkspaceDamaged).with("reason", reason)
+            }
             CoreError::Database(e) => {
                 ApiError::new(ErrorCode::Internal).with("reason", e.to_string())
             }

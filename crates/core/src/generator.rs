@@ -5,6 +5,8 @@
 use crate::audit::{self, Actor};
 use crate::error::CoreResult;
 use crate::features::requirements::{self, Record};
+use crate::keyslots::UserSecret;
+use crate::shared::comments;
 use crate::write::Change;
 use chrono::{DateTime, Duration, Utc};
 use govbench_protocol::{
@@ -76,10 +78,19 @@ pub fn seed(
     conn: &mut Connection,
     copy_id: &str,
     actor: UserId,
+    signer: &UserSecret,
     requirements: u64,
     events: u64,
 ) -> CoreResult<()> {
-    seed_with_progress(conn, copy_id, actor, requirements, events, &mut |_, _| {})
+    seed_with_progress(
+        conn,
+        copy_id,
+        actor,
+        signer,
+        requirements,
+        events,
+        &mut |_, _| {},
+    )
 }
 
 /// [`seed`], calling `progress(written, total)` after every committed transaction.
@@ -87,6 +98,7 @@ pub fn seed_with_progress(
     conn: &mut Connection,
     copy_id: &str,
     actor: UserId,
+    signer: &UserSecret,
     requirements: u64,
     events: u64,
     progress: &mut dyn FnMut(u64, u64),
@@ -97,6 +109,7 @@ pub fn seed_with_progress(
         name: "generator".into(),
     };
     let mut written = 0u64;
+    let mut filed: Vec<RequirementId> = Vec::with_capacity(requirements as usize);
     while written < events.max(requirements) {
         let tx = conn.transaction()?;
         for _ in 0..10_000 {
@@ -107,20 +120,29 @@ pub fn seed_with_progress(
             let change = if written < requirements {
                 let r = record(written, actor, start);
                 requirements::insert(&tx, &r)?;
+                filed.push(r.id);
                 (FILE, Change::created(&r)?)
             } else {
-                let comment = Change {
-                    entity: CommentId(Uuid::now_v7()).into(),
-                    before: None,
-                    after: Some(
-                        serde_json::json!({ "body": format!("评论 comment {written}"), "version": 1 }),
-                    ),
+                // A real comment row for every event, on one of the seeded requirements (or on
+                // the workspace's first user when none were asked for), so that the rows and
+                // the log agree as deep verification checks.
+                let on = match filed.get((written % requirements.max(1)) as usize) {
+                    Some(id) => (*id).into(),
+                    None => actor.into(),
+                };
+                let c = comments::Record {
+                    id: CommentId(Uuid::now_v7()),
+                    on,
+                    author_id: actor,
+                    at,
+                    body: format!("评论 comment {written}"),
                     version: 1,
                 };
-                (COMMENT, comment)
+                comments::insert(&tx, &c)?;
+                (COMMENT, Change::created(&c)?)
             };
             let (action, change) = change;
-            audit::append(&tx, copy_id, at, &who, action, &change)?;
+            audit::append(&tx, copy_id, at, &who, action, &change, signer)?;
             written += 1;
         }
         tx.commit()?;
@@ -136,6 +158,7 @@ pub fn write_workload(
     conn: &mut Connection,
     copy_id: &str,
     actor: UserId,
+    signer: &UserSecret,
     n: u64,
     per_transaction: u64,
 ) -> CoreResult<()> {
@@ -153,7 +176,15 @@ pub fn write_workload(
             }
             let r = record(i, actor, start);
             requirements::insert(&tx, &r)?;
-            audit::append(&tx, copy_id, start, &who, FILE, &Change::created(&r)?)?;
+            audit::append(
+                &tx,
+                copy_id,
+                start,
+                &who,
+                FILE,
+                &Change::created(&r)?,
+                signer,
+            )?;
             i += 1;
         }
         tx.commit()?;

@@ -21,11 +21,14 @@ pub mod remember;
 pub mod session;
 pub mod shared;
 pub mod store;
+mod verify;
+pub mod witness;
 pub mod write;
 
 pub use access::{Reader, Session};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiResult, CoreError, CoreResult};
-pub use keyslots::{DataKey, KdfParams, KeySlots};
-pub use remember::DeviceKeyring;
-pub use session::{create_workspace, login, open_with_key, CreateOptions};
+pub use keyslots::{DataKey, KdfParams, KeySlots, UserSecret};
+pub use remember::{DeviceKeyring, Remembered};
+pub use session::{create_workspace, login, open_remembered, CreateOptions};
+pub use witness::Witness;

@@ -1,9 +1,15 @@
-//! "Remember me on this device": the unlocked data key and user name kept in the OS keyring
-//! (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows), one entry per
-//! workspace, so the next start opens without typing. Forgetting deletes the entry.
+//! "Remember me on this device": the member's own secret and the id of their key slot, kept in
+//! the OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows),
+//! one entry per workspace, so the next start opens without typing. Forgetting deletes the
+//! entry.
+//!
+//! The entry holds no data key and no name to trust: the secret opens only its owner's slot,
+//! and the session is for the member whose registered key the secret is. Editing the entry
+//! opens nothing more than it did.
 
+use crate::access::Session;
 use crate::error::{CoreError, CoreResult};
-use crate::keyslots::DataKey;
+use crate::keyslots::{KeySlots, UserSecret};
 use govbench_protocol::WorkspaceId;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -15,15 +21,29 @@ pub struct DeviceKeyring {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Secret {
-    user: String,
-    key: String,
+struct Entry {
+    slot: String,
+    secret: String,
 }
 
 /// What a remembered entry gives back.
 pub struct Remembered {
-    pub user_name: String,
-    pub key: DataKey,
+    pub slot_id: String,
+    pub secret: UserSecret,
+}
+
+impl Remembered {
+    /// What to remember for the session's user.
+    pub fn of(session: &Session) -> CoreResult<Remembered> {
+        let secret = session
+            .secret()
+            .cloned()
+            .ok_or(CoreError::Crypto("no secret to remember"))?;
+        Ok(Remembered {
+            slot_id: KeySlots::load(session.path())?.slot_id(&session.user().name),
+            secret,
+        })
+    }
 }
 
 impl DeviceKeyring {
@@ -40,15 +60,10 @@ impl DeviceKeyring {
             .map_err(|e| CoreError::Keyring(e.to_string()))
     }
 
-    pub fn remember(
-        &self,
-        workspace: WorkspaceId,
-        user_name: &str,
-        key: &DataKey,
-    ) -> CoreResult<()> {
-        let secret = Zeroizing::new(serde_json::to_string(&Secret {
-            user: user_name.to_owned(),
-            key: key.to_hex().to_string(),
+    pub fn remember(&self, workspace: WorkspaceId, remembered: &Remembered) -> CoreResult<()> {
+        let secret = Zeroizing::new(serde_json::to_string(&Entry {
+            slot: remembered.slot_id.clone(),
+            secret: remembered.secret.to_hex().to_string(),
         })?);
         self.entry(workspace)?
             .set_password(&secret)
@@ -61,11 +76,10 @@ impl DeviceKeyring {
         match self.entry(workspace)?.get_password() {
             Ok(text) => {
                 let text = Zeroizing::new(text);
-                let secret: Secret = serde_json::from_str(&text)?;
-                let key = DataKey::from_hex(&secret.key)?;
+                let entry: Entry = serde_json::from_str(&text)?;
                 Ok(Some(Remembered {
-                    user_name: secret.user,
-                    key,
+                    slot_id: entry.slot,
+                    secret: UserSecret::from_hex(&entry.secret)?,
                 }))
             }
             Err(keyring::Error::NoEntry) => Ok(None),

@@ -1,15 +1,20 @@
 //! Opening a workspace: creating one with its first admin, logging in with a passphrase, and
-//! reopening with a remembered key. Everything after that goes through the [`Session`]'s doors.
+//! reopening with a remembered secret. Everything after that goes through the [`Session`]'s
+//! doors.
+//!
+//! Who the user is comes from their key slot, never from a name beside it: the slot's secret
+//! must match the keys registered in the member record of the name typed (or, for "remember
+//! me", the member is found by the secret's public key).
 
 use crate::access::{Files, Parts, Session};
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::users;
-use crate::keyslots::{DataKey, KdfParams, KeySlots};
+use crate::keyslots::{DataKey, KdfParams, KeySlots, UserSecret};
 use crate::store;
 use crate::write::{Change, Context};
-use govbench_protocol::{NewUser, Role, UserId, UserSummary, WorkspaceId};
+use govbench_protocol::{NewUser, Passphrase, Role, UserCommand, UserId, UserSummary, WorkspaceId};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -75,8 +80,9 @@ fn create(
         return Err(CoreError::WorkspaceExists(path.to_owned()));
     }
     let key = DataKey::random();
+    let secret = UserSecret::random();
     let mut slots = KeySlots::new();
-    slots.add(&admin.name, &admin.passphrase, &key, options.kdf)?;
+    slots.add(&admin.name, &admin.passphrase, &secret, &key, options.kdf)?;
     let built = (|| -> CoreResult<Session> {
         let mut conn = store::create(path, &key)?;
         let workspace_id = WorkspaceId(Uuid::now_v7());
@@ -112,8 +118,21 @@ fn create(
             now,
             actor: &founder,
         };
-        let record = users::insert(&tx, &ctx, admin)?;
+        let record = users::insert(&tx, &ctx, admin, secret.public_keys())?;
         let actor = Actor::of(&record.summary());
+        // The founder's own record comes first: it registers the key that signs both events
+        // (the one self-registration verification accepts, at seq 1).
+        let user_change = Change::created(&record)?;
+        let create_user = govbench_protocol::Action::from(govbench_protocol::UserAction::Create);
+        audit::append(
+            &tx,
+            &copy_id,
+            now,
+            &actor,
+            create_user.key(),
+            &user_change,
+            &secret,
+        )?;
         let workspace = Change {
             entity: workspace_id.into(),
             before: None,
@@ -127,10 +146,8 @@ fn create(
             &actor,
             audit::CREATE_WORKSPACE,
             &workspace,
+            &secret,
         )?;
-        let user_change = Change::created(&record)?;
-        let create_user = govbench_protocol::Action::from(govbench_protocol::UserAction::Create);
-        audit::append(&tx, &copy_id, now, &actor, create_user.key(), &user_change)?;
         tx.commit()?;
         slots.save(path)?;
         Ok(Session::from_parts(Parts {
@@ -144,6 +161,7 @@ fn create(
             copy_id,
             is_demo: options.is_demo,
             user: record.summary(),
+            secret: Some(secret.clone()),
             clock: clock.clone(),
         }))
     })();
@@ -159,7 +177,9 @@ fn create(
     built
 }
 
-/// Logs `user_name` in: unwraps the data key from the user's key slot and opens the workspace.
+/// Logs `user_name` in: opens their key slot with the passphrase, the workspace with the data
+/// key sealed in it, and checks that the slot's keys are the ones registered for that member.
+/// A member from before signed events is enrolled on the spot.
 pub fn login(
     path: &Path,
     user_name: &str,
@@ -169,26 +189,76 @@ pub fn login(
     if !path.exists() {
         return Err(CoreError::WorkspaceNotFound(path.to_owned()).into());
     }
-    let key = KeySlots::load(path)?.unlock(user_name, passphrase)?;
-    open_with_key(path, key, user_name, clock)
+    let unlocked = KeySlots::load(path)?.unlock(user_name, passphrase)?;
+    let conn = open_first(path, &unlocked.keys)?;
+    let record = users::find_by_name_any(&conn.0, user_name)?
+        .filter(|u| u.active)
+        .ok_or(CoreError::WrongCredentials)?;
+    let secret = match unlocked.secret {
+        Some(secret) if record.keys.as_ref() == Some(&secret.public_keys()) => Some(secret),
+        // A slot whose keys belong to someone else (or to nobody) opens nothing.
+        Some(_) => return Err(CoreError::WrongCredentials.into()),
+        None if record.keys.is_none() => None,
+        // A format-1 slot for a member who already has keys: an old key file put back.
+        None => return Err(CoreError::WrongCredentials.into()),
+    };
+    // Auditors never write, so they need no signing key; everyone else enrolls on the spot.
+    let enroll = secret.is_none()
+        && crate::authz::allows_action(record.role, govbench_protocol::UserAction::Enroll.into());
+    let mut session = assemble(path, conn, record.summary(), secret, clock)?;
+    if enroll {
+        session.execute(UserCommand::Enroll {
+            passphrase: Passphrase(passphrase.to_owned()),
+        })?;
+    }
+    Ok(session)
 }
 
-/// Opens the workspace with an already unwrapped key (from "remember me") as `user_name`.
-pub fn open_with_key(
+/// Reopens the workspace for the member whose secret "remember me" kept: the secret opens only
+/// that member's own slot, and the member is the one whose registered key it is.
+pub fn open_remembered(
     path: &Path,
-    key: DataKey,
-    user_name: &str,
+    slot_id: &str,
+    secret: &UserSecret,
     clock: Arc<dyn Clock>,
 ) -> ApiResult<Session> {
-    Ok(open(path, key, user_name, clock)?)
+    if !path.exists() {
+        return Err(CoreError::WorkspaceNotFound(path.to_owned()).into());
+    }
+    let keys = KeySlots::load(path)?.open_slot(slot_id, secret)?;
+    let conn = open_first(path, &keys)?;
+    let record = users::find_by_sign_key(&conn.0, &secret.public_keys().sign)?
+        .ok_or(CoreError::WrongCredentials)?;
+    Ok(assemble(
+        path,
+        conn,
+        record.summary(),
+        Some(secret.clone()),
+        clock,
+    )?)
 }
 
-fn open(path: &Path, key: DataKey, user_name: &str, clock: Arc<dyn Clock>) -> CoreResult<Session> {
-    let conn = store::open(path, &key)?;
-    let user = users::find_by_name_any(&conn, user_name)?
-        .filter(|u| u.active)
-        .ok_or(CoreError::WrongCredentials)?
-        .summary();
+/// Opens the database with the first of `keys` (newest first) that opens it: during a key
+/// rotation a slot holds the old and the new key, and the file is under one of them.
+fn open_first(path: &Path, keys: &[DataKey]) -> CoreResult<(Connection, DataKey)> {
+    let mut last = CoreError::WrongCredentials;
+    for key in keys {
+        match store::open(path, key) {
+            Ok(conn) => return Ok((conn, key.clone())),
+            Err(e @ CoreError::WorkspaceUnreadable { .. }) => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
+}
+
+fn assemble(
+    path: &Path,
+    (conn, key): (Connection, DataKey),
+    user: UserSummary,
+    secret: Option<UserSecret>,
+    clock: Arc<dyn Clock>,
+) -> CoreResult<Session> {
     let workspace_id = meta(&conn, "workspace_id")?
         .parse()
         .map_err(|_| CoreError::Malformed("workspace id".into()))?;
@@ -206,6 +276,7 @@ fn open(path: &Path, key: DataKey, user_name: &str, clock: Arc<dyn Clock>) -> Co
         copy_id,
         is_demo,
         user,
+        secret,
         clock,
     }))
 }

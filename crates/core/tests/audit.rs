@@ -23,7 +23,9 @@ fn tamper_setup() -> (Fixture, Connection, String, u64) {
     let key = KeySlots::load(&fx.path)
         .unwrap()
         .unlock("admin", PASSPHRASE)
-        .unwrap();
+        .unwrap()
+        .keys
+        .remove(0);
     let raw = govbench_core::store::open_raw(&fx.path, &key).unwrap();
     (fx, raw, copy, report.events_verified)
 }
@@ -45,7 +47,9 @@ fn every_change_is_one_event_with_actor_time_and_before_after() {
     let key = KeySlots::load(&fx.path)
         .unwrap()
         .unlock("admin", PASSPHRASE)
-        .unwrap();
+        .unwrap()
+        .keys
+        .remove(0);
     let raw = govbench_core::store::open_raw(&fx.path, &key).unwrap();
     let (actor, action, before_img, after_img, at): (String, String, String, String, String) = raw
         .query_row(
@@ -199,7 +203,9 @@ fn spans_are_stitched_and_find_the_same_first_bad_event() {
     let key = KeySlots::load(&fx.path)
         .unwrap()
         .unlock("admin", PASSPHRASE)
-        .unwrap();
+        .unwrap()
+        .keys
+        .remove(0);
     let open = || govbench_core::store::open_reader(&fx.path, &key);
     let spans =
         |raw: &Connection| govbench_core::audit::verify_in_spans(raw, Some(&open), 2).unwrap();
@@ -231,7 +237,9 @@ fn spans_notice_a_link_broken_exactly_at_a_boundary() {
     let key = KeySlots::load(&fx.path)
         .unwrap()
         .unlock("admin", PASSPHRASE)
-        .unwrap();
+        .unwrap()
+        .keys
+        .remove(0);
     let open = || govbench_core::store::open_reader(&fx.path, &key);
     // Event 3 (first of the second span) claims another predecessor; its own hash is
     // recomputed as a forger would, so only the link gives it away.

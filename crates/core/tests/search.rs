@@ -116,7 +116,16 @@ fn few_and_many_matches_give_the_same_answers_as_a_full_scan() {
     let mut admin = fx.login(Role::Admin);
     let actor = admin.user().id;
     let copy = admin.copy_id().to_owned();
-    generator::seed(admin.connection_for_tools(), &copy, actor, 3_000, 3_000).unwrap();
+    let signer = admin.secret().unwrap().clone();
+    generator::seed(
+        admin.connection_for_tools(),
+        &copy,
+        actor,
+        &signer,
+        3_000,
+        3_000,
+    )
+    .unwrap();
     drop(admin);
     let auditor = fx.login(Role::Auditor);
     let everything = {

@@ -227,7 +227,9 @@ fn workspace_from_a_newer_schema_is_refused_with_that_reason() {
     let key = KeySlots::load(&fx.path)
         .unwrap()
         .unlock("pm", PASSPHRASE)
-        .unwrap();
+        .unwrap()
+        .keys
+        .remove(0);
     let raw = govbench_core::store::open_raw(&fx.path, &key).unwrap();
     raw.execute_batch(&format!(
         "PRAGMA user_version = {}",

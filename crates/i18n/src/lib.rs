@@ -2,6 +2,8 @@
 //! compiled in, so the UI (wasm) and the backend (CLI, reports) translate the same way.
 //! Placeholders are `{name}` and are filled from the arguments given to [`Locale::format`].
 
+mod audit;
+
 use govbench_protocol::ApiError;
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -3,25 +3,98 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Result of verifying the audit hash chain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Result of verifying the audit log.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditReport {
     pub events_verified: u64,
+    /// Of those, the events whose signature was checked against their actor's key.
+    pub signatures_verified: u64,
+    /// Events from before signing existed (hash-checked only; they all precede the first
+    /// signed event).
+    pub unsigned_events: u64,
     /// The first event that does not verify, if any.
     pub first_bad: Option<BadEvent>,
+    /// The deep checks (`audit verify` runs them all; they are `None` only in reports of the
+    /// chain alone).
+    pub storage: Option<StorageCheck>,
+    pub records: Option<RecordCheck>,
+    pub key_slots: Option<SlotCheck>,
+    /// This device's last seen head, or a head given to check against (`--anchor`).
+    pub anchor: Option<AnchorCheck>,
+}
+
+/// SQLCipher's check of every page's authentication code, and SQLite's of the structure.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageCheck {
+    pub pages: u64,
+    /// What the checks reported (at most 20 lines); empty when the file is intact.
+    pub problems: Vec<String>,
+}
+
+/// Every record compared with the after-image of its last event.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordCheck {
+    pub records_checked: u64,
+    /// The first 20 records that do not match.
+    pub problems: Vec<RecordProblem>,
+    pub problem_count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordProblem {
+    /// Entity kind key (`requirement`).
+    pub entity: String,
+    pub id: String,
+    /// `no_event` (a row no event wrote), `differs` (changed after its last event) or
+    /// `missing` (its last event says it exists, the table has no such row).
+    pub problem: String,
+}
+
+/// Key slots against active members.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotCheck {
+    pub members: u64,
+    pub slots: u64,
+    /// Active members without a slot (cannot log in).
+    pub members_without_slot: Vec<String>,
+    /// Slots of no active member (a removed member's slot left behind).
+    pub slots_without_member: u64,
+}
+
+/// Whether the chain still contains a head seen earlier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnchorCheck {
+    /// `<seq>:<hash>` as printed or as this device last saw it.
+    pub head: String,
+    /// Where it came from: `device` (this device's witness) or `given`.
+    pub source: String,
+    pub found: bool,
+    /// When not found: the seqs from the anchor on that no longer match (the rewritten
+    /// range), `from..=to` of the anchor's copy.
+    pub rewritten_from: Option<u64>,
+    pub rewritten_to: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BadEvent {
     pub copy_id: String,
     pub seq: u64,
-    /// One of `hash_mismatch`, `broken_link`, `sequence_gap`.
+    /// One of `hash_mismatch`, `broken_link`, `sequence_gap`, `bad_signature`,
+    /// `unknown_signer`, `removed_signer`, `unsigned`.
     pub problem: String,
 }
 
 impl AuditReport {
+    /// Nothing found wrong by any check that ran.
     pub fn is_intact(&self) -> bool {
         self.first_bad.is_none()
+            && self.storage.as_ref().is_none_or(|s| s.problems.is_empty())
+            && self.records.as_ref().is_none_or(|r| r.problem_count == 0)
+            && self
+                .key_slots
+                .as_ref()
+                .is_none_or(|k| k.members_without_slot.is_empty() && k.slots_without_member == 0)
+            && self.anchor.as_ref().is_none_or(|a| a.found)
     }
 }
 

@@ -24,11 +24,15 @@ pub enum ErrorCode {
     Conflict,
     Keyring,
     Io,
+    /// Another person or window is saving; nothing was written, try again.
+    Busy,
+    /// The open workspace file is damaged; restore it from a backup.
+    WorkspaceDamaged,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::WrongCredentials,
         ErrorCode::WorkspaceNotFound,
         ErrorCode::WorkspaceUnreadable,
@@ -43,6 +47,8 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::Keyring,
         ErrorCode::Io,
+        ErrorCode::Busy,
+        ErrorCode::WorkspaceDamaged,
         ErrorCode::Internal,
     ];
 
@@ -62,6 +68,8 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::Keyring => "keyring",
             ErrorCode::Io => "io",
+            ErrorCode::Busy => "busy",
+            ErrorCode::WorkspaceDamaged => "workspace_damaged",
             ErrorCode::Internal => "internal",
         }
     }

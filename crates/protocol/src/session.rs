@@ -66,7 +66,6 @@ impl std::fmt::Debug for CreateWorkspaceRequest {
 pub struct RecentWorkspace {
     pub path: String,
     pub name: String,
-    pub last_user: Option<String>,
     pub is_demo: bool,
 }
 

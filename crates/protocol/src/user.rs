@@ -44,6 +44,22 @@ pub enum UserCommand {
     Create { user: NewUser },
     /// Removes a user's key slot; the record stays (inactive) so history keeps its names.
     Remove { id: UserId },
+    /// Gives the logged-in member a fresh key pair: the private half wrapped in their slot
+    /// under `passphrase`, the public half registered in their record (the event is signed
+    /// with their previous key, if they had one). Run at the first login after an upgrade
+    /// from a version without signed events.
+    Enroll { passphrase: Passphrase },
+}
+
+/// A passphrase in a command: never printed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Passphrase(pub String);
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passphrase(…)")
+    }
 }
 
 impl UserCommand {
@@ -51,6 +67,7 @@ impl UserCommand {
         match self {
             UserCommand::Create { .. } => UserAction::Create,
             UserCommand::Remove { .. } => UserAction::Remove,
+            UserCommand::Enroll { .. } => UserAction::Enroll,
         }
     }
 }
@@ -59,6 +76,7 @@ keyed_enum! {
     pub enum UserAction {
         Create = "user.create",
         Remove = "user.remove",
+        Enroll = "user.enroll",
     }
 }
 
@@ -66,6 +84,7 @@ impl UserAction {
     pub const fn permission(self) -> UserPermission {
         match self {
             UserAction::Create | UserAction::Remove => UserPermission::Manage,
+            UserAction::Enroll => UserPermission::OwnKeys,
         }
     }
 }
@@ -74,5 +93,7 @@ keyed_enum! {
     pub enum UserPermission {
         Read = "user.read",
         Manage = "user.manage",
+        /// Renew one's own keys (every member).
+        OwnKeys = "user.own_keys",
     }
 }

@@ -157,9 +157,14 @@ fn AuditStatus() -> Html {
         }
         (Some(r), None) => ("bad", format!("⚠ {}", text::audit_summary(ctx.locale, r))),
     };
+    // The full sentence of what was proved (or found) is the tooltip.
+    let title = match &report.data {
+        Some(r) => format!("{} {}", ctx.t("audit.title"), ctx.locale.audit_summary(r)),
+        None => ctx.t("audit.title"),
+    };
     html! {
         <span id="audit-status" class={classes!("audit-status", format!("audit-{state}"))}
-            data-state={state} role="status" title={ctx.t("audit.title")}>
+            data-state={state} role="status" {title}>
             { label }
         </span>
     }

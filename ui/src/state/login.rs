@@ -49,23 +49,10 @@ impl LoginForm {
                     .filter(|sel| list.iter().any(|w| &w.path == *sel))
                     .cloned();
                 self.selected = keep.or_else(|| list.first().map(|w| w.path.clone()));
-                if self.user.is_empty() {
-                    if let Some(last) = self
-                        .selected_workspace_in(&list)
-                        .and_then(|w| w.last_user.clone())
-                    {
-                        self.user = last;
-                    }
-                }
                 self.workspaces = list;
             }
             LoginAction::Select(path) => {
-                if let Some(ws) = self.workspaces.iter().find(|w| w.path == path) {
-                    if self.user.trim().is_empty() {
-                        if let Some(last) = &ws.last_user {
-                            self.user = last.clone();
-                        }
-                    }
+                if self.workspaces.iter().any(|w| w.path == path) {
                     self.selected = Some(path);
                     self.errors.remove("workspace");
                 }
@@ -77,7 +64,6 @@ impl LoginForm {
                         RecentWorkspace {
                             name: name_from_path(&path),
                             path: path.clone(),
-                            last_user: None,
                             is_demo: false,
                         },
                     );
@@ -224,35 +210,28 @@ mod tests {
     use super::*;
     use govbench_protocol::Role;
 
-    fn recent(path: &str, demo: bool, last: Option<&str>) -> RecentWorkspace {
+    fn recent(path: &str, demo: bool) -> RecentWorkspace {
         RecentWorkspace {
             path: path.into(),
             name: name_from_path(path),
-            last_user: last.map(Into::into),
             is_demo: demo,
         }
     }
 
     #[test]
-    fn first_recent_workspace_is_selected_with_its_last_user() {
+    fn first_recent_workspace_is_selected() {
         let mut f = LoginForm::default();
         f.apply(LoginAction::Workspaces(vec![
-            recent("/data/demo.govbench", true, Some("pm")),
-            recent("/data/team.govbench", false, None),
+            recent("/data/demo.govbench", true),
+            recent("/data/team.govbench", false),
         ]));
         assert_eq!(f.selected.as_deref(), Some("/data/demo.govbench"));
-        assert_eq!(f.user, "pm");
         assert!(f.is_demo_selected());
-        f.apply(LoginAction::User(String::new()));
         f.apply(LoginAction::Select("/data/team.govbench".into()));
         assert!(!f.is_demo_selected());
-        assert_eq!(f.user, "", "no last user to fill in");
-        f.apply(LoginAction::Select("/data/demo.govbench".into()));
-        assert_eq!(
-            f.user, "pm",
-            "the workspace's last user fills an empty name"
-        );
         f.apply(LoginAction::Select("/nowhere".into()));
+        assert_eq!(f.selected.as_deref(), Some("/data/team.govbench"));
+        f.apply(LoginAction::Select("/data/demo.govbench".into()));
         assert_eq!(f.selected.as_deref(), Some("/data/demo.govbench"));
     }
 

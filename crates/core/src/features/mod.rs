@@ -33,6 +33,17 @@ pub(crate) fn exists(conn: &Connection, entity: EntityRef) -> CoreResult<bool> {
     }
 }
 
+/// The table holding records of `kind`, keyed by `id` (deep verification compares every row
+/// with the log). One arm per kind.
+pub(crate) fn table(kind: EntityKind) -> Option<&'static str> {
+    match kind {
+        EntityKind::Requirement => Some("requirements"),
+        EntityKind::User => Some("users"),
+        EntityKind::Comment => Some("comments"),
+        EntityKind::Workspace => None,
+    }
+}
+
 /// The record's complete image as stored now, in the form its audit events carry; `None`
 /// when it does not exist. One arm per kind. (Replaying a log must reproduce these.)
 pub fn current_image(

@@ -25,7 +25,9 @@ fn every_record_is_its_last_after_image_and_updates_chain_their_versions() {
     let key = KeySlots::load(&path)
         .unwrap()
         .unlock("admin", demo::PASSPHRASE)
-        .unwrap();
+        .unwrap()
+        .keys
+        .remove(0);
     let conn = store::open(&path, &key).unwrap();
 
     let mut state: BTreeMap<EntityRef, Value> = BTreeMap::new();

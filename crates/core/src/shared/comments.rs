@@ -43,7 +43,7 @@ pub fn apply(
     match command {
         CommentCommand::Add { on, body } => {
             let mut check = Check::new();
-            check.text("body", body, MAX_BODY_CHARS);
+            check.multiline("body", body, MAX_BODY_CHARS);
             check.finish()?;
             // Commenting on a record means reading it: the role must be allowed to.
             let Some(read) = features::comment_thread(on.kind) else {
@@ -66,22 +66,27 @@ pub fn apply(
                 body: body.trim().to_owned(),
                 version: 1,
             };
-            tx.prepare_cached(
-                "INSERT INTO comments (id, entity_type, entity_id, author_id, at, body, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                record.id.to_string(),
-                record.on.kind.key(),
-                record.on.id.to_string(),
-                record.author_id.to_string(),
-                record.at,
-                record.body,
-                record.version as i64,
-            ])?;
+            insert(tx, &record)?;
             Change::created(&record)
         }
     }
+}
+
+pub(crate) fn insert(conn: &Connection, record: &Record) -> CoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO comments (id, entity_type, entity_id, author_id, at, body, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        record.id.to_string(),
+        record.on.kind.key(),
+        record.on.id.to_string(),
+        record.author_id.to_string(),
+        record.at,
+        record.body,
+        record.version as i64,
+    ])?;
+    Ok(())
 }
 
 pub fn exists(conn: &Connection, id: CommentId) -> CoreResult<bool> {

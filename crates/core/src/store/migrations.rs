@@ -24,6 +24,10 @@ const STEPS: &[Migration] = &[
         sql: V2,
         then: Some(index_existing_requirements),
     },
+    Migration {
+        sql: V3,
+        then: None,
+    },
 ];
 
 /// 1: workspace metadata, users, requirements, comments, the audit chain.
@@ -155,6 +159,15 @@ const V2: &str = r#"
         terms, content = '', contentless_delete = 1,
         tokenize = 'unicode61 remove_diacritics 2'
     );
+    "#;
+
+/// 3: signed events. Each member's public keys (NULL for members from before signing, until
+/// their next login enrolls them) and each event's signature (NULL for events from before).
+const V3: &str = r#"
+    ALTER TABLE users ADD COLUMN sign_key TEXT;
+    ALTER TABLE users ADD COLUMN seal_key TEXT;
+    CREATE UNIQUE INDEX users_by_sign_key ON users(sign_key) WHERE sign_key IS NOT NULL;
+    ALTER TABLE audit_events ADD COLUMN signature TEXT;
     "#;
 
 fn index_existing_requirements(tx: &Transaction<'_>) -> CoreResult<()> {

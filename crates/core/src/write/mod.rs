@@ -9,11 +9,11 @@ pub use change::{Change, Context, Image};
 
 use crate::access::{Reader, Session};
 use crate::audit::{self, Actor};
-use crate::error::{ApiResult, CoreResult};
+use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::{requirements, users};
-use crate::keyslots::KeySlots;
+use crate::keyslots::{KeySlots, PublicKeys, Slot, UserSecret};
 use crate::shared::comments;
-use govbench_protocol::{Command, CommandOutcome};
+use govbench_protocol::{Action, Command, CommandOutcome};
 use rusqlite::Transaction;
 use std::path::Path;
 
@@ -27,9 +27,29 @@ impl Session {
     fn write(&mut self, command: &Command) -> CoreResult<CommandOutcome> {
         let action = command.action();
         let mut staged = self.prepare_core(action, |reader| prepare(reader, command))?;
+        let outcome = self.commit(action, command, &mut staged)?;
+        if let Some(secret) = staged.new_secret.take() {
+            self.replace_secret(secret);
+        }
+        self.record_witness();
+        Ok(outcome)
+    }
+
+    fn commit(
+        &mut self,
+        action: Action,
+        command: &Command,
+        staged: &mut Staged,
+    ) -> CoreResult<CommandOutcome> {
         let write = self.begin_write(action)?;
-        let change = apply(&write.tx, &write.ctx, command, &mut staged)?;
+        let change = apply(&write.tx, &write.ctx, command, staged)?;
         let actor = Actor::of(write.ctx.actor);
+        // A member enrolling their first key signs with it; everyone else with the key they
+        // logged in with.
+        let signer = write
+            .signer
+            .or(staged.new_secret.as_ref())
+            .ok_or(CoreError::Crypto("no signing key"))?;
         let audit_seq = audit::append(
             &write.tx,
             write.copy_id,
@@ -37,10 +57,13 @@ impl Session {
             &actor,
             action.key(),
             &change,
+            signer,
         )?;
-        staged.land(&write.files.path)?;
+        let files_before = staged.land(&write.files.path)?;
         if let Err(e) = write.tx.commit() {
-            staged.undo(&write.files.path)?;
+            if let Some(before) = files_before {
+                before.save(&write.files.path)?;
+            }
             return Err(e.into());
         }
         Ok(CommandOutcome {
@@ -74,31 +97,43 @@ fn apply(
     }
 }
 
-/// Files beside the database that a command changes together with it (today the key-slot
-/// file, when users are added or removed). They are replaced just before the commit and put
-/// back if the commit fails, so the file and the database never disagree.
+/// What a command prepared before its transaction, and what it changes beside the database
+/// (the key-slot file). The key file is re-read and changed under the write lock — the
+/// IMMEDIATE transaction — just before the commit, and put back if the commit fails, so two
+/// writers never lose each other's slots and the file and the database never disagree.
 #[derive(Default)]
 pub(crate) struct Staged {
-    pub key_slots: Option<KeySlotEdit>,
+    pub slots: Vec<SlotEdit>,
+    /// Public keys the command registers (a new member's, or the actor's own).
+    pub registered: Option<PublicKeys>,
+    /// The actor's new secret, which replaces the session's after the commit.
+    pub new_secret: Option<UserSecret>,
 }
 
-pub(crate) struct KeySlotEdit {
-    pub before: KeySlots,
-    pub after: KeySlots,
+pub(crate) enum SlotEdit {
+    Put(Slot),
+    /// The slot of the member with this name.
+    Remove(String),
 }
 
 impl Staged {
-    fn land(&self, db_path: &Path) -> CoreResult<()> {
-        match &self.key_slots {
-            Some(edit) => edit.after.save(db_path),
-            None => Ok(()),
+    /// Applies the slot edits to the key file as it is now. Returns the file before, to put
+    /// back if the commit fails.
+    fn land(&mut self, db_path: &Path) -> CoreResult<Option<KeySlots>> {
+        if self.slots.is_empty() {
+            return Ok(None);
         }
-    }
-
-    fn undo(&self, db_path: &Path) -> CoreResult<()> {
-        match &self.key_slots {
-            Some(edit) => edit.before.save(db_path),
-            None => Ok(()),
+        let before = KeySlots::load(db_path)?;
+        let mut after = before.clone();
+        for edit in self.slots.drain(..) {
+            match edit {
+                SlotEdit::Put(slot) => after.put(slot),
+                SlotEdit::Remove(name) => {
+                    after.remove(&name);
+                }
+            }
         }
+        after.save(db_path)?;
+        Ok(Some(before))
     }
 }

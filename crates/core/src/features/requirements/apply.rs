@@ -1,6 +1,7 @@
 use super::lifecycle::LIFECYCLE;
 use super::store::{self, Record};
 use super::validate;
+use crate::authz;
 use crate::error::{CoreError, CoreResult};
 use crate::write::{Change, Context};
 use govbench_protocol::{
@@ -40,6 +41,7 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Context<'_>, command: &C) -> CoreResult
         | C::Close { id } => (*id, command.action()),
     };
     let before = store::load(tx, id)?;
+    authz::authorize_on_record(ctx.actor, action.into(), before.filed_by, id.into())?;
     let mut after = before.clone();
     after.status = LIFECYCLE.next(action, before.status)?;
     match command {

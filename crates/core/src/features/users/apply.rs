@@ -2,25 +2,53 @@ use super::store::{self, Record};
 use super::validate::validate_new;
 use crate::access::Reader;
 use crate::error::{CoreError, CoreResult};
-use crate::keyslots::KeySlots;
-use crate::write::{Change, Context, KeySlotEdit, Staged};
+use crate::keyslots::{KeySlots, UserSecret};
+use crate::write::{Change, Context, SlotEdit, Staged};
 use govbench_protocol::{Role, UserCommand};
 use rusqlite::Transaction;
 
-/// Before the transaction: the new user's key slot is derived here, because the KDF is slow
-/// and must not hold the write lock. The key file itself is replaced by the write path just
-/// before the commit.
+/// Before the transaction: new key slots are derived here, because the KDF is slow and must
+/// not hold the write lock. The key file itself is changed by the write path under the lock,
+/// just before the commit.
 pub fn prepare(reader: &Reader<'_>, command: &UserCommand) -> CoreResult<Staged> {
     let files = reader.files();
-    let before = KeySlots::load(&files.path)?;
-    let mut after = before.clone();
-    if let UserCommand::Create { user } = command {
-        validate_new(reader.conn, user)?;
-        after.add(&user.name, &user.passphrase, &files.key, files.kdf)?;
+    match command {
+        UserCommand::Create { user } => {
+            validate_new(reader.conn, user)?;
+            let secret = UserSecret::random();
+            let slot = KeySlots::load(&files.path)?.make_slot(
+                &user.name,
+                &user.passphrase,
+                &secret,
+                &files.key,
+                files.kdf,
+            )?;
+            Ok(Staged {
+                slots: vec![SlotEdit::Put(slot)],
+                registered: Some(secret.public_keys()),
+                ..Staged::default()
+            })
+        }
+        UserCommand::Enroll { passphrase } => {
+            let slots = KeySlots::load(&files.path)?;
+            // The passphrase proves it is the member themselves renewing their keys.
+            slots.unlock(&reader.user.name, &passphrase.0)?;
+            let secret = UserSecret::random();
+            let slot = slots.make_slot(
+                &reader.user.name,
+                &passphrase.0,
+                &secret,
+                &files.key,
+                files.kdf,
+            )?;
+            Ok(Staged {
+                slots: vec![SlotEdit::Put(slot)],
+                registered: Some(secret.public_keys()),
+                new_secret: Some(secret),
+            })
+        }
+        UserCommand::Remove { .. } => Ok(Staged::default()),
     }
-    Ok(Staged {
-        key_slots: Some(KeySlotEdit { before, after }),
-    })
 }
 
 pub fn apply(
@@ -29,12 +57,31 @@ pub fn apply(
     command: &UserCommand,
     staged: &mut Staged,
 ) -> CoreResult<Change> {
+    let registered = || {
+        staged
+            .registered
+            .clone()
+            .ok_or_else(|| CoreError::Malformed("keys were not prepared".into()))
+    };
     match command {
         UserCommand::Create { user } => {
             // Checked again inside the transaction: another admin may have taken the name.
             validate_new(tx, user)?;
-            let record = store::insert(tx, ctx, user)?;
+            let record = store::insert(tx, ctx, user, registered()?)?;
             Change::created(&record)
+        }
+        UserCommand::Enroll { .. } => {
+            let id = ctx.actor.id;
+            let before = store::find(tx, id)?.ok_or(CoreError::NotFound(id.into()))?;
+            let after = Record {
+                keys: Some(registered()?),
+                version: before.version + 1,
+                ..before.clone()
+            };
+            if !store::set_keys(tx, &before, &after)? {
+                return Err(CoreError::Conflict(id.into()));
+            }
+            Change::updated(&before, &after)
         }
         UserCommand::Remove { id } => {
             let before = store::find(tx, *id)?.ok_or(CoreError::NotFound((*id).into()))?;
@@ -52,9 +99,7 @@ pub fn apply(
             if !store::deactivate(tx, &before, &after)? {
                 return Err(CoreError::Conflict((*id).into()));
             }
-            if let Some(edit) = staged.key_slots.as_mut() {
-                edit.after.remove(&before.name);
-            }
+            staged.slots.push(SlotEdit::Remove(before.name.clone()));
             Change::updated(&before, &after)
         }
     }

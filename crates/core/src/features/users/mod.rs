@@ -9,7 +9,9 @@ mod store;
 mod validate;
 
 pub(crate) use apply::{apply, prepare};
-pub(crate) use store::{exists, find, find_any, find_by_name_any, insert, user_ref};
+pub(crate) use store::{
+    active_names, exists, find, find_any, find_by_name_any, find_by_sign_key, insert, user_ref,
+};
 pub(crate) use validate::validate_fields;
 
 use govbench_protocol::EntityKind;

@@ -3,7 +3,9 @@
 use crate::access::Session;
 use crate::error::ApiResult;
 use crate::features::samples::{Login, SampleRead};
-use govbench_protocol::{ApiError, Command, ErrorCode, NewUser, Role, UserCommand, UserPermission};
+use govbench_protocol::{
+    ApiError, Command, ErrorCode, NewUser, Passphrase, Role, UserCommand, UserPermission,
+};
 
 pub fn commands(login: &Login<'_>) -> ApiResult<Vec<Command>> {
     // Removal is tried on a user of its own, so every role can still log in afterwards.
@@ -32,6 +34,12 @@ pub fn commands(login: &Login<'_>) -> ApiResult<Vec<Command>> {
         }
         .into(),
         UserCommand::Remove { id: victim.id }.into(),
+        // The matrix only: whoever may renew keys gets past authorization (and is then asked
+        // for their real passphrase); `tests/signatures.rs` renews keys for real.
+        UserCommand::Enroll {
+            passphrase: Passphrase("not the member's passphrase".into()),
+        }
+        .into(),
     ])
 }
 

@@ -1,4 +1,5 @@
 use crate::error::CoreResult;
+use crate::keyslots::PublicKeys;
 use crate::shared::rows;
 use crate::write::{Context, Image};
 use chrono::{DateTime, Utc};
@@ -17,6 +18,10 @@ pub struct Record {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub version: u64,
+    /// The public halves of the member's keys: events they write are checked against `sign`.
+    /// Absent for members from before signing (and so in their old audit images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<PublicKeys>,
 }
 
 impl Image for Record {
@@ -40,7 +45,8 @@ impl Record {
     }
 }
 
-const COLUMNS: &str = "id, name, display_name, role, active, created_at, version";
+const COLUMNS: &str =
+    "id, name, display_name, role, active, created_at, version, sign_key, seal_key";
 
 fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
     Ok(Record {
@@ -51,11 +57,20 @@ fn record(row: &Row<'_>) -> rusqlite::Result<Record> {
         active: row.get(4)?,
         created_at: row.get(5)?,
         version: row.get::<_, i64>(6)? as u64,
+        keys: match (row.get(7)?, row.get(8)?) {
+            (Some(sign), Some(seal)) => Some(PublicKeys { sign, seal }),
+            _ => None,
+        },
     })
 }
 
-/// Stores a new, active user made by `ctx.actor` now.
-pub(crate) fn insert(conn: &Connection, ctx: &Context<'_>, user: &NewUser) -> CoreResult<Record> {
+/// Stores a new, active user made by `ctx.actor` now, with the public halves of their keys.
+pub(crate) fn insert(
+    conn: &Connection,
+    ctx: &Context<'_>,
+    user: &NewUser,
+    keys: PublicKeys,
+) -> CoreResult<Record> {
     let record = Record {
         id: UserId(Uuid::now_v7()),
         name: user.name.trim().to_owned(),
@@ -64,19 +79,72 @@ pub(crate) fn insert(conn: &Connection, ctx: &Context<'_>, user: &NewUser) -> Co
         active: true,
         created_at: ctx.now,
         version: 1,
+        keys: Some(keys),
     };
     conn.prepare_cached(
-        "INSERT INTO users (id, name, display_name, role, active, created_at, version)
-         VALUES (?1, ?2, ?3, ?4, 1, ?5, 1)",
+        "INSERT INTO users (id, name, display_name, role, active, created_at, version,
+             sign_key, seal_key)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, 1, ?6, ?7)",
     )?
     .execute(params![
         record.id.to_string(),
         record.name,
         record.display_name,
         record.role.key(),
-        record.created_at
+        record.created_at,
+        record.keys.as_ref().map(|k| &k.sign),
+        record.keys.as_ref().map(|k| &k.seal),
     ])?;
     Ok(record)
+}
+
+/// Registers new keys for the member, if the row is still at `before`'s version.
+pub fn set_keys(conn: &Connection, before: &Record, after: &Record) -> CoreResult<bool> {
+    let n = conn.execute(
+        "UPDATE users SET sign_key = ?2, seal_key = ?3, version = ?4 WHERE id = ?1 AND version = ?5",
+        params![
+            before.id.to_string(),
+            after.keys.as_ref().map(|k| &k.sign),
+            after.keys.as_ref().map(|k| &k.seal),
+            after.version as i64,
+            before.version as i64
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// Every active member with registered keys, as (canonical name, keys): whom a new data key
+/// is sealed to.
+#[allow(dead_code)] // used by key rotation (next commit)
+pub(crate) fn key_holders(conn: &Connection) -> CoreResult<Vec<(String, PublicKeys)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM users WHERE active = 1 AND sign_key IS NOT NULL"
+    ))?;
+    let users = stmt.query_map([], record)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(users
+        .into_iter()
+        .filter_map(|u| u.keys.map(|k| (u.name, k)))
+        .collect())
+}
+
+/// The names of all active members.
+pub(crate) fn active_names(conn: &Connection) -> CoreResult<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM users WHERE active = 1")?;
+    let names = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(names)
+}
+
+/// The active member whose signing key is `sign` ("remember me" knows the person by their
+/// key, never by a name stored beside it).
+pub(crate) fn find_by_sign_key(conn: &Connection, sign: &str) -> CoreResult<Option<Record>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM users WHERE sign_key = ?1 AND active = 1"
+        ))?
+        .query_row([sign], record)
+        .optional()?)
 }
 
 /// Marks the user removed, if the row is still at `before`'s version. Returns whether it was.
