@@ -4,7 +4,12 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn govbench(args: &[&str], passphrase: Option<&str>) -> Output {
+    govbench_with(args, passphrase, &[])
+}
+
+fn govbench_with(args: &[&str], passphrase: Option<&str>, env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_govbench"));
+    cmd.envs(env.iter().copied());
     cmd.args(args)
         .env_remove("GOVBENCH_PASSPHRASE")
         .env("GOVBENCH_LANG", "en")
@@ -223,11 +228,17 @@ fn audit_verify_counts_events_and_names_the_first_bad_one() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    let count: u64 = stdout
-        .split_whitespace()
-        .find_map(|w| w.parse().ok())
+    // "Intact — all N pages authentic; M events in an unbroken chain, M signatures valid; …"
+    let words: Vec<&str> = stdout.split_whitespace().collect();
+    let count: u64 = words
+        .windows(2)
+        .find_map(|w| (w[1] == "events").then(|| w[0].parse().ok()).flatten())
         .unwrap();
     assert!(count > 40, "{stdout}");
+    assert!(
+        stdout.contains(&format!("{count} signatures valid")),
+        "{stdout}"
+    );
 
     let key = govbench_core::KeySlots::load(Path::new(&path))
         .unwrap()
@@ -385,4 +396,75 @@ fn generate_makes_a_synthetic_workspace_that_searches_like_a_real_one() {
         "{}",
         text(&out.stdout)
     );
+}
+
+/// Removing a member re-encrypts the workspace in steps (key file with both keys and the
+/// commit, re-encryption, dropping the old key). The process is killed at each step: every
+/// time, every remaining member opens the workspace and its record verifies; the removed
+/// member is out exactly when the removal was committed.
+#[test]
+fn a_crash_at_any_step_of_a_removal_leaves_a_workspace_that_opens() {
+    let pass = Some("govbench-demo");
+    for (point, committed) in [
+        ("write.key_file_landed", false),
+        ("rotation.committed", true),
+        ("rotation.rekeyed", true),
+        ("rotation.done", true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = demo(dir.path());
+        let out = govbench_with(
+            &[
+                "users",
+                "remove",
+                "--workspace",
+                &path,
+                "--user",
+                "admin",
+                "--name",
+                "he.na",
+            ],
+            pass,
+            &[("GOVBENCH_CRASH_AT", point)],
+        );
+        assert!(
+            !out.status.success(),
+            "{point}: the process was not stopped"
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            out.status.code(),
+            None,
+            "{point}: killed by the crash point, not failed: {}",
+            text(&out.stderr)
+        );
+        for user in ["chen.jing", "admin", "qian.hui"] {
+            let out = govbench(
+                &["audit", "verify", "--workspace", &path, "--user", user],
+                pass,
+            );
+            assert!(
+                out.status.success(),
+                "{point}, {user}: {}",
+                text(&out.stderr)
+            );
+        }
+        let removed = govbench(
+            &["audit", "verify", "--workspace", &path, "--user", "he.na"],
+            pass,
+        );
+        assert_eq!(
+            removed.status.success(),
+            !committed,
+            "{point}: {}",
+            text(&removed.stderr)
+        );
+        let slots = govbench_core::KeySlots::load(Path::new(&path)).unwrap();
+        let key = slots.unlock("admin", "govbench-demo").unwrap();
+        assert_eq!(
+            key.keys.len(),
+            1,
+            "{point}: the rotation was finished or undone"
+        );
+    }
 }

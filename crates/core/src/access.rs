@@ -5,7 +5,7 @@
 
 use crate::authz;
 use crate::clock::Clock;
-use crate::error::{ApiResult, CoreResult};
+use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::keyslots::{DataKey, KdfParams, UserSecret};
 use crate::witness::{ChainOf, Witness};
 use crate::write::Context;
@@ -113,7 +113,8 @@ impl Session {
         permission: impl Into<Permission>,
         query: impl FnOnce(&Reader<'_>) -> CoreResult<T>,
     ) -> ApiResult<T> {
-        Ok(self.read_core(permission.into(), query)?)
+        self.read_core(permission.into(), query)
+            .map_err(|e| self.explain(e).into())
     }
 
     pub(crate) fn read_core<T>(
@@ -192,6 +193,106 @@ impl Session {
             workspace: self.workspace_id.to_string(),
             copy: self.copy_id.clone(),
             user: self.user.id.to_string(),
+        }
+    }
+
+    /// Steps 2 and 3 of a key rotation: re-encrypts the file under `key` (reporting the bytes
+    /// re-encrypted so far, read from the WAL's growth, from a watcher thread), then drops the
+    /// old key from the key file under the write lock.
+    pub(crate) fn rekey(
+        &mut self,
+        key: DataKey,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> CoreResult<()> {
+        let total = std::fs::metadata(&self.files.path).map_or(0, |m| m.len());
+        let mut wal = self.files.path.clone().into_os_string();
+        wal.push("-wal");
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let rekeyed = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let written = std::fs::metadata(&wal).map_or(0, |m| m.len());
+                    progress(written.min(total), total);
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            });
+            let rekeyed = crate::store::rekey(&self.conn, &key);
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            rekeyed
+        });
+        rekeyed?;
+        progress(total, total);
+        self.files.key = key;
+        crate::crash::point("rotation.rekeyed");
+        self.drop_old_keys()?;
+        crate::crash::point("rotation.done");
+        Ok(())
+    }
+
+    /// Keeps only the session's data key, and only the slots of active members, in the key
+    /// file (under the write lock): the last step of a rotation.
+    pub(crate) fn drop_old_keys(&mut self) -> CoreResult<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut slots = crate::keyslots::KeySlots::load(&self.files.path)?;
+        let members = crate::features::users::active_names(&tx)?;
+        let ids = members.iter().map(|n| slots.slot_id(n)).collect();
+        slots.keep_only(&self.files.key.id());
+        slots.retain_slots(&ids);
+        slots.save(&self.files.path)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Brings the key file in line with the members after an interruption (run at every
+    /// login, and cheap when there is nothing to do): a rotation whose command was committed
+    /// — every active member's slot holds the new key — is finished; one whose command never
+    /// committed is rolled back; slots of no active member (a member removed, or one whose
+    /// creation never committed) are dropped.
+    pub(crate) fn reconcile_slots(&mut self, my_keys: &[DataKey]) -> CoreResult<()> {
+        let slots = crate::keyslots::KeySlots::load(&self.files.path)?;
+        let members = crate::features::users::key_holders(&self.conn)?;
+        let ids: std::collections::HashSet<String> =
+            crate::features::users::active_names(&self.conn)?
+                .iter()
+                .map(|n| slots.slot_id(n))
+                .collect();
+        let stray = slots.ids().any(|id| !ids.contains(id));
+        match my_keys {
+            [newest, _, ..] => {
+                let committed = members
+                    .iter()
+                    .all(|(name, _)| slots.slot_holds(&slots.slot_id(name), &newest.id()));
+                if !committed {
+                    // The file is still under the key it opened with; forget the other.
+                    return self.drop_old_keys();
+                }
+                if newest.id() == self.files.key.id() {
+                    self.drop_old_keys()
+                } else {
+                    self.rekey(newest.clone(), &|_, _| {})
+                }
+            }
+            _ if stray => self.drop_old_keys(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Turns the errors of a session whose data key was rotated away (by another process)
+    /// into "log in again", instead of "the file is damaged".
+    pub(crate) fn explain(&self, e: CoreError) -> CoreError {
+        let suspicious = matches!(
+            e,
+            CoreError::Damaged(_) | CoreError::WorkspaceUnreadable { .. }
+        );
+        let rotated = suspicious
+            && crate::keyslots::KeySlots::load(&self.files.path)
+                .is_ok_and(|s| !s.holds(&self.user.name, &self.files.key.id()));
+        if rotated {
+            CoreError::KeyChanged
+        } else {
+            e
         }
     }
 

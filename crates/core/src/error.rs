@@ -47,6 +47,9 @@ pub enum CoreError {
     /// Another writer held the workspace longer than the busy timeout. Nothing was written.
     #[error("the workspace is busy")]
     Busy,
+    /// The workspace was re-encrypted under a new data key since this session opened it.
+    #[error("the workspace key was changed")]
+    KeyChanged,
     /// The open file turned out to be damaged (a page fails its authentication code or
     /// SQLite's structure checks).
     #[error("the workspace file is damaged: {0}")]
@@ -161,6 +164,7 @@ impl From<CoreError> for ApiError {
             CoreError::Keyring(reason) => ApiError::new(ErrorCode::Keyring).with("reason", reason),
             CoreError::Io(e) => ApiError::new(ErrorCode::Io).with("reason", e.to_string()),
             CoreError::Busy => ApiError::new(ErrorCode::Busy),
+            CoreError::KeyChanged => ApiError::new(ErrorCode::KeyChanged),
             CoreError::Damaged(reason) => {
                 ApiError::new(ErrorCode::WorkspaceDamaged).with("reason", reason)
             }

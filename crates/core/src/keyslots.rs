@@ -543,36 +543,53 @@ impl KeySlots {
         slot.sealed.iter().rev().map(|s| s.open(secret)).collect()
     }
 
-    /// Seals `key` for every slot whose person is in `members` (slot id → public keys) and
-    /// drops every other slot: the key file after a key rotation or a removal. With
-    /// `keep_old`, each slot also keeps the key it held (the intermediate file of a rotation).
+    /// Seals `key` for every slot whose person is in `members` (slot id → public keys), beside
+    /// the key it holds (`keep_old`, the file between the steps of a rotation) or instead of
+    /// it. Slots of anyone else are left as they are; [`retain_slots`](Self::retain_slots)
+    /// drops them once the rotation is done.
     pub fn resealed(
         &self,
         members: &[(String, PublicKeys)],
         key: &DataKey,
         keep_old: bool,
     ) -> CoreResult<KeySlots> {
-        let mut slots = Vec::with_capacity(members.len());
-        for (slot_id, public) in members {
-            let Some(slot) = self.slots.iter().find(|s| &s.id == slot_id) else {
+        let mut after = self.clone();
+        for slot in &mut after.slots {
+            let Some((_, public)) = members.iter().find(|(id, _)| *id == slot.id) else {
                 continue;
             };
-            let mut sealed = if keep_old {
-                slot.sealed.clone()
-            } else {
-                Vec::new()
-            };
-            sealed.retain(|s| s.key_id != key.id());
-            sealed.push(Sealed::seal(key, public)?);
-            slots.push(Slot {
-                sealed,
-                ..slot.clone()
-            });
+            if !keep_old {
+                slot.sealed.clear();
+            }
+            slot.sealed.retain(|s| s.key_id != key.id());
+            slot.sealed.push(Sealed::seal(key, public)?);
         }
-        Ok(KeySlots {
-            slots,
-            ..self.clone()
-        })
+        Ok(after)
+    }
+
+    /// Keeps only the slots in `ids` (the slots of the active members).
+    pub fn retain_slots(&mut self, ids: &std::collections::HashSet<String>) {
+        self.slots.retain(|s| ids.contains(&s.id));
+    }
+
+    /// Does slot `slot_id` hold the data key `key_id`?
+    pub fn slot_holds(&self, slot_id: &str, key_id: &str) -> bool {
+        self.find(slot_id)
+            .is_ok_and(|s| s.sealed.iter().any(|k| k.key_id == key_id))
+    }
+
+    /// Drops every sealed key but `key_id`'s: the last step of a key rotation.
+    pub fn keep_only(&mut self, key_id: &str) {
+        for slot in &mut self.slots {
+            slot.sealed.retain(|s| s.key_id == key_id);
+        }
+    }
+
+    /// Does `user_name`'s slot still hold the data key `key_id`? (After a rotation it does
+    /// not, and sessions opened with the old key must log in again.)
+    pub fn holds(&self, user_name: &str, key_id: &str) -> bool {
+        self.find(&self.slot_id(user_name))
+            .is_ok_and(|s| s.sealed.iter().any(|k| k.key_id == key_id) || s.sealed.is_empty())
     }
 
     /// Is this a format-1 slot (no secret, no sealed key yet)?
@@ -638,7 +655,7 @@ mod tests {
     }
 
     #[test]
-    fn resealing_drops_removed_people_and_keeps_both_keys_mid_rotation() {
+    fn resealing_keeps_both_keys_mid_rotation_and_then_only_the_members() {
         let old = DataKey::random();
         let new = DataKey::random();
         let mut slots = KeySlots::new();
@@ -648,10 +665,14 @@ mod tests {
         let mid = slots.resealed(&members, &new, true).unwrap();
         let keys = mid.open_slot(&mid.slot_id("a"), &a).unwrap();
         assert_eq!((keys[0].0, keys[1].0), (new.0, old.0));
-        assert!(!mid.has("b"));
-        let done = mid.resealed(&members, &new, false).unwrap();
+        // b is left as it was until the rotation is done: only the old key.
+        assert_eq!(mid.open_slot(&slots.slot_id("b"), &b).unwrap()[0].0, old.0);
+        let mut done = mid.clone();
+        done.keep_only(&new.id());
+        done.retain_slots(&[slots.slot_id("a")].into_iter().collect());
         assert_eq!(done.unlock("a", "passphrase-a").unwrap().keys.len(), 1);
         assert!(done.open_slot(&slots.slot_id("b"), &b).is_err());
+        assert!(!done.has("b"));
     }
 
     #[test]

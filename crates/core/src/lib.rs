@@ -11,6 +11,7 @@ mod access;
 pub mod audit;
 pub mod authz;
 pub mod clock;
+mod crash;
 pub mod demo;
 pub mod error;
 pub mod features;

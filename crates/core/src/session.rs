@@ -12,10 +12,11 @@ use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::users;
 use crate::keyslots::{DataKey, KdfParams, KeySlots, UserSecret};
+use crate::shared::workspace::{self, meta};
 use crate::store;
 use crate::write::{Change, Context};
 use govbench_protocol::{NewUser, Passphrase, Role, UserCommand, UserId, UserSummary, WorkspaceId};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -35,23 +36,6 @@ impl Default for CreateOptions {
             is_demo: false,
         }
     }
-}
-
-/// The workspace's own image, as its creation event carries it.
-pub(crate) fn workspace_image(conn: &Connection) -> CoreResult<Option<serde_json::Value>> {
-    let kdf: KdfParams = serde_json::from_str(&meta(conn, "kdf")?)?;
-    Ok(Some(serde_json::json!({
-        "name": meta(conn, "name")?,
-        "is_demo": meta(conn, "is_demo")? == "true",
-        "kdf": kdf,
-        "version": 1,
-    })))
-}
-
-fn meta(conn: &Connection, key: &str) -> CoreResult<String> {
-    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| CoreError::Malformed(format!("meta {key} missing")))
 }
 
 /// Creates a workspace at `path` with `admin` as its first user, and logs the admin in.
@@ -136,7 +120,7 @@ fn create(
         let workspace = Change {
             entity: workspace_id.into(),
             before: None,
-            after: workspace_image(&tx)?,
+            after: workspace::image(&tx)?,
             version: 1,
         };
         audit::append(
@@ -202,10 +186,9 @@ pub fn login(
         // A format-1 slot for a member who already has keys: an old key file put back.
         None => return Err(CoreError::WrongCredentials.into()),
     };
-    // Auditors never write, so they need no signing key; everyone else enrolls on the spot.
-    let enroll = secret.is_none()
-        && crate::authz::allows_action(record.role, govbench_protocol::UserAction::Enroll.into());
+    let enroll = secret.is_none();
     let mut session = assemble(path, conn, record.summary(), secret, clock)?;
+    finish_interrupted_rotation(&mut session, &unlocked.keys)?;
     if enroll {
         session.execute(UserCommand::Enroll {
             passphrase: Passphrase(passphrase.to_owned()),
@@ -229,13 +212,17 @@ pub fn open_remembered(
     let conn = open_first(path, &keys)?;
     let record = users::find_by_sign_key(&conn.0, &secret.public_keys().sign)?
         .ok_or(CoreError::WrongCredentials)?;
-    Ok(assemble(
-        path,
-        conn,
-        record.summary(),
-        Some(secret.clone()),
-        clock,
-    )?)
+    let mut session = assemble(path, conn, record.summary(), Some(secret.clone()), clock)?;
+    finish_interrupted_rotation(&mut session, &keys)?;
+    Ok(session)
+}
+
+/// Finishes (or rolls back) a key rotation a crash or a busy workspace interrupted, and drops
+/// stray slots. Best effort: a workspace that is busy now still opens with the keys it has,
+/// and the next login tries again.
+fn finish_interrupted_rotation(session: &mut Session, keys: &[DataKey]) -> CoreResult<()> {
+    let _ = session.reconcile_slots(keys);
+    Ok(())
 }
 
 /// Opens the database with the first of `keys` (newest first) that opens it: during a key
@@ -259,9 +246,7 @@ fn assemble(
     secret: Option<UserSecret>,
     clock: Arc<dyn Clock>,
 ) -> CoreResult<Session> {
-    let workspace_id = meta(&conn, "workspace_id")?
-        .parse()
-        .map_err(|_| CoreError::Malformed("workspace id".into()))?;
+    let workspace_id = workspace::id(&conn)?;
     let copy_id = meta(&conn, "copy_id")?;
     let kdf = serde_json::from_str(&meta(&conn, "kdf")?)?;
     let is_demo = meta(&conn, "is_demo")? == "true";

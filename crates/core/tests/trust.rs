@@ -653,3 +653,112 @@ fn renewing_ones_keys_is_signed_with_the_old_key_and_retires_it() {
         .unwrap_err();
     assert_eq!(wrong.code, ErrorCode::WrongCredentials);
 }
+
+#[test]
+fn a_removed_member_with_an_old_key_file_opens_nothing_written_afterwards() {
+    let fx = Fixture::new();
+    let keys = KeySlots::path_for(&fx.path);
+    // What the business user keeps before being removed: the key file and their passphrase.
+    let old_keys = std::fs::read(&keys).unwrap();
+    let id = file(&mut fx.login(Role::Business), "移除之前 before removal");
+    let mut pm = fx.login(Role::ProjectManager);
+    let mut admin = fx.login(Role::Admin);
+    let biz = admin
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == "biz")
+        .unwrap();
+    admin.execute(UserCommand::Remove { id: biz.id }).unwrap();
+    admin
+        .execute(CommentCommand::Add {
+            on: id.into(),
+            body: "移除之后 after removal".into(),
+        })
+        .unwrap();
+
+    // The old key file, put back beside the current database: its key no longer opens it.
+    let stolen = tempfile::tempdir().unwrap();
+    let copy = stolen.path().join("copy.govbench");
+    std::fs::copy(&fx.path, &copy).unwrap();
+    std::fs::write(KeySlots::path_for(&copy), &old_keys).unwrap();
+    let err = govbench_core::login(&copy, "biz", PASSPHRASE, fx.clock.clone()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::WorkspaceUnreadable, "{err:?}");
+    let old_key = KeySlots::load(&copy)
+        .unwrap()
+        .unlock("biz", PASSPHRASE)
+        .unwrap()
+        .keys
+        .remove(0);
+    assert!(govbench_core::store::open(&copy, &old_key).is_err());
+    // With the current key file, biz has no slot at all.
+    assert_eq!(
+        govbench_core::login(&fx.path, "biz", PASSPHRASE, fx.clock.clone())
+            .unwrap_err()
+            .code,
+        ErrorCode::WrongCredentials
+    );
+
+    // A session opened before the rotation is told to log in again, not that the file is bad.
+    let err = pm.requirements(&Default::default()).unwrap_err();
+    assert_eq!(err.code, ErrorCode::KeyChanged, "{err:?}");
+    let err = pm
+        .execute(CommentCommand::Add {
+            on: id.into(),
+            body: "x".into(),
+        })
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::KeyChanged, "{err:?}");
+
+    // Everyone else carries on, with one slot each and an intact record.
+    let report = verify(&fx);
+    assert!(report.is_intact(), "{report:?}");
+    let slots = report.key_slots.unwrap();
+    assert_eq!((slots.members, slots.slots), (5, 5));
+    assert_eq!(
+        KeySlots::load(&fx.path)
+            .unwrap()
+            .unlock("pm", PASSPHRASE)
+            .unwrap()
+            .keys
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn an_admin_rotates_the_key_and_nobody_else_may() {
+    let fx = Fixture::new();
+    let before = KeySlots::load(&fx.path)
+        .unwrap()
+        .unlock("admin", PASSPHRASE)
+        .unwrap()
+        .keys
+        .remove(0);
+    let err = fx
+        .login(Role::ProjectManager)
+        .execute(UserCommand::RotateKey)
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    let mut admin = fx.login(Role::Admin);
+    let seen = std::sync::Mutex::new(Vec::new());
+    admin
+        .execute_with_progress(UserCommand::RotateKey, &|done, total| {
+            seen.lock().unwrap().push((done, total));
+        })
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert!(
+        seen.last().is_some_and(|(d, t)| d == t && *t > 0),
+        "{seen:?}"
+    );
+    // The session carries on under the new key.
+    file(&mut fx.login(Role::Business), "轮换之后");
+    assert_eq!(admin.requirements(&Default::default()).unwrap().total, 1);
+    assert!(govbench_core::store::open(&fx.path, &before).is_err());
+    for role in Role::ALL {
+        fx.login(role);
+    }
+    let report = verify(&fx);
+    assert!(report.is_intact(), "{report:?}");
+}

@@ -28,11 +28,13 @@ pub enum ErrorCode {
     Busy,
     /// The open workspace file is damaged; restore it from a backup.
     WorkspaceDamaged,
+    /// The workspace was re-encrypted under a new key (a member was removed); log in again.
+    KeyChanged,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::WrongCredentials,
         ErrorCode::WorkspaceNotFound,
         ErrorCode::WorkspaceUnreadable,
@@ -49,6 +51,7 @@ impl ErrorCode {
         ErrorCode::Io,
         ErrorCode::Busy,
         ErrorCode::WorkspaceDamaged,
+        ErrorCode::KeyChanged,
         ErrorCode::Internal,
     ];
 
@@ -70,6 +73,7 @@ impl ErrorCode {
             ErrorCode::Io => "io",
             ErrorCode::Busy => "busy",
             ErrorCode::WorkspaceDamaged => "workspace_damaged",
+            ErrorCode::KeyChanged => "key_changed",
             ErrorCode::Internal => "internal",
         }
     }

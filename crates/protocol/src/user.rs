@@ -49,6 +49,10 @@ pub enum UserCommand {
     /// with their previous key, if they had one). Run at the first login after an upgrade
     /// from a version without signed events.
     Enroll { passphrase: Passphrase },
+    /// Re-encrypts the workspace under a new data key and seals it to every active member
+    /// (removing a member does this too). Copies of the old key file and data key no longer
+    /// open it; what a removed member already copied cannot be taken back.
+    RotateKey,
 }
 
 /// A passphrase in a command: never printed.
@@ -68,6 +72,7 @@ impl UserCommand {
             UserCommand::Create { .. } => UserAction::Create,
             UserCommand::Remove { .. } => UserAction::Remove,
             UserCommand::Enroll { .. } => UserAction::Enroll,
+            UserCommand::RotateKey => UserAction::RotateKey,
         }
     }
 }
@@ -77,13 +82,16 @@ keyed_enum! {
         Create = "user.create",
         Remove = "user.remove",
         Enroll = "user.enroll",
+        RotateKey = "user.rotate_key",
     }
 }
 
 impl UserAction {
     pub const fn permission(self) -> UserPermission {
         match self {
-            UserAction::Create | UserAction::Remove => UserPermission::Manage,
+            UserAction::Create | UserAction::Remove | UserAction::RotateKey => {
+                UserPermission::Manage
+            }
             UserAction::Enroll => UserPermission::OwnKeys,
         }
     }

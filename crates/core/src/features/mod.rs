@@ -57,7 +57,7 @@ pub fn current_image(
         EntityKind::Requirement => image(requirements::find(conn, RequirementId(entity.id))?),
         EntityKind::User => image(users::find_any(conn, UserId(entity.id))?),
         EntityKind::Comment => image(comments::load(conn, CommentId(entity.id))?),
-        EntityKind::Workspace => crate::session::workspace_image(conn),
+        EntityKind::Workspace => crate::shared::workspace::image(conn),
     }
 }
 

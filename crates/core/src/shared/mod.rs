@@ -1,5 +1,5 @@
 //! Services every feature reuses: input checks, lifecycles as data, row decoding, the history
-//! of any record, comment threads on any record, and full-text search.
+//! of any record, comment threads on any record, full-text search, and the workspace's own record.
 
 pub mod comments;
 pub mod history;
@@ -7,3 +7,4 @@ pub mod lifecycle;
 pub mod rows;
 pub mod search;
 pub mod validate;
+pub mod workspace;

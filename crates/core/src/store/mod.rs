@@ -95,6 +95,16 @@ fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {
     conn.execute_batch("PRAGMA cipher_hmac_algorithm = HMAC_SHA256;")
 }
 
+/// Re-encrypts every page under `key`, in one transaction (pages go through the WAL, so a
+/// crash leaves the file under the old key or the new one, never a mix).
+pub(crate) fn rekey(conn: &Connection, key: &DataKey) -> CoreResult<()> {
+    let hex_key = key.to_hex();
+    conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex_key.as_str()))?;
+    // Fold the re-encrypted pages into the main file and empty the WAL.
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    Ok(())
+}
+
 /// Settings of every writing connection (public so benchmarks can give a plain SQLite file
 /// exactly the same). `synchronous = FULL` makes each commit sync the WAL
 /// before it returns, so an acknowledged user action survives a power loss, not only a crash

@@ -2,6 +2,13 @@
 //! [`Session::execute`]: authorize (the role matrix) → prepare (slow work that must not hold
 //! the write lock) → validate and apply inside one IMMEDIATE transaction → append the audit
 //! event in that same transaction → commit. Nothing writes workspace data any other way.
+//!
+//! A command that changes who holds the data key (removing a member, rotating the key) then
+//! re-encrypts the workspace in three crash-safe steps: (1) with the commit, the key file
+//! gets the new key sealed to every remaining member *beside* the old one; (2) `PRAGMA rekey`
+//! re-encrypts every page in one transaction; (3) the old key is dropped from the key file.
+//! After a crash at any point the file opens with the old key or the new one, and the next
+//! login finishes what was started.
 
 mod change;
 
@@ -11,7 +18,7 @@ use crate::access::{Reader, Session};
 use crate::audit::{self, Actor};
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::{requirements, users};
-use crate::keyslots::{KeySlots, PublicKeys, Slot, UserSecret};
+use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
 use crate::shared::comments;
 use govbench_protocol::{Action, Command, CommandOutcome};
 use rusqlite::Transaction;
@@ -21,15 +28,37 @@ impl Session {
     /// Runs one user action through the write path. Either all of it happens (the change and
     /// its audit event, durable on return) or none of it.
     pub fn execute(&mut self, command: impl Into<Command>) -> ApiResult<CommandOutcome> {
-        Ok(self.write(&command.into())?)
+        self.execute_with_progress(command, &|_, _| {})
     }
 
-    fn write(&mut self, command: &Command) -> CoreResult<CommandOutcome> {
+    /// [`execute`](Session::execute), reporting `progress(done, total)` bytes of long work
+    /// (re-encrypting the workspace after a removal or key rotation) from another thread.
+    pub fn execute_with_progress(
+        &mut self,
+        command: impl Into<Command>,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> ApiResult<CommandOutcome> {
+        let written = self.write(&command.into(), progress);
+        written.map_err(|e| self.explain(e).into())
+    }
+
+    fn write(
+        &mut self,
+        command: &Command,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> CoreResult<CommandOutcome> {
         let action = command.action();
         let mut staged = self.prepare_core(action, |reader| prepare(reader, command))?;
         let outcome = self.commit(action, command, &mut staged)?;
         if let Some(secret) = staged.new_secret.take() {
             self.replace_secret(secret);
+        }
+        if let Some(key) = staged.rotation.take() {
+            crate::crash::point("rotation.committed");
+            // Steps 2 and 3. If they fail (another process holds the workspace), the file
+            // stays under the old key, which the remaining members still hold beside the new
+            // one; the next login finishes the rotation.
+            let _ = self.rekey(key, progress);
         }
         self.record_witness();
         Ok(outcome)
@@ -59,7 +88,19 @@ impl Session {
             &change,
             signer,
         )?;
-        let files_before = staged.land(&write.files.path)?;
+        // Whom a new data key is sealed to: every active member, all of whom must have keys.
+        let members = match staged.rotation {
+            Some(_) => {
+                let holders = users::key_holders(&write.tx)?;
+                if users::active_names(&write.tx)?.len() != holders.len() {
+                    return Err(CoreError::invalid("members", "members_not_enrolled"));
+                }
+                Some(holders)
+            }
+            None => None,
+        };
+        let files_before = staged.land(&write.files.path, members.as_deref())?;
+        crate::crash::point("write.key_file_landed");
         if let Err(e) = write.tx.commit() {
             if let Some(before) = files_before {
                 before.save(&write.files.path)?;
@@ -108,19 +149,26 @@ pub(crate) struct Staged {
     pub registered: Option<PublicKeys>,
     /// The actor's new secret, which replaces the session's after the commit.
     pub new_secret: Option<UserSecret>,
+    /// A new data key for the workspace (removal, rotation).
+    pub rotation: Option<DataKey>,
 }
 
 pub(crate) enum SlotEdit {
     Put(Slot),
-    /// The slot of the member with this name.
-    Remove(String),
 }
 
 impl Staged {
     /// Applies the slot edits to the key file as it is now. Returns the file before, to put
     /// back if the commit fails.
-    fn land(&mut self, db_path: &Path) -> CoreResult<Option<KeySlots>> {
-        if self.slots.is_empty() {
+    ///
+    /// With a rotation, every slot of `members` (name, keys) also gets the new key sealed
+    /// beside the old one.
+    fn land(
+        &mut self,
+        db_path: &Path,
+        members: Option<&[(String, PublicKeys)]>,
+    ) -> CoreResult<Option<KeySlots>> {
+        if self.slots.is_empty() && self.rotation.is_none() {
             return Ok(None);
         }
         let before = KeySlots::load(db_path)?;
@@ -128,10 +176,14 @@ impl Staged {
         for edit in self.slots.drain(..) {
             match edit {
                 SlotEdit::Put(slot) => after.put(slot),
-                SlotEdit::Remove(name) => {
-                    after.remove(&name);
-                }
             }
+        }
+        if let (Some(key), Some(members)) = (&self.rotation, members) {
+            let by_slot: Vec<(String, PublicKeys)> = members
+                .iter()
+                .map(|(name, keys)| (after.slot_id(name), keys.clone()))
+                .collect();
+            after = after.resealed(&by_slot, key, true)?;
         }
         after.save(db_path)?;
         Ok(Some(before))

@@ -2,7 +2,8 @@ use super::store::{self, Record};
 use super::validate::validate_new;
 use crate::access::Reader;
 use crate::error::{CoreError, CoreResult};
-use crate::keyslots::{KeySlots, UserSecret};
+use crate::keyslots::{DataKey, KeySlots, UserSecret};
+use crate::shared::workspace;
 use crate::write::{Change, Context, SlotEdit, Staged};
 use govbench_protocol::{Role, UserCommand};
 use rusqlite::Transaction;
@@ -45,9 +46,15 @@ pub fn prepare(reader: &Reader<'_>, command: &UserCommand) -> CoreResult<Staged>
                 slots: vec![SlotEdit::Put(slot)],
                 registered: Some(secret.public_keys()),
                 new_secret: Some(secret),
+                rotation: None,
             })
         }
-        UserCommand::Remove { .. } => Ok(Staged::default()),
+        // Removing a member revokes their access: the workspace gets a new data key that only
+        // the remaining members hold.
+        UserCommand::Remove { .. } | UserCommand::RotateKey => Ok(Staged {
+            rotation: Some(DataKey::random()),
+            ..Staged::default()
+        }),
     }
 }
 
@@ -99,8 +106,10 @@ pub fn apply(
             if !store::deactivate(tx, &before, &after)? {
                 return Err(CoreError::Conflict((*id).into()));
             }
-            staged.slots.push(SlotEdit::Remove(before.name.clone()));
+            // Their slot goes when the rotation this command started is done (not before the
+            // commit: a crash in between must not lock out a member still on the roll).
             Change::updated(&before, &after)
         }
+        UserCommand::RotateKey => workspace::count_rotation(tx),
     }
 }

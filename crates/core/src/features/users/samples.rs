@@ -40,6 +40,7 @@ pub fn commands(login: &Login<'_>) -> ApiResult<Vec<Command>> {
             passphrase: Passphrase("not the member's passphrase".into()),
         }
         .into(),
+        UserCommand::RotateKey.into(),
     ])
 }
 

@@ -115,7 +115,6 @@ pub fn set_keys(conn: &Connection, before: &Record, after: &Record) -> CoreResul
 
 /// Every active member with registered keys, as (canonical name, keys): whom a new data key
 /// is sealed to.
-#[allow(dead_code)] // used by key rotation (next commit)
 pub(crate) fn key_holders(conn: &Connection) -> CoreResult<Vec<(String, PublicKeys)>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM users WHERE active = 1 AND sign_key IS NOT NULL"

@@ -1,0 +1,69 @@
+//! The workspace's own record: its settings in `meta`, and the image its events carry
+//! (`workspace.create`, `user.rotate_key`).
+
+use crate::error::{CoreError, CoreResult};
+use crate::keyslots::KdfParams;
+use crate::write::Change;
+use govbench_protocol::{EntityRef, WorkspaceId};
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub(crate) fn meta(conn: &Connection, key: &str) -> CoreResult<String> {
+    meta_opt(conn, key)?.ok_or_else(|| CoreError::Malformed(format!("meta {key} missing")))
+}
+
+pub(crate) fn meta_opt(conn: &Connection, key: &str) -> CoreResult<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+fn counter(conn: &Connection, key: &str, default: u64) -> CoreResult<u64> {
+    match meta_opt(conn, key)? {
+        Some(v) => v
+            .parse()
+            .map_err(|_| CoreError::Malformed(format!("meta {key}"))),
+        None => Ok(default),
+    }
+}
+
+/// The workspace's image. Fields that older workspaces never set (`key_rotations`) appear
+/// only once set, so the images of their old events still equal the record.
+pub(crate) fn image(conn: &Connection) -> CoreResult<Option<serde_json::Value>> {
+    let kdf: KdfParams = serde_json::from_str(&meta(conn, "kdf")?)?;
+    let mut image = serde_json::json!({
+        "name": meta(conn, "name")?,
+        "is_demo": meta(conn, "is_demo")? == "true",
+        "kdf": kdf,
+        "version": counter(conn, "version", 1)?,
+    });
+    let rotations = counter(conn, "key_rotations", 0)?;
+    if rotations > 0 {
+        image["key_rotations"] = rotations.into();
+    }
+    Ok(Some(image))
+}
+
+pub(crate) fn id(conn: &Connection) -> CoreResult<WorkspaceId> {
+    meta(conn, "workspace_id")?
+        .parse()
+        .map_err(|_| CoreError::Malformed("workspace id".into()))
+}
+
+/// Counts one more key rotation: the change its event records.
+pub(crate) fn count_rotation(conn: &Connection) -> CoreResult<Change> {
+    let before = image(conn)?;
+    let version = counter(conn, "version", 1)? + 1;
+    let rotations = counter(conn, "key_rotations", 0)? + 1;
+    for (key, value) in [("version", version), ("key_rotations", rotations)] {
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            params![key, value.to_string()],
+        )?;
+    }
+    Ok(Change {
+        entity: EntityRef::from(id(conn)?),
+        before,
+        after: image(conn)?,
+        version,
+    })
+}
