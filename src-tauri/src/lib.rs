@@ -112,6 +112,8 @@ endpoints! {
     session requirements_list: RequirementsList => |s, query| s.requirements(&query);
     session requirement_get: RequirementGet => |s, id| s.requirement(id);
     session users_list: UsersList => |s, _| s.users();
+    session comments_page: CommentsPage => |s, request| s.comments(&request);
+    session history_page: HistoryPage => |s, request| s.history(&request);
     custom pick_workspace_file: PickWorkspaceFile;
 }
 

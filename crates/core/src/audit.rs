@@ -528,7 +528,9 @@ where
 
 /// Checks one span: contiguous seqs, each event linked to the one before it within the span,
 /// each stored hash equal to the recomputed one, each signature made by the key its actor had
-/// then. Rows are hashed straight from SQLite's buffers, without copying them.
+/// then. Rows are hashed straight from SQLite's buffers, without copying them; signatures are
+/// checked in batches (about twice as fast as one by one), and a failing batch is rechecked
+/// one by one so the first bad event is still the one named.
 fn verify_span(conn: &Connection, span: &Span, signers: &Signers) -> CoreResult<SpanResult> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before, after,
@@ -537,12 +539,15 @@ fn verify_span(conn: &Connection, span: &Span, signers: &Signers) -> CoreResult<
     )?;
     let mut rows = stmt.query(params![span.copy, span.from as i64, span.to as i64])?;
     let mut result = SpanResult::default();
+    let mut batch = SignatureBatch::default();
     let mut expected = span.from;
-    while let Some(row) = rows.next()? {
+    let bad = loop {
+        let Some(row) = rows.next()? else {
+            break (expected <= span.to).then_some((expected, "sequence_gap"));
+        };
         let seq = row.get::<_, i64>(0)? as u64;
         if seq != expected {
-            result.bad = Some((expected, "sequence_gap"));
-            return Ok(result);
+            break Some((expected, "sequence_gap"));
         }
         let field = |i: usize| -> rusqlite::Result<Option<&[u8]>> {
             Ok(row.get_ref(i)?.as_bytes_or_null().ok().flatten())
@@ -564,47 +569,103 @@ fn verify_span(conn: &Connection, span: &Span, signers: &Signers) -> CoreResult<
             prev_hash,
         };
         match (&result.last_hash, result.first_prev) {
-            (Some(last), _) if last.as_slice() != prev_hash => {
-                result.bad = Some((seq, "broken_link"));
-                return Ok(result);
-            }
+            (Some(last), _) if last.as_slice() != prev_hash => break Some((seq, "broken_link")),
             (None, None) => result.first_prev = prev_hash.try_into().ok().or(Some([0; 64])),
             _ => {}
         }
         let computed = fields.hash();
         if computed.as_slice() != required(11)? {
-            result.bad = Some((seq, "hash_mismatch"));
-            return Ok(result);
+            break Some((seq, "hash_mismatch"));
         }
         match (field(12)?, field(3)?) {
             (Some(signature), Some(actor)) => {
                 let actor = std::str::from_utf8(actor).unwrap_or_default();
                 let key = match signers.key_for(actor, seq, fields.action, fields.entity_id) {
                     Ok(key) => key,
-                    Err(problem) => {
-                        result.bad = Some((seq, problem));
-                        return Ok(result);
-                    }
+                    Err(problem) => break Some((seq, problem)),
                 };
-                let signature = std::str::from_utf8(signature).unwrap_or_default();
-                if !keyslots::verify_signature(&key, &computed, signature) {
-                    result.bad = Some((seq, "bad_signature"));
-                    return Ok(result);
+                let Some(signature) = keyslots::parse_signature(signature) else {
+                    break Some((seq, "bad_signature"));
+                };
+                if let Some(bad_seq) = batch.push(seq, computed, signature, key) {
+                    break Some((bad_seq, "bad_signature"));
                 }
-                result.signed += 1;
             }
             _ if seq < signers.first_signed => {}
-            _ => {
-                result.bad = Some((seq, "unsigned"));
-                return Ok(result);
-            }
+            _ => break Some((seq, "unsigned")),
         }
         result.last_hash = Some(computed);
-        result.verified += 1;
         expected += 1;
-    }
-    if expected <= span.to {
-        result.bad = Some((expected, "sequence_gap"));
-    }
+    };
+    // A bad signature still in the batch comes before anything found after it.
+    let bad = match (batch.flush(), bad) {
+        (Some(signature_seq), Some((seq, _))) if signature_seq < seq => {
+            Some((signature_seq, "bad_signature"))
+        }
+        (Some(signature_seq), None) => Some((signature_seq, "bad_signature")),
+        (_, bad) => bad,
+    };
+    let good_until = bad.map_or(expected, |(seq, _)| seq);
+    result.verified = good_until - span.from;
+    let unsigned = signers
+        .first_signed
+        .min(good_until)
+        .saturating_sub(span.from);
+    result.signed = result.verified - unsigned.min(result.verified);
+    result.bad = bad;
     Ok(result)
+}
+
+/// Signatures waiting to be checked together.
+#[derive(Default)]
+struct SignatureBatch {
+    seqs: Vec<u64>,
+    messages: Vec<Hex>,
+    signatures: Vec<ed25519_dalek::Signature>,
+    keys: Vec<VerifyingKey>,
+}
+
+impl SignatureBatch {
+    const SIZE: usize = 64;
+
+    /// Adds one; checks the batch when full. Returns the seq of the first bad signature.
+    fn push(
+        &mut self,
+        seq: u64,
+        message: Hex,
+        signature: ed25519_dalek::Signature,
+        key: VerifyingKey,
+    ) -> Option<u64> {
+        self.seqs.push(seq);
+        self.messages.push(message);
+        self.signatures.push(signature);
+        self.keys.push(key);
+        if self.seqs.len() < Self::SIZE {
+            return None;
+        }
+        self.flush()
+    }
+
+    /// Checks what is waiting. Returns the seq of the first bad signature.
+    fn flush(&mut self) -> Option<u64> {
+        let messages: Vec<&[u8]> = self.messages.iter().map(|m| m.as_slice()).collect();
+        let all_good = messages.is_empty()
+            || ed25519_dalek::verify_batch(&messages, &self.signatures, &self.keys).is_ok();
+        let first_bad = if all_good {
+            None
+        } else {
+            (0..self.seqs.len())
+                .find(|&i| {
+                    self.keys[i]
+                        .verify_strict(messages[i], &self.signatures[i])
+                        .is_err()
+                })
+                .map(|i| self.seqs[i])
+        };
+        self.seqs.clear();
+        self.messages.clear();
+        self.signatures.clear();
+        self.keys.clear();
+        first_bad
+    }
 }

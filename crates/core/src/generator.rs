@@ -10,7 +10,7 @@ use crate::shared::comments;
 use crate::write::Change;
 use chrono::{DateTime, Duration, Utc};
 use govbench_protocol::{
-    Action, CommentAction, CommentId, Comparator, Kpi, Priority, RequirementAction,
+    Action, CommentAction, CommentId, Comparator, EntityRef, Kpi, Priority, RequirementAction,
     RequirementDraft, RequirementId, RequirementStatus, UserId,
 };
 
@@ -189,5 +189,45 @@ pub fn write_workload(
         }
         tx.commit()?;
     }
+    Ok(())
+}
+
+/// Adds `n` comments to the thread on `on` (each with its audit event), one second apart from
+/// `start`, in one transaction: a thread far longer than people write, to measure paging.
+pub fn seed_comments(
+    conn: &mut Connection,
+    copy_id: &str,
+    (actor, signer): (UserId, &UserSecret),
+    on: EntityRef,
+    start: DateTime<Utc>,
+    n: u64,
+) -> CoreResult<()> {
+    let who = Actor {
+        id: Some(actor.to_string()),
+        name: "generator".into(),
+    };
+    let tx = conn.transaction()?;
+    for i in 0..n {
+        let at = start + Duration::seconds(i as i64);
+        let c = comments::Record {
+            id: CommentId(Uuid::now_v7()),
+            on,
+            author_id: actor,
+            at,
+            body: format!("评论 comment {i}"),
+            version: 1,
+        };
+        comments::insert(&tx, &c)?;
+        audit::append(
+            &tx,
+            copy_id,
+            at,
+            &who,
+            COMMENT,
+            &Change::created(&c)?,
+            signer,
+        )?;
+    }
+    tx.commit()?;
     Ok(())
 }

@@ -79,9 +79,14 @@ impl std::fmt::Debug for DataKey {
 }
 
 /// A person's own secret. Zeroed on drop; never printed; stored only wrapped in their slot and
-/// (for "remember me") in their own OS keyring.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct UserSecret([u8; 32]);
+/// (for "remember me") in their own OS keyring. The signing key derived from it is kept
+/// beside it (deriving it costs a scalar multiplication, as much as a signature).
+#[derive(Clone)]
+pub struct UserSecret {
+    bytes: Zeroizing<[u8; 32]>,
+    /// Zeroed on drop by ed25519-dalek.
+    signing: SigningKey,
+}
 
 /// The public halves of a person's keys, registered in their member record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,45 +98,50 @@ pub struct PublicKeys {
 }
 
 impl UserSecret {
+    fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> Self {
+        let signing = SigningKey::from_bytes(&bytes);
+        UserSecret { bytes, signing }
+    }
+
     pub fn random() -> Self {
-        let mut secret = [0u8; 32];
-        OsRng.fill_bytes(&mut secret);
-        UserSecret(secret)
+        let mut secret = Zeroizing::new([0u8; 32]);
+        OsRng.fill_bytes(secret.as_mut());
+        Self::from_bytes(secret)
     }
 
     pub fn from_hex(hex_secret: &str) -> CoreResult<Self> {
-        let mut secret = [0u8; 32];
-        hex::decode_to_slice(hex_secret, &mut secret)
+        let mut secret = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(hex_secret, secret.as_mut())
             .map_err(|_| CoreError::Crypto("malformed secret"))?;
-        Ok(UserSecret(secret))
+        Ok(Self::from_bytes(secret))
     }
 
     pub fn to_hex(&self) -> Zeroizing<String> {
-        Zeroizing::new(hex::encode(self.0))
+        Zeroizing::new(hex::encode(self.bytes.as_ref()))
     }
 
-    pub fn signing_key(&self) -> SigningKey {
-        SigningKey::from_bytes(&self.0)
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
     }
 
     fn seal_secret(&self) -> StaticSecret {
         let mut h = Sha256::new();
         h.update(b"govbench x25519\0");
-        h.update(self.0);
+        h.update(self.bytes.as_ref());
         let bytes = Zeroizing::new(<[u8; 32]>::from(h.finalize()));
         StaticSecret::from(*bytes)
     }
 
     pub fn public_keys(&self) -> PublicKeys {
         PublicKeys {
-            sign: hex::encode(self.signing_key().verifying_key().as_bytes()),
+            sign: hex::encode(self.signing.verifying_key().as_bytes()),
             seal: hex::encode(X25519Public::from(&self.seal_secret()).as_bytes()),
         }
     }
 
     /// Signs an event hash (or any message) in this person's name.
     pub fn sign(&self, message: &[u8]) -> String {
-        hex::encode(self.signing_key().sign(message).to_bytes())
+        hex::encode(self.signing.sign(message).to_bytes())
     }
 }
 
@@ -159,11 +169,15 @@ impl PublicKeys {
 
 /// Checks `signature` (hex) over `message` against a registered verifying key.
 pub fn verify_signature(key: &VerifyingKey, message: &[u8], signature: &str) -> bool {
+    parse_signature(signature.as_bytes())
+        .is_some_and(|signature| key.verify_strict(message, &signature).is_ok())
+}
+
+/// A signature as stored (128 hex digits).
+pub fn parse_signature(hex_signature: &[u8]) -> Option<Signature> {
     let mut bytes = [0u8; 64];
-    hex::decode_to_slice(signature, &mut bytes).is_ok()
-        && key
-            .verify_strict(message, &Signature::from_bytes(&bytes))
-            .is_ok()
+    hex::decode_to_slice(hex_signature, &mut bytes).ok()?;
+    Some(Signature::from_bytes(&bytes))
 }
 
 /// Argon2id cost. Stored per slot so the cost can be raised later without breaking old slots.
@@ -451,7 +465,7 @@ impl KeySlots {
         let mut nonce = [0u8; 24];
         OsRng.fill_bytes(&mut nonce);
         let wrapped = cipher
-            .encrypt(XNonce::from_slice(&nonce), secret.0.as_ref())
+            .encrypt(XNonce::from_slice(&nonce), secret.bytes.as_ref())
             .map_err(|_| CoreError::Crypto("wrapping failed"))?;
         Ok(Slot {
             id: self.slot_id(user_name),
@@ -527,7 +541,7 @@ impl KeySlots {
                 keys: vec![DataKey(bytes)],
             });
         }
-        let secret = UserSecret(bytes);
+        let secret = UserSecret::from_bytes(Zeroizing::new(bytes));
         let keys = self.open_slot(&slot.id, &secret)?;
         Ok(Unlocked {
             secret: Some(secret),
@@ -625,7 +639,7 @@ mod tests {
         add(&mut slots, "li.lei", "another passphrase", &key);
         let unlocked = slots.unlock("wang.fang", "正确的口令 correct").unwrap();
         assert_eq!(unlocked.keys[0].0, key.0);
-        assert_eq!(unlocked.secret.unwrap().0, wang.0);
+        assert_eq!(unlocked.secret.unwrap().to_hex(), wang.to_hex());
         assert_eq!(
             slots.unlock("LI.LEI ", "another passphrase").unwrap().keys[0].0,
             key.0

@@ -762,3 +762,39 @@ fn an_admin_rotates_the_key_and_nobody_else_may() {
     let report = verify(&fx);
     assert!(report.is_intact(), "{report:?}");
 }
+
+/// Signatures are checked in batches; a bad one in the middle of a batch is still named
+/// exactly, and one event's bad signature is found among a hundred good ones.
+#[test]
+fn a_single_resigned_event_in_the_middle_of_a_batch_is_named() {
+    let fx = Fixture::new();
+    let mut biz = fx.login(Role::Business);
+    let id = file(&mut biz, "需求");
+    for i in 0..100 {
+        biz.execute(CommentCommand::Add {
+            on: id.into(),
+            body: format!("评论 {i}"),
+        })
+        .unwrap();
+    }
+    let copy = biz.copy_id().to_owned();
+    drop(biz);
+    let insider = fx.login(Role::ProjectManager).secret().unwrap().clone();
+    let conn = raw(&fx);
+    let hash: String = conn
+        .query_row(
+            "SELECT hash FROM audit_events WHERE copy_id = ?1 AND seq = 40",
+            [&copy],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE audit_events SET signature = ?2 WHERE copy_id = ?1 AND seq = 40",
+        params![copy, insider.sign(hash.as_bytes())],
+    )
+    .unwrap();
+    drop(conn);
+    let report = verify(&fx);
+    assert_eq!(problem(&report), Some((40, "bad_signature")));
+    assert_eq!(report.events_verified, 39);
+}

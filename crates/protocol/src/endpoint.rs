@@ -47,6 +47,8 @@ endpoints! {
     RequirementsList = "requirements_list": crate::RequirementQuery => crate::RequirementPage;
     RequirementGet = "requirement_get": crate::RequirementId => crate::RequirementDetail;
     UsersList = "users_list": crate::NoRequest => Vec<crate::UserSummary>;
+    CommentsPage = "comments_page": crate::RecentRequest => crate::RecentPage<crate::Comment>;
+    HistoryPage = "history_page": crate::RecentRequest => crate::RecentPage<crate::HistoryEntry>;
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 use crate::audit::HistoryEntry;
 use crate::comment::Comment;
-use crate::{RequirementId, Role, UserId, UserRef};
+use crate::{RecentPage, RequirementId, Role, UserId, UserRef};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -191,10 +191,10 @@ pub struct Requirement {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequirementDetail {
     pub requirement: Requirement,
-    /// Its history, from the audit log (the shared history service).
-    pub history: Vec<HistoryEntry>,
-    /// Its comment thread (the shared comment service).
-    pub comments: Vec<Comment>,
+    /// Its most recent history, from the audit log (the shared history service).
+    pub history: RecentPage<HistoryEntry>,
+    /// Its most recent comments (the shared comment service).
+    pub comments: RecentPage<Comment>,
     /// Actions the current user may take now, so the UI offers only those. The backend
     /// enforces the same rules regardless.
     pub allowed_actions: Vec<RequirementAction>,

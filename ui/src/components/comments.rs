@@ -2,11 +2,15 @@
 
 use std::rc::Rc;
 
-use govbench_protocol::{ApiError, Comment, CommentCommand, CommentPermission, EntityRef};
+use govbench_protocol::endpoint::CommentsPage;
+use govbench_protocol::{
+    ApiError, Comment, CommentCommand, CommentPermission, EntityRef, RecentPage,
+};
 use yew::prelude::*;
 
 use crate::app::use_app;
-use crate::components::{invalid_attrs, on_text, FieldError};
+use crate::components::earlier::use_earlier;
+use crate::components::{invalid_attrs, on_text, ErrorAlert, FieldError};
 use crate::hooks::{Commands, Exec};
 use crate::state::{backend_field_errors, require, FieldErrors};
 use crate::text;
@@ -17,7 +21,8 @@ pub struct CommentThreadProps {
     pub id: AttrValue,
     /// The record the thread is on.
     pub on: EntityRef,
-    pub comments: Rc<Vec<Comment>>,
+    /// The most recent comments; earlier ones are fetched on demand.
+    pub comments: Rc<RecentPage<Comment>>,
     /// The page's command runner (one command at a time per page).
     pub commands: Commands,
 }
@@ -27,6 +32,7 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
     let ctx = use_app();
     let body = use_state(String::new);
     let errors = use_state(FieldErrors::new);
+    let earlier = use_earlier::<CommentsPage, _>(props.on, props.comments.clone());
 
     let submit = {
         let (body, errors) = (body.clone(), errors.clone());
@@ -61,8 +67,16 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
     html! {
         <section class="panel" aria-labelledby={title_id.clone()}>
             <h2 id={title_id}>{ ctx.t("detail.comments") }</h2>
+            if earlier.remaining > 0 {
+                <button type="button" id={format!("{}-earlier", props.id)} class="btn btn-small btn-ghost earlier"
+                    disabled={earlier.loading}
+                    onclick={{ let load = earlier.load.clone(); Callback::from(move |_| load.emit(())) }}>
+                    { ctx.format("detail.earlier_comments", &[("count", &earlier.remaining.to_string())]) }
+                </button>
+            }
+            <ErrorAlert id={format!("{}-earlier-error", props.id)} error={earlier.error.clone()} />
             <ul id={props.id.clone()} class="comments">
-                { for props.comments.iter().map(|c| html! {
+                { for earlier.items.iter().chain(props.comments.items.iter()).map(|c| html! {
                     <li data-id={c.id.to_string()}>
                         <div class="comment-head">
                             <span class="avatar" aria-hidden="true">{ c.author.display_name.chars().next().map(String::from).unwrap_or_default() }</span>
@@ -73,7 +87,7 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
                     </li>
                 }) }
             </ul>
-            if props.comments.is_empty() {
+            if props.comments.items.is_empty() {
                 <p class="muted">{ ctx.t("detail.no_comments") }</p>
             }
             if ctx.may(CommentPermission::Add) {

@@ -2,6 +2,7 @@
 
 pub mod comments;
 pub mod date_field;
+pub mod earlier;
 pub mod history;
 
 pub use comments::CommentThread;

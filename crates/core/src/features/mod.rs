@@ -6,11 +6,12 @@ pub mod requirements;
 pub mod users;
 
 use crate::access::Session;
-use crate::error::{ApiResult, CoreResult};
-use crate::shared::comments;
+use crate::error::{ApiResult, CoreError, CoreResult};
+use crate::shared::{comments, history};
 use govbench_protocol::{
-    CommentId, Dashboard, EntityKind, EntityRef, Permission, RequirementId, RequirementPermission,
-    UserId,
+    AuditPermission, Comment, CommentId, Dashboard, EntityKind, EntityRef, HistoryEntry,
+    Permission, RecentPage, RecentRequest, RequirementId, RequirementPermission, UserId,
+    UserPermission,
 };
 use rusqlite::Connection;
 
@@ -22,6 +23,19 @@ pub(crate) fn comment_thread(kind: EntityKind) -> Option<Permission> {
         EntityKind::Workspace | EntityKind::User | EntityKind::Comment => None,
     }
 }
+
+/// Who may read a record of `kind` (and so its history). One arm per kind.
+pub(crate) fn read_permission(kind: EntityKind) -> Permission {
+    match kind {
+        EntityKind::Requirement => RequirementPermission::Read.into(),
+        EntityKind::User => UserPermission::Read.into(),
+        // A comment, or the workspace itself: whoever may read the workspace at all.
+        EntityKind::Comment | EntityKind::Workspace => AuditPermission::Verify.into(),
+    }
+}
+
+/// How many comments and history entries a record's page shows before "earlier".
+pub(crate) const RECENT: u32 = 50;
 
 /// Does the record exist? One arm per kind.
 pub(crate) fn exists(conn: &Connection, entity: EntityRef) -> CoreResult<bool> {
@@ -62,6 +76,22 @@ pub fn current_image(
 }
 
 impl Session {
+    /// A page of the comment thread on `request.of` (most recent first page).
+    pub fn comments(&self, request: &RecentRequest) -> ApiResult<RecentPage<Comment>> {
+        let read = comment_thread(request.of.kind)
+            .ok_or_else(|| CoreError::invalid("on", "not_commentable"))?;
+        self.read(read, |r| {
+            comments::recent(r.conn, request.of, request.before.as_deref(), RECENT)
+        })
+    }
+
+    /// A page of the history of `request.of`.
+    pub fn history(&self, request: &RecentRequest) -> ApiResult<RecentPage<HistoryEntry>> {
+        self.read(read_permission(request.of.kind), |r| {
+            history::recent(r.conn, request.of, request.before.as_deref(), RECENT)
+        })
+    }
+
     /// The start page: one card per feature the user may read. A feature adds its card here.
     pub fn dashboard(&self) -> ApiResult<Dashboard> {
         let mut sections = Vec::new();

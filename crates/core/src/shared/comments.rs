@@ -7,7 +7,9 @@ use crate::shared::rows;
 use crate::shared::validate::Check;
 use crate::write::{Change, Context, Image};
 use chrono::{DateTime, Utc};
-use govbench_protocol::{Comment, CommentCommand, CommentId, EntityKind, EntityRef, UserId};
+use govbench_protocol::{
+    Comment, CommentCommand, CommentId, EntityKind, EntityRef, RecentPage, UserId,
+};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -115,31 +117,62 @@ pub fn load(conn: &Connection, id: CommentId) -> CoreResult<Option<Record>> {
         .optional()?)
 }
 
-/// The thread on `on`, oldest first.
-pub fn thread(conn: &Connection, on: EntityRef) -> CoreResult<Vec<Comment>> {
+/// The `limit` most recent comments on `on` before the cursor `before` (all when `None`),
+/// oldest first, with the thread's size and the cursor of the page before them.
+pub fn recent(
+    conn: &Connection,
+    on: EntityRef,
+    before: Option<&str>,
+    limit: u32,
+) -> CoreResult<RecentPage<Comment>> {
+    let (kind, id) = (on.kind.key(), on.id.to_string());
+    // The cursor is "<at>|<id>" of the oldest comment of the page after; anything else is
+    // "from the newest".
+    let (at, after_id) = before
+        .and_then(|c| c.split_once('|'))
+        .map_or((None, None), |(at, id)| {
+            (Some(at.to_owned()), Some(id.to_owned()))
+        });
     let mut stmt = conn.prepare_cached(
         "SELECT id, author_id, at, body FROM comments
-         WHERE entity_type = ?1 AND entity_id = ?2 ORDER BY at, id",
+         WHERE entity_type = ?1 AND entity_id = ?2
+           AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND id < ?4))
+         ORDER BY at DESC, id DESC LIMIT ?5",
     )?;
-    let rows = stmt
-        .query_map(params![on.kind.key(), on.id.to_string()], |r| {
+    let mut rows = stmt
+        .query_map(params![kind, id, at, after_id, limit + 1], |r| {
             Ok((
-                rows::parsed::<CommentId>(r, 0)?,
+                r.get::<_, String>(0)?,
                 rows::parsed::<UserId>(r, 1)?,
-                r.get(2)?,
-                r.get(3)?,
+                // As stored (the cursor compares stored text) and as a time.
+                (r.get::<_, String>(2)?, r.get::<_, DateTime<Utc>>(2)?),
+                r.get::<_, String>(3)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter()
-        .map(|(id, author, at, body)| {
-            Ok(Comment {
-                id,
-                on,
-                author: features::users::user_ref(conn, author)?,
-                at,
-                body,
-            })
-        })
-        .collect()
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let earlier = more
+        .then(|| rows.last().map(|(id, _, (at, _), _)| format!("{at}|{id}")))
+        .flatten();
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM comments WHERE entity_type = ?1 AND entity_id = ?2")?
+        .query_row(params![kind, id], |r| r.get(0))?;
+    let mut items = Vec::with_capacity(rows.len());
+    for (comment_id, author, (_, at), body) in rows.into_iter().rev() {
+        items.push(Comment {
+            id: comment_id
+                .parse()
+                .map_err(|_| CoreError::Malformed("comment id".into()))?,
+            on,
+            author: features::users::user_ref(conn, author)?,
+            at,
+            body,
+        });
+    }
+    Ok(RecentPage {
+        items,
+        total: total as u64,
+        earlier,
+    })
 }

@@ -4,7 +4,7 @@
 use crate::audit;
 use crate::error::{CoreError, CoreResult};
 use chrono::{DateTime, Utc};
-use govbench_protocol::{EntityRef, HistoryEntry};
+use govbench_protocol::{EntityRef, HistoryEntry, RecentPage};
 use rusqlite::{params, Connection};
 
 /// Action names written before actions were namespaced by feature (schema 1). The log is
@@ -36,25 +36,51 @@ pub fn action_key(stored: &str) -> &str {
         .map_or(stored, |(_, new)| new)
 }
 
-/// The history of `entity`, oldest first. A record with a lifecycle keeps its status in a
-/// `status` field of its image; the entry shows a status only when the event moved it.
-pub fn of(conn: &Connection, entity: EntityRef) -> CoreResult<Vec<HistoryEntry>> {
+/// The `limit` most recent events of `entity` before the cursor `before` (`<at>|<seq>` of the
+/// oldest event of the page after; time first, since seqs are per copy), oldest first, with the total and the cursor of the page
+/// before them. A record with a lifecycle keeps its status in a `status` field of its image;
+/// the entry shows a status only when the event moved it.
+pub fn recent(
+    conn: &Connection,
+    entity: EntityRef,
+    before: Option<&str>,
+    limit: u32,
+) -> CoreResult<RecentPage<HistoryEntry>> {
+    let (kind, id) = (entity.kind.key(), entity.id.to_string());
+    let (before_at, before_seq) = before
+        .and_then(|b| b.split_once('|'))
+        .and_then(|(at, seq)| Some((at.to_owned(), seq.parse::<i64>().ok()?)))
+        .map_or((None, None), |(at, seq)| (Some(at), Some(seq)));
     let mut stmt = conn.prepare_cached(
-        "SELECT at, actor_name, action, before, after FROM audit_events
-         WHERE entity_type = ?1 AND entity_id = ?2 ORDER BY at, seq",
+        "SELECT at, actor_name, action, before, after, seq FROM audit_events
+         WHERE entity_type = ?1 AND entity_id = ?2
+           AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND seq < ?4))
+         ORDER BY at DESC, seq DESC LIMIT ?5",
     )?;
-    let rows = stmt.query_map(params![entity.kind.key(), entity.id.to_string()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, Option<String>>(4)?,
-        ))
-    })?;
+    let mut rows = stmt
+        .query_map(params![kind, id, before_at, before_seq, limit + 1], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let earlier = more
+        .then(|| rows.last().map(|row| format!("{}|{}", row.0, row.5)))
+        .flatten();
+    let total: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM audit_events WHERE entity_type = ?1 AND entity_id = ?2",
+        )?
+        .query_row(params![kind, id], |r| r.get(0))?;
     let mut entries = Vec::new();
-    for row in rows {
-        let (at, actor, action, before, after) = row?;
+    for (at, actor, action, before, after, _) in rows.into_iter().rev() {
         let at = DateTime::parse_from_rfc3339(&at)
             .map_err(|e| CoreError::Malformed(format!("audit time: {e}")))?
             .with_timezone(&Utc);
@@ -69,7 +95,11 @@ pub fn of(conn: &Connection, entity: EntityRef) -> CoreResult<Vec<HistoryEntry>>
             to_status: to.filter(|_| moved),
         });
     }
-    Ok(entries)
+    Ok(RecentPage {
+        items: entries,
+        total: total as u64,
+        earlier,
+    })
 }
 
 fn status_of(image: &str) -> Option<String> {

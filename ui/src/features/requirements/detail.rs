@@ -5,9 +5,8 @@ use std::str::FromStr;
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, Decision, EntityKind, EntityRef, ErrorCode, Feasibility, NoRequest,
-    RequirementAction as A, RequirementCommand as C, RequirementDetail, RequirementDraft,
-    RequirementId,
+    ApiError, Decision, EntityRef, ErrorCode, Feasibility, NoRequest, RequirementAction as A,
+    RequirementCommand as C, RequirementDetail, RequirementDraft, RequirementId,
 };
 use yew::prelude::*;
 
@@ -229,7 +228,7 @@ pub fn DetailPage(props: &DetailProps) -> Html {
                         <DraftView detail={d.clone()} />
                     }
                     <AssessmentView detail={d.clone()} />
-                    <HistoryTimeline id="req-history" entity={EntityKind::Requirement} entries={Rc::new(d.history.clone())} />
+                    <HistoryTimeline id="req-history" of={EntityRef::from(r.id)} entries={Rc::new(d.history.clone())} />
                     <CommentThread id="req-comments" on={EntityRef::from(r.id)} comments={Rc::new(d.comments.clone())} commands={commands.clone()} />
                 </div>
                 <aside class="detail-side">

@@ -4,6 +4,7 @@ use super::lifecycle::LIFECYCLE;
 use super::queries;
 use crate::access::Session;
 use crate::error::{ApiResult, CoreResult};
+use crate::features::RECENT;
 use crate::shared::{comments, history};
 use govbench_protocol::{
     DashboardSection, RequirementDetail, RequirementId, RequirementPage, RequirementPermission,
@@ -25,8 +26,8 @@ impl Session {
             let requirement = queries::requirement(r.conn, id, r.today)?;
             Ok(RequirementDetail {
                 allowed_actions: LIFECYCLE.allowed(r.user.role, requirement.status),
-                history: history::of(r.conn, id.into())?,
-                comments: comments::thread(r.conn, id.into())?,
+                history: history::recent(r.conn, id.into(), None, RECENT)?,
+                comments: comments::recent(r.conn, id.into(), None, RECENT)?,
                 requirement,
             })
         })
