@@ -84,6 +84,7 @@ fn a_requirement_goes_from_filing_to_closed() {
     assert_eq!(detail.requirement.version, 9);
     let trail: Vec<_> = detail
         .history
+        .items
         .iter()
         .map(|h| {
             let to = h.to_status.as_deref().map(|k| S::from_key(k).unwrap());
@@ -112,8 +113,11 @@ fn a_requirement_goes_from_filing_to_closed() {
             ("pm", "requirement.close", Some(S::Closed)),
         ]
     );
-    assert_eq!(detail.history[1].from_status.as_deref(), Some("draft"));
-    assert!(detail.history.windows(2).all(|w| w[0].at < w[1].at));
+    assert_eq!(
+        detail.history.items[1].from_status.as_deref(),
+        Some("draft")
+    );
+    assert!(detail.history.items.windows(2).all(|w| w[0].at < w[1].at));
 }
 
 #[test]
@@ -303,6 +307,7 @@ fn comments_form_a_thread_and_allowed_actions_follow_role_and_status() {
     let detail = rnd.requirement(id).unwrap();
     let thread: Vec<_> = detail
         .comments
+        .items
         .iter()
         .map(|c| (c.author.name.as_str(), c.body.as_str()))
         .collect();
@@ -619,7 +624,7 @@ fn comments_need_a_commentable_existing_record_the_author_may_read() {
         err.details.get("body").map(String::as_str),
         Some("rule.required")
     );
-    assert!(biz.requirement(id).unwrap().comments.is_empty());
+    assert!(biz.requirement(id).unwrap().comments.items.is_empty());
 }
 
 #[test]
