@@ -108,6 +108,10 @@ endpoints! {
     app create_workspace: CreateWorkspace => |state, request| state.create_workspace(request);
     session execute: Execute => |s, command| s.execute(command);
     session audit_verify: AuditVerify => |s, _| s.verify_audit();
+    session audit_verify_anchor: AuditVerifyAnchor => |s, request| s.verify_audit_against(&request.anchor);
+    session backups_list: BackupsList => |s, _| s.backup_list();
+    session backup_create: BackupCreate => |s, _| s.backup_now();
+    session backup_restore: BackupRestore => |s, request| s.restore_backup(&request);
     session dashboard: Dashboard => |s, _| s.dashboard();
     session requirements_list: RequirementsList => |s, query| s.requirements(&query);
     session requirement_get: RequirementGet => |s, id| s.requirement(id);

@@ -45,6 +45,11 @@ impl Settings {
         }
     }
 
+    /// This device's backup folder.
+    pub fn backups(&self) -> govbench_core::Backups {
+        govbench_core::Backups::new(self.data_dir.join("backups"))
+    }
+
     pub fn demo_path(&self) -> PathBuf {
         self.data_dir.join("demo.govbench")
     }
@@ -204,6 +209,7 @@ impl AppState {
         session
             .set_witness(govbench_core::Witness::in_dir(&self.settings.data_dir))
             .ok()?;
+        session.set_backups(self.settings.backups());
         *self.session_lock().ok()? = Some(session);
         Some(info)
     }
@@ -215,7 +221,8 @@ impl AppState {
             request.user.trim(),
             &request.passphrase,
             Arc::new(SystemClock),
-        )?;
+        )
+        .map_err(|e| govbench_core::backup::point_to_latest(e, &path, &self.settings.backups()))?;
         let remembered = request.remember && self.remember(&session).is_ok();
         self.opened(session, remembered)
     }
@@ -252,6 +259,7 @@ impl AppState {
     fn opened(&self, mut session: Session, remembered: bool) -> ApiResult<SessionInfo> {
         // This device's witness: the header's verification reports a chain rewritten since.
         session.set_witness(govbench_core::Witness::in_dir(&self.settings.data_dir))?;
+        session.set_backups(self.settings.backups());
         let info = session.info(remembered);
         {
             let mut recent = self.recent_lock()?;

@@ -6,6 +6,7 @@ pub enum Section {
     Dashboard,
     Requirements,
     Users,
+    Trust,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +38,12 @@ pub const NAV: &[NavItem] = &[
         id: "nav-users",
         label: "nav.users",
         path: "/users",
+    },
+    NavItem {
+        section: Section::Trust,
+        id: "nav-trust",
+        label: "nav.trust",
+        path: "/trust",
     },
 ];
 

@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use govbench_core::{generator, CreateOptions, KdfParams, Session, SystemClock};
 use govbench_i18n::Locale;
 use govbench_protocol::{
-    ApiError, ErrorCode, NewUser, Priority, RequirementQuery, RequirementSort, RequirementStatus,
-    Role, UserCommand,
+    ApiError, BackupReason, ErrorCode, NewUser, Priority, RequirementQuery, RequirementSort,
+    RequirementStatus, Role, UserCommand,
 };
 use std::io::Write;
 use std::path::PathBuf;
@@ -72,10 +72,46 @@ enum Top {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Encrypted backups of a workspace, and verified restore.
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// Members and their access (admins).
     Users {
         #[command(subcommand)]
         command: UsersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Back the workspace up now (database and key file, encrypted as they are).
+    Create {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        user: String,
+        /// Backup folder (default: this device's, beside the app's data).
+        #[arg(long)]
+        folder: Option<PathBuf>,
+    },
+    /// List a workspace's backups, newest first.
+    List {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        folder: Option<PathBuf>,
+    },
+    /// Restore a backup into a new file: opened with your slot and fully verified before it
+    /// is put in place. Never overwrites anything.
+    Restore {
+        #[arg(long)]
+        backup: PathBuf,
+        #[arg(long)]
+        into: PathBuf,
+        #[arg(long)]
+        user: String,
     },
 }
 
@@ -435,6 +471,66 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             }
             println!("{sentence}");
         }
+        Top::Backup { command } => match command {
+            BackupCommand::Create {
+                workspace,
+                user,
+                folder,
+            } => {
+                let backups = backups_for(folder)?;
+                let mut session = login(&workspace, &user, locale)?;
+                let made = session.backup(&backups, BackupReason::Manual)?;
+                println!(
+                    "{}",
+                    locale.format("cli.backup_made", [("path", made.path.as_str())])
+                );
+            }
+            BackupCommand::List { workspace, folder } => {
+                let backups = backups_for(folder)?;
+                let stem = workspace
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let list = backups.list(&stem).map_err(ApiError::from)?;
+                if list.is_empty() {
+                    println!("{}", locale.t("cli.no_backups"));
+                }
+                for b in list {
+                    println!(
+                        "{}\t{}\t{:.1} MiB\t{}",
+                        b.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
+                        locale.t(&format!("backup.reason.{}", b.reason.key())),
+                        b.bytes as f64 / 1048576.0,
+                        for_terminal(&b.path)
+                    );
+                }
+            }
+            BackupCommand::Restore { backup, into, user } => {
+                let passphrase = passphrase(locale, false)?;
+                let outcome = govbench_core::backup::restore(
+                    &backup,
+                    &into,
+                    &user,
+                    &passphrase,
+                    Arc::new(SystemClock),
+                )?;
+                let sentence = locale.audit_summary(&outcome.report);
+                match outcome.restored_to {
+                    Some(path) => println!(
+                        "{}",
+                        locale.format(
+                            "cli.restored",
+                            [("path", path.as_str()), ("proof", sentence.as_str())]
+                        )
+                    ),
+                    None => {
+                        return Err(Failure::Tampered(
+                            locale.format("cli.not_restored", [("proof", sentence.as_str())]),
+                        ))
+                    }
+                }
+            }
+        },
         Top::Users { command } => {
             let (workspace, user, command) = match command {
                 UsersCommand::Remove {
@@ -504,13 +600,31 @@ fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
 /// Logs in; "today" is the date in this machine's time zone.
 fn login(workspace: &std::path::Path, user: &str, locale: Locale) -> Result<Session, ApiError> {
     let passphrase = passphrase(locale, false)?;
-    let mut session = govbench_core::login(workspace, user, &passphrase, Arc::new(SystemClock))?;
+    let opened = govbench_core::login(workspace, user, &passphrase, Arc::new(SystemClock));
+    let mut session = opened.map_err(|e| point_to_backup(e, workspace))?;
     session.set_utc_offset(*chrono::Local::now().offset());
     if let Some(dir) = device_data_dir() {
         // The check's result is part of `audit verify`'s report.
         session.set_witness(govbench_core::Witness::in_dir(&dir))?;
+        session.set_backups(govbench_core::Backups::new(dir.join("backups")));
     }
     Ok(session)
+}
+
+/// The device's backup folder, or the one given.
+fn backups_for(folder: Option<PathBuf>) -> Result<govbench_core::Backups, ApiError> {
+    folder
+        .or_else(|| device_data_dir().map(|d| d.join("backups")))
+        .map(govbench_core::Backups::new)
+        .ok_or_else(|| ApiError::new(ErrorCode::Io).with("reason", "no data folder"))
+}
+
+/// A damaged workspace: name its latest backup in the error, if this device has one.
+fn point_to_backup(e: ApiError, workspace: &std::path::Path) -> ApiError {
+    match backups_for(None) {
+        Ok(backups) => govbench_core::backup::point_to_latest(e, workspace, &backups),
+        Err(_) => e,
+    }
 }
 
 /// The desktop app's data folder (`GOVBENCH_DATA_DIR`, else the platform's per-user one), so

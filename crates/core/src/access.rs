@@ -38,6 +38,8 @@ pub struct Session {
     secret: Option<UserSecret>,
     /// This device's record of the chain heads it has seen (set by the front end).
     witness: Option<Witness>,
+    /// Where this device keeps backups (set by the front end); automatic backups go there.
+    backups: Option<crate::backup::Backups>,
     clock: Arc<dyn Clock>,
     /// The user's UTC offset: "today" (and so "overdue") is the user's own date.
     zone: FixedOffset,
@@ -102,6 +104,7 @@ impl Session {
             user: parts.user,
             secret: parts.secret,
             witness: None,
+            backups: None,
             clock: parts.clock,
             zone: Utc.fix(),
         }
@@ -170,6 +173,47 @@ impl Session {
         let check = self.device_anchor()?;
         self.record_witness();
         Ok(check)
+    }
+
+    /// Where this device keeps backups: automatic ones (before a key rotation or a removal)
+    /// are made there from now on.
+    pub fn set_backups(&mut self, backups: crate::backup::Backups) {
+        self.backups = Some(backups);
+    }
+
+    pub(crate) fn backups(&self) -> Option<crate::backup::Backups> {
+        self.backups.clone()
+    }
+
+    pub(crate) fn clock_now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub(crate) fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
+    /// The workspace file's name without extension.
+    pub(crate) fn stem(&self) -> String {
+        self.files
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Copies the workspace (database and key file, consistent with each other: the write
+    /// lock is held throughout) to `target`.
+    pub(crate) fn copy_to(&mut self, target: &Path, progress: &dyn Fn(u64, u64)) -> CoreResult<()> {
+        // The write lock is held on a second connection: SQLite's online backup cannot read
+        // from a connection that has a write transaction open.
+        let mut lock = crate::store::open_raw(&self.files.path, &self.files.key)?;
+        crate::store::configure(&lock)?;
+        let held = lock.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let slots = crate::keyslots::KeySlots::load(&self.files.path)?;
+        crate::backup::write_copy(&self.conn, &self.files.key, &slots, target, progress)?;
+        held.commit()?;
+        Ok(())
     }
 
     /// This device's witness check of the session's chain.

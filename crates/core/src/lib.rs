@@ -10,6 +10,7 @@
 mod access;
 pub mod audit;
 pub mod authz;
+pub mod backup;
 pub mod clock;
 mod crash;
 pub mod demo;
@@ -27,6 +28,7 @@ pub mod witness;
 pub mod write;
 
 pub use access::{Reader, Session};
+pub use backup::Backups;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiResult, CoreError, CoreResult};
 pub use keyslots::{DataKey, KdfParams, KeySlots, UserSecret};

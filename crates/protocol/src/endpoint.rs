@@ -43,6 +43,10 @@ endpoints! {
     /// Every write, of every feature.
     Execute = "execute": crate::Command => crate::CommandOutcome;
     AuditVerify = "audit_verify": crate::NoRequest => crate::AuditReport;
+    AuditVerifyAnchor = "audit_verify_anchor": crate::AnchorRequest => crate::AuditReport;
+    BackupsList = "backups_list": crate::NoRequest => Vec<crate::BackupInfo>;
+    BackupCreate = "backup_create": crate::NoRequest => crate::BackupInfo;
+    BackupRestore = "backup_restore": crate::RestoreRequest => crate::RestoreReport;
     Dashboard = "dashboard": crate::NoRequest => crate::Dashboard;
     RequirementsList = "requirements_list": crate::RequirementQuery => crate::RequirementPage;
     RequirementGet = "requirement_get": crate::RequirementId => crate::RequirementDetail;

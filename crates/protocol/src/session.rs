@@ -105,3 +105,53 @@ pub struct PickFileRequest {
     #[serde(default)]
     pub save: bool,
 }
+
+keyed_enum! {
+    /// Why a backup was made.
+    pub enum BackupReason {
+        Manual = "manual",
+        /// Automatically, before a key rotation or a member's removal.
+        BeforeRotation = "before_rotation",
+    }
+}
+
+/// One backup in the device's backup folder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupInfo {
+    pub path: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub reason: BackupReason,
+    pub bytes: u64,
+}
+
+/// What restoring a backup did: the file it was restored to, if its verification passed,
+/// and the verification itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreReport {
+    pub restored_to: Option<String>,
+    pub report: crate::AuditReport,
+}
+
+/// Checks the chain against a head printed on an earlier report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnchorRequest {
+    pub anchor: String,
+}
+
+/// Restores one of the workspace's backups into a new file, for the logged-in user.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreRequest {
+    pub backup: String,
+    pub into: String,
+    /// The user's passphrase: the backup opens only with their slot in it.
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for RestoreRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RestoreRequest")
+            .field("backup", &self.backup)
+            .field("into", &self.into)
+            .finish_non_exhaustive()
+    }
+}

@@ -8,6 +8,7 @@ use crate::app::use_app;
 use crate::components::RouteLink;
 use crate::features::dashboard::DashboardPage;
 use crate::features::requirements::{DetailPage, ListPage, NewRequirementPage};
+use crate::features::trust::TrustPage;
 use crate::features::users::UsersPage;
 use crate::nav::Section;
 
@@ -25,6 +26,8 @@ pub enum Route {
     RequirementDetail { id: String },
     #[at("/users")]
     Users,
+    #[at("/trust")]
+    Trust,
     #[not_found]
     #[at("/not-found")]
     NotFound,
@@ -36,6 +39,7 @@ impl Route {
             Section::Dashboard => Route::Dashboard,
             Section::Requirements => Route::Requirements,
             Section::Users => Route::Users,
+            Section::Trust => Route::Trust,
         }
     }
 }
@@ -48,6 +52,7 @@ pub fn switch(route: Route) -> Html {
         Route::RequirementNew => html! { <NewRequirementPage /> },
         Route::RequirementDetail { id } => html! { <DetailPage {id} /> },
         Route::Users => html! { <UsersPage /> },
+        Route::Trust => html! { <TrustPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -2,6 +2,7 @@
 //! (`app/routes.rs`), its nav entry (`nav.rs`) and its dashboard card (`dashboard.rs`).
 
 pub mod requirements;
+pub mod trust;
 pub mod users;
 
 #[cfg(target_arch = "wasm32")]

@@ -56,6 +56,10 @@ pub fn open(path: &Path, key: &DataKey) -> CoreResult<Connection> {
         });
     }
     configure(&conn)?;
+    if version > 0 && version < SCHEMA_VERSION {
+        // A copy as it was, beside it, before anything is migrated.
+        crate::backup::before_migration(&conn, path, key, version)?;
+    }
     migrate(&mut conn).map_err(|e| match e {
         CoreError::Database(e) => unreadable(e.to_string()),
         other => other,
@@ -84,6 +88,11 @@ pub fn create(path: &Path, key: &DataKey) -> CoreResult<Connection> {
     configure(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// Keys a fresh connection (a backup's destination) the way every workspace is keyed.
+pub(crate) fn key_connection(conn: &Connection, key: &DataKey) -> CoreResult<()> {
+    Ok(apply_key(conn, key)?)
 }
 
 fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {

@@ -20,7 +20,7 @@ use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::{requirements, users};
 use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
 use crate::shared::comments;
-use govbench_protocol::{Action, Command, CommandOutcome};
+use govbench_protocol::{Action, BackupReason, Command, CommandOutcome};
 use rusqlite::Transaction;
 use std::path::Path;
 
@@ -49,6 +49,12 @@ impl Session {
     ) -> CoreResult<CommandOutcome> {
         let action = command.action();
         let mut staged = self.prepare_core(action, |reader| prepare(reader, command))?;
+        if staged.rotation.is_some() {
+            // A copy under the old key, before anyone loses it.
+            if let Some(backups) = self.backups() {
+                self.backup_core(&backups, BackupReason::BeforeRotation, &|_, _| {})?;
+            }
+        }
         let outcome = self.commit(action, command, &mut staged)?;
         if let Some(secret) = staged.new_secret.take() {
             self.replace_secret(secret);
