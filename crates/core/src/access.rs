@@ -289,20 +289,18 @@ impl Session {
         Ok(())
     }
 
-    /// Brings the key file in line with the members after an interruption (run at every
-    /// login, and cheap when there is nothing to do): a rotation whose command was committed
-    /// — every active member's slot holds the new key — is finished; one whose command never
-    /// committed is rolled back; slots of no active member (a member removed, or one whose
-    /// creation never committed) are dropped.
+    /// Finishes or undoes a key rotation that an interruption left half done (run at every
+    /// login; nothing to do unless the user's slot holds two keys): a rotation whose command
+    /// was committed — every active member's slot holds the new key — is finished, which also
+    /// drops the slots of anyone no longer a member; one whose command never committed is
+    /// rolled back. Nothing else is changed at login: a slot of nobody (left by a creation
+    /// that never committed) is harmless and reported by verification.
     pub(crate) fn reconcile_slots(&mut self, my_keys: &[DataKey]) -> CoreResult<()> {
+        if my_keys.len() < 2 {
+            return Ok(());
+        }
         let slots = crate::keyslots::KeySlots::load(&self.files.path)?;
         let members = crate::features::users::key_holders(&self.conn)?;
-        let ids: std::collections::HashSet<String> =
-            crate::features::users::active_names(&self.conn)?
-                .iter()
-                .map(|n| slots.slot_id(n))
-                .collect();
-        let stray = slots.ids().any(|id| !ids.contains(id));
         match my_keys {
             [newest, _, ..] => {
                 let committed = members
@@ -318,7 +316,6 @@ impl Session {
                     self.rekey(newest.clone(), &|_, _| {})
                 }
             }
-            _ if stray => self.drop_old_keys(),
             _ => Ok(()),
         }
     }

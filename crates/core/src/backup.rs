@@ -69,7 +69,7 @@ impl Backups {
             })
             .filter(|b| KeySlots::path_for(Path::new(&b.path)).exists())
             .collect();
-        found.sort_by(|a, b| b.at.cmp(&a.at));
+        found.sort_by_key(|b| std::cmp::Reverse(b.at));
         Ok(found)
     }
 
