@@ -132,7 +132,8 @@ fn business_files_over_ipc_and_sees_the_detail() {
         .invoke("requirement_get", json!({ "request": id }))
         .unwrap();
     assert_eq!(detail["requirement"]["status"], json!("submitted"));
-    assert_eq!(detail["history"][0]["actor"], json!("he.na"));
+    assert_eq!(detail["history"]["items"][0]["actor"], json!("he.na"));
+    assert_eq!(detail["history"]["total"], json!(1));
     let err = h
         .invoke(
             "execute",

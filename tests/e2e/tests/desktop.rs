@@ -541,6 +541,17 @@ async fn admin_creates_a_workspace_and_adds_a_user_who_signs_in() {
     ui.wait_text("#users-table", "the new user", |t| t.contains("赵敏"))
         .await;
     ui.screenshot("07-users").await;
+
+    // Integrity & backups: what verification proved, and a backup made on this device.
+    ui.click("#nav-trust").await;
+    ui.wait_text("#trust-report", "the verification sentence", |t| {
+        t.contains("完好") && t.contains("签名有效")
+    })
+    .await;
+    ui.click("#backup-now").await;
+    ui.wait_text("#backups-table", "the new backup", |t| t.contains("手动"))
+        .await;
+    ui.screenshot("08-integrity-backups").await;
     ui.logout().await;
 
     // The new user signs in to the new workspace with their own passphrase.
