@@ -106,6 +106,8 @@ endpoints! {
     app login: Login => |state, request| state.login(request);
     app logout: Logout => |state, request| state.logout(request.forget);
     app create_workspace: CreateWorkspace => |state, request| state.create_workspace(request);
+    app backup_settings_get: BackupSettingsGet => |state, _| state.backup_settings();
+    app backup_settings_set: BackupSettingsSet => |state, request| state.set_backup_settings(request);
     session execute: Execute => |s, command| s.execute(command);
     session audit_verify: AuditVerify => |s, _| s.verify_audit();
     session audit_verify_anchor: AuditVerifyAnchor => |s, request| s.verify_audit_against(&request.anchor);
@@ -119,6 +121,28 @@ endpoints! {
     session comments_page: CommentsPage => |s, request| s.comments(&request);
     session history_page: HistoryPage => |s, request| s.history(&request);
     custom pick_workspace_file: PickWorkspaceFile;
+    custom pick_folder: PickFolder;
+}
+
+#[tauri::command]
+async fn pick_folder<R: Runtime>(
+    app: AppHandle<R>,
+    _request: Request<endpoint::PickFolder>,
+) -> ApiResult<Response<endpoint::PickFolder>> {
+    use tauri_plugin_dialog::DialogExt;
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os("GOVBENCH_E2E_PICK_FOLDER") {
+        return Ok(Some(std::path::PathBuf::from(path).display().to_string()));
+    }
+    shell::blocking(move || {
+        Ok(app
+            .dialog()
+            .file()
+            .blocking_pick_folder()
+            .and_then(|p| p.into_path().ok())
+            .map(|p| p.display().to_string()))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -4,8 +4,8 @@
 use crate::recent::{RecentEntry, RecentList};
 use govbench_core::{CreateOptions, DeviceKeyring, KdfParams, Session, SystemClock};
 use govbench_protocol::{
-    ApiError, CreateWorkspaceRequest, ErrorCode, LoginRequest, NewUser, RecentWorkspace, Role,
-    SessionInfo, StartupState, WorkspaceId,
+    ApiError, BackupSettings, CreateWorkspaceRequest, ErrorCode, LoginRequest, NewUser,
+    RecentWorkspace, Role, SessionInfo, StartupState, WorkspaceId,
 };
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -45,9 +45,25 @@ impl Settings {
         }
     }
 
-    /// This device's backup folder.
+    /// This device's backup settings: `backups.json` in the data folder, else a `backups`
+    /// folder beside it with the default retention.
     pub fn backups(&self) -> govbench_core::Backups {
-        govbench_core::Backups::new(self.data_dir.join("backups"))
+        let default = govbench_core::Backups::new(self.data_dir.join("backups"));
+        let stored = std::fs::read(self.backup_settings_file())
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<BackupSettings>(&bytes).ok());
+        match stored {
+            Some(s) => govbench_core::Backups {
+                folder: PathBuf::from(s.folder),
+                keep_count: s.keep_count as usize,
+                keep_days: s.keep_days,
+            },
+            None => default,
+        }
+    }
+
+    fn backup_settings_file(&self) -> PathBuf {
+        self.data_dir.join("backups.json")
     }
 
     pub fn demo_path(&self) -> PathBuf {
@@ -165,6 +181,46 @@ impl AppState {
             os_locale: os_locale(),
             demo_users: govbench_core::demo::users(),
         })
+    }
+
+    pub fn backup_settings(&self) -> ApiResult<BackupSettings> {
+        let b = self.settings.backups();
+        Ok(BackupSettings {
+            folder: b.folder.display().to_string(),
+            keep_count: b.keep_count as u32,
+            keep_days: b.keep_days,
+        })
+    }
+
+    /// Checks and stores the device's backup settings; the open session uses them at once.
+    pub fn set_backup_settings(&self, wanted: BackupSettings) -> ApiResult<BackupSettings> {
+        let folder = PathBuf::from(wanted.folder.trim());
+        let mut invalid = ApiError::new(ErrorCode::Validation);
+        if !folder.is_absolute() {
+            invalid = invalid.with("folder", "rule.absolute_folder");
+        } else if std::fs::create_dir_all(&folder).is_err() {
+            invalid = invalid.with("folder", "rule.folder_unwritable");
+        }
+        if !(1..=1000).contains(&wanted.keep_count) {
+            invalid = invalid.with("keep_count", "rule.out_of_range");
+        }
+        if !(1..=36_500).contains(&wanted.keep_days) {
+            invalid = invalid.with("keep_days", "rule.out_of_range");
+        }
+        if !invalid.details.is_empty() {
+            return Err(invalid);
+        }
+        let stored = BackupSettings {
+            folder: folder.display().to_string(),
+            ..wanted
+        };
+        std::fs::create_dir_all(&self.settings.data_dir).map_err(io)?;
+        let bytes = serde_json::to_vec_pretty(&stored).map_err(internal)?;
+        std::fs::write(self.settings.backup_settings_file(), bytes).map_err(io)?;
+        if let Some(session) = self.session_lock()?.as_mut() {
+            session.set_backups(self.settings.backups());
+        }
+        Ok(stored)
     }
 
     fn ensure_demo(&self) -> ApiResult<()> {

@@ -47,6 +47,9 @@ endpoints! {
     BackupsList = "backups_list": crate::NoRequest => Vec<crate::BackupInfo>;
     BackupCreate = "backup_create": crate::NoRequest => crate::BackupInfo;
     BackupRestore = "backup_restore": crate::RestoreRequest => crate::RestoreReport;
+    BackupSettingsGet = "backup_settings_get": crate::NoRequest => crate::BackupSettings;
+    BackupSettingsSet = "backup_settings_set": crate::BackupSettings => crate::BackupSettings;
+    PickFolder = "pick_folder": crate::NoRequest => Option<String>;
     Dashboard = "dashboard": crate::NoRequest => crate::Dashboard;
     RequirementsList = "requirements_list": crate::RequirementQuery => crate::RequirementPage;
     RequirementGet = "requirement_get": crate::RequirementId => crate::RequirementDetail;

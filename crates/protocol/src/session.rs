@@ -155,3 +155,12 @@ impl std::fmt::Debug for RestoreRequest {
             .finish_non_exhaustive()
     }
 }
+
+/// Where this device keeps backups, and how many: at most `keep_count`, none older than
+/// `keep_days` (the newest is always kept).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupSettings {
+    pub folder: String,
+    pub keep_count: u32,
+    pub keep_days: u32,
+}

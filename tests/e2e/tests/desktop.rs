@@ -84,6 +84,10 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
         .env("GOVBENCH_DATA_DIR", home.path().join("govbench"))
         .env("GOVBENCH_KEYRING_SERVICE", "none")
         .env("GOVBENCH_E2E_PICK", home.path().join("团队工作区.govbench"))
+        .env(
+            "GOVBENCH_E2E_PICK_FOLDER",
+            home.path().join("chosen-backups"),
+        )
         .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -552,6 +556,38 @@ async fn admin_creates_a_workspace_and_adds_a_user_who_signs_in() {
     ui.wait_text("#backups-table", "the new backup", |t| t.contains("手动"))
         .await;
     ui.screenshot("08-integrity-backups").await;
+    // The backup folder is the user's choice (the folder dialog answers with the test's path).
+    ui.click("#backup-settings-edit").await;
+    ui.click("#backup-folder-choose").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let value = ui
+            .el("#backup-folder")
+            .await
+            .prop("value")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        if value.contains("chosen-backups") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the chosen folder was not filled in: {value}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ui.click("#backup-settings-save").await;
+    ui.wait_text("#backup-settings", "the new folder", |t| {
+        t.contains("chosen-backups")
+    })
+    .await;
+    ui.click("#backup-now").await;
+    ui.wait_text("#backups-table", "a backup in the new folder", |t| {
+        t.contains("手动")
+    })
+    .await;
     ui.logout().await;
 
     // The new user signs in to the new workspace with their own passphrase.

@@ -4,8 +4,8 @@
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    AnchorRequest, ApiError, AuditReport, BackupInfo, NoRequest, PickFileRequest, RestoreReport,
-    RestoreRequest, UserCommand, UserPermission,
+    AnchorRequest, ApiError, AuditReport, BackupInfo, BackupSettings, NoRequest, PickFileRequest,
+    RestoreReport, RestoreRequest, UserCommand, UserPermission,
 };
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -216,12 +216,152 @@ fn BackupsPanel() -> Html {
                 </button>
             </div>
             <p class="hint">{ ctx.t("trust.backups_hint") }</p>
+            <BackupSettingsView on_saved={{ let round = round.clone(); Callback::from(move |()| round.set(*round + 1)) }} />
             <ErrorAlert id="backup-error" error={(*error).clone()} />
             { rows }
             if let Some(backup) = (*restoring).clone() {
                 <RestoreForm {backup} on_close={{ let restoring = restoring.clone(); Callback::from(move |()| restoring.set(None)) }} />
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SettingsProps {
+    on_saved: Callback<()>,
+}
+
+/// Where this device keeps backups and how many, with a form to change it.
+#[component]
+fn BackupSettingsView(props: &SettingsProps) -> Html {
+    let ctx = use_app();
+    let round = use_state(|| 0u32);
+    let current = use_fetch(*round, |_| {
+        api::call::<endpoint::BackupSettingsGet>(&NoRequest {})
+    });
+    let editing = use_state(|| None::<BackupSettings>);
+    let error = use_state(|| None::<ApiError>);
+    let saving = use_state(|| false);
+
+    let Some(settings) = current.data.clone() else {
+        return html! { <ErrorAlert id="backup-settings-error" error={current.error.clone()} /> };
+    };
+    let Some(draft) = (*editing).clone() else {
+        let edit = {
+            let (editing, settings) = (editing.clone(), settings.clone());
+            Callback::from(move |_: MouseEvent| editing.set(Some((*settings).clone())))
+        };
+        return html! {
+            <p class="settings-line" id="backup-settings">
+                { ctx.format("trust.settings_line", &[
+                    ("folder", &settings.folder),
+                    ("count", &settings.keep_count.to_string()),
+                    ("days", &settings.keep_days.to_string()),
+                ]) }
+                {" "}
+                <button type="button" id="backup-settings-edit" class="btn btn-small btn-ghost" onclick={edit}>
+                    { ctx.t("trust.change_settings") }
+                </button>
+            </p>
+        };
+    };
+    let set = |change: fn(&mut BackupSettings, String)| {
+        let editing = editing.clone();
+        on_text(move |v| {
+            if let Some(mut next) = (*editing).clone() {
+                change(&mut next, v);
+                editing.set(Some(next));
+            }
+        })
+    };
+    let choose = {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| {
+            let editing = editing.clone();
+            spawn_local(async move {
+                if let Ok(Some(folder)) = api::call::<endpoint::PickFolder>(&NoRequest {}).await {
+                    if let Some(mut next) = (*editing).clone() {
+                        next.folder = folder;
+                        editing.set(Some(next));
+                    }
+                }
+            });
+        })
+    };
+    let save = {
+        let (editing, error, saving, round) = (
+            editing.clone(),
+            error.clone(),
+            saving.clone(),
+            round.clone(),
+        );
+        let on_saved = props.on_saved.clone();
+        let draft = draft.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (editing, error, saving, round, on_saved) = (
+                editing.clone(),
+                error.clone(),
+                saving.clone(),
+                round.clone(),
+                on_saved.clone(),
+            );
+            let request = draft.clone();
+            saving.set(true);
+            spawn_local(async move {
+                match api::call::<endpoint::BackupSettingsSet>(&request).await {
+                    Ok(_) => {
+                        error.set(None);
+                        editing.set(None);
+                        round.set(*round + 1);
+                        on_saved.emit(());
+                    }
+                    Err(err) => error.set(Some(err)),
+                }
+                saving.set(false);
+            });
+        })
+    };
+    let field_error = |field: &str| {
+        (*error)
+            .as_ref()
+            .and_then(|e| e.details.get(field))
+            .map(|rule| html! { <span class="field-error" role="alert">{ ctx.t(rule) }</span> })
+    };
+    html! {
+        <form id="backup-settings-form" class="form" onsubmit={save} novalidate=true
+            aria-label={ctx.t("trust.backup_settings")}>
+            <div class="field">
+                <label for="backup-folder">{ ctx.t("trust.backup_folder") }</label>
+                <div class="input-row">
+                    <input id="backup-folder" type="text" value={draft.folder.clone()}
+                        oninput={set(|s, v| s.folder = v)} />
+                    <button type="button" id="backup-folder-choose" class="btn btn-ghost" onclick={choose}>{ ctx.t("trust.choose") }</button>
+                </div>
+                { field_error("folder") }
+            </div>
+            <div class="form-row">
+                <div class="field">
+                    <label for="backup-keep-count">{ ctx.t("trust.keep_count") }</label>
+                    <input id="backup-keep-count" type="number" min="1" max="1000" value={draft.keep_count.to_string()}
+                        oninput={set(|s, v| s.keep_count = v.trim().parse().unwrap_or(0))} />
+                    { field_error("keep_count") }
+                </div>
+                <div class="field">
+                    <label for="backup-keep-days">{ ctx.t("trust.keep_days") }</label>
+                    <input id="backup-keep-days" type="number" min="1" max="36500" value={draft.keep_days.to_string()}
+                        oninput={set(|s, v| s.keep_days = v.trim().parse().unwrap_or(0))} />
+                    { field_error("keep_days") }
+                </div>
+            </div>
+            <div class="form-actions">
+                <button type="submit" id="backup-settings-save" class="btn" disabled={*saving}>{ ctx.t("trust.save_settings") }</button>
+                <button type="button" class="btn btn-ghost"
+                    onclick={{ let editing = editing.clone(); Callback::from(move |_: MouseEvent| editing.set(None)) }}>
+                    { ctx.t("common.cancel") }
+                </button>
+            </div>
+        </form>
     }
 }
 
