@@ -35,6 +35,7 @@ where
     Fut: Future<Output = ApiResult<T>> + 'static,
 {
     let ctx = use_app();
+    let ended = ctx.clone();
     let data = use_state(|| None::<Rc<T>>);
     let error = use_state(|| None::<ApiError>);
     let loading = use_state(|| true);
@@ -60,7 +61,10 @@ where
                         data.set(Some(Rc::new(value)));
                         error.set(None);
                     }
-                    Err(err) => error.set(Some(err)),
+                    Err(err) => {
+                        ended.ends_session(&err);
+                        error.set(Some(err));
+                    }
                 }
             });
         });
@@ -120,6 +124,7 @@ pub fn use_command() -> Commands {
     let run = {
         let (busy, error) = (busy.clone(), error.clone());
         let changed = ctx.changed.clone();
+        let ended = ctx.clone();
         Callback::from(move |exec: Exec| {
             if *busy {
                 return;
@@ -127,6 +132,7 @@ pub fn use_command() -> Commands {
             busy.set(true);
             error.set(None);
             let (busy, error, changed) = (busy.clone(), error.clone(), changed.clone());
+            let ended = ended.clone();
             spawn_local(async move {
                 let result = api::execute(exec.command).await;
                 busy.set(false);
@@ -136,6 +142,9 @@ pub fn use_command() -> Commands {
                         changed.emit(());
                     }
                     Err(err) => {
+                        if ended.ends_session(&err) {
+                            return;
+                        }
                         let moved_on = matches!(
                             err.code,
                             ErrorCode::Conflict

@@ -15,6 +15,9 @@ pub struct AppCtx {
     pub changed: Callback<()>,
     /// Bumped whenever the workspace changed.
     pub audit_tick: u32,
+    /// The session can no longer be used (the workspace key was rotated by someone else):
+    /// back to the login screen, with this error shown there.
+    pub session_ended: Callback<ApiError>,
 }
 
 impl Default for AppCtx {
@@ -25,6 +28,7 @@ impl Default for AppCtx {
             session: None,
             changed: Callback::noop(),
             audit_tick: 0,
+            session_ended: Callback::noop(),
         }
     }
 }
@@ -42,6 +46,15 @@ impl AppCtx {
 
     pub fn format(&self, key: &str, args: &[(&str, &str)]) -> String {
         self.locale.format(key, args.iter().copied())
+    }
+
+    /// Ends the session if `err` says it is over; true when it did.
+    pub fn ends_session(&self, err: &ApiError) -> bool {
+        let over = err.code == govbench_protocol::ErrorCode::KeyChanged;
+        if over {
+            self.session_ended.emit(err.clone());
+        }
+        over
     }
 
     /// A backend error in the user's language.

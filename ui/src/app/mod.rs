@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use govbench_i18n::Locale;
 use govbench_protocol::endpoint;
-use govbench_protocol::{ApiError, NoRequest, SessionInfo, StartupState};
+use govbench_protocol::{ApiError, LogoutRequest, NoRequest, SessionInfo, StartupState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -66,6 +66,8 @@ pub fn App() -> Html {
     let locale = use_state(|| stored_locale().unwrap_or_else(browser_locale));
     let startup = use_state(|| Startup::Loading);
     let session = use_state(|| None::<Rc<SessionInfo>>);
+    // Why the last session ended without a logout, shown on the login screen.
+    let ended = use_state(|| None::<ApiError>);
     let audit_tick = use_reducer(|| Tick(0));
     let startup_tick = use_reducer(|| Tick(0));
 
@@ -113,12 +115,39 @@ pub fn App() -> Html {
             Callback::from(move |_| audit_tick.dispatch(()))
         },
         audit_tick: audit_tick.0,
+        session_ended: {
+            let (session, startup, startup_tick, ended) = (
+                session.clone(),
+                startup.clone(),
+                startup_tick.clone(),
+                ended.clone(),
+            );
+            Callback::from(move |err: ApiError| {
+                let (session, startup, startup_tick, ended) = (
+                    session.clone(),
+                    startup.clone(),
+                    startup_tick.clone(),
+                    ended.clone(),
+                );
+                spawn_local(async move {
+                    // The shell drops the session it can no longer use; the answer does not
+                    // matter, the login screen comes next either way.
+                    let _ = api::call::<endpoint::Logout>(&LogoutRequest { forget: false }).await;
+                    ended.set(Some(err));
+                    session.set(None);
+                    startup.set(Startup::Loading);
+                    startup_tick.dispatch(());
+                });
+            })
+        },
     };
 
     let on_login = {
         let session = session.clone();
         let audit_tick = audit_tick.clone();
+        let ended = ended.clone();
         Callback::from(move |info: SessionInfo| {
+            ended.set(None);
             session.set(Some(Rc::new(info)));
             audit_tick.dispatch(());
         })
@@ -143,7 +172,7 @@ pub fn App() -> Html {
         },
         (_, Some(info)) => html! { <Shell session={info.clone()} {on_logout} /> },
         (Startup::Ready(state), None) => {
-            html! { <LoginPage startup={Some(state.clone())} error={None::<ApiError>} {on_login} /> }
+            html! { <LoginPage startup={Some(state.clone())} error={(*ended).clone()} {on_login} /> }
         }
         (Startup::Failed(err), None) => {
             html! { <LoginPage startup={None::<Rc<StartupState>>} error={Some(err.clone())} {on_login} /> }
