@@ -1,6 +1,18 @@
 use crate::{Role, UserId};
 use serde::{Deserialize, Serialize};
 
+/// The one rule for user names, shared by the UI and the backend: ASCII letters, digits, dot,
+/// dash and underscore, at most 64. Names compare case-insensitively, and with this alphabet
+/// that comparison is the same everywhere (key slots, SQLite's `NOCASE`, the UI): no two
+/// people can hold names one place thinks equal and another different (Unicode folding would
+/// make `K` and the Kelvin sign `K` one name in one place and two in another).
+pub fn is_valid_user_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSummary {
     pub id: UserId,

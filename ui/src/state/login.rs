@@ -148,13 +148,8 @@ pub enum CreateAction {
     Reset,
 }
 
-/// User names: letters, digits, dot, dash and underscore (the backend's rule too).
-pub fn valid_user_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
-}
+/// User names: the backend's rule, from the protocol.
+pub use govbench_protocol::is_valid_user_name as valid_user_name;
 
 impl CreateForm {
     pub fn apply(&mut self, action: CreateAction) {

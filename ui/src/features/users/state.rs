@@ -242,10 +242,16 @@ mod tests {
             Some("rule.too_long")
         );
 
-        // Letters of any script, digits, dot, dash and underscore are fine.
+        // Latin letters, digits, dot, dash and underscore are fine; other scripts (and look-
+        // alikes such as the Kelvin sign) are not, so one name is one person everywhere.
         let mut f = filled();
-        f.apply(UserFormAction::Name("王_wu-2.x".into()));
+        f.apply(UserFormAction::Name("Wang_wu-2.x".into()));
         assert!(f.validate().is_ok());
+        for name in ["王_wu", "\u{212A}im"] {
+            f.apply(UserFormAction::Name(name.into()));
+            assert!(f.validate().is_err(), "{name}");
+        }
+        f.apply(UserFormAction::Name("Wang_wu-2.x".into()));
         // Eight characters (not bytes) are enough.
         f.apply(UserFormAction::Passphrase("口令口令口令口令".into()));
         f.apply(UserFormAction::Passphrase2("口令口令口令口令".into()));

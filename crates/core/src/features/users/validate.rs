@@ -1,7 +1,7 @@
 use super::store;
 use crate::error::CoreResult;
 use crate::shared::validate::Check;
-use govbench_protocol::NewUser;
+use govbench_protocol::{is_valid_user_name, NewUser};
 use rusqlite::Connection;
 
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
@@ -20,22 +20,12 @@ pub(crate) fn validate_fields(user: &NewUser) -> CoreResult<()> {
     field_checks(user).finish()
 }
 
-/// The one rule for user names: ASCII letters, digits, dot, dash and underscore. Names are
-/// compared case-insensitively (`KeySlots::canonical_name`), and with this alphabet that is
-/// the same comparison everywhere — in key slots, in SQLite's `NOCASE` and in the UI — so no
-/// two people can hold names that one place thinks equal and another different (Unicode case
-/// folding would make `K` and the Kelvin sign `K` one name in one place and two in another).
-pub fn is_valid_name(name: &str) -> bool {
-    name.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-}
-
 fn field_checks(user: &NewUser) -> Check {
     let mut check = Check::new();
     let name = user.name.trim();
     if name.is_empty() {
         check.fail("name", "required");
-    } else if name.len() > 64 || !is_valid_name(name) {
+    } else if !is_valid_user_name(name) {
         check.fail("name", "invalid_name");
     }
     check.text("display_name", &user.display_name, 100);
