@@ -468,3 +468,54 @@ fn a_crash_at_any_step_of_a_removal_leaves_a_workspace_that_opens() {
         );
     }
 }
+
+/// A title with terminal escape sequences (written around the app, e.g. by an older version
+/// or another tool) is printed escaped: the terminal shows it and is not driven by it.
+#[test]
+fn control_sequences_in_stored_text_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let key = govbench_core::KeySlots::load(Path::new(&path))
+        .unwrap()
+        .unlock("admin", "govbench-demo")
+        .unwrap()
+        .keys
+        .remove(0);
+    let raw = govbench_core::store::open_raw(Path::new(&path), &key).unwrap();
+    let evil = "标题\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m\u{202e}txt";
+    raw.execute(
+        "UPDATE requirements SET title = ?1 WHERE local_key = (SELECT min(local_key) FROM requirements)",
+        [evil],
+    )
+    .unwrap();
+    drop(raw);
+    for format in ["table", "json"] {
+        let out = govbench(
+            &[
+                "requirements",
+                "list",
+                "--workspace",
+                &path,
+                "--user",
+                "qian.hui",
+                "--format",
+                format,
+            ],
+            Some("govbench-demo"),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(
+            !stdout.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{format}: raw control characters printed"
+        );
+        assert!(stdout.contains("\\u001b"), "{format}: {stdout}");
+        if format == "json" {
+            let items: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+            assert!(
+                items.iter().any(|i| i["title"] == evil),
+                "JSON keeps the text exactly"
+            );
+        }
+    }
+}

@@ -289,14 +289,21 @@ impl Session {
         Ok(())
     }
 
-    /// Finishes or undoes a key rotation that an interruption left half done (run at every
-    /// login; nothing to do unless the user's slot holds two keys): a rotation whose command
-    /// was committed — every active member's slot holds the new key — is finished, which also
-    /// drops the slots of anyone no longer a member; one whose command never committed is
-    /// rolled back. Nothing else is changed at login: a slot of nobody (left by a creation
-    /// that never committed) is harmless and reported by verification.
+    /// Brings the key file in line with the members after an interruption (run at every
+    /// login; cheap when there is nothing to do). A key rotation left half done is finished
+    /// if its command was committed — every active member's slot holds the new key, which
+    /// also drops the slots of anyone no longer a member — or rolled back if it never was.
+    /// A slot still held by a removed member (left by an interrupted removal, or by a version
+    /// before removals rotated the key) is dropped. A slot of nobody at all (a creation that
+    /// never committed, or a damaged id) is left alone: harmless, and reported by
+    /// verification.
     pub(crate) fn reconcile_slots(&mut self, my_keys: &[DataKey]) -> CoreResult<()> {
         if my_keys.len() < 2 {
+            let slots = crate::keyslots::KeySlots::load(&self.files.path)?;
+            let removed = crate::features::users::inactive_names(&self.conn)?;
+            if removed.iter().any(|name| slots.has(name)) {
+                return self.drop_old_keys();
+            }
             return Ok(());
         }
         let slots = crate::keyslots::KeySlots::load(&self.files.path)?;

@@ -798,3 +798,149 @@ fn a_single_resigned_event_in_the_middle_of_a_batch_is_named() {
     assert_eq!(problem(&report), Some((40, "bad_signature")));
     assert_eq!(report.events_verified, 39);
 }
+
+/// A head printed on an earlier report is an anchor outside the file: a chain rewritten later
+/// (here: the tail cut and the head moved, which the chain check alone cannot see) no longer
+/// contains it, and a malformed head is refused with a clear message.
+#[test]
+fn a_printed_head_catches_a_later_rewrite() {
+    let fx = Fixture::new();
+    let mut biz = fx.login(Role::Business);
+    file(&mut biz, "一");
+    let copy = biz.copy_id().to_owned();
+    let conn = raw(&fx);
+    let (seq, hash): (i64, String) = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_events WHERE copy_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [&copy],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    drop(conn);
+    let printed = format!("{seq}:{hash}");
+    let report = biz.verify_audit_against(&printed).unwrap();
+    assert!(report.is_intact());
+    assert_eq!(report.anchor.as_ref().map(|a| a.found), Some(true));
+
+    file(&mut biz, "二");
+    let conn = raw(&fx);
+    conn.execute(
+        "DELETE FROM audit_events WHERE copy_id = ?1 AND seq >= ?2",
+        params![copy, seq],
+    )
+    .unwrap();
+    let (last, last_hash): (i64, String) = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_events WHERE copy_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [&copy],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE meta SET value = ?2 WHERE key = ?1",
+        params![format!("audit_head:{copy}"), format!("{last}:{last_hash}")],
+    )
+    .unwrap();
+    drop(conn);
+    let report = biz.verify_audit_against(&printed).unwrap();
+    assert!(!report.is_intact());
+    let anchor = report.anchor.unwrap();
+    assert!(!anchor.found);
+    assert_eq!(anchor.rewritten_to, Some(seq as u64));
+    let err = biz.verify_audit_against("not a head").unwrap_err();
+    assert_eq!(
+        err.details.get("anchor").map(String::as_str),
+        Some("rule.anchor")
+    );
+}
+
+/// Another writer holding the workspace longer than the busy timeout: the action is refused
+/// as "busy", translated, and nothing of it is written.
+#[test]
+fn a_workspace_held_by_another_writer_is_busy_and_nothing_is_lost() {
+    let fx = Fixture::new();
+    let mut biz = fx.login(Role::Business);
+    let before = biz.requirements(&Default::default()).unwrap().total;
+    let mut holder = raw(&fx);
+    let held = holder
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let err = biz
+        .execute(RequirementCommand::File {
+            draft: draft("被挡住的 blocked"),
+            submit: true,
+        })
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Busy);
+    let text = govbench_i18n::Locale::En.describe(&err);
+    assert!(
+        text.contains("busy") && text.contains("Nothing was lost"),
+        "{text}"
+    );
+    held.rollback().unwrap();
+    assert_eq!(biz.requirements(&Default::default()).unwrap().total, before);
+    // Once free, the same action goes through.
+    file(&mut biz, "之后 afterwards");
+}
+
+#[test]
+fn absurd_plans_are_refused() {
+    let fx = Fixture::new();
+    let id = file(&mut fx.login(Role::Business), "计划");
+    let mut rnd = fx.login(Role::RnD);
+    rnd.execute(RequirementCommand::StartAssessment { id })
+        .unwrap();
+    rnd.execute(RequirementCommand::Assess {
+        id,
+        assessment: govbench_protocol::Assessment {
+            feasibility: govbench_protocol::Feasibility::Feasible,
+            resources: "两名工程师".into(),
+            effort_person_days: 20,
+            plan: "分两期".into(),
+            risks: String::new(),
+        },
+    })
+    .unwrap();
+    let mut pm = fx.login(Role::ProjectManager);
+    pm.execute(RequirementCommand::Decide {
+        id,
+        decision: govbench_protocol::Decision::Approve,
+    })
+    .unwrap();
+    let due = common::today() + chrono::Duration::days(10);
+    let milestone = govbench_protocol::Milestone {
+        title: "里程碑".into(),
+        due,
+    };
+    let err = pm
+        .execute(RequirementCommand::Plan {
+            id,
+            plan: govbench_protocol::DeliveryPlan {
+                owner: rnd.user().id,
+                milestones: vec![milestone; 100_000],
+                target_delivery: due,
+            },
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.details.get("milestones").map(String::as_str),
+        Some("rule.too_many")
+    );
+}
+
+/// A slot still held by someone who is no longer a member (left by an older version, or an
+/// interrupted removal) is dropped at the next login; a slot of nobody is left alone.
+#[test]
+fn slots_of_removed_members_are_dropped_at_login() {
+    let fx = Fixture::new();
+    let conn = raw(&fx);
+    conn.execute("UPDATE users SET active = 0 WHERE name = 'ops'", [])
+        .unwrap();
+    drop(conn);
+    assert!(KeySlots::load(&fx.path).unwrap().has("ops"));
+    fx.login(Role::ProjectManager);
+    let slots = KeySlots::load(&fx.path).unwrap();
+    assert!(!slots.has("ops"));
+    assert!(slots.has("pm") && slots.has("admin"));
+    assert_eq!(slots.len(), 5);
+}

@@ -126,6 +126,15 @@ pub(crate) fn key_holders(conn: &Connection) -> CoreResult<Vec<(String, PublicKe
         .collect())
 }
 
+/// The names of removed members.
+pub(crate) fn inactive_names(conn: &Connection) -> CoreResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM users WHERE active = 0")?;
+    let names = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(names)
+}
+
 /// The names of all active members.
 pub(crate) fn active_names(conn: &Connection) -> CoreResult<Vec<String>> {
     let mut stmt = conn.prepare("SELECT name FROM users WHERE active = 1")?;
