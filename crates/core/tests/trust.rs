@@ -944,3 +944,27 @@ fn slots_of_removed_members_are_dropped_at_login() {
     assert!(slots.has("pm") && slots.has("admin"));
     assert_eq!(slots.len(), 5);
 }
+
+/// Deep verification compares each record with the image its event carries; a number read
+/// back from the log must be the very same number (a KPI target with 17 significant digits,
+/// which a naive float parser rounds differently).
+#[test]
+fn numbers_read_back_from_the_log_equal_the_records() {
+    let fx = Fixture::new();
+    let mut biz = fx.login(Role::Business);
+    let mut d = draft("精确的目标 exact target");
+    d.kpis[0].target = 0.389_084_087_660_790_83;
+    d.kpis.push(govbench_protocol::Kpi {
+        metric: "p95".into(),
+        comparator: govbench_protocol::Comparator::AtMost,
+        target: 1234.567_890_123_456_7,
+        unit: "ms".into(),
+    });
+    biz.execute(RequirementCommand::File {
+        draft: d,
+        submit: true,
+    })
+    .unwrap();
+    let report = verify(&fx);
+    assert!(report.is_intact(), "{report:?}");
+}
