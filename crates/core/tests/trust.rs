@@ -957,7 +957,7 @@ fn numbers_read_back_from_the_log_equal_the_records() {
     d.kpis.push(govbench_protocol::Kpi {
         metric: "p95".into(),
         comparator: govbench_protocol::Comparator::AtMost,
-        target: 1234.567_890_123_456_7,
+        target: 1_234.567_890_123_456_7,
         unit: "ms".into(),
     });
     biz.execute(RequirementCommand::File {
