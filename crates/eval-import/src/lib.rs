@@ -7,6 +7,7 @@
 //! Each reader follows its tool's own writer (cited in its module), not the sample files at
 //! hand: they run on real files nobody here has seen.
 
+pub mod generic_csv;
 mod lenient_json;
 pub mod lm_eval;
 
@@ -163,9 +164,7 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Preview, ImportError> {
         // A JSON document whose beginning is missing (`"key": {…` at the top).
         Err(Problem::Truncated { line: 1 })
     } else {
-        Err(Problem::Foreign {
-            found: "text that is neither JSON nor a known CSV".into(),
-        })
+        read_csv(body)
     };
     let mut preview = parsed.map_err(refuse)?;
     if preview.metrics.is_empty() {
@@ -193,6 +192,28 @@ fn read_json(bytes: &[u8]) -> Result<Preview, Problem> {
     }
     Err(Problem::Foreign {
         found: describe(&value),
+    })
+}
+
+fn read_csv(text: &str) -> Result<Preview, Problem> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let header = match reader.records().next() {
+        Some(Ok(header)) => header,
+        _ => {
+            return Err(Problem::Foreign {
+                found: "text that is neither JSON nor a known CSV".into(),
+            })
+        }
+    };
+    if generic_csv::looks_like(&header) {
+        return generic_csv::read(text);
+    }
+    let columns: Vec<&str> = header.iter().take(6).collect();
+    Err(Problem::Foreign {
+        found: format!("a CSV with columns {}", columns.join(", ")),
     })
 }
 
