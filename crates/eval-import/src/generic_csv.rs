@@ -125,6 +125,8 @@ pub fn read(text: &str) -> Result<Preview, Problem> {
             n,
             group: cell(group_col).map(str::to_owned),
             higher_is_better: None,
+            model: None,
+            setting: None,
         });
     }
     Ok(preview)

@@ -10,6 +10,7 @@
 pub mod generic_csv;
 mod lenient_json;
 pub mod lm_eval;
+pub mod opencompass;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -54,6 +55,10 @@ pub struct MetricRow {
     pub group: Option<String>,
     /// The tool's own "higher is better", when the file says.
     pub higher_is_better: Option<bool>,
+    /// The model this row is about, when one file holds several (OpenCompass, promptfoo).
+    pub model: Option<String>,
+    /// How it was run, as the tool says (`n-shot 5`, `prompt config 314797 · ppl`).
+    pub setting: Option<String>,
 }
 
 /// Something a reviewer should know about one row or the whole file.
@@ -208,6 +213,9 @@ fn read_csv(text: &str) -> Result<Preview, Problem> {
             })
         }
     };
+    if opencompass::looks_like(&header) {
+        return opencompass::read(text);
+    }
     if generic_csv::looks_like(&header) {
         return generic_csv::read(text);
     }

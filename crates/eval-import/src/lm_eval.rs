@@ -62,6 +62,7 @@ pub fn read(doc: &Value) -> Preview {
     let parents = parents_of(map);
     let higher = map.get("higher_is_better").and_then(Value::as_object);
     let samples = map.get("n-samples").and_then(Value::as_object);
+    let shots = map.get("n-shot").and_then(Value::as_object);
 
     preview.tool_version = Some(version_of(map, results));
     preview.model = model_of(map);
@@ -128,6 +129,11 @@ pub fn read(doc: &Value) -> Preview {
                     .and_then(|h| h.get(task))
                     .and_then(|h| h.get(bare))
                     .and_then(Value::as_bool),
+                model: None,
+                setting: shots
+                    .and_then(|s| s.get(task))
+                    .and_then(Value::as_u64)
+                    .map(|k| format!("{k}-shot")),
             });
         }
     }
