@@ -11,6 +11,7 @@ pub mod generic_csv;
 mod lenient_json;
 pub mod lm_eval;
 pub mod opencompass;
+pub mod promptfoo;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -194,6 +195,9 @@ fn read_json(bytes: &[u8]) -> Result<Preview, Problem> {
     })?;
     if lm_eval::looks_like(&value) {
         return Ok(lm_eval::read(&value));
+    }
+    if promptfoo::looks_like(&value) {
+        return promptfoo::read(&value);
     }
     Err(Problem::Foreign {
         found: describe(&value),
