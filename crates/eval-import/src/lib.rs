@@ -12,6 +12,7 @@ mod lenient_json;
 pub mod lm_eval;
 pub mod opencompass;
 pub mod promptfoo;
+pub mod promptfoo_csv;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -222,6 +223,9 @@ fn read_csv(text: &str) -> Result<Preview, Problem> {
     }
     if generic_csv::looks_like(&header) {
         return generic_csv::read(text);
+    }
+    if let Some(read) = promptfoo_csv::read(text) {
+        return read;
     }
     let columns: Vec<&str> = header.iter().take(6).collect();
     Err(Problem::Foreign {

@@ -135,3 +135,19 @@ fn the_html_report_is_refused() {
         (name.as_str(), Problem::Html)
     );
 }
+
+#[test]
+fn layout_a_csv_files_are_read_and_a_trailing_empty_record_skipped() {
+    let (name, bytes) = fixture("MohdumaR125__Promptfoo/promptfoo-jsConfig/output.csv");
+    let p = read(&name, &bytes).unwrap();
+    let get = |m: &str| p.metrics.iter().find(|r| r.metric == m).unwrap().value;
+    assert_eq!((get("pass_count"), get("fail_count")), (3.0, 0.0));
+    assert!((get("mean_score") - (1.0 + 0.99 + 0.97) / 3.0).abs() < 1e-9);
+    let (name, bytes) = fixture("MohdumaR125__Promptfoo/promptfoo/output.csv");
+    let p = read(&name, &bytes).unwrap();
+    let get = |m: &str| p.metrics.iter().find(|r| r.metric == m).unwrap().value;
+    assert_eq!(
+        (get("pass_count"), get("fail_count"), get("mean_score")),
+        (0.0, 1.0, 0.0)
+    );
+}

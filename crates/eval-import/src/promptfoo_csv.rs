@@ -1,0 +1,237 @@
+//! promptfoo `eval -o results.csv`, every layout its writer has had (csv-stringify: RFC 4180
+//! quoting, multi-line cells; columns read by position because names repeat):
+//!
+//! - A (0.15–0.35): output columns first, each header the prompt object as JSON; cells
+//!   `[PASS] (0.97) text`.
+//! - B/B′ (0.35.1–0.61): vars first, then one column per prompt (display text, or from 0.36
+//!   the prompt as JSON with `provider`); cells `[PASS] (0.97[, name: 0.50…])\n\ntext…`.
+//! - C (0.62–0.120.16): prompt headers `[provider] label`; from 0.101 `[ERROR]` cells.
+//! - D/E (0.120.17 on): per prompt `[provider] label`, `Status`, `Score`, `Named Scores`,
+//!   (E: `Metric: <name>`…), `Grader Reason`, `Comment`; Status is PASS/FAIL/ERROR.
+//!
+//! Per output column: `pass_count`, `fail_count`, `error_count`, `pass_rate` (errors in the
+//! denominator) and `mean_score` (from the two-decimal scores the CSV carries). The CSV has
+//! no latency, cost or tokens; the JSON output does.
+
+use crate::{empty_preview, MetricRow, Preview, Problem, Tool, Warning};
+
+struct Column {
+    index: usize,
+    /// For layout D/E: the Status and Score columns.
+    status_score: Option<(usize, usize)>,
+    provider: String,
+    label: String,
+    pass: u64,
+    fail: u64,
+    error: u64,
+    scores: Vec<f64>,
+}
+
+/// `[PASS] (0.97, name: 0.5) …` → (status, score).
+fn cell_verdict(cell: &str) -> Option<(&str, Option<f64>)> {
+    let rest = cell.strip_prefix('[')?;
+    let (status, rest) = rest.split_once("] (")?;
+    if !matches!(status, "PASS" | "FAIL" | "ERROR") {
+        return None;
+    }
+    let inner = &rest[..rest.find(')')?];
+    let score = inner.split(',').next().unwrap_or_default().trim();
+    Some((status, score.parse::<f64>().ok().filter(|s| s.is_finite())))
+}
+
+/// Provider and label of an output column's header.
+fn header_of(header: &str) -> (String, String) {
+    if let Ok(prompt) = serde_json::from_str::<serde_json::Value>(header) {
+        let label = ["label", "display", "raw"]
+            .iter()
+            .find_map(|k| prompt.get(*k).and_then(|v| v.as_str()))
+            .unwrap_or_default()
+            .to_owned();
+        let provider = prompt
+            .get("provider")
+            .and_then(|v| v.as_str())
+            .unwrap_or("unknown")
+            .to_owned();
+        return (provider, label);
+    }
+    if let Some(rest) = header.strip_prefix('[') {
+        if let Some(end) = rest.find("] ") {
+            return (rest[..end].to_owned(), rest[end + 2..].to_owned());
+        }
+    }
+    ("unknown".to_owned(), header.to_owned())
+}
+
+/// Reads the file if it is a promptfoo CSV; `None` when no column looks like promptfoo's.
+pub fn read(text: &str) -> Option<Result<Preview, Problem>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(r) => records.push(r),
+            Err(e) => {
+                return Some(Err(Problem::Csv {
+                    line: e.position().map_or(0, |p| p.line()),
+                    reason: e.to_string(),
+                }))
+            }
+        }
+    }
+    let (header, body) = records.split_first()?;
+    let body: Vec<&csv::StringRecord> = body
+        .iter()
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .collect();
+    let mut columns = Vec::new();
+    // Layout D/E: an output column followed by Status and Score.
+    for i in 0..header.len() {
+        if header.get(i + 1) == Some("Status") && header.get(i + 2) == Some("Score") {
+            let (provider, label) = header_of(header.get(i).unwrap_or_default());
+            columns.push(Column {
+                index: i,
+                status_score: Some((i + 1, i + 2)),
+                provider,
+                label,
+                pass: 0,
+                fail: 0,
+                error: 0,
+                scores: Vec::new(),
+            });
+        }
+    }
+    // Layouts A–C: a column whose every non-blank cell carries a verdict prefix.
+    if columns.is_empty() {
+        for i in 0..header.len() {
+            let cells: Vec<&str> = body
+                .iter()
+                .filter_map(|r| r.get(i))
+                .filter(|c| !c.trim().is_empty())
+                .collect();
+            if !cells.is_empty() && cells.iter().all(|c| cell_verdict(c).is_some()) {
+                let (provider, label) = header_of(header.get(i).unwrap_or_default());
+                columns.push(Column {
+                    index: i,
+                    status_score: None,
+                    provider,
+                    label,
+                    pass: 0,
+                    fail: 0,
+                    error: 0,
+                    scores: Vec::new(),
+                });
+            }
+        }
+    }
+    if columns.is_empty() {
+        return None;
+    }
+    let mut preview = empty_preview(Tool::Promptfoo);
+    preview.tool_version = Some("CSV output".into());
+    for column in &mut columns {
+        for row in &body {
+            let verdict = match column.status_score {
+                Some((status, score)) => row.get(status).filter(|s| !s.is_empty()).map(|s| {
+                    (
+                        s,
+                        row.get(score)
+                            .and_then(|v| v.trim().parse::<f64>().ok())
+                            .filter(|v| v.is_finite()),
+                    )
+                }),
+                None => row.get(column.index).and_then(cell_verdict),
+            };
+            match verdict {
+                Some(("PASS", score)) => {
+                    column.pass += 1;
+                    column.scores.extend(score);
+                }
+                Some(("FAIL", score)) => {
+                    column.fail += 1;
+                    column.scores.extend(score);
+                }
+                Some(("ERROR", score)) => {
+                    column.error += 1;
+                    column.scores.extend(score);
+                }
+                Some((other, _)) => preview.warnings.push(Warning {
+                    at: Some(format!("{} / {}", column.provider, column.label)),
+                    key: "unknown_status",
+                    detail: other.to_owned(),
+                }),
+                None => {}
+            }
+        }
+        let n = column.pass + column.fail + column.error;
+        if n == 0 {
+            continue;
+        }
+        let mut push = |metric: &str, value: f64, higher: Option<bool>| {
+            preview.metrics.push(MetricRow {
+                task: column.label.clone(),
+                metric: metric.to_owned(),
+                value,
+                stderr: None,
+                n: Some(n),
+                group: None,
+                higher_is_better: higher,
+                model: Some(column.provider.clone()),
+                setting: None,
+            });
+        };
+        push("pass_rate", column.pass as f64 / n as f64, Some(true));
+        push("pass_count", column.pass as f64, Some(true));
+        push("fail_count", column.fail as f64, Some(false));
+        push("error_count", column.error as f64, Some(false));
+        if !column.scores.is_empty() {
+            let mean = column.scores.iter().sum::<f64>() / column.scores.len() as f64;
+            push("mean_score", mean, Some(true));
+        }
+    }
+    Some(Ok(preview))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_prefixes_of_every_layout() {
+        assert_eq!(
+            cell_verdict("[PASS] (0.97) text"),
+            Some(("PASS", Some(0.97)))
+        );
+        assert_eq!(
+            cell_verdict("[FAIL] (0.50, tone: 0.25)\n\nout"),
+            Some(("FAIL", Some(0.5)))
+        );
+        assert_eq!(
+            cell_verdict("[ERROR] (undefined) boom"),
+            Some(("ERROR", None))
+        );
+        assert_eq!(cell_verdict("[NOTE] (1) x"), None);
+        assert_eq!(cell_verdict("plain"), None);
+        assert_eq!(
+            header_of("[openai:gpt-4o] Say {{x}}"),
+            ("openai:gpt-4o".into(), "Say {{x}}".into())
+        );
+    }
+
+    #[test]
+    fn layout_d_reads_status_and_score_columns() {
+        let text = "question,[openai:gpt-4o] Ask,Status,Score,Named Scores,Grader Reason,Comment\n\
+                    q1,answer,PASS,1.00,,,\n\
+                    q2,answer,FAIL,0.25,,bad,\n\
+                    q3,,ERROR,0.00,,,\n";
+        let p = read(text).unwrap().unwrap();
+        let get = |m: &str| p.metrics.iter().find(|r| r.metric == m).unwrap().value;
+        assert_eq!(
+            (get("pass_count"), get("fail_count"), get("error_count")),
+            (1.0, 1.0, 1.0)
+        );
+        assert!((get("mean_score") - 1.25 / 3.0).abs() < 1e-12);
+        assert_eq!(p.metrics[0].model.as_deref(), Some("openai:gpt-4o"));
+    }
+}
