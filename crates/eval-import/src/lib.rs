@@ -10,6 +10,7 @@
 pub mod generic_csv;
 mod lenient_json;
 pub mod lm_eval;
+pub mod lm_eval_samples;
 pub mod opencompass;
 pub mod promptfoo;
 pub mod promptfoo_csv;
