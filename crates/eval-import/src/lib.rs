@@ -4,6 +4,9 @@
 //! stores anything; a file that is not what it claims is refused with the file's name and
 //! the problem, and a caller stores all of a preview or none of it.
 //!
+//! Numbers are parsed with correct rounding (`serde_json`'s `float_roundtrip`): the value
+//! stored is the one the file's text denotes, to the last bit.
+//!
 //! Each reader follows its tool's own writer (cited in its module), not the sample files at
 //! hand: they run on real files nobody here has seen.
 

@@ -20,8 +20,17 @@ use crate::lenient_json::number;
 use crate::{empty_preview, MetricRow, Preview, Tool, Warning};
 use serde_json::{Map, Value};
 
-/// Keys of a task row that are not metrics.
-const ROW_INFO: &[&str] = &["alias", "name", "sample_len", "sample_count", "samples"];
+/// Keys of a task row that are not metrics: labels, counts, a task version some forks put in
+/// the row, and the `" "` placeholder that 0.4.4–0.4.11 write for a group without a score.
+const ROW_INFO: &[&str] = &[
+    "alias",
+    "name",
+    "sample_len",
+    "sample_count",
+    "samples",
+    "version",
+    " ",
+];
 
 /// Is this an lm-eval results document? A `results` object whose rows are objects, and one
 /// of the harness's companion keys (every version writes `versions` or `configs`/`config`).

@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 pub const KEPT_FAILURES: usize = 300;
 pub const KEPT_TEXT_CHARS: usize = 2_000;
@@ -70,10 +70,36 @@ pub struct SampleSummary {
     pub bytes: u64,
 }
 
-/// Streams a samples log. Fails only on an I/O error; bad lines are counted, not fatal (the
+/// Streams a samples log (JSON Lines, 0.4.3 on; the pretty-printed JSON array that 0.4.0–0.4.2
+/// wrote under the same name is read whole, within `MAX_ARRAY_BYTES`). Fails only on an I/O error; bad lines are counted, not fatal (the
 /// last line of a log cut off mid-write is the usual one).
 pub fn summarise(mut reader: impl BufRead) -> std::io::Result<SampleSummary> {
     let mut summary = SampleSummary::default();
+    if starts_with_array(&mut reader)? {
+        let mut bytes = Vec::new();
+        std::io::Read::take(&mut reader, MAX_ARRAY_BYTES + 1).read_to_end(&mut bytes)?;
+        summary.bytes = bytes.len() as u64;
+        let items: Option<Vec<&RawValue>> = (bytes.len() as u64 <= MAX_ARRAY_BYTES)
+            .then(|| serde_json::from_slice(&bytes).ok())
+            .flatten();
+        match items {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if !take_line(&mut summary, item.get().as_bytes()) {
+                        summary.bad_lines += 1;
+                        if summary.first_bad_lines.len() < 10 {
+                            summary.first_bad_lines.push(i as u64 + 1);
+                        }
+                    }
+                }
+            }
+            None => {
+                summary.bad_lines += 1;
+                summary.first_bad_lines.push(1);
+            }
+        }
+        return Ok(summary);
+    }
     let mut line = Vec::with_capacity(64 * 1024);
     let mut number = 0u64;
     loop {
@@ -96,6 +122,28 @@ pub fn summarise(mut reader: impl BufRead) -> std::io::Result<SampleSummary> {
         }
     }
     Ok(summary)
+}
+
+/// Older logs are one JSON array; the limit keeps memory bounded for them.
+pub const MAX_ARRAY_BYTES: u64 = 256 * 1024 * 1024;
+
+fn starts_with_array(reader: &mut impl BufRead) -> std::io::Result<bool> {
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(false);
+        }
+        match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => {
+                let first = buffer[i];
+                return Ok(first == b'[');
+            }
+            None => {
+                let len = buffer.len();
+                reader.consume(len);
+            }
+        }
+    }
 }
 
 fn take_line(summary: &mut SampleSummary, line: &[u8]) -> bool {
@@ -123,6 +171,11 @@ fn take_line(summary: &mut SampleSummary, line: &[u8]) -> bool {
             .cloned()
             .collect(),
     };
+    // One line per document and filter: metrics are tallied per filter, under the key the
+    // results file uses (`exact_match,strict-match`).
+    let filter: Option<String> = fields
+        .get("filter")
+        .and_then(|f| serde_json::from_str(f.get()).ok());
     let mut first: Option<f64> = None;
     for name in &names {
         let Some(raw) = fields.get(name.as_ref()) else {
@@ -132,7 +185,11 @@ fn take_line(summary: &mut SampleSummary, line: &[u8]) -> bool {
             continue;
         };
         first.get_or_insert(value);
-        let tally = summary.metrics.entry(name.to_string()).or_default();
+        let key = match &filter {
+            Some(filter) => format!("{name},{filter}"),
+            None => name.to_string(),
+        };
+        let tally = summary.metrics.entry(key).or_default();
         tally.count += 1;
         tally.sum += value;
     }

@@ -57,3 +57,93 @@ fn a_truncated_file_is_refused_as_cut_off() {
     assert_eq!(err.file, name);
     assert_eq!(err.problem, Problem::Truncated { line: 1 });
 }
+
+#[test]
+fn filters_groups_counts_and_direction_are_read_as_the_file_gives_them() {
+    let (name, bytes) =
+        fixture("EleutherAI__lm-evaluation-harness/pr2809/results_2025-03-02T23-31-03.189087.json");
+    let p = read(&name, &bytes).unwrap();
+    let glue = row(&p.metrics, "glue", "acc,none");
+    assert_eq!(
+        (glue.value, glue.stderr, glue.n),
+        (0.38908408766079083, Some(0.001872903043904491), None)
+    );
+    let cola = row(&p.metrics, "cola", "mcc,none");
+    assert_eq!(
+        (cola.value, cola.n, cola.group.as_deref()),
+        (0.0, Some(1043), Some("glue"))
+    );
+    let ppl = row(&p.metrics, "lambada_openai", "perplexity,none");
+    assert_eq!(
+        (ppl.value, ppl.n, ppl.higher_is_better),
+        (7.994806427824196, Some(5153), Some(false))
+    );
+
+    let (name, bytes) = fixture("saucam__model_evals/openllm/gsm8k.json");
+    let p = read(&name, &bytes).unwrap();
+    assert_eq!(
+        row(&p.metrics, "gsm8k", "exact_match,strict-match").value,
+        0.2441243366186505
+    );
+    assert_eq!(
+        row(&p.metrics, "gsm8k", "exact_match,flexible-extract").stderr,
+        Some(0.011832404674077594)
+    );
+
+    let (name, bytes) = fixture("saucam__model_evals/openllm/mmlu.json");
+    let p = read(&name, &bytes).unwrap();
+    assert_eq!(
+        row(&p.metrics, "mmlu", "acc,none").value,
+        0.5242842899871814
+    );
+    let logic = row(&p.metrics, "mmlu_formal_logic", "acc,none");
+    assert_eq!(
+        (logic.value, logic.group.as_deref()),
+        (0.30952380952380953, Some("mmlu_humanities"))
+    );
+
+    let (name, bytes) = fixture(
+        "bigscience-workshop__bigscience/tr11-1b3-ml-evalharness-results_lm-eval_global_step340500_2022-07-13-11-29-13.json",
+    );
+    let p = read(&name, &bytes).unwrap();
+    assert_eq!(
+        row(&p.metrics, "lambada", "ppl").stderr,
+        Some(0.4021518609838198)
+    );
+    assert!(!p.metrics.iter().any(|r| r.metric == "version"));
+
+    let (name, bytes) = fixture("bigscience-workshop__bigscience/Tr1-13B-harness-eval.json");
+    let p = read(&name, &bytes).unwrap();
+    assert_eq!(row(&p.metrics, "mc_taco", "em").stderr, None);
+    assert_eq!(row(&p.metrics, "cola", "mcc").value, 0.05586916675965605);
+}
+
+#[test]
+fn non_finite_values_and_placeholders_are_named_not_guessed() {
+    let text =
+        br#"{"results": {"wikitext": {"perplexity,none": NaN, "perplexity_stderr,none": "N/A",
+        "alias": "wikitext"}, "group": {" ": " ", "alias": "group"},
+        "t": {"acc,none": 0.5, "acc_stderr,none": Infinity, "f1,none": [1, 2]}},
+        "configs": {}, "versions": {}}"#;
+    let p = read("synthetic.json", text).unwrap();
+    assert_eq!(p.metrics.len(), 1);
+    assert_eq!(p.metrics[0].stderr, None);
+    let keys: Vec<(&str, &str)> = p
+        .warnings
+        .iter()
+        .map(|w| (w.at.as_deref().unwrap_or_default(), w.key))
+        .collect();
+    assert!(
+        keys.contains(&("wikitext/perplexity,none", "not_a_number")),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&("t/acc,none", "stderr_not_a_number")),
+        "{keys:?}"
+    );
+    assert!(keys.contains(&("t/f1,none", "not_a_number")), "{keys:?}");
+    assert!(
+        !keys.iter().any(|(at, _)| at.starts_with("group/")),
+        "{keys:?}"
+    );
+}

@@ -19,7 +19,7 @@ fn a_log_with_a_metrics_list_is_tallied_and_failures_kept() {
     assert_eq!(s.samples, 20);
     assert_eq!(s.bad_lines, 0);
     assert_eq!(s.filter.as_deref(), Some("none"));
-    let acc = &s.metrics["acc"];
+    let acc = &s.metrics["acc,none"];
     assert_eq!(acc.count, 20);
     // The results file says acc,none = 0.45 for this task.
     assert!((acc.mean().unwrap() - 0.45).abs() < 1e-12);
@@ -50,4 +50,11 @@ fn a_line_cut_off_at_the_end_is_counted_not_fatal() {
     );
     assert_eq!(s.failed, 1);
     assert_eq!(s.kept_failures[0].expected, "B");
+}
+
+#[test]
+fn the_pre_0_4_3_array_layout_is_read_too() {
+    let text = "[\n  {\"doc_id\": 0, \"acc\": 1.0},\n  {\"doc_id\": 1, \"acc\": 0.0}\n]";
+    let s = summarise(text.as_bytes()).unwrap();
+    assert_eq!((s.samples, s.failed, s.bad_lines), (2, 1, 0));
 }
