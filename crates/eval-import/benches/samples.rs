@@ -30,7 +30,7 @@ fn main() {
         let mut written = 0u64;
         let mut i = 0u64;
         while written < megabytes * 1024 * 1024 {
-            let acc = if i % 3 == 0 { "0.0" } else { "1.0" };
+            let acc = if i.is_multiple_of(3) { "0.0" } else { "1.0" };
             let line = format!(
                 "{{\"doc_id\": {i}, \"doc\": {{\"question\": \"{filler} {i}\", \"choices\": [\"A\", \"B\", \"C\", \"D\"], \"answer\": 2}}, \
                  \"target\": \"2\", \"arguments\": {{\"gen_args_0\": {{\"arg_0\": \"Question: {filler}\\nAnswer:\", \"arg_1\": \" C\"}}}}, \
