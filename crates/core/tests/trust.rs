@@ -27,39 +27,11 @@ fn verify(fx: &Fixture) -> AuditReport {
     fx.login(Role::Auditor).verify_audit().unwrap()
 }
 
-fn events(conn: &Connection, copy: &str) -> Vec<Event> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before,
-                    after, prev_hash FROM audit_events WHERE copy_id = ?1 ORDER BY seq",
-        )
-        .unwrap();
-    stmt.query_map([copy], |r| {
-        Ok(Event {
-            copy_id: copy.to_owned(),
-            seq: r.get::<_, i64>(0)? as u64,
-            id: r.get(1)?,
-            at: r.get(2)?,
-            actor_id: r.get(3)?,
-            actor_name: r.get(4)?,
-            action: r.get(5)?,
-            entity_type: r.get(6)?,
-            entity_id: r.get(7)?,
-            before: r.get(8)?,
-            after: r.get(9)?,
-            prev_hash: r.get(10)?,
-        })
-    })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
-}
-
 /// What a forger holding the data key does after editing events: recomputes every hash from
 /// the first event on, re-signs with the only key they have (their own), and moves the head.
 fn rewrite_chain(conn: &Connection, copy: &str, signer: &UserSecret, edit: impl Fn(&mut Event)) {
     let mut prev = govbench_core::audit::GENESIS.to_owned();
-    for mut event in events(conn, copy) {
+    for mut event in common::events(conn, copy) {
         edit(&mut event);
         event.prev_hash = prev.clone();
         let hash = event.hash();
@@ -143,7 +115,7 @@ fn an_event_forged_in_another_members_name_is_caught() {
     let admin_id = fx.login(Role::Admin).user().id.to_string();
     drop(pm);
     let conn = raw(&fx);
-    let mut last = events(&conn, &copy).pop().unwrap();
+    let mut last = common::events(&conn, &copy).pop().unwrap();
     let hash_of_last: String = conn
         .query_row(
             "SELECT hash FROM audit_events WHERE copy_id = ?1 AND seq = ?2",

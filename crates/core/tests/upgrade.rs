@@ -9,7 +9,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use common::{file, Fixture, PASSPHRASE};
-use govbench_core::audit::{Event, GENESIS};
+use govbench_core::audit::GENESIS;
 use govbench_core::KeySlots;
 use govbench_protocol::{ErrorCode, Role, UserCommand};
 use rusqlite::params;
@@ -33,33 +33,7 @@ fn make_legacy(fx: &Fixture) {
             r.get(0)
         })
         .unwrap();
-    let mut stmt = conn
-        .prepare(
-            "SELECT seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before,
-                    after FROM audit_events WHERE copy_id = ?1 ORDER BY seq",
-        )
-        .unwrap();
-    let events: Vec<Event> = stmt
-        .query_map([&copy], |r| {
-            Ok(Event {
-                copy_id: copy.clone(),
-                seq: r.get::<_, i64>(0)? as u64,
-                id: r.get(1)?,
-                at: r.get(2)?,
-                actor_id: r.get(3)?,
-                actor_name: r.get(4)?,
-                action: r.get(5)?,
-                entity_type: r.get(6)?,
-                entity_id: r.get(7)?,
-                before: r.get(8)?,
-                after: r.get(9)?,
-                prev_hash: String::new(),
-            })
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    drop(stmt);
+    let events = common::events(&conn, &copy);
     let strip = |image: Option<String>| {
         image.map(|i| {
             let mut v: serde_json::Value = serde_json::from_str(&i).unwrap();

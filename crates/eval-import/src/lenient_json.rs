@@ -44,16 +44,20 @@ pub fn quote_non_finite(bytes: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
+/// What stood where a number was expected, as written (for a warning).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotANumber(pub String);
+
 /// A JSON value as a number: finite numbers, and numbers written as strings (some tools
-/// write `"0.5"`). `Err` carries what was there instead, for a warning.
-pub fn number(value: &serde_json::Value) -> Result<f64, String> {
+/// write `"0.5"`).
+pub fn number(value: &serde_json::Value) -> Result<f64, NotANumber> {
     match value {
-        serde_json::Value::Number(n) => n.as_f64().ok_or_else(|| n.to_string()),
+        serde_json::Value::Number(n) => n.as_f64().ok_or_else(|| NotANumber(n.to_string())),
         serde_json::Value::String(s) => match s.trim().parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(s.clone()),
+            _ => Err(NotANumber(s.clone())),
         },
-        other => Err(other.to_string()),
+        other => Err(NotANumber(other.to_string())),
     }
 }
 

@@ -16,7 +16,7 @@
 //! stderr's `"N/A"`) is reported as a warning, not guessed at. Python writes undefined floats
 //! as `NaN`; those rows are reported too (see `lenient_json`).
 
-use crate::lenient_json::number;
+use crate::lenient_json::{number, NotANumber};
 use crate::{empty_preview, MetricRow, Preview, Tool, Warning};
 use serde_json::{Map, Value};
 
@@ -96,7 +96,7 @@ pub fn read(doc: &Value) -> Preview {
             let at = format!("{task}/{key}");
             let value = match number(value) {
                 Ok(v) => v,
-                Err(found) => {
+                Err(NotANumber(found)) => {
                     preview.warnings.push(Warning {
                         at: Some(at),
                         key: "not_a_number",
@@ -110,8 +110,8 @@ pub fn read(doc: &Value) -> Preview {
                 Some(v) => match number(v) {
                     Ok(e) => Some(e),
                     // The harness writes "N/A" for metrics without a standard error.
-                    Err(found) if found == "N/A" => None,
-                    Err(found) => {
+                    Err(NotANumber(found)) if found == "N/A" => None,
+                    Err(NotANumber(found)) => {
                         preview.warnings.push(Warning {
                             at: Some(at.clone()),
                             key: "stderr_not_a_number",

@@ -32,14 +32,61 @@ pub fn looks_like(doc: &Value) -> bool {
         })
 }
 
+/// One output column (provider × prompt) and how its rows went: what the JSON and the CSV
+/// outputs both give.
+#[derive(Default)]
+pub(crate) struct Verdicts {
+    pub provider: String,
+    pub label: String,
+    pub pass: u64,
+    pub fail: u64,
+    pub error: u64,
+    pub scores: Vec<f64>,
+}
+
+impl Verdicts {
+    pub fn n(&self) -> u64 {
+        self.pass + self.fail + self.error
+    }
+
+    /// A metric of this column.
+    pub fn row(&self, metric: &str, value: f64, higher_is_better: Option<bool>) -> MetricRow {
+        MetricRow {
+            task: self.label.clone(),
+            metric: metric.to_owned(),
+            value,
+            stderr: None,
+            n: Some(self.n()),
+            group: None,
+            higher_is_better,
+            model: Some(self.provider.clone()),
+            setting: None,
+        }
+    }
+
+    /// Pass rate (errors in the denominator, as promptfoo's own report), the counts and the
+    /// mean score; nothing for a column without rows.
+    pub fn rows(&self) -> Vec<MetricRow> {
+        let n = self.n();
+        if n == 0 {
+            return Vec::new();
+        }
+        let mut rows = vec![
+            self.row("pass_rate", self.pass as f64 / n as f64, Some(true)),
+            self.row("pass_count", self.pass as f64, Some(true)),
+            self.row("fail_count", self.fail as f64, Some(false)),
+            self.row("error_count", self.error as f64, Some(false)),
+        ];
+        if !self.scores.is_empty() {
+            rows.push(self.row("mean_score", mean(&self.scores), Some(true)));
+        }
+        rows
+    }
+}
+
 #[derive(Default)]
 struct Column {
-    provider: String,
-    label: String,
-    pass: u64,
-    fail: u64,
-    error: u64,
-    scores: Vec<f64>,
+    verdicts: Verdicts,
     missing_scores: u64,
     named: BTreeMap<String, (f64, u64)>,
     latencies: Vec<f64>,
@@ -79,8 +126,11 @@ pub fn read(doc: &Value) -> Result<Preview, Problem> {
     let mut columns: Vec<Column> = headers
         .into_iter()
         .map(|(provider, label)| Column {
-            provider,
-            label,
+            verdicts: Verdicts {
+                provider,
+                label,
+                ..Verdicts::default()
+            },
             ..Column::default()
         })
         .collect();
@@ -90,12 +140,12 @@ pub fn read(doc: &Value) -> Result<Preview, Problem> {
         let success = row.get("success").and_then(Value::as_bool).unwrap_or(false);
         let failure_reason = row.get("failureReason").and_then(Value::as_u64);
         match (success, failure_reason) {
-            (true, _) => column.pass += 1,
-            (false, Some(2)) => column.error += 1,
-            (false, _) => column.fail += 1,
+            (true, _) => column.verdicts.pass += 1,
+            (false, Some(2)) => column.verdicts.error += 1,
+            (false, _) => column.verdicts.fail += 1,
         }
         match row.get("score").map(number) {
-            Some(Ok(score)) => column.scores.push(score),
+            Some(Ok(score)) => column.verdicts.scores.push(score),
             _ => column.missing_scores += 1,
         }
         if let Some(named) = row.get("namedScores").and_then(Value::as_object) {
@@ -215,16 +265,19 @@ fn column_of(row: &Value, columns: &mut Vec<Column>, version: u64) -> usize {
         })
         .unwrap_or_default()
         .to_owned();
-    let found = columns
-        .iter()
-        .position(|c| c.label == label && provider.as_ref().is_none_or(|p| *p == c.provider));
+    let found = columns.iter().position(|c| {
+        c.verdicts.label == label && provider.as_ref().is_none_or(|p| *p == c.verdicts.provider)
+    });
     match found {
         Some(i) => i,
         None if columns.len() == 1 && provider.is_none() => 0,
         None => {
             columns.push(Column {
-                provider: provider.unwrap_or_else(|| "unknown".into()),
-                label,
+                verdicts: Verdicts {
+                    provider: provider.unwrap_or_else(|| "unknown".into()),
+                    label,
+                    ..Verdicts::default()
+                },
                 ..Column::default()
             });
             columns.len() - 1
@@ -233,57 +286,42 @@ fn column_of(row: &Value, columns: &mut Vec<Column>, version: u64) -> usize {
 }
 
 fn push_column(preview: &mut Preview, c: &Column) {
-    let n = c.pass + c.fail + c.error;
-    if n == 0 {
+    let v = &c.verdicts;
+    if v.n() == 0 {
         return;
     }
-    let mut push = |metric: &str, value: f64, higher: Option<bool>| {
-        preview.metrics.push(MetricRow {
-            task: c.label.clone(),
-            metric: metric.to_owned(),
-            value,
-            stderr: None,
-            n: Some(n),
-            group: None,
-            higher_is_better: higher,
-            model: Some(c.provider.clone()),
-            setting: None,
-        });
-    };
-    push("pass_rate", c.pass as f64 / n as f64, Some(true));
-    push("pass_count", c.pass as f64, Some(true));
-    push("fail_count", c.fail as f64, Some(false));
-    push("error_count", c.error as f64, Some(false));
-    if !c.scores.is_empty() {
-        push("mean_score", mean(&c.scores), Some(true));
-    }
+    preview.metrics.extend(v.rows());
     for (metric, (sum, count)) in &c.named {
-        push(&format!("named:{metric}"), sum / *count as f64, Some(true));
+        let mean = sum / *count as f64;
+        preview
+            .metrics
+            .push(v.row(&format!("named:{metric}"), mean, Some(true)));
     }
     if !c.latencies.is_empty() {
-        push("latency_mean_ms", mean(&c.latencies), Some(false));
-        push(
-            "latency_p95_ms",
-            nearest_rank(&c.latencies, 0.95),
-            Some(false),
-        );
+        preview
+            .metrics
+            .push(v.row("latency_mean_ms", mean(&c.latencies), Some(false)));
+        let p95 = nearest_rank(&c.latencies, 0.95);
+        preview
+            .metrics
+            .push(v.row("latency_p95_ms", p95, Some(false)));
     }
     if let Some(cost) = c.cost {
-        push("cost", cost, Some(false));
+        preview.metrics.push(v.row("cost", cost, Some(false)));
     }
     if let Some(tokens) = c.tokens {
-        push("tokens_total", tokens, None);
+        preview.metrics.push(v.row("tokens_total", tokens, None));
     }
     if c.missing_scores > 0 {
         preview.warnings.push(Warning {
-            at: Some(format!("{} / {}", c.provider, c.label)),
+            at: Some(format!("{} / {}", v.provider, v.label)),
             key: "scores_missing",
             detail: c.missing_scores.to_string(),
         });
     }
 }
 
-fn mean(values: &[f64]) -> f64 {
+pub(crate) fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 
@@ -300,7 +338,7 @@ fn check_stats(preview: &mut Preview, results: &Map<String, Value>, columns: &[C
     let Some(stats) = results.get("stats") else {
         return;
     };
-    let passes: u64 = columns.iter().map(|c| c.pass).sum();
+    let passes: u64 = columns.iter().map(|c| c.verdicts.pass).sum();
     if let Some(successes) = stats.get("successes").and_then(Value::as_u64) {
         if successes != passes {
             preview.warnings.push(Warning {

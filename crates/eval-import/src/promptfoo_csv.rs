@@ -13,18 +13,14 @@
 //! denominator) and `mean_score` (from the two-decimal scores the CSV carries). The CSV has
 //! no latency, cost or tokens; the JSON output does.
 
-use crate::{empty_preview, MetricRow, Preview, Problem, Tool, Warning};
+use crate::promptfoo::Verdicts;
+use crate::{empty_preview, Preview, Problem, Tool, Warning};
 
 struct Column {
     index: usize,
     /// For layout D/E: the Status and Score columns.
     status_score: Option<(usize, usize)>,
-    provider: String,
-    label: String,
-    pass: u64,
-    fail: u64,
-    error: u64,
-    scores: Vec<f64>,
+    verdicts: Verdicts,
 }
 
 /// `[PASS] (0.97, name: 0.5) …` → (status, score).
@@ -93,12 +89,11 @@ pub fn read(text: &str) -> Option<Result<Preview, Problem>> {
             columns.push(Column {
                 index: i,
                 status_score: Some((i + 1, i + 2)),
-                provider,
-                label,
-                pass: 0,
-                fail: 0,
-                error: 0,
-                scores: Vec::new(),
+                verdicts: Verdicts {
+                    provider,
+                    label,
+                    ..Verdicts::default()
+                },
             });
         }
     }
@@ -115,12 +110,11 @@ pub fn read(text: &str) -> Option<Result<Preview, Problem>> {
                 columns.push(Column {
                     index: i,
                     status_score: None,
-                    provider,
-                    label,
-                    pass: 0,
-                    fail: 0,
-                    error: 0,
-                    scores: Vec::new(),
+                    verdicts: Verdicts {
+                        provider,
+                        label,
+                        ..Verdicts::default()
+                    },
                 });
             }
         }
@@ -143,52 +137,25 @@ pub fn read(text: &str) -> Option<Result<Preview, Problem>> {
                 }),
                 None => row.get(column.index).and_then(cell_verdict),
             };
+            let v = &mut column.verdicts;
             match verdict {
-                Some(("PASS", score)) => {
-                    column.pass += 1;
-                    column.scores.extend(score);
-                }
-                Some(("FAIL", score)) => {
-                    column.fail += 1;
-                    column.scores.extend(score);
-                }
-                Some(("ERROR", score)) => {
-                    column.error += 1;
-                    column.scores.extend(score);
+                Some((status @ ("PASS" | "FAIL" | "ERROR"), score)) => {
+                    match status {
+                        "PASS" => v.pass += 1,
+                        "FAIL" => v.fail += 1,
+                        _ => v.error += 1,
+                    }
+                    v.scores.extend(score);
                 }
                 Some((other, _)) => preview.warnings.push(Warning {
-                    at: Some(format!("{} / {}", column.provider, column.label)),
+                    at: Some(format!("{} / {}", v.provider, v.label)),
                     key: "unknown_status",
                     detail: other.to_owned(),
                 }),
                 None => {}
             }
         }
-        let n = column.pass + column.fail + column.error;
-        if n == 0 {
-            continue;
-        }
-        let mut push = |metric: &str, value: f64, higher: Option<bool>| {
-            preview.metrics.push(MetricRow {
-                task: column.label.clone(),
-                metric: metric.to_owned(),
-                value,
-                stderr: None,
-                n: Some(n),
-                group: None,
-                higher_is_better: higher,
-                model: Some(column.provider.clone()),
-                setting: None,
-            });
-        };
-        push("pass_rate", column.pass as f64 / n as f64, Some(true));
-        push("pass_count", column.pass as f64, Some(true));
-        push("fail_count", column.fail as f64, Some(false));
-        push("error_count", column.error as f64, Some(false));
-        if !column.scores.is_empty() {
-            let mean = column.scores.iter().sum::<f64>() / column.scores.len() as f64;
-            push("mean_score", mean, Some(true));
-        }
+        preview.metrics.extend(column.verdicts.rows());
     }
     Some(Ok(preview))
 }

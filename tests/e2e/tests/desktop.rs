@@ -588,6 +588,20 @@ async fn admin_creates_a_workspace_and_adds_a_user_who_signs_in() {
         t.contains("手动")
     })
     .await;
+    // The same page in English, then back to Chinese for the rest of the test.
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#trust-report", "the English verification sentence", |t| {
+        t.contains("Intact") && t.contains("signatures valid")
+    })
+    .await;
+    ui.wait_text("#backups-table", "the backup reason in English", |t| {
+        t.contains("manual")
+    })
+    .await;
+    ui.screenshot("08a-integrity-backups-en").await;
+    ui.select("#lang-switch", "zh-CN").await;
+    ui.wait_text("#nav-trust", "Chinese navigation", |t| t.contains("完整性"))
+        .await;
     ui.logout().await;
 
     // The new user signs in to the new workspace with their own passphrase.

@@ -132,3 +132,32 @@ pub fn requirements_card(session: &Session) -> govbench_protocol::RequirementsDa
         .next()
         .expect("a requirements card")
 }
+
+/// Every event of `copy`'s chain as stored, in order (for tests that tamper as a forger would).
+pub fn events(conn: &rusqlite::Connection, copy: &str) -> Vec<govbench_core::audit::Event> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before,
+                    after, prev_hash FROM audit_events WHERE copy_id = ?1 ORDER BY seq",
+        )
+        .unwrap();
+    stmt.query_map([copy], |r| {
+        Ok(govbench_core::audit::Event {
+            copy_id: copy.to_owned(),
+            seq: r.get::<_, i64>(0)? as u64,
+            id: r.get(1)?,
+            at: r.get(2)?,
+            actor_id: r.get(3)?,
+            actor_name: r.get(4)?,
+            action: r.get(5)?,
+            entity_type: r.get(6)?,
+            entity_id: r.get(7)?,
+            before: r.get(8)?,
+            after: r.get(9)?,
+            prev_hash: r.get(10)?,
+        })
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
