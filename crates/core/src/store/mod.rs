@@ -96,6 +96,17 @@ pub(crate) fn key_connection(conn: &Connection, key: &DataKey) -> CoreResult<()>
 }
 
 fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {
+    // SQLCipher activates its crypto provider on the first keyed connection of the process;
+    // two threads keying their first connections at the same moment were seen to fail with
+    // "An error occurred with PRAGMA key" (tests creating workspaces in parallel). The first
+    // activation is done once, alone, on a throw-away in-memory connection.
+    static ACTIVATED: std::sync::Once = std::sync::Once::new();
+    ACTIVATED.call_once(|| {
+        if let Ok(warm) = Connection::open_in_memory() {
+            let _ = warm.execute_batch("PRAGMA cipher_log_level = NONE; PRAGMA key = 'warm-up';");
+            let _ = warm.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()));
+        }
+    });
     // Without this SQLCipher logs "hmac check failed" to stderr on a wrong key.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let hex_key = key.to_hex();
