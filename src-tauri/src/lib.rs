@@ -120,8 +120,15 @@ endpoints! {
     session users_list: UsersList => |s, _| s.users();
     session comments_page: CommentsPage => |s, request| s.comments(&request);
     session history_page: HistoryPage => |s, request| s.history(&request);
+    session models_list: ModelsList => |s, _| s.models();
+    session model_get: ModelGet => |s, id| s.model(id);
+    session kpi_trends: KpiTrends => |s, id| s.kpi_trends(id);
+    session evaluations_list: EvaluationsList => |s, query| s.evaluations(&query);
+    session evaluation_get: EvaluationGet => |s, id| s.evaluation(id);
+    session evaluation_preview: EvaluationPreview => |s, request| s.preview_import(&request);
     custom pick_workspace_file: PickWorkspaceFile;
     custom pick_folder: PickFolder;
+    custom pick_import_files: PickImportFiles;
 }
 
 #[tauri::command]
@@ -141,6 +148,35 @@ async fn pick_folder<R: Runtime>(
             .blocking_pick_folder()
             .and_then(|p| p.into_path().ok())
             .map(|p| p.display().to_string()))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn pick_import_files<R: Runtime>(
+    app: AppHandle<R>,
+    _request: Request<endpoint::PickImportFiles>,
+) -> ApiResult<Response<endpoint::PickImportFiles>> {
+    use tauri_plugin_dialog::DialogExt;
+    // As for the workspace dialog: end-to-end tests name the files the dialog would return
+    // (a path list, as in PATH). Debug builds only.
+    #[cfg(debug_assertions)]
+    if let Some(paths) = std::env::var_os("GOVBENCH_E2E_PICK_IMPORT") {
+        return Ok(std::env::split_paths(&paths)
+            .map(|p| p.display().to_string())
+            .collect());
+    }
+    shell::blocking(move || {
+        Ok(app
+            .dialog()
+            .file()
+            .add_filter("Results", &["json", "jsonl", "csv"])
+            .blocking_pick_files()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.into_path().ok())
+            .map(|p| p.display().to_string())
+            .collect())
     })
     .await
 }

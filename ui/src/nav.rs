@@ -5,6 +5,7 @@
 pub enum Section {
     Dashboard,
     Requirements,
+    Models,
     Users,
     Trust,
 }
@@ -32,6 +33,12 @@ pub const NAV: &[NavItem] = &[
         id: "nav-requirements",
         label: "nav.requirements",
         path: "/requirements",
+    },
+    NavItem {
+        section: Section::Models,
+        id: "nav-models",
+        label: "nav.models",
+        path: "/models",
     },
     NavItem {
         section: Section::Users,
@@ -69,6 +76,7 @@ mod tests {
             Some(Section::Requirements)
         );
         assert_eq!(section_of("/users"), Some(Section::Users));
+        assert_eq!(section_of("/models/0190-abc"), Some(Section::Models));
         assert_eq!(section_of("/requirementsx"), None);
         assert_eq!(section_of("/"), None);
     }

@@ -15,6 +15,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+mod models;
+
 /// Rows per page of `requirements list --page N`, as in the app.
 const PAGE_SIZE: u32 = 50;
 
@@ -81,6 +83,16 @@ enum Top {
     Users {
         #[command(subcommand)]
         command: UsersCommand,
+    },
+    /// The model inventory: models, versions, stages (policy §2.3.1).
+    Models {
+        #[command(subcommand)]
+        command: models::ModelsCommand,
+    },
+    /// Evaluation reports: import results files, list verdicts (policy §2.1.2).
+    Eval {
+        #[command(subcommand)]
+        command: models::EvalCommand,
     },
 }
 
@@ -207,8 +219,15 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Api(e)) => {
             eprintln!("govbench: {}", for_terminal(&locale.describe(&e)));
+            if e.code == ErrorCode::Validation {
+                for (field, rule) in &e.details {
+                    eprintln!("  {}: {}", for_terminal(field), locale.t(rule));
+                }
+            }
             ExitCode::from(2)
         }
+        // The reasons were printed file by file.
+        Err(Failure::Refused) => ExitCode::from(4),
         Err(Failure::Tampered(message)) => {
             eprintln!("govbench: {message}");
             ExitCode::from(3)
@@ -226,6 +245,8 @@ enum Failure {
     Tampered(String),
     /// An option's value is not one the command knows (translated message).
     Usage(String),
+    /// Files to import were refused (each named on stderr); nothing was stored.
+    Refused,
 }
 
 /// Parses a keyed option value, or says in the user's language which values exist.
@@ -264,6 +285,8 @@ impl From<ApiError> for Failure {
 fn run(command: Top, locale: Locale) -> Result<(), Failure> {
     let clock = Arc::new(SystemClock);
     match command {
+        Top::Models { command } => models::run_models(command, locale)?,
+        Top::Eval { command } => models::run_eval(command, locale)?,
         Top::Init {
             workspace,
             admin,

@@ -519,3 +519,218 @@ fn control_sequences_in_stored_text_never_reach_the_terminal() {
         }
     }
 }
+
+fn fixture(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/eval-results")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn models_and_evaluations_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let pw = Some(govbench_core::demo::PASSPHRASE);
+    let ws = ["--workspace", path.as_str()];
+    let run = |user: &str, args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend_from_slice(&ws);
+        all.extend_from_slice(&["--user", user]);
+        govbench(&all, pw)
+    };
+
+    // The demo's inventory: the medical model's live version and the override flagged.
+    let models = json_of(&run("qian.hui", &["models", "list", "--format", "json"]));
+    let models = models.as_array().unwrap();
+    assert_eq!(models.len(), 3);
+    let med = models
+        .iter()
+        .find(|m| m["name"].as_str().unwrap().contains("MedRecord"))
+        .unwrap();
+    assert_eq!(med["live"], "v1.1");
+    let credit = models
+        .iter()
+        .find(|m| m["name"].as_str().unwrap().contains("CreditQA"))
+        .unwrap();
+    assert_eq!(credit["versions"][0]["gate_override"], true);
+
+    let out = run(
+        "chen.jing",
+        &[
+            "models",
+            "add",
+            "--name",
+            "客服助手 Helpdesk",
+            "--domain",
+            "customer_service",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(
+        "li.wei",
+        &[
+            "models",
+            "add-version",
+            "--model",
+            "客服助手 helpdesk",
+            "--version",
+            "v1",
+            "--repo",
+            "https://git.example.com/helpdesk.git",
+            "--commit",
+            "abc1234",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bad = run(
+        "li.wei",
+        &[
+            "models",
+            "add-version",
+            "--model",
+            "客服助手 Helpdesk",
+            "--version",
+            "v2",
+            "--repo",
+            "nope",
+            "--commit",
+            "main",
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("code_commit"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    // Dry run: one JSON object per file, values exactly as the file gives them.
+    let results = fixture(
+        "lm-eval/EleutherAI__lm-evaluation-harness/pr3936/results_2026-07-08T16-04-34.219874.json",
+    );
+    let samples = fixture("lm-eval/EleutherAI__lm-evaluation-harness/pr3936/samples_negotiationtom_belief_2026-07-08T16-04-34.219874.jsonl");
+    let import = [
+        "eval",
+        "import",
+        "--model",
+        "客服助手 Helpdesk",
+        "--version",
+        "v1",
+    ];
+    let mut args = import.to_vec();
+    args.extend_from_slice(&["--dry-run", "--format", "json", &results, &samples]);
+    let out = run("li.wei", &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["tool"], "lm_eval");
+    assert_eq!(lines[0]["tool_version"], "0.4.13.dev0");
+    assert_eq!(lines[0]["sha256"].as_str().unwrap().len(), 64);
+    let belief = lines[0]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["task"] == "negotiationtom_belief" && m["metric"] == "acc,none")
+        .unwrap();
+    assert_eq!(belief["value"], 0.45);
+    assert_eq!(belief["n"], 20);
+    let group = lines[0]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["task"] == "negotiationtom" && m["metric"] == "acc,none")
+        .unwrap();
+    assert_eq!(group["kpi"], "accuracy");
+    assert!(
+        belief["kpi"].is_null(),
+        "the group counts, not its subtasks twice"
+    );
+    assert_eq!(lines[1]["samples"]["samples"], 20);
+    // A model that does not exist yet is previewed against the default policy.
+    let out = run(
+        "li.wei",
+        &[
+            "eval",
+            "import",
+            "--model",
+            "nobody",
+            "--version",
+            "x",
+            "--dry-run",
+            "--format",
+            "json",
+            &results,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A refused file: non-zero, its name and reason on stderr, nothing stored.
+    let html = fixture("promptfoo/MohdumaR125__Promptfoo/promptfoo-jsConfig/output.html");
+    let mut args = import.to_vec();
+    args.extend_from_slice(&[&results, &html]);
+    let out = run("li.wei", &args);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("output.html"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("HTML"), "{}", text(&out.stderr));
+    let list = json_of(&run(
+        "li.wei",
+        &[
+            "eval",
+            "list",
+            "--model",
+            "客服助手 Helpdesk",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(list.as_array().unwrap().len(), 0);
+
+    // The real import, then the list with verdicts.
+    let mut args = import.to_vec();
+    args.extend_from_slice(&[
+        "--date",
+        "2026-11-02",
+        "--dataset",
+        "NegotiationToM",
+        &results,
+        &samples,
+    ]);
+    let out = run("li.wei", &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Accuracy"),
+        "{}",
+        text(&out.stdout)
+    );
+    let list = json_of(&run(
+        "chen.jing",
+        &[
+            "eval",
+            "list",
+            "--model",
+            "客服助手 Helpdesk",
+            "--format",
+            "json",
+        ],
+    ));
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["version"], "v1");
+    assert_eq!(list[0]["status"], "submitted");
+    assert_eq!(list[0]["verdicts"][0]["value"], 0.525);
+    assert_eq!(list[0]["verdicts"][0]["passes"], false);
+}

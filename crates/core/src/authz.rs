@@ -5,8 +5,9 @@
 
 use crate::error::{Attempt, CoreError, CoreResult};
 use govbench_protocol::{
-    Action, AuditPermission as Audit, CommentPermission as Comment, Permission as P,
-    RequirementPermission as Req, Role, UserPermission as User,
+    Action, AuditPermission as Audit, CommentPermission as Comment, EvaluationPermission as Eval,
+    ModelPermission as Model, Permission as P, RequirementPermission as Req, Role,
+    UserPermission as User,
 };
 use Role::*;
 
@@ -34,6 +35,21 @@ pub const fn holders(permission: P) -> &'static [Role] {
         P::User(User::OwnKeys)        => EVERYONE,
         P::Comment(Comment::Add)      => CONTRIBUTORS,
         P::Audit(Audit::Verify)       => EVERYONE,
+        P::Model(Model::Read)         => EVERYONE,
+        P::Model(Model::Manage)       => &[ProjectManager, RnD],
+        P::Model(Model::SetPolicy)    => &[ProjectManager],
+        P::Model(Model::Develop)      => &[RnD],
+        P::Model(Model::Approve)      => &[ProjectManager],
+        P::Model(Model::Release)      => &[ProjectManager, Operations],
+        // Only an Admin overrides the gate, and only with a written justification.
+        P::Model(Model::OverrideGate) => &[Admin],
+        P::Evaluation(Eval::Read)     => EVERYONE,
+        P::Evaluation(Eval::Record)   => &[RnD, Operations],
+        P::Evaluation(Eval::Review)   => &[ProjectManager],
+        P::Evaluation(Eval::Decide)   => &[ProjectManager],
+        // The decision's owner (whatever their role) or a project manager; checked on the
+        // record.
+        P::Evaluation(Eval::CompleteDecision) => CONTRIBUTORS,
     }
 }
 
@@ -117,6 +133,9 @@ mod tests {
                 P::User(User::OwnKeys),
                 P::Comment(Comment::Add),
                 P::Audit(Audit::Verify),
+                P::Model(Model::Read),
+                P::Evaluation(Eval::Read),
+                P::Evaluation(Eval::CompleteDecision),
             ]
         );
         // Renewing one's own keys is the one thing an auditor writes: it changes no

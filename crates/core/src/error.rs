@@ -24,6 +24,15 @@ pub enum CoreError {
     /// The action is allowed on one's own records only, and this one is someone else's.
     #[error("{} is allowed on own records only: {entity}", action.key())]
     NotAuthor { entity: EntityRef, action: Action },
+    /// The action is not allowed on one's own work (signing off an evaluation one recorded).
+    #[error("{} is not allowed on one's own {entity}", action.key())]
+    OwnWork { entity: EntityRef, action: Action },
+    /// The go-live gate is closed: what it misses.
+    #[error("the go-live gate is closed: {0:?}")]
+    GateClosed(Vec<govbench_protocol::GateGap>),
+    /// A file to import was refused; nothing was stored.
+    #[error("{}: {} ({})", .0.file, .0.problem, .0.detail)]
+    ImportRefused(govbench_protocol::Refusal),
     /// Field name → rule key (`rule.required`, …).
     #[error("invalid input: {0:?}")]
     Validation(BTreeMap<String, String>),
@@ -140,6 +149,28 @@ impl From<CoreError> for ApiError {
                     .with("entity", entity.kind.text_key())
                     .with("action", action.command_text_key());
                 err.message_key = "error.not_author".into();
+                err
+            }
+            CoreError::OwnWork { entity, action } => {
+                let mut err = ApiError::new(ErrorCode::Forbidden)
+                    .with("entity", entity.kind.text_key())
+                    .with("action", action.command_text_key());
+                err.message_key = "error.own_work".into();
+                err
+            }
+            CoreError::GateClosed(gaps) => ApiError::new(ErrorCode::GateClosed).with(
+                "gaps",
+                serde_json::to_string(&gaps).unwrap_or_else(|_| String::from("[]")),
+            ),
+            CoreError::ImportRefused(r) => {
+                let plain = r.detail.is_empty();
+                let mut err = ApiError::new(ErrorCode::ImportRefused)
+                    .with("file", r.file)
+                    .with("problem", format!("import.problem.{}", r.problem))
+                    .with("detail", r.detail);
+                if plain {
+                    err.message_key = "error.import_refused_plain".into();
+                }
                 err
             }
             CoreError::Validation(fields) => {

@@ -3,6 +3,9 @@
 //! Placeholders are `{name}` and are filled from the arguments given to [`Locale::format`].
 
 mod audit;
+mod verdict;
+
+pub use verdict::{number, signed};
 
 use govbench_protocol::ApiError;
 use std::collections::HashMap;
@@ -83,6 +86,13 @@ impl Locale {
             .details
             .iter()
             .map(|(name, value)| {
+                if name == "gaps" {
+                    return (
+                        name.as_str(),
+                        self.gate_gaps_of(error)
+                            .join(self.t("list.separator").as_str()),
+                    );
+                }
                 let shown = match self.catalogue().get(value) {
                     Some(text) => text.clone(),
                     None => value.clone(),
@@ -168,6 +178,41 @@ mod tests {
         wanted.extend(Action::all().map(|a| a.history_text_key()));
         wanted.extend(Permission::all().map(|p| p.text_key()));
         wanted.push("action.workspace.create".into());
+        wanted.extend(
+            govbench_protocol::VersionStage::ALL
+                .iter()
+                .map(|s| s.text_key()),
+        );
+        wanted.extend(
+            govbench_protocol::EvaluationStatus::ALL
+                .iter()
+                .map(|s| s.text_key()),
+        );
+        wanted.extend(
+            govbench_protocol::RiskTier::ALL
+                .iter()
+                .map(|r| format!("risk.{}", r.key())),
+        );
+        wanted.extend(
+            govbench_protocol::Direction::ALL
+                .iter()
+                .map(|d| format!("direction.{}", d.key())),
+        );
+        wanted.extend(
+            govbench_protocol::DecisionKind::ALL
+                .iter()
+                .map(|d| format!("decision.{}", d.key())),
+        );
+        wanted.extend(
+            govbench_protocol::LiveChange::ALL
+                .iter()
+                .map(|c| format!("live_change.{}", c.key())),
+        );
+        wanted.extend(
+            govbench_protocol::DEFAULT_DOMAINS
+                .iter()
+                .map(|d| format!("domain.{d}")),
+        );
         wanted.extend(
             Priority::ALL
                 .iter()

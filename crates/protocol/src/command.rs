@@ -3,6 +3,8 @@
 
 use crate::audit::AuditPermission;
 use crate::comment::{CommentAction, CommentCommand, CommentPermission};
+use crate::evaluation::{EvaluationAction, EvaluationCommand, EvaluationPermission};
+use crate::model::{ModelAction, ModelCommand, ModelPermission};
 use crate::requirement::{RequirementAction, RequirementCommand, RequirementPermission};
 use crate::user::{UserAction, UserCommand, UserPermission};
 use serde::{Deserialize, Serialize};
@@ -16,6 +18,8 @@ pub enum Command {
     Requirement(RequirementCommand),
     User(UserCommand),
     Comment(CommentCommand),
+    Model(ModelCommand),
+    Evaluation(EvaluationCommand),
 }
 
 impl Command {
@@ -25,6 +29,8 @@ impl Command {
             Command::Requirement(c) => Action::Requirement(c.action()),
             Command::User(c) => Action::User(c.action()),
             Command::Comment(c) => Action::Comment(c.action()),
+            Command::Model(c) => Action::Model(c.action()),
+            Command::Evaluation(c) => Action::Evaluation(c.action()),
         }
     }
 }
@@ -47,6 +53,18 @@ impl From<CommentCommand> for Command {
     }
 }
 
+impl From<ModelCommand> for Command {
+    fn from(c: ModelCommand) -> Self {
+        Command::Model(c)
+    }
+}
+
+impl From<EvaluationCommand> for Command {
+    fn from(c: EvaluationCommand) -> Self {
+        Command::Evaluation(c)
+    }
+}
+
 /// What a command does, as recorded in the audit log. Keys are namespaced by feature
 /// (`requirement.start_assessment`, `user.create`), so two features can never collide; each
 /// has a past-tense text `action.<key>` (history) and an infinitive `command.<key>` (errors).
@@ -55,6 +73,8 @@ pub enum Action {
     Requirement(RequirementAction),
     User(UserAction),
     Comment(CommentAction),
+    Model(ModelAction),
+    Evaluation(EvaluationAction),
 }
 
 impl Action {
@@ -63,7 +83,13 @@ impl Action {
         let requirement = RequirementAction::ALL.into_iter().map(Action::Requirement);
         let user = UserAction::ALL.into_iter().map(Action::User);
         let comment = CommentAction::ALL.into_iter().map(Action::Comment);
-        requirement.chain(user).chain(comment)
+        let model = ModelAction::ALL.into_iter().map(Action::Model);
+        let evaluation = EvaluationAction::ALL.into_iter().map(Action::Evaluation);
+        requirement
+            .chain(user)
+            .chain(comment)
+            .chain(model)
+            .chain(evaluation)
     }
 
     pub const fn key(self) -> &'static str {
@@ -71,6 +97,8 @@ impl Action {
             Action::Requirement(a) => a.key(),
             Action::User(a) => a.key(),
             Action::Comment(a) => a.key(),
+            Action::Model(a) => a.key(),
+            Action::Evaluation(a) => a.key(),
         }
     }
 
@@ -84,6 +112,8 @@ impl Action {
             Action::Requirement(a) => Permission::Requirement(a.permission()),
             Action::User(a) => Permission::User(a.permission()),
             Action::Comment(a) => Permission::Comment(a.permission()),
+            Action::Model(a) => Permission::Model(a.permission()),
+            Action::Evaluation(a) => Permission::Evaluation(a.permission()),
         }
     }
 
@@ -118,6 +148,18 @@ impl From<CommentAction> for Action {
     }
 }
 
+impl From<ModelAction> for Action {
+    fn from(a: ModelAction) -> Self {
+        Action::Model(a)
+    }
+}
+
+impl From<EvaluationAction> for Action {
+    fn from(a: EvaluationAction) -> Self {
+        Action::Evaluation(a)
+    }
+}
+
 /// A row of the role matrix (policy §2.2.2): what a role may read or do. Reads are permissions
 /// too, so a feature whose data only some roles may see can say so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,6 +168,8 @@ pub enum Permission {
     User(UserPermission),
     Comment(CommentPermission),
     Audit(AuditPermission),
+    Model(ModelPermission),
+    Evaluation(EvaluationPermission),
 }
 
 impl Permission {
@@ -137,7 +181,16 @@ impl Permission {
         let user = UserPermission::ALL.into_iter().map(Permission::User);
         let comment = CommentPermission::ALL.into_iter().map(Permission::Comment);
         let audit = AuditPermission::ALL.into_iter().map(Permission::Audit);
-        requirement.chain(user).chain(comment).chain(audit)
+        let model = ModelPermission::ALL.into_iter().map(Permission::Model);
+        let evaluation = EvaluationPermission::ALL
+            .into_iter()
+            .map(Permission::Evaluation);
+        requirement
+            .chain(user)
+            .chain(comment)
+            .chain(audit)
+            .chain(model)
+            .chain(evaluation)
     }
 
     pub const fn key(self) -> &'static str {
@@ -146,6 +199,8 @@ impl Permission {
             Permission::User(p) => p.key(),
             Permission::Comment(p) => p.key(),
             Permission::Audit(p) => p.key(),
+            Permission::Model(p) => p.key(),
+            Permission::Evaluation(p) => p.key(),
         }
     }
 
@@ -182,6 +237,18 @@ impl From<CommentPermission> for Permission {
 impl From<AuditPermission> for Permission {
     fn from(p: AuditPermission) -> Self {
         Permission::Audit(p)
+    }
+}
+
+impl From<ModelPermission> for Permission {
+    fn from(p: ModelPermission) -> Self {
+        Permission::Model(p)
+    }
+}
+
+impl From<EvaluationPermission> for Permission {
+    fn from(p: EvaluationPermission) -> Self {
+        Permission::Evaluation(p)
     }
 }
 
@@ -226,6 +293,8 @@ mod tests {
                 Action::Requirement(_) => "requirement.",
                 Action::User(_) => "user.",
                 Action::Comment(_) => "comment.",
+                Action::Model(_) => "model.",
+                Action::Evaluation(_) => "evaluation.",
             };
             assert!(a.key().starts_with(feature), "{}", a.key());
         }

@@ -1,3 +1,4 @@
+use crate::model::ModelsDashboard;
 use crate::requirement::RequirementsDashboard;
 use serde::{Deserialize, Serialize};
 
@@ -12,4 +13,5 @@ pub struct Dashboard {
 #[serde(tag = "feature", content = "summary", rename_all = "snake_case")]
 pub enum DashboardSection {
     Requirements(RequirementsDashboard),
+    Models(ModelsDashboard),
 }

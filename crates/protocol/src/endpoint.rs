@@ -53,6 +53,15 @@ endpoints! {
     Dashboard = "dashboard": crate::NoRequest => crate::Dashboard;
     RequirementsList = "requirements_list": crate::RequirementQuery => crate::RequirementPage;
     RequirementGet = "requirement_get": crate::RequirementId => crate::RequirementDetail;
+    ModelsList = "models_list": crate::NoRequest => Vec<crate::ModelSummary>;
+    ModelGet = "model_get": crate::ModelId => crate::ModelDetail;
+    KpiTrends = "kpi_trends": crate::ModelId => Vec<crate::KpiTrend>;
+    EvaluationsList = "evaluations_list": crate::EvaluationQuery => Vec<crate::EvaluationSummary>;
+    EvaluationGet = "evaluation_get": crate::EvaluationId => crate::EvaluationDetail;
+    /// What importing these files would store, without storing anything.
+    EvaluationPreview = "evaluation_preview": crate::PreviewRequest => crate::ImportPreview;
+    /// The native file dialog for results files; empty when the user cancels.
+    PickImportFiles = "pick_import_files": crate::NoRequest => Vec<String>;
     UsersList = "users_list": crate::NoRequest => Vec<crate::UserSummary>;
     CommentsPage = "comments_page": crate::RecentRequest => crate::RecentPage<crate::Comment>;
     HistoryPage = "history_page": crate::RecentRequest => crate::RecentPage<crate::HistoryEntry>;

@@ -13,6 +13,9 @@ keyed_enum! {
         User = "user",
         Requirement = "requirement",
         Comment = "comment",
+        Model = "model",
+        ModelVersion = "model_version",
+        Evaluation = "evaluation",
     }
 }
 

@@ -30,11 +30,15 @@ pub enum ErrorCode {
     WorkspaceDamaged,
     /// The workspace was re-encrypted under a new key (a member was removed); log in again.
     KeyChanged,
+    /// A version may not go live yet; details list what the gate misses.
+    GateClosed,
+    /// A file to import is not a results file (or changed since the preview); nothing stored.
+    ImportRefused,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::WrongCredentials,
         ErrorCode::WorkspaceNotFound,
         ErrorCode::WorkspaceUnreadable,
@@ -52,6 +56,8 @@ impl ErrorCode {
         ErrorCode::Busy,
         ErrorCode::WorkspaceDamaged,
         ErrorCode::KeyChanged,
+        ErrorCode::GateClosed,
+        ErrorCode::ImportRefused,
         ErrorCode::Internal,
     ];
 
@@ -74,6 +80,8 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::WorkspaceDamaged => "workspace_damaged",
             ErrorCode::KeyChanged => "key_changed",
+            ErrorCode::GateClosed => "gate_closed",
+            ErrorCode::ImportRefused => "import_refused",
             ErrorCode::Internal => "internal",
         }
     }

@@ -47,6 +47,18 @@ id_type!(
     CommentId => Comment
 );
 id_type!(
+    /// A domain model in the inventory.
+    ModelId => Model
+);
+id_type!(
+    /// One version of a model.
+    ModelVersionId => ModelVersion
+);
+id_type!(
+    /// An evaluation report of a model version.
+    EvaluationId => Evaluation
+);
+id_type!(
     /// An audit event.
     EventId
 );

@@ -15,7 +15,9 @@ mod dashboard;
 pub mod endpoint;
 mod entity;
 mod error;
+mod evaluation;
 mod ids;
+mod model;
 mod page;
 mod requirement;
 mod session;
@@ -27,7 +29,11 @@ pub use comment::*;
 pub use dashboard::*;
 pub use entity::{EntityKind, EntityRef};
 pub use error::{ApiError, ErrorCode};
-pub use ids::{CommentId, EventId, RequirementId, UserId, WorkspaceId};
+pub use evaluation::*;
+pub use ids::{
+    CommentId, EvaluationId, EventId, ModelId, ModelVersionId, RequirementId, UserId, WorkspaceId,
+};
+pub use model::*;
 pub use page::{RecentPage, RecentRequest};
 pub use requirement::*;
 pub use session::*;

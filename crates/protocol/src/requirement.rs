@@ -195,6 +195,8 @@ pub struct RequirementDetail {
     pub history: RecentPage<HistoryEntry>,
     /// Its most recent comments (the shared comment service).
     pub comments: RecentPage<Comment>,
+    /// The models (and versions) that deliver it.
+    pub models: Vec<crate::ModelRef>,
     /// Actions the current user may take now, so the UI offers only those. The backend
     /// enforces the same rules regardless.
     pub allowed_actions: Vec<RequirementAction>,

@@ -66,8 +66,43 @@ impl std::fmt::Display for Unavailable {
     }
 }
 
+/// An lm-evaluation-harness results file as the harness writes one (0.4 layout; custom task
+/// metrics are named freely in task YAML), for a version that meets every KPI of the demo's
+/// medical model.
+fn passing_results(dir: &Path) -> PathBuf {
+    let path = dir.join("results_2026-11-29T10-00-00.000000.json");
+    let results = json!({
+        "results": {
+            "emr_qa": {"alias": "emr_qa", "acc,none": 0.951, "acc_stderr,none": 0.0048},
+            "emr_recall": {"alias": "emr_recall", "recall,none": 0.912, "recall_stderr,none": 0.0063},
+            "emr_latency": {"alias": "emr_latency", "latency_p95_ms,none": 760.0, "latency_p95_ms_stderr,none": "N/A"}
+        },
+        "group_subtasks": {"emr_qa": [], "emr_recall": [], "emr_latency": []},
+        "configs": {},
+        "versions": {"emr_qa": 1.0, "emr_recall": 1.0, "emr_latency": 1.0},
+        "n-shot": {"emr_qa": 0, "emr_recall": 0, "emr_latency": 0},
+        "higher_is_better": {"emr_qa": {"acc": true}, "emr_recall": {"recall": true}, "emr_latency": {"latency_p95_ms": false}},
+        "n-samples": {
+            "emr_qa": {"original": 2000, "effective": 2000},
+            "emr_recall": {"original": 2000, "effective": 2000},
+            "emr_latency": {"original": 2000, "effective": 2000}
+        },
+        "config": {"model": "hf", "model_args": "pretrained=medrecord-qa-v1.2"},
+        "lm_eval_version": "0.4.8",
+        "date": 1764410400.0
+    });
+    let _ = std::fs::write(&path, results.to_string());
+    path
+}
+
 fn start_driver(port: u16) -> Result<Driver, Unavailable> {
     let home = tempfile::tempdir().map_err(|e| Unavailable(e.to_string()))?;
+    // What the import dialog returns: a results file and a real samples log with failures.
+    let picked = std::env::join_paths([
+        passing_results(home.path()),
+        workspace_root().join("../shared/fixtures/eval-results/lm-eval/EleutherAI__lm-evaluation-harness/pr3936/samples_negotiationtom_belief_2026-07-08T16-04-34.219874.jsonl"),
+    ])
+    .map_err(|e| Unavailable(e.to_string()))?;
     use std::os::unix::process::CommandExt;
     let child = Command::new("tauri-driver")
         .process_group(0)
@@ -88,6 +123,7 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
             "GOVBENCH_E2E_PICK_FOLDER",
             home.path().join("chosen-backups"),
         )
+        .env("GOVBENCH_E2E_PICK_IMPORT", picked)
         .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -637,5 +673,154 @@ async fn admin_creates_a_workspace_and_adds_a_user_who_signs_in() {
         ui.c.find(Locator::Css("#req-new")).await.is_err(),
         "R&D is not offered filing"
     );
+    let _ = ui.c.close().await;
+}
+
+/// Opens the demo's medical model from the inventory.
+async fn open_medical_model(ui: &Ui) {
+    ui.click("#nav-models").await;
+    ui.wait_text("#models-table", "the medical model", |t| {
+        t.contains("MedRecord")
+    })
+    .await;
+    ui.c.execute(
+        "[...document.querySelectorAll('#models-table tr.model-row a')]
+            .find(a => a.textContent.includes('MedRecord')).click();",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("open the medical model: {e}"));
+    ui.wait_text("#model-heading", "the medical model", |t| {
+        t.contains("MedRecord")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_version_goes_live_only_on_a_signed_off_passing_evaluation() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    let Some((_driver, ui)) = launch().await else {
+        return;
+    };
+    ui.el("#login-submit").await;
+
+    // The PM approves the degraded candidate v1.2 and tries to put it live: refused, with
+    // every reason, in Chinese and in English.
+    ui.login("chen.jing").await;
+    open_medical_model(&ui).await;
+    let v12 = "#versions-table tr.version-row[data-version='v1.2']";
+    ui.click(&format!(
+        "{v12} button[data-action='model.approve_version']"
+    ))
+    .await;
+    ui.wait_text(&format!("{v12} .status-badge"), "approved", |t| {
+        t.contains("已批准")
+    })
+    .await;
+    ui.click(&format!("{v12} button[data-action='model.go_live']"))
+        .await;
+    let refusal = ui
+        .wait_text("#gate-refusal", "the gate's reasons", |t| {
+            t.contains("未达阈值")
+        })
+        .await;
+    assert!(
+        refusal.contains("尚未签核") && refusal.contains("0.887"),
+        "{refusal}"
+    );
+    ui.screenshot("09-gate-refused").await;
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#nav-models", "English navigation", |t| {
+        t.contains("Models")
+    })
+    .await;
+    ui.click(&format!("{v12} button[data-action='model.go_live']"))
+        .await;
+    let refusal = ui
+        .wait_text("#gate-refusal", "the reasons in English", |t| {
+            t.contains("misses the threshold")
+        })
+        .await;
+    assert!(refusal.contains("not signed off"), "{refusal}");
+    ui.screenshot("09a-gate-refused-en").await;
+    ui.select("#lang-switch", "zh-CN").await;
+    ui.wait_text("#nav-models", "Chinese navigation", |t| t.contains("模型"))
+        .await;
+    ui.logout().await;
+
+    // R&D imports a new evaluation of v1.2 through the dialog: preview first, then the report.
+    ui.login("li.wei").await;
+    open_medical_model(&ui).await;
+    ui.click(&format!("{v12} a.btn")).await;
+    ui.click("#import-pick").await;
+    let preview = ui
+        .wait_text("#import-preview", "the previewed files", |t| {
+            t.contains("results_2026-11-29") && t.contains("negotiationtom_belief")
+        })
+        .await;
+    assert!(preview.contains("0.951"), "{preview}");
+    let mapped = ui
+        .attr("#import-preview tr[data-metric='acc,none']", "data-kpi")
+        .await;
+    assert_eq!(mapped.as_deref(), Some("accuracy"));
+    ui.fill("#import-dataset", "门诊病历质控评测集 v3").await;
+    ui.screenshot("10-import-preview").await;
+    ui.click("#import-submit").await;
+    ui.wait_text("#evaluation-kpis", "every KPI met", |t| t.contains("3/3"))
+        .await;
+    let verdicts = ui.text("#verdicts-table").await;
+    assert!(
+        verdicts.contains("0.951") && verdicts.contains("达到阈值"),
+        "{verdicts}"
+    );
+    // A failing sample, as the harness logged it.
+    ui.click("#evaluation-samples summary").await;
+    let sample = ui
+        .wait_text("#evaluation-samples .sample", "a failing sample", |t| {
+            !t.is_empty()
+        })
+        .await;
+    assert!(
+        sample.contains("期望输出") || sample.contains("模型输出"),
+        "{sample}"
+    );
+    ui.screenshot("11-evaluation-report").await;
+    // The recorder is not offered sign-off.
+    assert!(ui
+        .c
+        .find(Locator::Css("#evaluation-sign-off"))
+        .await
+        .is_err());
+    ui.logout().await;
+
+    // The PM signs it off and puts v1.2 live.
+    ui.login("chen.jing").await;
+    ui.click("#nav-dashboard").await;
+    ui.click("#dash-eval-review a.item-title").await;
+    ui.wait_text("#evaluation-kpis", "the new report", |t| t.contains("3/3"))
+        .await;
+    ui.fill("#review-comment", "指标全部达标，同意上线。").await;
+    ui.click("#evaluation-sign-off").await;
+    ui.wait_text("#evaluation-status", "signed off", |t| t.contains("已签核"))
+        .await;
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#verdicts-table", "English verdicts", |t| {
+        t.contains("meeting the threshold")
+    })
+    .await;
+    ui.screenshot("11a-evaluation-report-en").await;
+    ui.select("#lang-switch", "zh-CN").await;
+    ui.wait_text("#nav-models", "Chinese navigation", |t| t.contains("模型"))
+        .await;
+    open_medical_model(&ui).await;
+    ui.click(&format!("{v12} button[data-action='model.go_live']"))
+        .await;
+    ui.wait_text("#model-live", "v1.2 live", |t| t.contains("v1.2"))
+        .await;
+    ui.wait_text(&format!("{v12} .status-badge"), "live", |t| {
+        t.contains("已上线")
+    })
+    .await;
+    ui.screenshot("12-model-live").await;
     let _ = ui.c.close().await;
 }

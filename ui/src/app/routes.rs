@@ -7,6 +7,9 @@ use yew_router::prelude::*;
 use crate::app::use_app;
 use crate::components::RouteLink;
 use crate::features::dashboard::DashboardPage;
+use crate::features::models::{
+    ComparePage, EvaluationPage, ImportPage, ModelDetailPage, ModelsPage,
+};
 use crate::features::requirements::{DetailPage, ListPage, NewRequirementPage};
 use crate::features::trust::TrustPage;
 use crate::features::users::UsersPage;
@@ -24,6 +27,16 @@ pub enum Route {
     RequirementNew,
     #[at("/requirements/:id")]
     RequirementDetail { id: String },
+    #[at("/models")]
+    Models,
+    #[at("/models/:id")]
+    ModelDetail { id: String },
+    #[at("/models/:id/versions/:version/import")]
+    EvaluationImport { id: String, version: String },
+    #[at("/evaluations/:id")]
+    Evaluation { id: String },
+    #[at("/evaluations/:a/compare/:b")]
+    EvaluationCompare { a: String, b: String },
     #[at("/users")]
     Users,
     #[at("/trust")]
@@ -38,6 +51,7 @@ impl Route {
         match section {
             Section::Dashboard => Route::Dashboard,
             Section::Requirements => Route::Requirements,
+            Section::Models => Route::Models,
             Section::Users => Route::Users,
             Section::Trust => Route::Trust,
         }
@@ -51,6 +65,11 @@ pub fn switch(route: Route) -> Html {
         Route::Requirements => html! { <ListPage /> },
         Route::RequirementNew => html! { <NewRequirementPage /> },
         Route::RequirementDetail { id } => html! { <DetailPage {id} /> },
+        Route::Models => html! { <ModelsPage /> },
+        Route::ModelDetail { id } => html! { <ModelDetailPage {id} /> },
+        Route::EvaluationImport { id, version } => html! { <ImportPage {id} {version} /> },
+        Route::Evaluation { id } => html! { <EvaluationPage {id} /> },
+        Route::EvaluationCompare { a, b } => html! { <ComparePage {a} {b} /> },
         Route::Users => html! { <UsersPage /> },
         Route::Trust => html! { <TrustPage /> },
         Route::NotFound => html! { <NotFoundPage /> },

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, Loading, RouteLink};
+use crate::features::models::ModelsCard;
 use crate::features::requirements::RequirementsCard;
 use crate::hooks::use_fetch;
 
@@ -16,6 +17,7 @@ fn card(section: &DashboardSection) -> Html {
         DashboardSection::Requirements(summary) => {
             html! { <RequirementsCard summary={summary.clone()} /> }
         }
+        DashboardSection::Models(summary) => html! { <ModelsCard summary={summary.clone()} /> },
     }
 }
 

@@ -2,6 +2,7 @@
 //! shared services need to know about each kind of record, the dashboard's sections, and the
 //! samples the role-matrix tests run. (The write path's dispatch lives in `write`.)
 
+pub mod models;
 pub mod requirements;
 pub mod users;
 
@@ -9,9 +10,9 @@ use crate::access::Session;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::shared::{comments, history};
 use govbench_protocol::{
-    AuditPermission, Comment, CommentId, Dashboard, EntityKind, EntityRef, HistoryEntry,
-    Permission, RecentPage, RecentRequest, RequirementId, RequirementPermission, UserId,
-    UserPermission,
+    AuditPermission, Comment, CommentId, Dashboard, EntityKind, EntityRef, EvaluationId,
+    EvaluationPermission, HistoryEntry, ModelId, ModelPermission, ModelVersionId, Permission,
+    RecentPage, RecentRequest, RequirementId, RequirementPermission, UserId, UserPermission,
 };
 use rusqlite::Connection;
 
@@ -20,6 +21,8 @@ use rusqlite::Connection;
 pub(crate) fn comment_thread(kind: EntityKind) -> Option<Permission> {
     match kind {
         EntityKind::Requirement => Some(RequirementPermission::Read.into()),
+        EntityKind::Model | EntityKind::ModelVersion => Some(ModelPermission::Read.into()),
+        EntityKind::Evaluation => Some(EvaluationPermission::Read.into()),
         EntityKind::Workspace | EntityKind::User | EntityKind::Comment => None,
     }
 }
@@ -29,6 +32,8 @@ pub(crate) fn read_permission(kind: EntityKind) -> Permission {
     match kind {
         EntityKind::Requirement => RequirementPermission::Read.into(),
         EntityKind::User => UserPermission::Read.into(),
+        EntityKind::Model | EntityKind::ModelVersion => ModelPermission::Read.into(),
+        EntityKind::Evaluation => EvaluationPermission::Read.into(),
         // A comment, or the workspace itself: whoever may read the workspace at all.
         EntityKind::Comment | EntityKind::Workspace => AuditPermission::Verify.into(),
     }
@@ -43,6 +48,13 @@ pub(crate) fn exists(conn: &Connection, entity: EntityRef) -> CoreResult<bool> {
         EntityKind::Requirement => requirements::exists(conn, RequirementId(entity.id)),
         EntityKind::User => users::exists(conn, UserId(entity.id)),
         EntityKind::Comment => comments::exists(conn, CommentId(entity.id)),
+        EntityKind::Model => Ok(models::find_model(conn, ModelId(entity.id))?.is_some()),
+        EntityKind::ModelVersion => {
+            Ok(models::find_version(conn, ModelVersionId(entity.id))?.is_some())
+        }
+        EntityKind::Evaluation => {
+            Ok(models::find_evaluation(conn, EvaluationId(entity.id))?.is_some())
+        }
         EntityKind::Workspace => Ok(false),
     }
 }
@@ -54,6 +66,9 @@ pub(crate) fn table(kind: EntityKind) -> Option<&'static str> {
         EntityKind::Requirement => Some("requirements"),
         EntityKind::User => Some("users"),
         EntityKind::Comment => Some("comments"),
+        EntityKind::Model => Some("models"),
+        EntityKind::ModelVersion => Some("model_versions"),
+        EntityKind::Evaluation => Some("evaluations"),
         EntityKind::Workspace => None,
     }
 }
@@ -71,6 +86,9 @@ pub fn current_image(
         EntityKind::Requirement => image(requirements::find(conn, RequirementId(entity.id))?),
         EntityKind::User => image(users::find_any(conn, UserId(entity.id))?),
         EntityKind::Comment => image(comments::load(conn, CommentId(entity.id))?),
+        EntityKind::Model => image(models::find_model(conn, ModelId(entity.id))?),
+        EntityKind::ModelVersion => image(models::find_version(conn, ModelVersionId(entity.id))?),
+        EntityKind::Evaluation => image(models::find_evaluation(conn, EvaluationId(entity.id))?),
         EntityKind::Workspace => crate::shared::workspace::image(conn),
     }
 }
@@ -96,6 +114,7 @@ impl Session {
     pub fn dashboard(&self) -> ApiResult<Dashboard> {
         let mut sections = Vec::new();
         sections.extend(self.requirements_dashboard()?);
+        sections.extend(self.models_dashboard()?);
         Ok(Dashboard { sections })
     }
 }
@@ -144,6 +163,7 @@ pub mod samples {
         let mut all = Vec::new();
         all.extend(requirements::samples::commands(login)?);
         all.extend(users::samples::commands(login)?);
+        all.extend(models::samples::commands(login)?);
         let on = requirements::samples::target(login)?.into();
         all.push(
             CommentCommand::Add {
@@ -160,6 +180,7 @@ pub mod samples {
         let mut all = Vec::new();
         all.extend(requirements::samples::reads(login)?);
         all.extend(users::samples::reads(login)?);
+        all.extend(models::samples::reads(login)?);
         all.push(SampleRead::new(
             govbench_protocol::AuditPermission::Verify.into(),
             |s: &Session| s.verify_audit(),

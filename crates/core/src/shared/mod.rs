@@ -4,6 +4,7 @@
 pub mod comments;
 pub mod history;
 pub mod lifecycle;
+pub mod records;
 pub mod rows;
 pub mod search;
 pub mod validate;

@@ -28,6 +28,10 @@ const STEPS: &[Migration] = &[
         sql: V3,
         then: None,
     },
+    Migration {
+        sql: V4,
+        then: None,
+    },
 ];
 
 /// 1: workspace metadata, users, requirements, comments, the audit chain.
@@ -168,6 +172,58 @@ const V3: &str = r#"
     ALTER TABLE users ADD COLUMN seal_key TEXT;
     CREATE UNIQUE INDEX users_by_sign_key ON users(sign_key) WHERE sign_key IS NOT NULL;
     ALTER TABLE audit_events ADD COLUMN signature TEXT;
+    "#;
+
+/// 4: the model inventory and evaluation reports. Records are stored as their audit image
+/// (`body`, see `shared::records`) beside the columns lists use; `model_requirements` is
+/// derived from the models' links, rewritten with each model.
+const V4: &str = r#"
+    CREATE TABLE models (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        name_key   TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX models_by_name ON models(name_key, local_key);
+
+    CREATE TABLE model_versions (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        model_id   TEXT NOT NULL,
+        label_key  TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX model_versions_by_model ON model_versions(model_id, created_at, local_key);
+
+    CREATE TABLE evaluations (
+        local_key        INTEGER PRIMARY KEY,
+        id               TEXT NOT NULL UNIQUE,
+        version          INTEGER NOT NULL,
+        body             TEXT NOT NULL,
+        model_id         TEXT NOT NULL,
+        model_version_id TEXT NOT NULL,
+        eval_date        TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        decision_owner   TEXT
+    );
+    CREATE INDEX evaluations_by_model ON evaluations(model_id, eval_date, created_at);
+    CREATE INDEX evaluations_by_version ON evaluations(model_version_id, eval_date, created_at);
+    CREATE INDEX evaluations_by_status ON evaluations(status, eval_date);
+    CREATE INDEX evaluations_by_open_decision ON evaluations(decision_owner)
+        WHERE decision_owner IS NOT NULL;
+
+    CREATE TABLE model_requirements (
+        model_id       TEXT NOT NULL,
+        requirement_id TEXT NOT NULL,
+        version_id     TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (model_id, requirement_id, version_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX model_requirements_by_requirement ON model_requirements(requirement_id);
     "#;
 
 fn index_existing_requirements(tx: &Transaction<'_>) -> CoreResult<()> {

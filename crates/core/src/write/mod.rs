@@ -17,7 +17,7 @@ pub use change::{Change, Context, Image};
 use crate::access::{Reader, Session};
 use crate::audit::{self, Actor};
 use crate::error::{ApiResult, CoreError, CoreResult};
-use crate::features::{requirements, users};
+use crate::features::{models, requirements, users};
 use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
 use crate::shared::comments;
 use govbench_protocol::{Action, BackupReason, Command, CommandOutcome};
@@ -125,7 +125,8 @@ impl Session {
 fn prepare(reader: &Reader<'_>, command: &Command) -> CoreResult<Staged> {
     match command {
         Command::User(c) => users::prepare(reader, c),
-        Command::Requirement(_) | Command::Comment(_) => Ok(Staged::default()),
+        Command::Evaluation(c) => models::prepare(reader, c),
+        Command::Requirement(_) | Command::Comment(_) | Command::Model(_) => Ok(Staged::default()),
     }
 }
 
@@ -141,6 +142,8 @@ fn apply(
         Command::Requirement(c) => requirements::apply(tx, ctx, c),
         Command::User(c) => users::apply(tx, ctx, c, staged),
         Command::Comment(c) => comments::apply(tx, ctx, c),
+        Command::Model(c) => models::apply(tx, ctx, c),
+        Command::Evaluation(c) => models::apply_evaluation(tx, ctx, c, staged),
     }
 }
 
@@ -157,6 +160,8 @@ pub(crate) struct Staged {
     pub new_secret: Option<UserSecret>,
     /// A new data key for the workspace (removal, rotation).
     pub rotation: Option<DataKey>,
+    /// Results files read for an import (read before the transaction: they may be large).
+    pub imported: Option<models::ReadFiles>,
 }
 
 pub(crate) enum SlotEdit {

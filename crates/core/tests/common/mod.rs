@@ -126,10 +126,10 @@ pub fn requirements_card(session: &Session) -> govbench_protocol::RequirementsDa
         .unwrap()
         .sections
         .into_iter()
-        .map(|section| match section {
-            govbench_protocol::DashboardSection::Requirements(card) => card,
+        .find_map(|section| match section {
+            govbench_protocol::DashboardSection::Requirements(card) => Some(card),
+            _ => None,
         })
-        .next()
         .expect("a requirements card")
 }
 

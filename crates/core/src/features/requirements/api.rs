@@ -28,6 +28,7 @@ impl Session {
                 allowed_actions: LIFECYCLE.allowed(r.user.role, requirement.status),
                 history: history::recent(r.conn, id.into(), None, RECENT)?,
                 comments: comments::recent(r.conn, id.into(), None, RECENT)?,
+                models: Session::models_of_requirement(r.conn, id)?,
                 requirement,
             })
         })

@@ -20,6 +20,7 @@ mod store;
 mod validate;
 
 pub(crate) use apply::apply;
+pub(crate) use queries::summary_of as summary;
 pub(crate) use store::{exists, find, insert, Record};
 
 use govbench_protocol::EntityKind;

@@ -11,7 +11,7 @@ use govbench_protocol::{
     Priority, Requirement, RequirementId, RequirementPage, RequirementQuery, RequirementSort,
     RequirementStatus as S, RequirementSummary, Role, UserId,
 };
-use rusqlite::{Connection, ToSql};
+use rusqlite::{Connection, OptionalExtension, ToSql};
 use std::collections::BTreeMap;
 
 const PAGE_SIZE: u32 = 50;
@@ -345,4 +345,18 @@ pub fn requirement(
         updated_at: r.updated_at,
         version: r.version,
     })
+}
+
+/// One requirement's list row (for other features that link to requirements).
+pub fn summary_of(
+    conn: &Connection,
+    id: RequirementId,
+    today: NaiveDate,
+) -> CoreResult<Option<RequirementSummary>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM requirements WHERE id = ?1"
+        ))?
+        .query_row([id.to_string()], |row| summary(row, today))
+        .optional()?)
 }

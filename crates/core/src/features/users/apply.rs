@@ -46,7 +46,7 @@ pub fn prepare(reader: &Reader<'_>, command: &UserCommand) -> CoreResult<Staged>
                 slots: vec![SlotEdit::Put(slot)],
                 registered: Some(secret.public_keys()),
                 new_secret: Some(secret),
-                rotation: None,
+                ..Staged::default()
             })
         }
         // Removing a member revokes their access: the workspace gets a new data key that only

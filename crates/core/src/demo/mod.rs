@@ -15,6 +15,8 @@ use govbench_protocol::{
     RequirementStatus as S, Role, UserCommand,
 };
 use std::path::Path;
+
+mod models;
 use std::sync::Arc;
 
 /// Every demo user has this passphrase (it is printed on the demo's login screen and README).
@@ -211,6 +213,7 @@ pub fn create(path: &Path, kdf: KdfParams, now: DateTime<Utc>) -> ApiResult<()> 
     let today = now.date_naive();
     // One login per person (each costs a key derivation).
     let mut filers = std::collections::HashMap::new();
+    let mut filed = Vec::new();
     for (i, sample) in SAMPLES.iter().enumerate() {
         clock.set(now - Duration::days(55) + Duration::days(i as i64 * 4));
         if !filers.contains_key(sample.filer) {
@@ -240,8 +243,14 @@ pub fn create(path: &Path, kdf: KdfParams, now: DateTime<Utc>) -> ApiResult<()> 
         let submit = sample.target != S::Draft;
         let outcome = filer.execute(C::File { draft, submit })?;
         let id = RequirementId(outcome.entity.id);
+        filed.push((id, sample.department));
         advance(id, sample, today, owner, filer, &mut rnd, &mut pm)?;
     }
+    clock.set(now - Duration::days(8));
+    let mut ops = open("zhao.qiang")?;
+    models::create(
+        &clock, now, &filed, owner, &mut pm, &mut rnd, &mut ops, &mut admin,
+    )?;
     Ok(())
 }
 
