@@ -777,6 +777,22 @@ fn an_lm_eval_group_counts_once_and_values_are_the_files() {
     );
     let recall = &w.pm.evaluation(mapped).unwrap().verdicts[1];
     assert_eq!(recall.value, Some(0.30188679245283023));
+    // The model remembers it: the next preview of a file like it maps the same way.
+    let preview = w
+        .rnd
+        .preview_import(&PreviewRequest {
+            model: Some(w.model),
+            sources: vec![ImportSource::Path {
+                path: results.to_string_lossy().into_owned(),
+            }],
+        })
+        .unwrap();
+    let row = preview.files[0]
+        .metrics
+        .iter()
+        .find(|m| m.task == "negotiationtom_intention" && m.metric == "micro_f1,none")
+        .unwrap();
+    assert_eq!(row.kpi.as_deref(), Some("recall"));
 }
 
 #[test]

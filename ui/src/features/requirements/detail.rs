@@ -314,6 +314,16 @@ fn FactsView(props: &DetailViewProps) -> Html {
                 <dd><time datetime={text::iso_time(r.updated_at)}>{ text::local_time(r.updated_at) }</time></dd>
                 <dt>{ ctx.t("detail.version") }</dt>
                 <dd>{ r.version }</dd>
+                <dt>{ ctx.t("req.delivered_by") }</dt>
+                <dd id="req-models">
+                    if props.detail.models.is_empty() { { "—" } }
+                    { for props.detail.models.iter().map(|m| html! {
+                        <div>
+                            <RouteLink to={Route::ModelDetail { id: m.id.to_string() }}>{ m.name.clone() }</RouteLink>
+                            { m.version.as_ref().map(|(_, label)| format!(" · {label}")).unwrap_or_default() }
+                        </div>
+                    }) }
+                </dd>
             </dl>
         </section>
     }

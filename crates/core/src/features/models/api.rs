@@ -159,16 +159,20 @@ impl Session {
     /// What importing the files would store, against the model's policy (or the default
     /// policy for a model not registered yet). Nothing is stored.
     pub fn preview_import(&self, request: &PreviewRequest) -> ApiResult<ImportPreview> {
-        let policy = match request.model {
+        let (policy, remembered) = match request.model {
             Some(id) => self.read(ModelPermission::Read, |r| {
-                Ok(store::load_model(r.conn, id)?.policy)
+                let policy = store::load_model(r.conn, id)?.policy;
+                Ok((
+                    policy,
+                    import::remembered(&store::evaluations_of(r.conn, id)?),
+                ))
             })?,
-            None => KpiPolicy::defaults(),
+            None => (KpiPolicy::defaults(), Vec::new()),
         };
         self.read(EvaluationPermission::Read, |_| {
             let read = import::read_sources(&request.sources);
             Ok(ImportPreview {
-                files: read.previews(&policy, &[]),
+                files: read.previews(&policy, &[], &remembered),
                 refused: read.refused,
                 policy,
             })

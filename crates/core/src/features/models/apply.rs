@@ -291,7 +291,9 @@ pub fn apply_evaluation(
                 .ok_or(CoreError::Malformed("import without files".into()))?;
             let (version, model) = evaluated(tx, *model_version)?;
             validate::meta(meta)?;
-            let evaluation = from_files(ctx, &model, &version, meta, &read, expected, mappings)?;
+            let remembered = import::remembered(&store::evaluations_of(tx, model.id)?);
+            let mapped = read.previews(&model.policy, mappings, &remembered);
+            let evaluation = from_files(ctx, &model, &version, meta, &read, mapped, expected)?;
             records::insert(tx, &evaluation)?;
             Change::created(&evaluation)
         }
@@ -433,13 +435,12 @@ fn from_files(
     version: &Version,
     meta: &govbench_protocol::EvaluationMeta,
     read: &ReadFiles,
+    files: Vec<govbench_protocol::FilePreview>,
     expected: &[(String, String)],
-    mappings: &[govbench_protocol::MetricMapping],
 ) -> CoreResult<Evaluation> {
     if let Some(refused) = read.refused.first() {
         return Err(CoreError::ImportRefused(refused.clone()));
     }
-    let files = read.previews(&model.policy, mappings);
     if files.is_empty() {
         return Err(CoreError::invalid("sources", "no_files"));
     }

@@ -30,10 +30,19 @@ pub struct ReadFiles {
 }
 
 impl ReadFiles {
-    /// Every file with its metrics mapped: `chosen` mappings first, then the policy's
-    /// remembered ones, then the built-in name rules.
-    pub fn previews(&self, policy: &KpiPolicy, chosen: &[MetricMapping]) -> Vec<FilePreview> {
-        let mapper = Mapper { policy, chosen };
+    /// Every file with its metrics mapped: `chosen` mappings first, then the policy's, then
+    /// those `remembered` from the model's earlier imports, then the built-in name rules.
+    pub fn previews(
+        &self,
+        policy: &KpiPolicy,
+        chosen: &[MetricMapping],
+        remembered: &[MetricMapping],
+    ) -> Vec<FilePreview> {
+        let mapper = Mapper {
+            policy,
+            chosen,
+            remembered,
+        };
         self.parsed
             .iter()
             .map(|p| match p {
@@ -42,6 +51,29 @@ impl ReadFiles {
             })
             .collect()
     }
+}
+
+/// The mappings a model's earlier imports used (the latest import's rows that counted for a
+/// KPI): a model remembers how its files map without anyone editing its policy.
+pub fn remembered(evaluations: &[super::store::Evaluation]) -> Vec<MetricMapping> {
+    let imported = evaluations
+        .iter()
+        .filter(|e| e.sources.iter().any(|s| s.tool != "manual"))
+        .max_by_key(|e| (e.meta.date, e.created_at));
+    imported
+        .map(|e| {
+            e.metrics
+                .iter()
+                .filter_map(|m| {
+                    Some(MetricMapping {
+                        task: m.task.clone(),
+                        metric: m.metric.clone(),
+                        kpi: m.kpi.clone()?,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Reads every source; nothing is mapped or stored.
@@ -344,6 +376,7 @@ fn by_name(policy: &KpiPolicy, metric: &str) -> Option<String> {
 struct Mapper<'a> {
     policy: &'a KpiPolicy,
     chosen: &'a [MetricMapping],
+    remembered: &'a [MetricMapping],
 }
 
 impl Mapper<'_> {
@@ -375,6 +408,7 @@ impl Mapper<'_> {
             .map(|(m, named)| {
                 by_mapping(self.chosen, &m.task, &m.metric)
                     .or_else(|| by_mapping(&self.policy.mappings, &m.task, &m.metric))
+                    .or_else(|| by_mapping(self.remembered, &m.task, &m.metric))
                     .or_else(|| {
                         named
                             .clone()
