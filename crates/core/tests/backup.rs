@@ -167,7 +167,9 @@ fn a_migration_keeps_a_copy_of_the_workspace_as_it_was() {
     // Take the workspace back to schema 2 (what the previous release wrote).
     let raw = govbench_core::store::open_raw(&fx.path, &key).unwrap();
     raw.execute_batch(
-        "DROP INDEX users_by_sign_key;
+        "DROP TABLE models; DROP TABLE model_versions; DROP TABLE evaluations;
+         DROP TABLE model_requirements;
+         DROP INDEX users_by_sign_key;
          ALTER TABLE users DROP COLUMN sign_key;
          ALTER TABLE users DROP COLUMN seal_key;
          ALTER TABLE audit_events DROP COLUMN signature;

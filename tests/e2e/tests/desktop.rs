@@ -752,12 +752,46 @@ async fn a_version_goes_live_only_on_a_signed_off_passing_evaluation() {
     ui.login("li.wei").await;
     open_medical_model(&ui).await;
     ui.click(&format!("{v12} a.btn")).await;
+    // A file dropped onto the page is read in the webview, as an OS drop would be.
+    let dropped = ui
+        .c
+        .execute(
+            "try {
+                const dt = new DataTransfer();
+                dt.items.add(new File(['metric,value,n\\naccuracy,0.93,500\\n'], 'dropped.csv', {type: 'text/csv'}));
+                const drop = new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt});
+                if (!drop.dataTransfer || drop.dataTransfer.files.length !== 1) { return false; }
+                document.querySelector('#drop-zone').dispatchEvent(drop);
+                return true;
+            } catch (e) { return false; }",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if dropped {
+        ui.wait_text("#import-preview", "the dropped file", |t| {
+            t.contains("dropped.csv")
+        })
+        .await;
+    } else {
+        eprintln!("this WebKit cannot build a synthetic drop; the dialog path is tested");
+    }
     ui.click("#import-pick").await;
     let preview = ui
         .wait_text("#import-preview", "the previewed files", |t| {
             t.contains("results_2026-11-29") && t.contains("negotiationtom_belief")
         })
         .await;
+    if dropped {
+        ui.click("#import-preview .file-preview[data-file='dropped.csv'] button")
+            .await;
+        ui.wait_text("#import-preview", "the dropped file removed", |t| {
+            !t.contains("dropped.csv") && t.contains("results_2026-11-29")
+        })
+        .await;
+    }
     assert!(preview.contains("0.951"), "{preview}");
     let mapped = ui
         .attr("#import-preview tr[data-metric='acc,none']", "data-kpi")
@@ -796,6 +830,14 @@ async fn a_version_goes_live_only_on_a_signed_off_passing_evaluation() {
     // The PM signs it off and puts v1.2 live.
     ui.login("chen.jing").await;
     ui.click("#nav-dashboard").await;
+    ui.el("#dash-eval-review a.item-title").await;
+    let _ =
+        ui.c.execute(
+            "document.querySelector('#dash-eval-due').scrollIntoView();",
+            vec![],
+        )
+        .await;
+    ui.screenshot("13-dashboard-models").await;
     ui.click("#dash-eval-review a.item-title").await;
     ui.wait_text("#evaluation-kpis", "the new report", |t| t.contains("3/3"))
         .await;

@@ -740,6 +740,22 @@ fn PolicyPanel(props: &EditableProps) -> Html {
                 </tbody>
             </table>
             </div>
+            if !form.mappings.is_empty() {
+                <h3>{ ctx.t("model.mappings") }</h3>
+                <ul class="item-list" id="policy-mappings">
+                    { for form.mappings.iter().enumerate().map(|(i, m)| {
+                        let remove = { let editing = editing.clone(); Callback::from(move |_: MouseEvent| {
+                            if let Some(mut next) = (*editing).clone() { if i < next.mappings.len() { next.mappings.remove(i); } editing.set(Some(next)); }
+                        }) };
+                        html! {
+                            <li class="item">
+                                <span><code>{ if m.task.is_empty() { m.metric.clone() } else { format!("{}/{}", m.task, m.metric) } }</code>{ format!(" → {}", m.kpi) }</span>
+                                <button type="button" class="btn btn-small" onclick={remove} aria-label={ctx.t("model.mapping_remove")}>{ "×" }</button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
             <div class="form-actions">
                 <button type="button" class="btn" onclick={add_row}>{ format!("+ {}", ctx.t("kpi.add")) }</button>
                 <button type="submit" id="policy-save" class="btn btn-primary" disabled={props.commands.busy}>{ ctx.t("model.policy_save") }</button>
