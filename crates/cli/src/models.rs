@@ -467,7 +467,8 @@ pub fn run_eval(command: EvalCommand, locale: Locale) -> Result<(), Failure> {
                         if let Some(chosen) = mappings.iter().find(|c| {
                             c.metric == m.metric && (c.task.is_empty() || c.task == m.task)
                         }) {
-                            m.kpi = Some(chosen.kpi.clone());
+                            // As the import will: a KPI the policy does not have is none.
+                            m.kpi = preview.policy.kpi(&chosen.kpi).map(|k| k.key.clone());
                         }
                     }
                 }

@@ -40,7 +40,7 @@ pub const fn holders(permission: P) -> &'static [Role] {
         P::Model(Model::SetPolicy)    => &[ProjectManager],
         P::Model(Model::Develop)      => &[RnD],
         P::Model(Model::Approve)      => &[ProjectManager],
-        P::Model(Model::Release)      => &[ProjectManager, Operations],
+        P::Model(Model::Release)      => &[ProjectManager, Operations, Admin],
         // Only an Admin overrides the gate, and only with a written justification.
         P::Model(Model::OverrideGate) => &[Admin],
         P::Evaluation(Eval::Read)     => EVERYONE,

@@ -287,6 +287,31 @@ fn a_version_goes_live_only_through_the_gate() {
         detail.model.timeline.last().unwrap().change,
         govbench_protocol::LiveChange::Rollback
     );
+    // Rolling back to a version whose gate is closed is an override: not for operations,
+    // and for an Admin it stays flagged — the version never passed the gate.
+    let refused = ops
+        .execute(C::Rollback {
+            version: v2,
+            reason: "v1 回退失败 v1 failed again".into(),
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::GateClosed);
+    admin
+        .execute(C::Rollback {
+            version: v2,
+            reason: "v1 回退失败 v1 failed again".into(),
+        })
+        .unwrap();
+    let detail = w.pm.model(w.model).unwrap();
+    let row = detail.versions.iter().find(|r| r.version.id == v2).unwrap();
+    assert_eq!(row.version.stage, VersionStage::Live);
+    assert!(row.version.gate_override.is_some());
+    assert!(w.pm.models().unwrap()[0].live_overridden);
+    ops.execute(C::Rollback {
+        version: v1,
+        reason: "恢复 v1 back to v1".into(),
+    })
+    .unwrap();
     // The live version cannot be retired; another can. A never-live one cannot be rolled to.
     let refused = w.pm.execute(C::RetireVersion { id: v1 }).unwrap_err();
     assert_eq!(refused.code, ErrorCode::IllegalTransition);
@@ -360,6 +385,8 @@ fn whoever_records_results_cannot_accept_them() {
 #[test]
 fn verdicts_compare_with_last_month_and_the_three_month_mean() {
     let mut w = World::new();
+    w.fx.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 1, 9, 0, 0).unwrap());
     let v = w.approved("v1");
     let d = |s: &str| s.parse::<NaiveDate>().unwrap();
     for (date, acc) in [
@@ -883,4 +910,144 @@ mod fuzz {
             prop_assert_eq!(listed, w.events() - before);
         }
     }
+}
+
+#[test]
+fn insider_moves_do_not_open_the_gate() {
+    let mut w = World::new();
+    let today = common::today();
+    let v = w.approved("v1");
+    // A passing run, signed off; then a failing one recorded later but dated back before it:
+    // the gate judges the one recorded last.
+    let good = w.evaluate(v, today - Duration::days(1), 0.95, 2000);
+    w.sign_off(good);
+    w.fx.clock.set(common::start() + Duration::hours(1));
+    let bad = w.evaluate(v, today - Duration::days(20), 0.80, 2000);
+    w.sign_off(bad);
+    let refused =
+        w.pm.execute(C::GoLive {
+            version: v,
+            justification: None,
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&gate_gaps(&refused)[..], [GateGap::KpiFailed { .. }]),
+        "{refused:?}"
+    );
+    // Lowering the threshold after the sign-off does not open it either: a signed-off
+    // evaluation is judged by the policy it was signed off against.
+    let mut lax = KpiPolicy::defaults();
+    lax.kpis[0].threshold = 0.5;
+    w.pm.execute(C::SetPolicy {
+        id: w.model,
+        policy: lax,
+    })
+    .unwrap();
+    let refused =
+        w.pm.execute(C::GoLive {
+            version: v,
+            justification: None,
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::GateClosed);
+    // No evaluation from the future, and what was evaluated stays what it was.
+    let future = w
+        .rnd
+        .execute(E::RecordManual {
+            model_version: v,
+            meta: meta(today + Duration::days(30)),
+            values: values(0.99, 2000),
+        })
+        .unwrap_err();
+    assert_eq!(future.details["date"], "rule.date_in_future");
+    let testing = w.add_version("v2");
+    w.rnd.execute(C::StartTesting { id: testing }).unwrap();
+    w.evaluate(testing, today, 0.95, 2000);
+    let mut moved = version("v2");
+    moved.code_commit = "deadbeef".into();
+    let refused = w
+        .rnd
+        .execute(C::EditVersion {
+            id: testing,
+            draft: moved,
+        })
+        .unwrap_err();
+    assert_eq!(refused.details["code_commit"], "rule.evaluated_commit");
+    // An open decision is not silently replaced.
+    let owner = w.rnd.user().id;
+    let decide = |w: &mut World| {
+        w.pm.execute(E::Decide {
+            id: bad,
+            kind: DecisionKind::Retrain,
+            rationale: "重新训练 retrain".into(),
+            owner,
+            due: today + Duration::days(7),
+        })
+    };
+    decide(&mut w).unwrap();
+    assert_eq!(
+        decide(&mut w).unwrap_err().details["decision"],
+        "rule.decision_open"
+    );
+}
+
+#[test]
+fn only_measurements_are_imported_and_scales_are_not_guessed() {
+    let mut w = World::new();
+    let v = w.add_version("v1");
+    let csv = "metric,value,n,task\naccuracy,1e300,10,\u{1b}[31mred\naccuracy,93.5,2000,medqa\nrecall,0.9,2000,medqa\n";
+    let preview = w
+        .rnd
+        .preview_import(&PreviewRequest {
+            model: Some(w.model),
+            sources: vec![ImportSource::Text {
+                name: "odd\u{202e}.csv".into(),
+                text: csv.into(),
+            }],
+        })
+        .unwrap();
+    let file = &preview.files[0];
+    // 1e300 is no measurement; 93.5 is a percentage, not the fraction the KPI is kept in.
+    assert_eq!(file.metrics.len(), 2);
+    assert_eq!(file.metrics[0].value, 93.5);
+    assert_eq!(file.metrics[0].kpi, None);
+    assert_eq!(file.metrics[1].kpi.as_deref(), Some("recall"));
+    let keys: Vec<&str> = file.warnings.iter().map(|w| w.key.as_str()).collect();
+    assert!(
+        keys.contains(&"out_of_range") && keys.contains(&"scale_mismatch"),
+        "{keys:?}"
+    );
+    // Nothing from the file can drive a terminal or reorder a view.
+    assert_eq!(file.source.name, "odd.csv");
+    assert!(file
+        .warnings
+        .iter()
+        .all(|w| !w.at.clone().unwrap_or_default().contains('\u{1b}')));
+    // An explicit mapping still counts the percentage where the user says so.
+    let e = EvaluationId(
+        w.rnd
+            .execute(E::Import {
+                model_version: v,
+                meta: meta(common::today()),
+                sources: vec![ImportSource::Text {
+                    name: "odd.csv".into(),
+                    text: csv.into(),
+                }],
+                expected: vec![("odd.csv".into(), file.source.sha256.clone())],
+                mappings: vec![MetricMapping {
+                    task: "medqa".into(),
+                    metric: "accuracy".into(),
+                    kpi: "accuracy".into(),
+                }],
+            })
+            .unwrap()
+            .entity
+            .id,
+    );
+    let detail = w.pm.evaluation(e).unwrap();
+    assert_eq!(detail.verdicts[0].value, Some(93.5));
+    assert_eq!(
+        w.pm.verify_audit().unwrap().records.unwrap().problem_count,
+        0
+    );
 }

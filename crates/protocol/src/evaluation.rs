@@ -129,6 +129,10 @@ pub struct Review {
     pub at: DateTime<Utc>,
     pub signed_off: bool,
     pub comment: String,
+    /// The KPI policy the evaluation was signed off against: the go-live gate judges it by
+    /// this one, so changing the policy after a sign-off cannot open the gate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::KpiPolicy>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

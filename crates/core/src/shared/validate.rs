@@ -126,6 +126,19 @@ impl Check {
     }
 }
 
+/// Text that came from a file rather than from a person (a results file's task names, a
+/// logged prompt): what [`Check`] would refuse — control characters (newline and tab kept
+/// where `multiline`) and bidirectional controls — is dropped, and the rest cut to `max`
+/// characters. A results file is evidence; refusing it for a stray control character in a
+/// logged prompt would lose it, storing the character would corrupt a view or a terminal.
+pub fn cleaned(text: &str, max: usize, multiline: bool) -> String {
+    let lines = if multiline { Lines::Many } else { Lines::One };
+    text.chars()
+        .filter(|c| !is_forbidden(*c, lines) && !is_bidi_control(*c))
+        .take(max)
+        .collect()
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Lines {
     One,

@@ -169,7 +169,8 @@ impl Session {
             })?,
             None => (KpiPolicy::defaults(), Vec::new()),
         };
-        self.read(EvaluationPermission::Read, |_| {
+        // Reading files by path is for those who import: the preview is part of importing.
+        self.read(EvaluationPermission::Record, |_| {
             let read = import::read_sources(&request.sources);
             Ok(ImportPreview {
                 files: read.previews(&policy, &[], &remembered),

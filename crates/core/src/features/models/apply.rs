@@ -8,8 +8,8 @@ use crate::shared::records;
 use crate::write::{Change, Context, Staged};
 use govbench_protocol::{
     EvaluationCommand as E, EvaluationDecision, EvaluationId, EvaluationStatus as ES, GateOverride,
-    LiveChange, LivePeriod, MetricValue, ModelCommand as C, ModelDraft, ModelId, ModelVersionId,
-    Refusal, Review, Role, SourceFile, VersionDraft, VersionStage as S,
+    LiveChange, LivePeriod, MetricValue, ModelAction, ModelCommand as C, ModelDraft, ModelId,
+    ModelVersionId, Refusal, Review, Role, SourceFile, VersionDraft, VersionStage as S,
 };
 use rusqlite::Transaction;
 use uuid::Uuid;
@@ -142,6 +142,22 @@ fn change_version(
     if let C::EditVersion { draft, .. } = command {
         validate::version(tx, before.model, draft, Some(id))?;
         after.draft = normalised_version(draft);
+        // What was evaluated is what goes live: once evaluated, code and configuration
+        // stay as they were (a new commit is a new version).
+        let pinned = |d: &VersionDraft| {
+            (
+                d.code_repo.clone(),
+                d.code_commit.clone(),
+                d.config_repo.clone(),
+                d.config_commit.clone(),
+            )
+        };
+        let evaluated = store::evaluations_of(tx, before.model)?
+            .iter()
+            .any(|e| e.model_version == id);
+        if evaluated && pinned(&after.draft) != pinned(&before.draft) {
+            return Err(CoreError::invalid("code_commit", "evaluated_commit"));
+        }
     }
     after.updated_at = ctx.now;
     after.version = before.version + 1;
@@ -156,14 +172,24 @@ pub(crate) fn gate_now(
     model: &Model,
     version: &Version,
 ) -> CoreResult<Vec<govbench_protocol::GateGap>> {
-    let evaluations = store::evaluations_of(tx, model.id)?;
-    let latest = verdicts::latest_of(&evaluations, version.id);
-    let verdicts = latest.map(|e| verdicts::verdicts(&model.policy, e, &evaluations));
-    Ok(verdicts::gate(
-        &model.policy,
-        version.stage,
-        latest.zip(verdicts.as_deref()),
+    Ok(gate_of(
+        model,
+        version,
+        &store::evaluations_of(tx, model.id)?,
     ))
+}
+
+/// The gate for `version` given the model's evaluations: its latest recorded evaluation,
+/// judged by the policy it was signed off against.
+pub(crate) fn gate_of(
+    model: &Model,
+    version: &Version,
+    evaluations: &[Evaluation],
+) -> Vec<govbench_protocol::GateGap> {
+    let latest = verdicts::latest_of(evaluations, version.id);
+    let policy = latest.map_or(&model.policy, |e| verdicts::gate_policy(&model.policy, e));
+    let judged = latest.map(|e| verdicts::verdicts(policy, e, evaluations));
+    verdicts::gate(policy, version.stage, latest.zip(judged.as_deref()))
 }
 
 fn go_live(
@@ -182,7 +208,8 @@ fn go_live(
         None => return Err(CoreError::GateClosed(gaps)),
         Some(text) => {
             validate::justification(text)?;
-            Some(GateOverride {
+            // With the gate open there is nothing to override: no flag.
+            (!gaps.is_empty()).then(|| GateOverride {
                 justification: text.trim().to_owned(),
                 gaps,
             })
@@ -205,6 +232,19 @@ fn rollback(
     if !before.timeline.iter().any(|p| p.version == id) {
         return Err(CoreError::invalid("version", "never_live"));
     }
+    // Back to a version whose gate is open: anyone who may release. Otherwise only who may
+    // override, and the rollback is recorded as an override with the reason.
+    let gaps = gate_now(tx, &before, &version)?;
+    let gate_override = if gaps.is_empty() {
+        None
+    } else if crate::authz::allows_action(ctx.actor.role, ModelAction::OverrideGate.into()) {
+        Some(GateOverride {
+            justification: reason.trim().to_owned(),
+            gaps,
+        })
+    } else {
+        return Err(CoreError::GateClosed(gaps));
+    };
     move_live(
         tx,
         ctx,
@@ -212,7 +252,7 @@ fn rollback(
         id,
         LiveChange::Rollback,
         Some(reason.trim().to_owned()),
-        None,
+        gate_override,
     )
 }
 
@@ -281,16 +321,17 @@ pub fn apply_evaluation(
         E::Import {
             model_version,
             meta,
+            sources,
             expected,
             mappings,
-            ..
         } => {
             let read = staged
                 .imported
                 .take()
                 .ok_or(CoreError::Malformed("import without files".into()))?;
             let (version, model) = evaluated(tx, *model_version)?;
-            validate::meta(meta)?;
+            validate::meta(meta, ctx.now)?;
+            validate::import_size(sources, mappings)?;
             let remembered = import::remembered(&store::evaluations_of(tx, model.id)?);
             let mapped = read.previews(&model.policy, mappings, &remembered);
             let evaluation = from_files(ctx, &model, &version, meta, &read, mapped, expected)?;
@@ -303,7 +344,7 @@ pub fn apply_evaluation(
             values,
         } => {
             let (version, model) = evaluated(tx, *model_version)?;
-            validate::meta(meta)?;
+            validate::meta(meta, ctx.now)?;
             validate::manual(&model.policy, values)?;
             let mut evaluation = new_evaluation(ctx, &model, &version, meta);
             evaluation.sources = vec![SourceFile {
@@ -333,7 +374,8 @@ pub fn apply_evaluation(
         }
         E::SignOff { id, comment } | E::Reject { id, comment } => {
             let signed_off = matches!(command, E::SignOff { .. });
-            change_evaluation(tx, ctx, command, *id, |_, e| {
+            change_evaluation(tx, ctx, command, *id, |tx, e| {
+                let policy = store::load_model(tx, e.model)?.policy;
                 validate::reason("comment", comment, !signed_off)?;
                 if e.created_by == ctx.actor.id {
                     // Separation of duties: whoever recorded the results does not accept them.
@@ -347,6 +389,7 @@ pub fn apply_evaluation(
                     at: ctx.now,
                     signed_off,
                     comment: comment.trim().to_owned(),
+                    policy: signed_off.then_some(policy),
                 });
                 Ok(())
             })
@@ -359,6 +402,9 @@ pub fn apply_evaluation(
             due,
         } => change_evaluation(tx, ctx, command, *id, |tx, e| {
             validate::decision(tx, rationale, *owner, *due)?;
+            if e.decision.as_ref().is_some_and(|d| d.done.is_none()) {
+                return Err(CoreError::invalid("decision", "decision_open"));
+            }
             e.decision = Some(EvaluationDecision {
                 kind: *kind,
                 rationale: rationale.trim().to_owned(),
@@ -444,20 +490,25 @@ fn from_files(
     if files.is_empty() {
         return Err(CoreError::invalid("sources", "no_files"));
     }
-    for file in &files {
-        let seen = expected.iter().find(|(name, _)| *name == file.source.name);
-        if seen.is_some_and(|(_, sha)| *sha != file.source.sha256) {
-            return Err(CoreError::ImportRefused(Refusal {
-                file: file.source.name.clone(),
-                problem: "changed".into(),
-                detail: file.source.sha256.clone(),
-            }));
+    // What the user saw, file by file (none: no preview was shown, as from the API).
+    if !expected.is_empty() {
+        if expected.len() != files.len() {
+            return Err(CoreError::invalid("expected", "preview_mismatch"));
+        }
+        for (file, (_, sha)) in files.iter().zip(expected) {
+            if *sha != file.source.sha256 {
+                return Err(CoreError::ImportRefused(Refusal {
+                    file: file.source.name.clone(),
+                    problem: "changed".into(),
+                    detail: file.source.sha256.clone(),
+                }));
+            }
         }
     }
     let mut evaluation = new_evaluation(ctx, model, version, meta);
     if evaluation.meta.model_revision.is_empty() {
         if let Some(named) = files.iter().find_map(|f| f.source.model.clone()) {
-            evaluation.meta.model_revision = named.chars().take(200).collect();
+            evaluation.meta.model_revision = crate::shared::validate::cleaned(&named, 200, false);
         }
     }
     for (index, file) in files.into_iter().enumerate() {

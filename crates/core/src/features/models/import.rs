@@ -3,6 +3,7 @@
 //! naming the file and the problem for anything that is not a results file. Used by the
 //! preview (nothing stored) and by the import command (all or nothing).
 
+use crate::shared::validate::cleaned;
 use govbench_eval_import::{self as eval_import, lm_eval_samples, ImportError, Preview, Tool};
 use govbench_protocol::{
     FailingSample, FilePreview, ImportSource, ImportWarning, KpiPolicy, MetricMapping,
@@ -15,6 +16,8 @@ use std::path::Path;
 
 /// How many failing samples per task a report keeps.
 pub const KEPT_FAILING: usize = 200;
+/// Per-sample metrics summarised per task (a log has a handful; more is not a log).
+const MAX_MEANS: usize = 50;
 
 /// A file as read, before its metrics are mapped (mapping needs the policy as it is inside
 /// the write transaction, reading must happen before it).
@@ -148,6 +151,24 @@ fn results(name: &str, bytes: &[u8]) -> Result<Parsed, Refusal> {
     Ok(Parsed::Results(Box::new(preview), bytes.len() as u64))
 }
 
+/// Values beyond this are not measurements (and would overflow the comparisons).
+const VALUE_LIMIT: f64 = 1e12;
+/// More warnings than this per file are summarised in one.
+const MAX_WARNINGS: usize = 200;
+
+fn clean(text: &str) -> String {
+    cleaned(text, 200, false)
+}
+
+fn warning(file: &str, at: Option<String>, key: &str, detail: String) -> ImportWarning {
+    ImportWarning {
+        file: clean(file),
+        at: at.map(|a| clean(&a)),
+        key: key.to_owned(),
+        detail: cleaned(&detail, 500, false),
+    }
+}
+
 fn file_preview(p: &Preview, bytes: u64, mapper: &Mapper<'_>) -> FilePreview {
     let population_groups = p.tool == Tool::GenericCsv;
     let models: std::collections::BTreeSet<&str> = p
@@ -158,47 +179,67 @@ fn file_preview(p: &Preview, bytes: u64, mapper: &Mapper<'_>) -> FilePreview {
     let mut warnings: Vec<ImportWarning> = p
         .warnings
         .iter()
-        .map(|w| ImportWarning {
-            file: p.file.clone(),
-            at: w.at.clone(),
-            key: w.key.to_owned(),
-            detail: w.detail.clone(),
-        })
+        .map(|w| warning(&p.file, w.at.clone(), w.key, w.detail.clone()))
         .collect();
     let several_models = models.len() > 1;
     if several_models {
-        warnings.push(ImportWarning {
-            file: p.file.clone(),
-            at: None,
-            key: "several_models".into(),
-            detail: models.into_iter().collect::<Vec<_>>().join(", "),
-        });
+        let names: Vec<&str> = models.into_iter().collect();
+        warnings.push(warning(&p.file, None, "several_models", names.join(", ")));
     }
-    let kpis = mapper.kpis(p, several_models);
+    // Only measurements: a value no metric can have is named and left out.
+    let rows: Vec<&eval_import::MetricRow> = p
+        .metrics
+        .iter()
+        .filter(|m| {
+            let ok = m.value.is_finite() && m.value.abs() <= VALUE_LIMIT;
+            if !ok {
+                let at = format!("{}/{}", m.task, m.metric);
+                warnings.push(warning(
+                    &p.file,
+                    Some(at),
+                    "out_of_range",
+                    m.value.to_string(),
+                ));
+            }
+            ok
+        })
+        .collect();
+    let (kpis, mapping_warnings) = mapper.kpis(&rows, p.tool, several_models);
+    warnings.extend(
+        mapping_warnings
+            .into_iter()
+            .map(|(at, key, detail)| warning(&p.file, Some(at), key, detail)),
+    );
+    if warnings.len() > MAX_WARNINGS {
+        let more = warnings.len() - MAX_WARNINGS;
+        warnings.truncate(MAX_WARNINGS);
+        warnings.push(warning(&p.file, None, "more_warnings", more.to_string()));
+    }
     FilePreview {
         source: SourceFile {
-            name: p.file.clone(),
+            name: clean(&p.file),
             sha256: p.sha256.clone(),
             bytes,
             tool: p.tool.key().to_owned(),
-            tool_version: p.tool_version.clone(),
-            model: p.model.clone(),
-            date: p.date.clone(),
+            tool_version: p.tool_version.as_deref().map(clean),
+            model: p.model.as_deref().map(clean),
+            date: p.date.as_deref().map(clean),
         },
-        metrics: p
-            .metrics
+        metrics: rows
             .iter()
             .zip(kpis)
             .map(|(m, kpi)| PreviewMetric {
-                task: m.task.clone(),
-                metric: m.metric.clone(),
+                task: clean(&m.task),
+                metric: clean(&m.metric),
                 value: m.value,
-                stderr: m.stderr,
-                n: m.n,
+                stderr: m
+                    .stderr
+                    .filter(|s| s.is_finite() && *s >= 0.0 && *s <= VALUE_LIMIT),
+                n: m.n.filter(|n| *n as f64 <= VALUE_LIMIT),
                 // lm-eval's and OpenCompass's groups are groups of tasks; only the generic
                 // CSV's are population groups (fairness).
                 group: if population_groups {
-                    m.group.clone()
+                    m.group.as_deref().map(clean)
                 } else {
                     None
                 },
@@ -269,28 +310,17 @@ fn samples(name: &str, reader: impl Read) -> Result<Parsed, Refusal> {
             format!("{} lines that are not samples", summary.bad_lines),
         ));
     }
-    let task = task_of_samples_file(name);
+    let task = clean(&task_of_samples_file(name));
     let mut warnings = Vec::new();
     if summary.bad_lines > 0 {
-        warnings.push(ImportWarning {
-            file: name.to_owned(),
-            at: None,
-            key: "bad_sample_lines".into(),
-            detail: format!(
-                "{} ({})",
-                summary.bad_lines,
-                summary
-                    .first_bad_lines
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        });
+        let lines: Vec<String> = summary.first_bad_lines.iter().map(u64::to_string).collect();
+        let detail = format!("{} ({})", summary.bad_lines, lines.join(", "));
+        warnings.push(warning(name, None, "bad_sample_lines", detail));
     }
+    let text = |t: String| cleaned(&t, lm_eval_samples::KEPT_TEXT_CHARS + 1, true);
     Ok(Parsed::Samples(Box::new(FilePreview {
         source: SourceFile {
-            name: name.to_owned(),
+            name: clean(name),
             sha256: hex::encode(hashing.hash.finalize()),
             bytes: hashing.bytes,
             tool: "lm_eval_samples".into(),
@@ -304,20 +334,22 @@ fn samples(name: &str, reader: impl Read) -> Result<Parsed, Refusal> {
             source: 0,
             samples: summary.samples,
             failed: summary.failed,
+            // A mean that overflowed is no measurement (and JSON has no infinity).
             means: summary
                 .metrics
                 .iter()
-                .filter_map(|(k, t)| Some((k.clone(), t.mean()?)))
+                .filter_map(|(k, t)| Some((clean(k), t.mean().filter(|m| m.is_finite())?)))
+                .take(MAX_MEANS)
                 .collect(),
             failing: summary
                 .kept_failures
                 .into_iter()
                 .take(KEPT_FAILING)
                 .map(|f| FailingSample {
-                    doc_id: f.doc_id,
-                    input: f.input,
-                    expected: f.expected,
-                    produced: f.produced,
+                    doc_id: clean(&f.doc_id),
+                    input: text(f.input),
+                    expected: text(f.expected),
+                    produced: text(f.produced),
                 })
                 .collect(),
             bad_lines: summary.bad_lines,
@@ -379,44 +411,82 @@ struct Mapper<'a> {
     remembered: &'a [MetricMapping],
 }
 
+/// (where, warning key, detail) of a mapping the name rules declined.
+type MappingWarning = (String, &'static str, String);
+
 impl Mapper<'_> {
-    /// The KPI of every row of a file. Explicit mappings win. The name rules map only
-    /// single-model files (two models' rows are never averaged into one KPI), and prefer
-    /// top-level rows: a group's aggregate over its subtasks, which would count twice.
-    fn kpis(&self, p: &Preview, several_models: bool) -> Vec<Option<String>> {
-        let top_level =
-            |m: &eval_import::MetricRow| m.group.is_none() || p.tool == Tool::GenericCsv;
-        let named: Vec<Option<String>> = p
-            .metrics
+    fn known(&self, kpi: String) -> Option<String> {
+        self.policy.kpi(&kpi).is_some().then_some(kpi)
+    }
+
+    /// The KPI of every row of a file. The user's choice decides (a choice of no known KPI
+    /// means "not a KPI"); then the policy's mappings, then what the model remembers, each
+    /// only if it names a KPI the policy still has; then the built-in name rules. What the
+    /// model remembers and the name rules are not used for a file of several models (two
+    /// models' rows are never averaged into one KPI); the name rules prefer top-level rows
+    /// (a group's aggregate over its subtasks, which would count twice) and decline a value
+    /// whose scale cannot be the KPI's (a percentage for a KPI kept as a fraction).
+    fn kpis(
+        &self,
+        rows: &[&eval_import::MetricRow],
+        tool: Tool,
+        several_models: bool,
+    ) -> (Vec<Option<String>>, Vec<MappingWarning>) {
+        let top_level = |m: &eval_import::MetricRow| m.group.is_none() || tool == Tool::GenericCsv;
+        let mut warnings = Vec::new();
+        let explicit: Vec<Option<Option<String>>> = rows
             .iter()
             .map(|m| {
-                (!several_models)
-                    .then(|| by_name(self.policy, &m.metric))
-                    .flatten()
-            })
-            .collect();
-        let named_at_top: std::collections::BTreeSet<&String> = p
-            .metrics
-            .iter()
-            .zip(&named)
-            .filter(|(m, _)| top_level(m))
-            .filter_map(|(_, k)| k.as_ref())
-            .collect();
-        p.metrics
-            .iter()
-            .zip(&named)
-            .map(|(m, named)| {
-                by_mapping(self.chosen, &m.task, &m.metric)
-                    .or_else(|| by_mapping(&self.policy.mappings, &m.task, &m.metric))
-                    .or_else(|| by_mapping(self.remembered, &m.task, &m.metric))
+                if let Some(kpi) = by_mapping(self.chosen, &m.task, &m.metric) {
+                    return Some(self.known(kpi));
+                }
+                by_mapping(&self.policy.mappings, &m.task, &m.metric)
+                    .and_then(|k| self.known(k))
                     .or_else(|| {
-                        named
-                            .clone()
-                            .filter(|k| top_level(m) || !named_at_top.contains(k))
+                        (!several_models)
+                            .then(|| by_mapping(self.remembered, &m.task, &m.metric))
+                            .flatten()
+                            .and_then(|k| self.known(k))
                     })
-                    .filter(|k| self.policy.kpi(k).is_some())
+                    .map(Some)
             })
-            .collect()
+            .collect();
+        let named: Vec<Option<String>> = rows
+            .iter()
+            .zip(&explicit)
+            .map(|(m, decided)| {
+                if decided.is_some() || several_models {
+                    return None;
+                }
+                let kpi = by_name(self.policy, &m.metric)?;
+                let rule = self.policy.kpi(&kpi)?;
+                let fraction_kpi = (0.0..=1.0).contains(&rule.threshold);
+                if fraction_kpi && !(0.0..=1.0).contains(&m.value) {
+                    warnings.push((
+                        format!("{}/{}", m.task, m.metric),
+                        "scale_mismatch",
+                        format!("{} → {}", m.value, rule.name),
+                    ));
+                    return None;
+                }
+                Some(kpi)
+            })
+            .collect();
+        let covered_at_top: std::collections::BTreeSet<String> = rows
+            .iter()
+            .zip(explicit.iter().zip(&named))
+            .filter(|(m, _)| top_level(m))
+            .filter_map(|(_, (e, n))| e.clone().flatten().or_else(|| n.clone()))
+            .collect();
+        let kpis = rows
+            .iter()
+            .zip(explicit.into_iter().zip(named))
+            .map(|(m, (decided, named))| match decided {
+                Some(kpi) => kpi,
+                None => named.filter(|k| top_level(m) || !covered_at_top.contains(k)),
+            })
+            .collect();
+        (kpis, warnings)
     }
 }
 

@@ -53,9 +53,7 @@ impl Loaded {
 
     /// What keeps `version` from going live now.
     pub fn gate(&self, version: &Version) -> Vec<govbench_protocol::GateGap> {
-        let latest = verdicts::latest_of(&self.evaluations, version.id);
-        let v = latest.map(|e| self.verdicts(e));
-        verdicts::gate(&self.model.policy, version.stage, latest.zip(v.as_deref()))
+        super::apply::gate_of(&self.model, version, &self.evaluations)
     }
 
     pub fn summary_of(&self, e: &Evaluation) -> EvaluationSummary {
@@ -105,11 +103,11 @@ impl Loaded {
         else {
             return Vec::new();
         };
-        let dates: Vec<NaiveDate> = self
+        let dates: Vec<(NaiveDate, NaiveDate)> = self
             .evaluations
             .iter()
             .filter(|e| e.model_version == live && e.status != EvaluationStatus::Rejected)
-            .map(|e| e.meta.date)
+            .map(|e| (e.meta.date, e.created_at.date_naive()))
             .collect();
         verdicts::months_missing(since.from.date_naive(), today, &dates)
     }
@@ -131,14 +129,15 @@ impl Loaded {
         }
     }
 
-    /// The override the version last went live with, if it did through one.
+    /// The override the version went live with, if it ever did through one. A later rollback
+    /// to it does not clear the flag: the version never passed the gate.
     pub fn override_of(&self, id: ModelVersionId) -> Option<govbench_protocol::GateOverride> {
         self.model
             .timeline
             .iter()
             .rev()
-            .find(|p| p.version == id)
-            .and_then(|p| p.gate_override.clone())
+            .filter(|p| p.version == id)
+            .find_map(|p| p.gate_override.clone())
     }
 
     pub fn version_dto(&self, conn: &Connection, v: &Version) -> CoreResult<ModelVersion> {

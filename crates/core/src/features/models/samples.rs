@@ -5,7 +5,7 @@
 use crate::access::Session;
 use crate::error::ApiResult;
 use crate::features::samples::{Login, SampleRead};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use govbench_protocol::{
     ApiError, Command, DashboardSection, DecisionKind, ErrorCode, EvaluationCommand as E,
     EvaluationId, EvaluationMeta, EvaluationPermission, Evaluator, ImportSource, KpiPolicy,
@@ -79,9 +79,11 @@ pub fn target(login: &Login<'_>) -> ApiResult<(ModelId, ModelVersionId)> {
 
 /// An evaluation of `version` recorded by R&D.
 pub fn evaluation(login: &Login<'_>, version: ModelVersionId) -> ApiResult<EvaluationId> {
-    let outcome = login(Role::RnD)?.execute(E::RecordManual {
+    let mut rnd = login(Role::RnD)?;
+    let today = rnd.clock_now().date_naive();
+    let outcome = rnd.execute(E::RecordManual {
         model_version: version,
-        meta: meta(Utc::now().date_naive()),
+        meta: meta(today),
         values: passing(),
     })?;
     Ok(EvaluationId(outcome.entity.id))
@@ -90,8 +92,10 @@ pub fn evaluation(login: &Login<'_>, version: ModelVersionId) -> ApiResult<Evalu
 pub fn commands(login: &Login<'_>) -> ApiResult<Vec<Command>> {
     let (model, version) = target(login)?;
     let evaluation = evaluation(login, version)?;
-    let owner = login(Role::RnD)?.user().id;
-    let today = Utc::now().date_naive();
+    let rnd = login(Role::RnD)?;
+    let owner = rnd.user().id;
+    // The workspace's own "today" (tests run it on a clock of their own).
+    let today = rnd.clock_now().date_naive();
     let commands: Vec<Command> = vec![
         C::Register {
             draft: self::model("matrix model"),
@@ -199,7 +203,7 @@ pub fn reads(login: &Login<'_>) -> ApiResult<Vec<SampleRead>> {
             s.evaluations(&Default::default())
         }),
         SampleRead::new(read_evaluations, move |s: &Session| s.kpi_trends(model)),
-        SampleRead::new(read_evaluations, |s: &Session| {
+        SampleRead::new(EvaluationPermission::Record.into(), |s: &Session| {
             s.preview_import(&PreviewRequest {
                 model: None,
                 sources: vec![],

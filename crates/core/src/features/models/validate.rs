@@ -173,10 +173,37 @@ pub fn version(
     check.finish()
 }
 
-pub fn meta(meta: &EvaluationMeta) -> CoreResult<()> {
+/// At most this many files in one import.
+pub const MAX_SOURCES: usize = 5_000;
+
+pub fn import_size(
+    sources: &[govbench_protocol::ImportSource],
+    mappings: &[govbench_protocol::MetricMapping],
+) -> CoreResult<()> {
     let mut check = Check::new();
+    check.count("sources", sources.len(), MAX_SOURCES).count(
+        "mappings",
+        mappings.len(),
+        MAX_MAPPINGS,
+    );
+    for (i, m) in mappings.iter().enumerate().take(MAX_MAPPINGS) {
+        check
+            .optional_text(format!("mappings.{i}.task"), &m.task, 200)
+            .text(format!("mappings.{i}.metric"), &m.metric, 200)
+            .optional_text(format!("mappings.{i}.kpi"), &m.kpi, 40);
+    }
+    check.finish()
+}
+
+/// An evaluation's facts. Its date may not lie in the future (a day's grace for time zones):
+/// a date ahead would stay "the latest" and skew the monthly coverage.
+pub fn meta(meta: &EvaluationMeta, now: chrono::DateTime<chrono::Utc>) -> CoreResult<()> {
+    let mut check = Check::new();
+    check.date("date", meta.date);
+    if meta.date > now.date_naive() + chrono::Duration::days(1) {
+        check.fail("date", "date_in_future");
+    }
     check
-        .date("date", meta.date)
         .text("dataset", &meta.dataset, 200)
         .optional_text("model_revision", &meta.model_revision, 200)
         .optional_multiline("notes", &meta.notes, 10_000);
@@ -208,6 +235,9 @@ pub fn manual(policy: &KpiPolicy, values: &[ManualValue]) -> CoreResult<()> {
         check.number(at("value"), v.value, -VALUE_LIMIT, VALUE_LIMIT);
         if let Some(se) = v.stderr {
             check.number(at("stderr"), se, 0.0, VALUE_LIMIT);
+        }
+        if v.n.is_some_and(|n| n as f64 > VALUE_LIMIT) {
+            check.fail(at("n"), "out_of_range");
         }
         if let Some(group) = &v.group {
             check.text(at("group"), group, 100);

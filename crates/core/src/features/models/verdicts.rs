@@ -324,7 +324,8 @@ pub fn gate(
     gaps
 }
 
-/// The latest of a version's evaluations (by evaluation date, then when recorded).
+/// The latest of a version's evaluations, by when it was recorded: the date an evaluation
+/// claims cannot move a failing run behind an older passing one.
 pub fn latest_of(
     evaluations: &[Evaluation],
     version: govbench_protocol::ModelVersionId,
@@ -332,18 +333,39 @@ pub fn latest_of(
     evaluations
         .iter()
         .filter(|e| e.model_version == version)
-        .reduce(|a, b| if earlier(a, b) { b } else { a })
+        .max_by_key(|e| (e.created_at, e.id))
+}
+
+/// The policy a signed-off evaluation is judged by at the gate: the one it was signed off
+/// against, or (unreviewed) the model's current one.
+pub fn gate_policy<'a>(current: &'a KpiPolicy, evaluation: &'a Evaluation) -> &'a KpiPolicy {
+    evaluation
+        .review
+        .as_ref()
+        .filter(|r| r.signed_off)
+        .and_then(|r| r.policy.as_ref())
+        .unwrap_or(current)
 }
 
 /// Calendar months (`YYYY-MM`) from `since` to `today` (both included) in which none of
-/// `dates` falls.
-pub fn months_missing(since: NaiveDate, today: NaiveDate, dates: &[NaiveDate]) -> Vec<String> {
+/// `dates` falls. Each date is (evaluation date, date recorded): an evaluation counts for its
+/// month only if it was recorded by the end of the following month, so results typed in
+/// long after and dated back do not fill a month that went without.
+pub fn months_missing(
+    since: NaiveDate,
+    today: NaiveDate,
+    dates: &[(NaiveDate, NaiveDate)],
+) -> Vec<String> {
     let mut missing = Vec::new();
     let mut month = month_start(since);
     let last = month_start(today);
     while month <= last {
         let next = month.checked_add_months(Months::new(1)).unwrap_or(last);
-        if !dates.iter().any(|d| *d >= month && *d < next) {
+        let grace = month.checked_add_months(Months::new(2)).unwrap_or(next);
+        if !dates
+            .iter()
+            .any(|(d, recorded)| *d >= month && *d < next && *recorded < grace)
+        {
             missing.push(month.format("%Y-%m").to_string());
         }
         if next <= month {
@@ -551,13 +573,29 @@ mod tests {
     #[test]
     fn months_without_an_evaluation() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let on_time = |s: &str| (d(s), d(s));
         assert_eq!(
             months_missing(
                 d("2026-08-20"),
                 d("2026-11-30"),
-                &[d("2026-09-01"), d("2026-11-30")]
+                &[on_time("2026-09-01"), on_time("2026-11-30")]
             ),
             vec!["2026-08", "2026-10"]
+        );
+        // Recorded in November, dated back to August: August stays missing; a September run
+        // recorded in October counts.
+        assert_eq!(
+            months_missing(
+                d("2026-08-20"),
+                d("2026-11-30"),
+                &[
+                    (d("2026-08-25"), d("2026-11-02")),
+                    (d("2026-09-28"), d("2026-10-03")),
+                    on_time("2026-10-10"),
+                    on_time("2026-11-01"),
+                ]
+            ),
+            vec!["2026-08"]
         );
         assert!(months_missing(d("2026-12-01"), d("2026-11-30"), &[]).is_empty());
     }
