@@ -164,7 +164,7 @@ impl Session {
                 let policy = store::load_model(r.conn, id)?.policy;
                 Ok((
                     policy,
-                    import::remembered(&store::evaluations_of(r.conn, id)?),
+                    import::remembered(store::latest_imported(r.conn, id)?.as_ref()),
                 ))
             })?,
             None => (KpiPolicy::defaults(), Vec::new()),

@@ -332,7 +332,7 @@ pub fn apply_evaluation(
             let (version, model) = evaluated(tx, *model_version)?;
             validate::meta(meta, ctx.now)?;
             validate::import_size(sources, mappings)?;
-            let remembered = import::remembered(&store::evaluations_of(tx, model.id)?);
+            let remembered = import::remembered(store::latest_imported(tx, model.id)?.as_ref());
             let mapped = read.previews(&model.policy, mappings, &remembered);
             let evaluation = from_files(ctx, &model, &version, meta, &read, mapped, expected)?;
             records::insert(tx, &evaluation)?;

@@ -10,6 +10,7 @@ use govbench_protocol::{
     PreviewMetric, Refusal, SourceFile, TaskSamples,
 };
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -41,10 +42,12 @@ impl ReadFiles {
         chosen: &[MetricMapping],
         remembered: &[MetricMapping],
     ) -> Vec<FilePreview> {
+        // Indexed once for all files of the import.
         let mapper = Mapper {
             policy,
-            chosen,
-            remembered,
+            chosen: Mappings::new(chosen),
+            by_policy: Mappings::new(&policy.mappings),
+            remembered: Mappings::new(remembered),
         };
         self.parsed
             .iter()
@@ -58,12 +61,8 @@ impl ReadFiles {
 
 /// The mappings a model's earlier imports used (the latest import's rows that counted for a
 /// KPI): a model remembers how its files map without anyone editing its policy.
-pub fn remembered(evaluations: &[super::store::Evaluation]) -> Vec<MetricMapping> {
-    let imported = evaluations
-        .iter()
-        .filter(|e| e.sources.iter().any(|s| s.tool != "manual"))
-        .max_by_key(|e| (e.meta.date, e.created_at));
-    imported
+pub fn remembered(latest_import: Option<&super::store::Evaluation>) -> Vec<MetricMapping> {
+    latest_import
         .map(|e| {
             e.metrics
                 .iter()
@@ -385,11 +384,41 @@ fn aliases(kpi: &str) -> &'static [&'static str] {
     }
 }
 
+/// Mappings looked up by (task, metric), then by metric for those that name no task: a file
+/// of thirty thousand rows against as many remembered mappings stays linear.
+struct Mappings<'a> {
+    exact: HashMap<(&'a str, &'a str), &'a str>,
+    any_task: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Mappings<'a> {
+    fn new(list: &'a [MetricMapping]) -> Mappings<'a> {
+        let mut exact = HashMap::new();
+        let mut any_task = HashMap::new();
+        for m in list {
+            if m.task.is_empty() {
+                any_task.entry(m.metric.as_str()).or_insert(m.kpi.as_str());
+            } else {
+                exact
+                    .entry((m.task.as_str(), m.metric.as_str()))
+                    .or_insert(m.kpi.as_str());
+            }
+        }
+        Mappings { exact, any_task }
+    }
+
+    /// The KPI for a row: a mapping of its task wins over one for any task.
+    fn get(&self, task: &str, metric: &str) -> Option<String> {
+        self.exact
+            .get(&(task, metric))
+            .or_else(|| self.any_task.get(metric))
+            .map(|k| (*k).to_owned())
+    }
+}
+
+#[cfg(test)]
 fn by_mapping(mappings: &[MetricMapping], task: &str, metric: &str) -> Option<String> {
-    mappings
-        .iter()
-        .find(|m| m.metric == metric && (m.task.is_empty() || m.task == task))
-        .map(|m| m.kpi.clone())
+    Mappings::new(mappings).get(task, metric)
 }
 
 fn by_name(policy: &KpiPolicy, metric: &str) -> Option<String> {
@@ -407,8 +436,9 @@ fn by_name(policy: &KpiPolicy, metric: &str) -> Option<String> {
 
 struct Mapper<'a> {
     policy: &'a KpiPolicy,
-    chosen: &'a [MetricMapping],
-    remembered: &'a [MetricMapping],
+    chosen: Mappings<'a>,
+    by_policy: Mappings<'a>,
+    remembered: Mappings<'a>,
 }
 
 /// (where, warning key, detail) of a mapping the name rules declined.
@@ -434,17 +464,19 @@ impl Mapper<'_> {
     ) -> (Vec<Option<String>>, Vec<MappingWarning>) {
         let top_level = |m: &eval_import::MetricRow| m.group.is_none() || tool == Tool::GenericCsv;
         let mut warnings = Vec::new();
+        let (chosen, policy, remembered) = (&self.chosen, &self.by_policy, &self.remembered);
         let explicit: Vec<Option<Option<String>>> = rows
             .iter()
             .map(|m| {
-                if let Some(kpi) = by_mapping(self.chosen, &m.task, &m.metric) {
+                if let Some(kpi) = chosen.get(&m.task, &m.metric) {
                     return Some(self.known(kpi));
                 }
-                by_mapping(&self.policy.mappings, &m.task, &m.metric)
+                policy
+                    .get(&m.task, &m.metric)
                     .and_then(|k| self.known(k))
                     .or_else(|| {
                         (!several_models)
-                            .then(|| by_mapping(self.remembered, &m.task, &m.metric))
+                            .then(|| remembered.get(&m.task, &m.metric))
                             .flatten()
                             .and_then(|k| self.known(k))
                     })

@@ -218,6 +218,25 @@ pub(crate) fn evaluations_of(conn: &Connection, model: ModelId) -> CoreResult<Ve
     )
 }
 
+/// The model's latest evaluation read from files (not typed in), decoding only as many
+/// records as it takes to find it.
+pub(crate) fn latest_imported(conn: &Connection, model: ModelId) -> CoreResult<Option<Evaluation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body FROM evaluations WHERE model_id = ?1
+         ORDER BY eval_date DESC, created_at DESC, local_key DESC",
+    )?;
+    let mut rows = stmt.query([model.to_string()])?;
+    while let Some(row) = rows.next()? {
+        let body: String = row.get(0)?;
+        let e: Evaluation = serde_json::from_str(&body)
+            .map_err(|e| crate::error::CoreError::Malformed(format!("evaluation record: {e}")))?;
+        if e.sources.iter().any(|s| s.tool != "manual") {
+            return Ok(Some(e));
+        }
+    }
+    Ok(None)
+}
+
 pub(crate) fn evaluations_with_status(
     conn: &Connection,
     status: EvaluationStatus,
