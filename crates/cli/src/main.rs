@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+mod drills;
 mod models;
 
 /// Rows per page of `requirements list --page N`, as in the app.
@@ -93,6 +94,11 @@ enum Top {
     Eval {
         #[command(subcommand)]
         command: models::EvalCommand,
+    },
+    /// Drills (policy §2.3.2): the template library.
+    Drills {
+        #[command(subcommand)]
+        command: drills::DrillsCommand,
     },
 }
 
@@ -287,6 +293,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
     match command {
         Top::Models { command } => models::run_models(command, locale)?,
         Top::Eval { command } => models::run_eval(command, locale)?,
+        Top::Drills { command } => drills::run(command, locale)?,
         Top::Init {
             workspace,
             admin,

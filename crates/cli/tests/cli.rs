@@ -734,3 +734,28 @@ fn models_and_evaluations_from_the_command_line() {
     assert_eq!(list[0]["verdicts"][0]["value"], 0.525);
     assert_eq!(list[0]["verdicts"][0]["passes"], false);
 }
+
+#[test]
+fn drill_templates_are_listed_in_either_language() {
+    let out = govbench(&["drills", "templates", "--format", "json"], None);
+    let all = json_of(&out);
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 7);
+    let rollback = all
+        .iter()
+        .find(|t| t["id"] == "emergency-rollback")
+        .unwrap();
+    assert_eq!(
+        rollback["title"],
+        "Emergency rollback to the previous model version"
+    );
+    assert!(rollback["steps"].as_array().unwrap().len() >= 4);
+    assert!(rollback["steps"][0]["target_minutes"].as_u64().unwrap() > 0);
+    let zh = govbench(&["--lang", "zh-CN", "drills", "templates"], None);
+    assert!(zh.status.success(), "{}", text(&zh.stderr));
+    let table = text(&zh.stdout);
+    assert!(
+        table.contains("紧急回滚到上一模型版本") && table.contains("分钟"),
+        "{table}"
+    );
+}

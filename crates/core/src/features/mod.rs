@@ -2,6 +2,8 @@
 //! shared services need to know about each kind of record, the dashboard's sections, and the
 //! samples the role-matrix tests run. (The write path's dispatch lives in `write`.)
 
+pub mod drills;
+pub mod incidents;
 pub mod models;
 pub mod requirements;
 pub mod users;
