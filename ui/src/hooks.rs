@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::api::{self, ApiResult};
 use crate::app::use_app;
+use crate::state::{backend_field_errors, FieldErrors};
 
 /// What a fetch has produced so far.
 pub struct Fetched<T> {
@@ -101,6 +102,14 @@ impl Exec {
     pub fn on_fail(mut self, on_fail: Callback<ApiError>) -> Exec {
         self.on_fail = on_fail;
         self
+    }
+
+    /// On a validation error, shows the backend's field errors in a form's `errors`.
+    pub fn field_errors_into(self, errors: &UseStateHandle<FieldErrors>) -> Exec {
+        let errors = errors.clone();
+        self.on_fail(Callback::from(move |err: ApiError| {
+            errors.set(backend_field_errors(&err))
+        }))
     }
 }
 

@@ -3,16 +3,14 @@
 use std::rc::Rc;
 
 use govbench_protocol::endpoint::CommentsPage;
-use govbench_protocol::{
-    ApiError, Comment, CommentCommand, CommentPermission, EntityRef, RecentPage,
-};
+use govbench_protocol::{Comment, CommentCommand, CommentPermission, EntityRef, RecentPage};
 use yew::prelude::*;
 
 use crate::app::use_app;
 use crate::components::earlier::use_earlier;
 use crate::components::{invalid_attrs, on_text, ErrorAlert, FieldError};
 use crate::hooks::{Commands, Exec};
-use crate::state::{backend_field_errors, require, FieldErrors};
+use crate::state::{require, FieldErrors};
 use crate::text;
 
 #[derive(Properties, PartialEq)]
@@ -50,15 +48,11 @@ pub fn CommentThread(props: &CommentThreadProps) -> Html {
                 let body = body.clone();
                 Callback::from(move |_| body.set(String::new()))
             };
-            let on_fail = {
-                let errors = errors.clone();
-                Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err)))
-            };
             let command = CommentCommand::Add {
                 on,
                 body: body.trim().to_owned(),
             };
-            run.emit(Exec::new(command).on_ok(on_ok).on_fail(on_fail));
+            run.emit(Exec::new(command).on_ok(on_ok).field_errors_into(&errors));
         })
     };
     let (inv, desc) = invalid_attrs(&errors, "body", "comment-body");

@@ -26,7 +26,7 @@ use crate::components::{
     HistoryTimeline, Loading, OtherErrors, RouteLink, StatusBadge,
 };
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
-use crate::state::{backend_field_errors, FieldErrors};
+use crate::state::FieldErrors;
 use crate::text;
 
 #[derive(Properties, PartialEq)]
@@ -251,15 +251,11 @@ fn VersionsPanel(props: &PanelProps) -> Html {
                         reason: (*text).clone(),
                     }
                 };
-                let on_fail = {
-                    let errors = errors.clone();
-                    Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err)))
-                };
                 let on_ok = {
                     let open = open.clone();
                     Callback::from(move |_| open.set(None))
                 };
-                run.emit(Exec::new(command).on_ok(on_ok).on_fail(on_fail));
+                run.emit(Exec::new(command).on_ok(on_ok).field_errors_into(&errors));
             })
         };
         html! {
@@ -396,10 +392,6 @@ fn AddVersion(props: &AddVersionProps) -> Html {
             match form.check() {
                 Err(errs) => errors.set(errs),
                 Ok(draft) => {
-                    let on_fail = {
-                        let errors = errors.clone();
-                        Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err)))
-                    };
                     let on_ok = {
                         let open = open.clone();
                         let form = form.clone();
@@ -411,7 +403,7 @@ fn AddVersion(props: &AddVersionProps) -> Html {
                     run.emit(
                         Exec::new(C::AddVersion { model, draft })
                             .on_ok(on_ok)
-                            .on_fail(on_fail),
+                            .field_errors_into(&errors),
                     );
                 }
             }
@@ -666,10 +658,6 @@ fn PolicyPanel(props: &EditableProps) -> Html {
             match form.policy() {
                 Err(errs) => errors.set(errs),
                 Ok(policy) => {
-                    let on_fail = {
-                        let errors = errors.clone();
-                        Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err)))
-                    };
                     let on_ok = {
                         let editing = editing.clone();
                         Callback::from(move |_| editing.set(None))
@@ -677,7 +665,7 @@ fn PolicyPanel(props: &EditableProps) -> Html {
                     run.emit(
                         Exec::new(C::SetPolicy { id: model, policy })
                             .on_ok(on_ok)
-                            .on_fail(on_fail),
+                            .field_errors_into(&errors),
                     );
                 }
             }

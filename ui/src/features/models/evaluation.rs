@@ -22,7 +22,7 @@ use crate::components::{
     HistoryTimeline, Loading, RouteLink, StatusBadge,
 };
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
-use crate::state::{backend_field_errors, FieldErrors};
+use crate::state::FieldErrors;
 use crate::text;
 
 #[derive(Properties, PartialEq)]
@@ -375,11 +375,7 @@ fn ReviewPanel(props: &ActProps) -> Html {
             } else {
                 C::Reject { id, comment: body }
             };
-            let on_fail = {
-                let errors = errors.clone();
-                Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err)))
-            };
-            run.emit(Exec::new(command).on_fail(on_fail));
+            run.emit(Exec::new(command).field_errors_into(&errors));
         })
     };
     let (inv, desc) = invalid_attrs(&errors, "comment", "review-comment");
@@ -435,8 +431,7 @@ fn DecisionPanel(props: &ActProps) -> Html {
         let onclick = {
             let (note, run, errors) = (note.clone(), props.commands.run.clone(), errors.clone());
             Callback::from(move |_: MouseEvent| {
-                let on_fail = { let errors = errors.clone(); Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err))) };
-                run.emit(Exec::new(C::CompleteDecision { id, note: (*note).clone() }).on_fail(on_fail));
+                run.emit(Exec::new(C::CompleteDecision { id, note: (*note).clone() }).field_errors_into(&errors));
             })
         };
         html! {
@@ -459,8 +454,7 @@ fn DecisionPanel(props: &ActProps) -> Html {
                 if due_date.is_none() { errs.insert("due".into(), "rule.required".into()); }
                 if rationale.trim().is_empty() { errs.insert("rationale".into(), "rule.required".into()); }
                 if let (Some(owner), Some(due), true) = (owner_id, due_date, errs.is_empty()) {
-                    let on_fail = { let errors = errors.clone(); Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err))) };
-                    run.emit(Exec::new(C::Decide { id, kind: *kind, rationale: (*rationale).clone(), owner, due }).on_fail(on_fail));
+                    run.emit(Exec::new(C::Decide { id, kind: *kind, rationale: (*rationale).clone(), owner, due }).field_errors_into(&errors));
                 } else {
                     errors.set(errs);
                 }

@@ -412,10 +412,6 @@ fn ManualEntry(props: &ManualProps) -> Html {
                 },
                 values,
             };
-            let on_fail = {
-                let errors = errors.clone();
-                Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err)))
-            };
             let on_ok = {
                 let navigator = navigator.clone();
                 Callback::from(move |o: CommandOutcome| {
@@ -426,7 +422,7 @@ fn ManualEntry(props: &ManualProps) -> Html {
                     }
                 })
             };
-            run.emit(Exec::new(command).on_ok(on_ok).on_fail(on_fail));
+            run.emit(Exec::new(command).on_ok(on_ok).field_errors_into(&errors));
         })
     };
     let cell = |i: usize, part: usize, label: String| {

@@ -3,7 +3,7 @@
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, ModelCommand, ModelPermission, ModelSummary, NoRequest, RiskTier, DEFAULT_DOMAINS,
+    ModelCommand, ModelPermission, ModelSummary, NoRequest, RiskTier, DEFAULT_DOMAINS,
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -15,7 +15,7 @@ use crate::components::{
     invalid_attrs, on_change, on_text, Empty, ErrorAlert, FieldError, Loading, RouteLink,
 };
 use crate::hooks::{use_command, use_fetch, Exec};
-use crate::state::{backend_field_errors, FieldErrors};
+use crate::state::FieldErrors;
 
 /// The domain's name in the user's language, or the domain as typed.
 pub fn domain_text(ctx: &crate::app::AppCtx, domain: &str) -> String {
@@ -150,10 +150,6 @@ fn RegisterForm(props: &RegisterProps) -> Html {
             match form.draft() {
                 Err(errs) => errors.set(errs),
                 Ok(draft) => {
-                    let on_fail = {
-                        let errors = errors.clone();
-                        Callback::from(move |err: ApiError| errors.set(backend_field_errors(&err)))
-                    };
                     let on_ok = {
                         let navigator = navigator.clone();
                         Callback::from(move |outcome: govbench_protocol::CommandOutcome| {
@@ -167,7 +163,7 @@ fn RegisterForm(props: &RegisterProps) -> Html {
                     run.emit(
                         Exec::new(ModelCommand::Register { draft })
                             .on_ok(on_ok)
-                            .on_fail(on_fail),
+                            .field_errors_into(&errors),
                     );
                 }
             }

@@ -111,15 +111,6 @@ fn change_model(
     Change::updated(&before, &after)
 }
 
-/// The stage a version shows: `Live` when its model says so.
-fn stage_shown(model: &Model, version: &Version) -> S {
-    if model.live == Some(version.id) {
-        S::Live
-    } else {
-        version.stage
-    }
-}
-
 fn change_version(
     tx: &Transaction<'_>,
     ctx: &Context<'_>,
@@ -138,7 +129,7 @@ fn change_version(
         });
     }
     let mut after = before.clone();
-    after.stage = VERSION.next(action, stage_shown(&model, &before))?;
+    after.stage = VERSION.next(action, model.stage_of(&before))?;
     if let C::EditVersion { draft, .. } = command {
         validate::version(tx, before.model, draft, Some(id))?;
         after.draft = normalised_version(draft);
@@ -167,29 +158,13 @@ fn change_version(
 
 /// What the gate misses for `version` now (inside the transaction, so nothing can change
 /// between the check and the move).
-pub(crate) fn gate_now(
+fn gate_now(
     tx: &rusqlite::Connection,
     model: &Model,
     version: &Version,
 ) -> CoreResult<Vec<govbench_protocol::GateGap>> {
-    Ok(gate_of(
-        model,
-        version,
-        &store::evaluations_of(tx, model.id)?,
-    ))
-}
-
-/// The gate for `version` given the model's evaluations: its latest recorded evaluation,
-/// judged by the policy it was signed off against.
-pub(crate) fn gate_of(
-    model: &Model,
-    version: &Version,
-    evaluations: &[Evaluation],
-) -> Vec<govbench_protocol::GateGap> {
-    let latest = verdicts::latest_of(evaluations, version.id);
-    let policy = latest.map_or(&model.policy, |e| verdicts::gate_policy(&model.policy, e));
-    let judged = latest.map(|e| verdicts::verdicts(policy, e, evaluations));
-    verdicts::gate(policy, version.stage, latest.zip(judged.as_deref()))
+    let evaluations = store::evaluations_of(tx, model.id)?;
+    Ok(verdicts::gate_for(&model.policy, version, &evaluations))
 }
 
 fn go_live(
@@ -201,7 +176,7 @@ fn go_live(
 ) -> CoreResult<Change> {
     let version = store::load_version(tx, id)?;
     let before = store::load_model(tx, version.model)?;
-    VERSION.next(command.action(), stage_shown(&before, &version))?;
+    VERSION.next(command.action(), before.stage_of(&version))?;
     let gaps = gate_now(tx, &before, &version)?;
     let gate_override = match justification {
         None if gaps.is_empty() => None,
@@ -227,7 +202,7 @@ fn rollback(
 ) -> CoreResult<Change> {
     let version = store::load_version(tx, id)?;
     let before = store::load_model(tx, version.model)?;
-    VERSION.next(command.action(), stage_shown(&before, &version))?;
+    VERSION.next(command.action(), before.stage_of(&version))?;
     validate::reason("reason", reason, true)?;
     if !before.timeline.iter().any(|p| p.version == id) {
         return Err(CoreError::invalid("version", "never_live"));

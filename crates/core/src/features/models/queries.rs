@@ -40,11 +40,7 @@ impl Loaded {
     }
 
     pub fn stage(&self, version: &Version) -> VersionStage {
-        if self.model.live == Some(version.id) {
-            VersionStage::Live
-        } else {
-            version.stage
-        }
+        self.model.stage_of(version)
     }
 
     pub fn verdicts(&self, evaluation: &Evaluation) -> Vec<KpiVerdict> {
@@ -53,7 +49,7 @@ impl Loaded {
 
     /// What keeps `version` from going live now.
     pub fn gate(&self, version: &Version) -> Vec<govbench_protocol::GateGap> {
-        super::apply::gate_of(&self.model, version, &self.evaluations)
+        verdicts::gate_for(&self.model.policy, version, &self.evaluations)
     }
 
     pub fn summary_of(&self, e: &Evaluation) -> EvaluationSummary {

@@ -63,6 +63,17 @@ pub struct Evaluation {
     pub version: u64,
 }
 
+impl Model {
+    /// The stage a version shows: `Live` when this model says so, else its stored stage.
+    pub fn stage_of(&self, version: &Version) -> VersionStage {
+        if self.live == Some(version.id) {
+            VersionStage::Live
+        } else {
+            version.stage
+        }
+    }
+}
+
 macro_rules! image {
     ($ty:ty) => {
         impl Image for $ty {

@@ -324,6 +324,19 @@ pub fn gate(
     gaps
 }
 
+/// What keeps `version` from going live, given its model's `policy` and evaluations: its
+/// latest recorded evaluation, judged by the policy it was signed off against.
+pub fn gate_for(
+    policy: &KpiPolicy,
+    version: &super::store::Version,
+    evaluations: &[Evaluation],
+) -> Vec<GateGap> {
+    let latest = latest_of(evaluations, version.id);
+    let policy = latest.map_or(policy, |e| gate_policy(policy, e));
+    let judged = latest.map(|e| verdicts(policy, e, evaluations));
+    gate(policy, version.stage, latest.zip(judged.as_deref()))
+}
+
 /// The latest of a version's evaluations, by when it was recorded: the date an evaluation
 /// claims cannot move a failing run behind an older passing one.
 pub fn latest_of(
