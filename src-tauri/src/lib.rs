@@ -3,6 +3,7 @@
 //! runs the matching `govbench-core` use case on a blocking thread (so the window never
 //! freezes), and returns the endpoint's response or the public error.
 
+mod alerts;
 mod recent;
 mod shell;
 
@@ -126,6 +127,18 @@ endpoints! {
     session evaluations_list: EvaluationsList => |s, query| s.evaluations(&query);
     session evaluation_get: EvaluationGet => |s, id| s.evaluation(id);
     session evaluation_preview: EvaluationPreview => |s, request| s.preview_import(&request);
+    session incidents_list: IncidentsList => |s, query| s.incidents(&query);
+    session incident_get: IncidentGet => |s, id| s.incident(id);
+    session incident_stats: IncidentStatsGet => |s, quarter| s.incident_stats(&quarter);
+    session incident_alerts: IncidentAlerts => |s, _| s.incident_alerts();
+    session response_rules: ResponseRulesGet => |s, _| s.response_rules();
+    session team_get: TeamGet => |s, _| s.team();
+    session drills_overview: DrillsOverviewGet => |s, _| s.drills();
+    session drill_run_get: DrillRunGet => |s, id| s.drill_run(id);
+    session attachments_list: AttachmentsList => |s, on| s.attachments(on);
+    session attachment_preview: AttachmentPreviewGet => |s, id| s.attachment_preview(id);
+    custom attachment_open: AttachmentOpen;
+    custom pick_attachment_files: PickAttachmentFiles;
     custom pick_workspace_file: PickWorkspaceFile;
     custom pick_folder: PickFolder;
     custom pick_import_files: PickImportFiles;
@@ -182,6 +195,56 @@ async fn pick_import_files<R: Runtime>(
 }
 
 #[tauri::command]
+async fn pick_attachment_files<R: Runtime>(
+    app: AppHandle<R>,
+    _request: Request<endpoint::PickAttachmentFiles>,
+) -> ApiResult<Response<endpoint::PickAttachmentFiles>> {
+    use tauri_plugin_dialog::DialogExt;
+    #[cfg(debug_assertions)]
+    if let Some(paths) = std::env::var_os("GOVBENCH_E2E_PICK_ATTACHMENTS") {
+        return Ok(std::env::split_paths(&paths)
+            .map(|p| p.display().to_string())
+            .collect());
+    }
+    shell::blocking(move || {
+        Ok(app
+            .dialog()
+            .file()
+            .blocking_pick_files()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.into_path().ok())
+            .map(|p| p.display().to_string())
+            .collect())
+    })
+    .await
+}
+
+/// Decrypts the attachment into a private folder of its own and opens it with the system's
+/// viewer for its type.
+#[tauri::command]
+async fn attachment_open<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, Shared>,
+    request: Request<endpoint::AttachmentOpen>,
+) -> ApiResult<Response<endpoint::AttachmentOpen>> {
+    let state = state.inner().clone();
+    let path = shell::blocking(move || {
+        let (attachment, bytes) = state.with_session(|s| s.attachment(request))?;
+        shell::private_copy(&attachment, &bytes)
+    })
+    .await?;
+    #[cfg(debug_assertions)]
+    if let Some(log) = std::env::var_os("GOVBENCH_E2E_OPENED") {
+        return std::fs::write(log, path.display().to_string()).map_err(shell::internal);
+    }
+    use tauri_plugin_opener::OpenerExt;
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(shell::internal)
+}
+
+#[tauri::command]
 async fn pick_workspace_file<R: Runtime>(
     app: AppHandle<R>,
     request: Request<endpoint::PickWorkspaceFile>,
@@ -222,9 +285,15 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let settings = Settings::from_env(app.path().app_data_dir()?);
-            app.manage(Arc::new(AppState::new(settings)));
+            let state = Arc::new(AppState::new(settings));
+            app.manage(state.clone());
+            let locale =
+                govbench_i18n::Locale::from_tag(&sys_locale::get_locale().unwrap_or_default());
+            alerts::start(app.handle().clone(), state, locale);
             Ok(())
         })
         .invoke_handler(invoke_handler())

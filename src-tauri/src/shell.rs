@@ -77,7 +77,7 @@ pub struct AppState {
     recent: Mutex<RecentList>,
 }
 
-fn internal(reason: impl std::fmt::Display) -> ApiError {
+pub(crate) fn internal(reason: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Internal).with("reason", reason.to_string())
 }
 
@@ -351,4 +351,32 @@ impl AppState {
         }
         Ok(())
     }
+}
+
+/// A decrypted copy of an attachment to hand to the system's viewer, in a folder of its own
+/// under the temporary directory (readable by this user only), named as it was attached.
+pub fn private_copy(
+    attachment: &govbench_protocol::Attachment,
+    bytes: &[u8],
+) -> ApiResult<PathBuf> {
+    let dir = std::env::temp_dir()
+        .join("govbench-attachments")
+        .join(attachment.id.to_string());
+    std::fs::create_dir_all(&dir).map_err(internal)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Some(parent) = dir.parent() {
+            std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700))
+                .map_err(internal)?;
+        }
+    }
+    // The stored name is already cleaned; keep only its last component all the same.
+    let name = std::path::Path::new(&attachment.name)
+        .file_name()
+        .map(|n| n.to_owned())
+        .unwrap_or_else(|| "attachment".into());
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(internal)?;
+    Ok(path)
 }

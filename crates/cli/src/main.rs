@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 mod drills;
+mod incidents;
 mod models;
 
 /// Rows per page of `requirements list --page N`, as in the app.
@@ -99,6 +100,11 @@ enum Top {
     Drills {
         #[command(subcommand)]
         command: drills::DrillsCommand,
+    },
+    /// Incidents (policy §4.2) and their response clocks.
+    Incidents {
+        #[command(subcommand)]
+        command: incidents::IncidentsCommand,
     },
 }
 
@@ -294,6 +300,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
         Top::Models { command } => models::run_models(command, locale)?,
         Top::Eval { command } => models::run_eval(command, locale)?,
         Top::Drills { command } => drills::run(command, locale)?,
+        Top::Incidents { command } => incidents::run(command, locale)?,
         Top::Init {
             workspace,
             admin,

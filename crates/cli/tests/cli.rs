@@ -759,3 +759,104 @@ fn drill_templates_are_listed_in_either_language() {
         "{table}"
     );
 }
+
+#[test]
+fn incidents_are_listed_with_their_clocks_and_drills_labelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let out = govbench(
+        &[
+            "incidents",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "zhao.qiang",
+            "--format",
+            "json",
+        ],
+        Some("govbench-demo"),
+    );
+    let all = json_of(&out);
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 5, "four incidents and one opened in a drill");
+    assert!(all
+        .iter()
+        .all(|i| i["number"].as_str().unwrap().contains("INC-")));
+    let drills: Vec<_> = all.iter().filter(|i| i["drill"] == true).collect();
+    assert_eq!(drills.len(), 1);
+    // The general incident nobody acknowledged for three hours has a breached clock.
+    let breached = all
+        .iter()
+        .find(|i| i["title"].as_str().unwrap().contains("Prompt injection"))
+        .unwrap();
+    let ack = &breached["clocks"][0];
+    assert_eq!(ack["clock"], "acknowledge");
+    assert_eq!(ack["status"], "breached");
+    // The reviewed critical one met its acknowledge target and kept the revised rules.
+    let critical = all
+        .iter()
+        .find(|i| i["severity"] == "critical" && i["drill"] == false)
+        .unwrap();
+    assert_eq!(critical["status"], "reviewed");
+    assert_eq!(critical["clocks"][0]["status"], "met");
+    assert_eq!(critical["rules_revision"], 1);
+
+    // A table in Chinese, and a quarter filter that leaves nothing out of range.
+    let zh = govbench(
+        &[
+            "--lang",
+            "zh-CN",
+            "incidents",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "zhao.qiang",
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(zh.status.success(), "{}", text(&zh.stderr));
+    let table = text(&zh.stdout);
+    assert!(
+        table.contains("严重") && table.contains("已超时") && table.contains("[演练]"),
+        "{table}"
+    );
+    let none = govbench(
+        &[
+            "incidents",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "zhao.qiang",
+            "--quarter",
+            "1999Q1",
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(
+        text(&none.stdout).contains("No incidents."),
+        "{}",
+        text(&none.stdout)
+    );
+    let bad = govbench(
+        &[
+            "incidents",
+            "list",
+            "--workspace",
+            &path,
+            "--user",
+            "zhao.qiang",
+            "--quarter",
+            "2026Q7",
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("2026Q3"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

@@ -61,6 +61,8 @@ pub struct Reader<'a> {
     pub now: DateTime<Utc>,
     /// The user's local date now.
     pub today: NaiveDate,
+    /// The user's UTC offset (quarters and deadlines are read in it).
+    pub zone: FixedOffset,
     files: &'a Files,
 }
 
@@ -361,6 +363,7 @@ impl Session {
             user: &self.user,
             now,
             today: now.with_timezone(&self.zone).date_naive(),
+            zone: self.zone,
             files: &self.files,
         }
     }

@@ -5,7 +5,8 @@
 
 use crate::error::{Attempt, CoreError, CoreResult};
 use govbench_protocol::{
-    Action, AuditPermission as Audit, CommentPermission as Comment, EvaluationPermission as Eval,
+    Action, AttachmentPermission as Attach, AuditPermission as Audit, CommentPermission as Comment,
+    DrillPermission as Drill, EvaluationPermission as Eval, IncidentPermission as Inc,
     ModelPermission as Model, Permission as P, RequirementPermission as Req, Role,
     UserPermission as User,
 };
@@ -50,6 +51,23 @@ pub const fn holders(permission: P) -> &'static [Role] {
         // The decision's owner (whatever their role) or a project manager; checked on the
         // record.
         P::Evaluation(Eval::CompleteDecision) => CONTRIBUTORS,
+        P::Incident(Inc::Read)        => EVERYONE,
+        // Anyone taking part may raise an incident (business sees problems first).
+        P::Incident(Inc::Open)        => CONTRIBUTORS,
+        P::Incident(Inc::Respond)     => &[Operations, RnD, ProjectManager, Admin],
+        P::Incident(Inc::Review)      => &[ProjectManager, Admin],
+        // The action's owner (whatever their role), a project manager or an Admin; checked
+        // on the record.
+        P::Incident(Inc::CompleteAction) => CONTRIBUTORS,
+        P::Incident(Inc::SetRules)    => &[Admin],
+        P::Incident(Inc::ManageTeam)  => &[ProjectManager, Admin],
+        P::Drill(Drill::Read)         => EVERYONE,
+        P::Drill(Drill::EditTemplates) => &[ProjectManager, Admin],
+        P::Drill(Drill::Plan)         => &[ProjectManager, Admin],
+        P::Drill(Drill::Run)          => &[Operations, RnD, ProjectManager, Admin],
+        P::Drill(Drill::CompleteAction) => CONTRIBUTORS,
+        // Attaching evidence also needs reading the record it goes on (checked on it).
+        P::Attachment(Attach::Add)    => CONTRIBUTORS,
     }
 }
 
@@ -136,6 +154,12 @@ mod tests {
                 P::Model(Model::Read),
                 P::Evaluation(Eval::Read),
                 P::Evaluation(Eval::CompleteDecision),
+                P::Incident(Inc::Read),
+                P::Incident(Inc::Open),
+                P::Incident(Inc::CompleteAction),
+                P::Drill(Drill::Read),
+                P::Drill(Drill::CompleteAction),
+                P::Attachment(Attach::Add),
             ]
         );
         // Renewing one's own keys is the one thing an auditor writes: it changes no

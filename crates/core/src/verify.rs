@@ -170,6 +170,10 @@ fn records(conn: &Connection) -> CoreResult<RecordCheck> {
             }
         }
     }
+    // An attachment's bytes must still be the ones its record (and so its event) hashes.
+    for id in crate::shared::attachments::damaged(conn)? {
+        problem(&mut check, id.into(), "file_damaged");
+    }
     Ok(check)
 }
 

@@ -169,6 +169,9 @@ fn a_migration_keeps_a_copy_of_the_workspace_as_it_was() {
     raw.execute_batch(
         "DROP TABLE models; DROP TABLE model_versions; DROP TABLE evaluations;
          DROP TABLE model_requirements;
+         DROP TABLE incidents; DROP TABLE team_members; DROP TABLE response_rules;
+         DROP TABLE drill_templates; DROP TABLE drill_plans; DROP TABLE drill_runs;
+         DROP TABLE attachments; DROP TABLE attachment_blobs; DROP TABLE open_actions;
          DROP INDEX users_by_sign_key;
          ALTER TABLE users DROP COLUMN sign_key;
          ALTER TABLE users DROP COLUMN seal_key;

@@ -223,6 +223,54 @@ mod tests {
                 .iter()
                 .map(|f| format!("feasibility.{}", f.key())),
         );
+        use govbench_protocol as p;
+        let keyed = |prefix: &str, keys: Vec<&'static str>| -> Vec<String> {
+            keys.into_iter().map(|k| format!("{prefix}.{k}")).collect()
+        };
+        wanted.extend(keyed(
+            "severity",
+            p::Severity::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "incident.status",
+            p::IncidentStatus::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "detection",
+            p::Detection::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "clock_kind",
+            p::ClockKind::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "clock",
+            p::ClockStatus::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "team_function",
+            p::TeamFunction::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "team_role",
+            p::TeamRole::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "timeline_kind",
+            p::TimelineKind::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "drill.result",
+            p::DrillResult::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "drill_run.status",
+            p::DrillRunStatus::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "step_outcome",
+            p::StepOutcome::ALL.map(|v| v.key()).to_vec(),
+        ));
         for locale in Locale::ALL {
             let missing: Vec<_> = wanted
                 .iter()

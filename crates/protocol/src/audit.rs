@@ -45,8 +45,9 @@ pub struct RecordProblem {
     /// Entity kind key (`requirement`).
     pub entity: String,
     pub id: String,
-    /// `no_event` (a row no event wrote), `differs` (changed after its last event) or
-    /// `missing` (its last event says it exists, the table has no such row).
+    /// `no_event` (a row no event wrote), `differs` (changed after its last event),
+    /// `missing` (its last event says it exists, the table has no such row) or
+    /// `file_damaged` (an attachment's bytes are gone or no longer match its SHA-256).
     pub problem: String,
 }
 

@@ -1,9 +1,12 @@
 //! The typed write commands of every feature, the actions they are recorded as, and the
 //! permissions those actions need.
 
+use crate::attachment::{AttachmentAction, AttachmentCommand, AttachmentPermission};
 use crate::audit::AuditPermission;
 use crate::comment::{CommentAction, CommentCommand, CommentPermission};
+use crate::drill::{DrillAction, DrillCommand, DrillPermission};
 use crate::evaluation::{EvaluationAction, EvaluationCommand, EvaluationPermission};
+use crate::incident::{IncidentAction, IncidentCommand, IncidentPermission};
 use crate::model::{ModelAction, ModelCommand, ModelPermission};
 use crate::requirement::{RequirementAction, RequirementCommand, RequirementPermission};
 use crate::user::{UserAction, UserCommand, UserPermission};
@@ -20,6 +23,9 @@ pub enum Command {
     Comment(CommentCommand),
     Model(ModelCommand),
     Evaluation(EvaluationCommand),
+    Incident(IncidentCommand),
+    Drill(DrillCommand),
+    Attachment(AttachmentCommand),
 }
 
 impl Command {
@@ -31,6 +37,9 @@ impl Command {
             Command::Comment(c) => Action::Comment(c.action()),
             Command::Model(c) => Action::Model(c.action()),
             Command::Evaluation(c) => Action::Evaluation(c.action()),
+            Command::Incident(c) => Action::Incident(c.action()),
+            Command::Drill(c) => Action::Drill(c.action()),
+            Command::Attachment(c) => Action::Attachment(c.action()),
         }
     }
 }
@@ -65,6 +74,24 @@ impl From<EvaluationCommand> for Command {
     }
 }
 
+impl From<IncidentCommand> for Command {
+    fn from(c: IncidentCommand) -> Self {
+        Command::Incident(c)
+    }
+}
+
+impl From<DrillCommand> for Command {
+    fn from(c: DrillCommand) -> Self {
+        Command::Drill(c)
+    }
+}
+
+impl From<AttachmentCommand> for Command {
+    fn from(c: AttachmentCommand) -> Self {
+        Command::Attachment(c)
+    }
+}
+
 /// What a command does, as recorded in the audit log. Keys are namespaced by feature
 /// (`requirement.start_assessment`, `user.create`), so two features can never collide; each
 /// has a past-tense text `action.<key>` (history) and an infinitive `command.<key>` (errors).
@@ -75,6 +102,9 @@ pub enum Action {
     Comment(CommentAction),
     Model(ModelAction),
     Evaluation(EvaluationAction),
+    Incident(IncidentAction),
+    Drill(DrillAction),
+    Attachment(AttachmentAction),
 }
 
 impl Action {
@@ -85,11 +115,17 @@ impl Action {
         let comment = CommentAction::ALL.into_iter().map(Action::Comment);
         let model = ModelAction::ALL.into_iter().map(Action::Model);
         let evaluation = EvaluationAction::ALL.into_iter().map(Action::Evaluation);
+        let incident = IncidentAction::ALL.into_iter().map(Action::Incident);
+        let drill = DrillAction::ALL.into_iter().map(Action::Drill);
+        let attachment = AttachmentAction::ALL.into_iter().map(Action::Attachment);
         requirement
             .chain(user)
             .chain(comment)
             .chain(model)
             .chain(evaluation)
+            .chain(incident)
+            .chain(drill)
+            .chain(attachment)
     }
 
     pub const fn key(self) -> &'static str {
@@ -99,6 +135,9 @@ impl Action {
             Action::Comment(a) => a.key(),
             Action::Model(a) => a.key(),
             Action::Evaluation(a) => a.key(),
+            Action::Incident(a) => a.key(),
+            Action::Drill(a) => a.key(),
+            Action::Attachment(a) => a.key(),
         }
     }
 
@@ -114,6 +153,9 @@ impl Action {
             Action::Comment(a) => Permission::Comment(a.permission()),
             Action::Model(a) => Permission::Model(a.permission()),
             Action::Evaluation(a) => Permission::Evaluation(a.permission()),
+            Action::Incident(a) => Permission::Incident(a.permission()),
+            Action::Drill(a) => Permission::Drill(a.permission()),
+            Action::Attachment(a) => Permission::Attachment(a.permission()),
         }
     }
 
@@ -160,6 +202,24 @@ impl From<EvaluationAction> for Action {
     }
 }
 
+impl From<IncidentAction> for Action {
+    fn from(a: IncidentAction) -> Self {
+        Action::Incident(a)
+    }
+}
+
+impl From<DrillAction> for Action {
+    fn from(a: DrillAction) -> Self {
+        Action::Drill(a)
+    }
+}
+
+impl From<AttachmentAction> for Action {
+    fn from(a: AttachmentAction) -> Self {
+        Action::Attachment(a)
+    }
+}
+
 /// A row of the role matrix (policy §2.2.2): what a role may read or do. Reads are permissions
 /// too, so a feature whose data only some roles may see can say so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,6 +230,9 @@ pub enum Permission {
     Audit(AuditPermission),
     Model(ModelPermission),
     Evaluation(EvaluationPermission),
+    Incident(IncidentPermission),
+    Drill(DrillPermission),
+    Attachment(AttachmentPermission),
 }
 
 impl Permission {
@@ -185,12 +248,22 @@ impl Permission {
         let evaluation = EvaluationPermission::ALL
             .into_iter()
             .map(Permission::Evaluation);
+        let incident = IncidentPermission::ALL
+            .into_iter()
+            .map(Permission::Incident);
+        let drill = DrillPermission::ALL.into_iter().map(Permission::Drill);
+        let attachment = AttachmentPermission::ALL
+            .into_iter()
+            .map(Permission::Attachment);
         requirement
             .chain(user)
             .chain(comment)
             .chain(audit)
             .chain(model)
             .chain(evaluation)
+            .chain(incident)
+            .chain(drill)
+            .chain(attachment)
     }
 
     pub const fn key(self) -> &'static str {
@@ -201,6 +274,9 @@ impl Permission {
             Permission::Audit(p) => p.key(),
             Permission::Model(p) => p.key(),
             Permission::Evaluation(p) => p.key(),
+            Permission::Incident(p) => p.key(),
+            Permission::Drill(p) => p.key(),
+            Permission::Attachment(p) => p.key(),
         }
     }
 
@@ -252,6 +328,24 @@ impl From<EvaluationPermission> for Permission {
     }
 }
 
+impl From<IncidentPermission> for Permission {
+    fn from(p: IncidentPermission) -> Self {
+        Permission::Incident(p)
+    }
+}
+
+impl From<DrillPermission> for Permission {
+    fn from(p: DrillPermission) -> Self {
+        Permission::Drill(p)
+    }
+}
+
+impl From<AttachmentPermission> for Permission {
+    fn from(p: AttachmentPermission) -> Self {
+        Permission::Attachment(p)
+    }
+}
+
 /// What a successful command produced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandOutcome {
@@ -295,6 +389,9 @@ mod tests {
                 Action::Comment(_) => "comment.",
                 Action::Model(_) => "model.",
                 Action::Evaluation(_) => "evaluation.",
+                Action::Incident(_) => "incident.",
+                Action::Drill(_) => "drill.",
+                Action::Attachment(_) => "attachment.",
             };
             assert!(a.key().starts_with(feature), "{}", a.key());
         }

@@ -1,3 +1,5 @@
+use crate::drill::DrillsDashboard;
+use crate::incident::IncidentsDashboard;
 use crate::model::ModelsDashboard;
 use crate::requirement::RequirementsDashboard;
 use serde::{Deserialize, Serialize};
@@ -14,4 +16,6 @@ pub struct Dashboard {
 pub enum DashboardSection {
     Requirements(RequirementsDashboard),
     Models(ModelsDashboard),
+    Incidents(IncidentsDashboard),
+    Drills(DrillsDashboard),
 }

@@ -62,6 +62,23 @@ endpoints! {
     EvaluationPreview = "evaluation_preview": crate::PreviewRequest => crate::ImportPreview;
     /// The native file dialog for results files; empty when the user cancels.
     PickImportFiles = "pick_import_files": crate::NoRequest => Vec<String>;
+    IncidentsList = "incidents_list": crate::IncidentQuery => crate::IncidentPage;
+    IncidentGet = "incident_get": crate::IncidentId => crate::IncidentDetail;
+    /// Quarterly statistics by level (`2026Q3`), drills excluded.
+    IncidentStatsGet = "incident_stats": String => crate::IncidentStats;
+    /// Clocks about to be breached or breached, for the current user (desktop notifications).
+    IncidentAlerts = "incident_alerts": crate::NoRequest => Vec<crate::IncidentAlert>;
+    ResponseRulesGet = "response_rules": crate::NoRequest => crate::ResponseRules;
+    TeamGet = "team_get": crate::NoRequest => crate::Team;
+    DrillsOverviewGet = "drills_overview": crate::NoRequest => crate::DrillsOverview;
+    DrillRunGet = "drill_run_get": crate::DrillRunId => crate::DrillRunDetail;
+    AttachmentsList = "attachments_list": crate::EntityRef => Vec<crate::AttachmentInfo>;
+    /// An image attachment's bytes, to show it.
+    AttachmentPreviewGet = "attachment_preview": crate::AttachmentId => crate::AttachmentPreview;
+    /// Opens an attachment in the system's viewer (a decrypted copy in a private temp folder).
+    AttachmentOpen = "attachment_open": crate::AttachmentId => ();
+    /// The native file dialog for evidence files; empty when the user cancels.
+    PickAttachmentFiles = "pick_attachment_files": crate::NoRequest => Vec<String>;
     UsersList = "users_list": crate::NoRequest => Vec<crate::UserSummary>;
     CommentsPage = "comments_page": crate::RecentRequest => crate::RecentPage<crate::Comment>;
     HistoryPage = "history_page": crate::RecentRequest => crate::RecentPage<crate::HistoryEntry>;

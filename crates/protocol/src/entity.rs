@@ -16,6 +16,13 @@ keyed_enum! {
         Model = "model",
         ModelVersion = "model_version",
         Evaluation = "evaluation",
+        Incident = "incident",
+        TeamMember = "team_member",
+        ResponseRules = "response_rules",
+        DrillTemplate = "drill_template",
+        DrillPlan = "drill_plan",
+        DrillRun = "drill_run",
+        Attachment = "attachment",
     }
 }
 

@@ -58,6 +58,35 @@ id_type!(
     /// An evaluation report of a model version.
     EvaluationId => Evaluation
 );
+
+id_type!(
+    /// An incident (policy §4.2).
+    IncidentId => Incident
+);
+id_type!(
+    /// A member of the emergency team.
+    TeamMemberId => TeamMember
+);
+id_type!(
+    /// The response rules of the fault levels (one record per workspace).
+    ResponseRulesId => ResponseRules
+);
+id_type!(
+    /// A workspace's own revision of a drill template.
+    DrillTemplateId => DrillTemplate
+);
+id_type!(
+    /// A drill plan.
+    DrillPlanId => DrillPlan
+);
+id_type!(
+    /// One run of a drill.
+    DrillRunId => DrillRun
+);
+id_type!(
+    /// A file attached to a record.
+    AttachmentId => Attachment
+);
 id_type!(
     /// An audit event.
     EventId

@@ -8,6 +8,7 @@
 #[macro_use]
 mod keyed;
 
+mod attachment;
 mod audit;
 mod command;
 mod comment;
@@ -18,12 +19,14 @@ mod entity;
 mod error;
 mod evaluation;
 mod ids;
+mod incident;
 mod model;
 mod page;
 mod requirement;
 mod session;
 mod user;
 
+pub use attachment::*;
 pub use audit::*;
 pub use command::*;
 pub use comment::*;
@@ -33,8 +36,11 @@ pub use entity::{EntityKind, EntityRef};
 pub use error::{ApiError, ErrorCode};
 pub use evaluation::*;
 pub use ids::{
-    CommentId, EvaluationId, EventId, ModelId, ModelVersionId, RequirementId, UserId, WorkspaceId,
+    AttachmentId, CommentId, DrillPlanId, DrillRunId, DrillTemplateId, EvaluationId, EventId,
+    IncidentId, ModelId, ModelVersionId, RequirementId, ResponseRulesId, TeamMemberId, UserId,
+    WorkspaceId,
 };
+pub use incident::*;
 pub use model::*;
 pub use page::{RecentPage, RecentRequest};
 pub use requirement::*;

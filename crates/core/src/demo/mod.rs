@@ -16,6 +16,7 @@ use govbench_protocol::{
 };
 use std::path::Path;
 
+mod incidents;
 mod models;
 use std::sync::Arc;
 
@@ -251,6 +252,18 @@ pub fn create(path: &Path, kdf: KdfParams, now: DateTime<Utc>) -> ApiResult<()> 
     models::create(
         &clock, now, &filed, owner, &mut pm, &mut rnd, &mut ops, &mut admin,
     )?;
+    incidents::create(
+        &clock,
+        now,
+        path,
+        incidents::People {
+            admin: &mut admin,
+            pm: &mut pm,
+            rnd: &mut rnd,
+            ops: &mut ops,
+        },
+    )?;
+    clock.set(now - Duration::minutes(5));
     Ok(())
 }
 

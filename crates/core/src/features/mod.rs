@@ -10,11 +10,13 @@ pub mod users;
 
 use crate::access::Session;
 use crate::error::{ApiResult, CoreError, CoreResult};
-use crate::shared::{comments, history};
+use crate::shared::{attachments, comments, history};
 use govbench_protocol::{
-    AuditPermission, Comment, CommentId, Dashboard, EntityKind, EntityRef, EvaluationId,
-    EvaluationPermission, HistoryEntry, ModelId, ModelPermission, ModelVersionId, Permission,
-    RecentPage, RecentRequest, RequirementId, RequirementPermission, UserId, UserPermission,
+    AttachmentId, AttachmentInfo, AttachmentPreview, AuditPermission, Comment, CommentId,
+    Dashboard, DrillPermission, DrillPlanId, DrillRunId, DrillTemplateId, EntityKind, EntityRef,
+    EvaluationId, EvaluationPermission, HistoryEntry, IncidentId, IncidentPermission, ModelId,
+    ModelPermission, ModelVersionId, Permission, RecentPage, RecentRequest, RequirementId,
+    RequirementPermission, TeamMemberId, UserId, UserPermission,
 };
 use rusqlite::Connection;
 
@@ -25,7 +27,37 @@ pub(crate) fn comment_thread(kind: EntityKind) -> Option<Permission> {
         EntityKind::Requirement => Some(RequirementPermission::Read.into()),
         EntityKind::Model | EntityKind::ModelVersion => Some(ModelPermission::Read.into()),
         EntityKind::Evaluation => Some(EvaluationPermission::Read.into()),
-        EntityKind::Workspace | EntityKind::User | EntityKind::Comment => None,
+        EntityKind::Incident => Some(IncidentPermission::Read.into()),
+        EntityKind::DrillRun => Some(DrillPermission::Read.into()),
+        EntityKind::Workspace
+        | EntityKind::User
+        | EntityKind::Comment
+        | EntityKind::TeamMember
+        | EntityKind::ResponseRules
+        | EntityKind::DrillTemplate
+        | EntityKind::DrillPlan
+        | EntityKind::Attachment => None,
+    }
+}
+
+/// Kinds of record that take attachments (evidence), with the permission needed to read
+/// them (and so to attach to them). One arm per kind.
+pub(crate) fn attachable(kind: EntityKind) -> Option<Permission> {
+    match kind {
+        EntityKind::Incident => Some(IncidentPermission::Read.into()),
+        EntityKind::DrillRun => Some(DrillPermission::Read.into()),
+        EntityKind::Workspace
+        | EntityKind::User
+        | EntityKind::Comment
+        | EntityKind::Requirement
+        | EntityKind::Model
+        | EntityKind::ModelVersion
+        | EntityKind::Evaluation
+        | EntityKind::TeamMember
+        | EntityKind::ResponseRules
+        | EntityKind::DrillTemplate
+        | EntityKind::DrillPlan
+        | EntityKind::Attachment => None,
     }
 }
 
@@ -36,6 +68,14 @@ pub(crate) fn read_permission(kind: EntityKind) -> Permission {
         EntityKind::User => UserPermission::Read.into(),
         EntityKind::Model | EntityKind::ModelVersion => ModelPermission::Read.into(),
         EntityKind::Evaluation => EvaluationPermission::Read.into(),
+        EntityKind::Incident | EntityKind::TeamMember | EntityKind::ResponseRules => {
+            IncidentPermission::Read.into()
+        }
+        EntityKind::DrillTemplate | EntityKind::DrillPlan | EntityKind::DrillRun => {
+            DrillPermission::Read.into()
+        }
+        // An attachment: whoever may read what it is on (checked when it is read).
+        EntityKind::Attachment => AuditPermission::Verify.into(),
         // A comment, or the workspace itself: whoever may read the workspace at all.
         EntityKind::Comment | EntityKind::Workspace => AuditPermission::Verify.into(),
     }
@@ -57,6 +97,19 @@ pub(crate) fn exists(conn: &Connection, entity: EntityRef) -> CoreResult<bool> {
         EntityKind::Evaluation => {
             Ok(models::find_evaluation(conn, EvaluationId(entity.id))?.is_some())
         }
+        EntityKind::Incident => Ok(incidents::find(conn, IncidentId(entity.id))?.is_some()),
+        EntityKind::TeamMember => {
+            Ok(incidents::find_member(conn, TeamMemberId(entity.id))?.is_some())
+        }
+        EntityKind::ResponseRules => {
+            Ok(incidents::rules_record(conn)?.is_some_and(|r| r.id.0 == entity.id))
+        }
+        EntityKind::DrillTemplate => {
+            Ok(drills::find_template(conn, DrillTemplateId(entity.id))?.is_some())
+        }
+        EntityKind::DrillPlan => Ok(drills::find_plan(conn, DrillPlanId(entity.id))?.is_some()),
+        EntityKind::DrillRun => Ok(drills::find_run(conn, DrillRunId(entity.id))?.is_some()),
+        EntityKind::Attachment => Ok(attachments::find(conn, AttachmentId(entity.id))?.is_some()),
         EntityKind::Workspace => Ok(false),
     }
 }
@@ -71,6 +124,13 @@ pub(crate) fn table(kind: EntityKind) -> Option<&'static str> {
         EntityKind::Model => Some("models"),
         EntityKind::ModelVersion => Some("model_versions"),
         EntityKind::Evaluation => Some("evaluations"),
+        EntityKind::Incident => Some("incidents"),
+        EntityKind::TeamMember => Some("team_members"),
+        EntityKind::ResponseRules => Some("response_rules"),
+        EntityKind::DrillTemplate => Some("drill_templates"),
+        EntityKind::DrillPlan => Some("drill_plans"),
+        EntityKind::DrillRun => Some("drill_runs"),
+        EntityKind::Attachment => Some("attachments"),
         EntityKind::Workspace => None,
     }
 }
@@ -91,6 +151,17 @@ pub fn current_image(
         EntityKind::Model => image(models::find_model(conn, ModelId(entity.id))?),
         EntityKind::ModelVersion => image(models::find_version(conn, ModelVersionId(entity.id))?),
         EntityKind::Evaluation => image(models::find_evaluation(conn, EvaluationId(entity.id))?),
+        EntityKind::Incident => image(incidents::find(conn, IncidentId(entity.id))?),
+        EntityKind::TeamMember => image(incidents::find_member(conn, TeamMemberId(entity.id))?),
+        EntityKind::ResponseRules => {
+            image(incidents::rules_record(conn)?.filter(|r| r.id.0 == entity.id))
+        }
+        EntityKind::DrillTemplate => {
+            image(drills::find_template(conn, DrillTemplateId(entity.id))?)
+        }
+        EntityKind::DrillPlan => image(drills::find_plan(conn, DrillPlanId(entity.id))?),
+        EntityKind::DrillRun => image(drills::find_run(conn, DrillRunId(entity.id))?),
+        EntityKind::Attachment => image(attachments::find(conn, AttachmentId(entity.id))?),
         EntityKind::Workspace => crate::shared::workspace::image(conn),
     }
 }
@@ -112,11 +183,49 @@ impl Session {
         })
     }
 
+    /// The attachments on `on` (whoever may read `on` may see them).
+    pub fn attachments(&self, on: EntityRef) -> ApiResult<Vec<AttachmentInfo>> {
+        let read = attachable(on.kind).ok_or_else(|| CoreError::invalid("on", "not_attachable"))?;
+        self.read(read, |r| attachments::on(r.conn, on))
+    }
+
+    /// An attachment with its bytes (checked against its SHA-256), for whoever may read the
+    /// record it is on.
+    pub fn attachment(
+        &self,
+        id: AttachmentId,
+    ) -> ApiResult<(govbench_protocol::Attachment, Vec<u8>)> {
+        let attachment = self.read(AuditPermission::Verify, |r| {
+            attachments::find(r.conn, id)?.ok_or(CoreError::NotFound(id.into()))
+        })?;
+        let read = attachable(attachment.on.kind)
+            .ok_or_else(|| CoreError::invalid("on", "not_attachable"))?;
+        self.read(read, |r| {
+            let bytes = attachments::bytes(r.conn, &attachment)?;
+            Ok((attachment.clone(), bytes))
+        })
+    }
+
+    /// An image attachment's bytes, to show it in the app.
+    pub fn attachment_preview(&self, id: AttachmentId) -> ApiResult<AttachmentPreview> {
+        use base64::Engine;
+        let (attachment, bytes) = self.attachment(id)?;
+        if !attachment.media_type.starts_with("image/") {
+            return Err(CoreError::invalid("attachment", "not_an_image").into());
+        }
+        Ok(AttachmentPreview {
+            media_type: attachment.media_type,
+            base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        })
+    }
+
     /// The start page: one card per feature the user may read. A feature adds its card here.
     pub fn dashboard(&self) -> ApiResult<Dashboard> {
         let mut sections = Vec::new();
         sections.extend(self.requirements_dashboard()?);
         sections.extend(self.models_dashboard()?);
+        sections.extend(self.incidents_dashboard()?);
+        sections.extend(self.drills_dashboard()?);
         Ok(Dashboard { sections })
     }
 }
@@ -166,6 +275,19 @@ pub mod samples {
         all.extend(requirements::samples::commands(login)?);
         all.extend(users::samples::commands(login)?);
         all.extend(models::samples::commands(login)?);
+        all.extend(incidents::samples::commands(login)?);
+        all.extend(drills::samples::commands(login)?);
+        all.push(
+            govbench_protocol::AttachmentCommand::Add {
+                on: incidents::samples::incident(login)?.into(),
+                path: concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../assets/drills/harmful-output.json"
+                )
+                .into(),
+            }
+            .into(),
+        );
         let on = requirements::samples::target(login)?.into();
         all.push(
             CommentCommand::Add {
@@ -183,6 +305,8 @@ pub mod samples {
         all.extend(requirements::samples::reads(login)?);
         all.extend(users::samples::reads(login)?);
         all.extend(models::samples::reads(login)?);
+        all.extend(incidents::samples::reads(login)?);
+        all.extend(drills::samples::reads(login)?);
         all.push(SampleRead::new(
             govbench_protocol::AuditPermission::Verify.into(),
             |s: &Session| s.verify_audit(),

@@ -1,9 +1,13 @@
 //! Services every feature reuses: input checks, lifecycles as data, row decoding, the history
-//! of any record, comment threads on any record, full-text search, and the workspace's own record.
+//! of any record, comment threads and attachments on any record, corrective actions wherever
+//! they come from, numbers people quote, full-text search, and the workspace's own record.
 
+pub mod attachments;
 pub mod comments;
+pub mod follow_ups;
 pub mod history;
 pub mod lifecycle;
+pub mod numbers;
 pub mod records;
 pub mod rows;
 pub mod search;

@@ -32,6 +32,10 @@ const STEPS: &[Migration] = &[
         sql: V4,
         then: None,
     },
+    Migration {
+        sql: V5,
+        then: None,
+    },
 ];
 
 /// 1: workspace metadata, users, requirements, comments, the audit chain.
@@ -224,6 +228,100 @@ const V4: &str = r#"
         PRIMARY KEY (model_id, requirement_id, version_id)
     ) WITHOUT ROWID;
     CREATE INDEX model_requirements_by_requirement ON model_requirements(requirement_id);
+    "#;
+
+/// 5: incidents, the emergency team, response rules, drills and attachments (records as
+/// audit images, like schema 4). `open_actions` is derived from the corrective actions of
+/// incidents and drill runs, rewritten with each; `attachment_blobs` holds attachment bytes
+/// by SHA-256 (encrypted with the rest of the file; a blob travels beside the event that
+/// names its hash).
+const V5: &str = r#"
+    CREATE TABLE incidents (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        number     TEXT NOT NULL,
+        severity   TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        drill      INTEGER NOT NULL,
+        opened_at  TEXT NOT NULL
+    );
+    CREATE INDEX incidents_by_opened ON incidents(opened_at, local_key);
+    CREATE INDEX incidents_by_status ON incidents(status, opened_at, local_key);
+    CREATE INDEX incidents_by_number ON incidents(number);
+
+    CREATE TABLE team_members (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        user_id    TEXT NOT NULL,
+        removed    INTEGER NOT NULL
+    );
+
+    CREATE TABLE response_rules (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL
+    );
+
+    CREATE TABLE drill_templates (
+        local_key    INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE,
+        version      INTEGER NOT NULL,
+        body         TEXT NOT NULL,
+        template_key TEXT NOT NULL
+    );
+    CREATE INDEX drill_templates_by_key ON drill_templates(template_key);
+
+    CREATE TABLE drill_plans (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE drill_runs (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        number     TEXT NOT NULL,
+        plan_id    TEXT,
+        status     TEXT NOT NULL,
+        started_at TEXT NOT NULL
+    );
+    CREATE INDEX drill_runs_by_started ON drill_runs(started_at, local_key);
+    CREATE INDEX drill_runs_by_plan ON drill_runs(plan_id, status);
+
+    CREATE TABLE attachments (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        on_id      TEXT NOT NULL,
+        sha256     TEXT NOT NULL,
+        added_at   TEXT NOT NULL
+    );
+    CREATE INDEX attachments_on ON attachments(on_id, added_at);
+
+    CREATE TABLE attachment_blobs (
+        sha256 TEXT PRIMARY KEY,
+        bytes  BLOB NOT NULL
+    );
+
+    CREATE TABLE open_actions (
+        entity_type TEXT NOT NULL,
+        entity_id   TEXT NOT NULL,
+        action_id   TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        due         TEXT NOT NULL,
+        PRIMARY KEY (entity_type, entity_id, action_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX open_actions_by_owner ON open_actions(owner, due);
     "#;
 
 fn index_existing_requirements(tx: &Transaction<'_>) -> CoreResult<()> {

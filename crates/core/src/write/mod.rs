@@ -17,9 +17,9 @@ pub use change::{Change, Context, Image};
 use crate::access::{Reader, Session};
 use crate::audit::{self, Actor};
 use crate::error::{ApiResult, CoreError, CoreResult};
-use crate::features::{models, requirements, users};
+use crate::features::{drills, incidents, models, requirements, users};
 use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
-use crate::shared::comments;
+use crate::shared::{attachments, comments};
 use govbench_protocol::{Action, BackupReason, Command, CommandOutcome};
 use rusqlite::Transaction;
 use std::path::Path;
@@ -126,7 +126,12 @@ fn prepare(reader: &Reader<'_>, command: &Command) -> CoreResult<Staged> {
     match command {
         Command::User(c) => users::prepare(reader, c),
         Command::Evaluation(c) => models::prepare(reader, c),
-        Command::Requirement(_) | Command::Comment(_) | Command::Model(_) => Ok(Staged::default()),
+        Command::Attachment(c) => attachments::prepare(reader, c),
+        Command::Requirement(_)
+        | Command::Comment(_)
+        | Command::Model(_)
+        | Command::Incident(_)
+        | Command::Drill(_) => Ok(Staged::default()),
     }
 }
 
@@ -144,6 +149,9 @@ fn apply(
         Command::Comment(c) => comments::apply(tx, ctx, c),
         Command::Model(c) => models::apply(tx, ctx, c),
         Command::Evaluation(c) => models::apply_evaluation(tx, ctx, c, staged),
+        Command::Incident(c) => incidents::apply(tx, ctx, c),
+        Command::Drill(c) => drills::apply(tx, ctx, c),
+        Command::Attachment(c) => attachments::apply(tx, ctx, c, staged),
     }
 }
 
@@ -162,6 +170,8 @@ pub(crate) struct Staged {
     pub rotation: Option<DataKey>,
     /// Results files read for an import (read before the transaction: they may be large).
     pub imported: Option<models::ReadFiles>,
+    /// A file read for an attachment.
+    pub attachment: Option<attachments::ReadFile>,
 }
 
 pub(crate) enum SlotEdit {

@@ -1,4 +1,36 @@
-//! Drills (policy §2.3.2). So far: the built-in template library (`library`); runs, plans
-//! and reports follow in the drills module proper.
+//! Drills (policy §2.3.2: the emergency team drills regularly): a template library (built
+//! in, in `assets/drills/`, and editable: each edit is a new revision), plans that say when
+//! each team's next drill is due, and runs — steps checked off with who and when, times
+//! measured against targets, an evaluation and findings that become corrective actions like
+//! an incident review's. Drills are labelled as drills and never count as incidents.
+//!
+//! The shape of every feature module (see `requirements`), plus `library` (the built-in
+//! templates, compiled in and checked).
 
+mod api;
+mod apply;
 pub mod library;
+mod lifecycle;
+mod queries;
+pub(crate) mod samples;
+mod store;
+mod validate;
+
+pub(crate) use api::is_running;
+pub(crate) use apply::apply;
+pub(crate) use store::find_run;
+
+use crate::error::CoreResult;
+use govbench_protocol::{DrillPlan, DrillPlanId, DrillTemplateId, DrillTemplateRecord};
+use rusqlite::Connection;
+
+pub(crate) fn find_plan(conn: &Connection, id: DrillPlanId) -> CoreResult<Option<DrillPlan>> {
+    crate::shared::records::find(conn, id.0)
+}
+
+pub(crate) fn find_template(
+    conn: &Connection,
+    id: DrillTemplateId,
+) -> CoreResult<Option<DrillTemplateRecord>> {
+    crate::shared::records::find(conn, id.0)
+}

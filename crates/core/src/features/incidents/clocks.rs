@@ -4,50 +4,11 @@
 //! across midnight, month ends and time zones; only the deadline shown to a person, and the
 //! quarter an incident counts in, are read in that person's zone.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 
-/// Where one clock stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ClockState {
-    /// Still running, more than the warning span left.
-    Running { left: Duration },
-    /// Still running, within the warning span of its deadline.
-    DueSoon { left: Duration },
-    /// Still running past its deadline.
-    Breached { over: Duration },
-    /// Reached in time (`took` from opening).
-    Met { took: Duration },
-    /// Reached, but late.
-    MetLate { over: Duration },
-}
-
-impl ClockState {
-    pub fn is_breached(self) -> bool {
-        matches!(
-            self,
-            ClockState::Breached { .. } | ClockState::MetLate { .. }
-        )
-    }
-}
-
-/// The clock of one milestone: opened at `opened`, due `target` later, reached at `done` (if
-/// it was), seen at `now`; `warn` before the deadline it counts as due soon.
-pub fn clock(
-    opened: DateTime<Utc>,
-    target: Duration,
-    done: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    warn: Duration,
-) -> ClockState {
-    let due = opened + target;
-    match done {
-        Some(at) if at <= due => ClockState::Met { took: at - opened },
-        Some(at) => ClockState::MetLate { over: at - due },
-        None if now > due => ClockState::Breached { over: now - due },
-        None if due - now <= warn => ClockState::DueSoon { left: due - now },
-        None => ClockState::Running { left: due - now },
-    }
-}
+/// Where a clock stands is [`govbench_protocol::clock_status`] (pure, shared with the UI,
+/// which ticks it every second); this module adds what depends on a person's zone.
+pub use govbench_protocol::clock_status;
 
 /// The deadline as a person in `zone` reads it.
 pub fn due_in_zone(
@@ -65,10 +26,31 @@ pub fn quarter_of(at: DateTime<Utc>, zone: FixedOffset) -> (i32, u32) {
     (local.year(), (local.month() - 1) / 3 + 1)
 }
 
+/// The instants a quarter starts and ends (exclusive) for a person in `zone`.
+pub fn quarter_bounds(
+    year: i32,
+    quarter: u32,
+    zone: FixedOffset,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let start = |year: i32, quarter: u32| -> Option<DateTime<Utc>> {
+        let (year, quarter) = if quarter > 4 {
+            (year + 1, 1)
+        } else {
+            (year, quarter)
+        };
+        let day = NaiveDate::from_ymd_opt(year, (quarter - 1) * 3 + 1, 1)?;
+        let local = zone
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
+            .single()?;
+        Some(local.with_timezone(&Utc))
+    };
+    Some((start(year, quarter)?, start(year, quarter + 1)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use govbench_protocol::ClockStatus;
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
@@ -85,45 +67,23 @@ mod tests {
         let target = Duration::minutes(15);
         let due = due_in_zone(opened, target, beijing());
         assert_eq!(due.format("%Y-%m-%d %H:%M").to_string(), "2026-03-02 00:05");
-        let warn = Duration::minutes(5);
-        assert_eq!(
-            clock(opened, target, None, utc(2026, 3, 1, 15, 55), warn),
-            ClockState::Running {
-                left: Duration::minutes(10)
-            }
-        );
-        assert_eq!(
-            clock(opened, target, None, utc(2026, 3, 1, 16, 2), warn),
-            ClockState::DueSoon {
-                left: Duration::minutes(3)
-            }
-        );
-        assert_eq!(
-            clock(opened, target, None, utc(2026, 3, 1, 16, 7), warn),
-            ClockState::Breached {
-                over: Duration::minutes(2)
-            }
-        );
-        assert_eq!(
-            clock(
+        let due = opened + target;
+        // The injected "now" walks across midnight: running, due soon (last fifth), breached.
+        let at = |h, m| clock_status(opened, due, None, utc(2026, 3, 1, h, m));
+        assert_eq!(at(15, 55), ClockStatus::Running);
+        assert_eq!(at(16, 2), ClockStatus::DueSoon);
+        assert_eq!(at(16, 7), ClockStatus::Breached);
+        let done = |h, m| {
+            clock_status(
                 opened,
-                target,
-                Some(utc(2026, 3, 1, 16, 4)),
+                due,
+                Some(utc(2026, 3, 1, h, m)),
                 utc(2026, 3, 9, 0, 0),
-                warn
-            ),
-            ClockState::Met {
-                took: Duration::minutes(14)
-            }
-        );
-        assert!(clock(
-            opened,
-            target,
-            Some(utc(2026, 3, 1, 16, 6)),
-            utc(2026, 3, 9, 0, 0),
-            warn
-        )
-        .is_breached());
+            )
+        };
+        assert_eq!(done(16, 4), ClockStatus::Met);
+        assert_eq!(done(16, 5), ClockStatus::Met);
+        assert_eq!(done(16, 6), ClockStatus::MetLate);
     }
 
     #[test]
@@ -159,5 +119,17 @@ mod tests {
             (2026, 1)
         );
         assert_eq!(quarter_of(utc(2026, 12, 31, 17, 0), beijing()), (2027, 1));
+    }
+
+    #[test]
+    fn quarter_bounds_are_local_midnights() {
+        let (from, to) = quarter_bounds(2026, 4, beijing()).unwrap();
+        assert_eq!(from, utc(2026, 9, 30, 16, 0));
+        assert_eq!(to, utc(2026, 12, 31, 16, 0));
+        // Every instant inside falls in that quarter for the same zone, and the edges fall
+        // either side of it.
+        assert_eq!(quarter_of(from, beijing()), (2026, 4));
+        assert_eq!(quarter_of(to - Duration::seconds(1), beijing()), (2026, 4));
+        assert_eq!(quarter_of(to, beijing()), (2027, 1));
     }
 }

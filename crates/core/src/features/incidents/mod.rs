@@ -1,5 +1,29 @@
-//! Incidents (policy §2.3.2, §4.2). So far: the response clocks (`clocks`), pure and tested
-//! against an injected time; the incident records, flows and statistics follow in the
-//! incidents module proper.
+//! Incidents (policy §2.3.2, §4.2): fault levels with their own response flows (versioned:
+//! an incident keeps the flow it was opened under), the emergency team, incident records
+//! with their timeline and response clocks, post-incident reviews whose corrective actions
+//! wait on their owners' dashboards, and quarterly statistics that never count drills.
+//!
+//! The shape of every feature module (see `requirements`), plus `clocks` — deadlines and
+//! quarters as a person in a time zone reads them (pure).
 
+mod api;
+mod apply;
 pub mod clocks;
+mod lifecycle;
+mod queries;
+pub(crate) mod samples;
+mod store;
+mod validate;
+
+pub(crate) use api::open_actions;
+pub(crate) use apply::apply;
+pub(crate) use queries::{summary, ModelNames};
+pub(crate) use store::{find, of_drill, rules_record};
+
+use crate::error::CoreResult;
+use govbench_protocol::{TeamMember, TeamMemberId};
+use rusqlite::Connection;
+
+pub(crate) fn find_member(conn: &Connection, id: TeamMemberId) -> CoreResult<Option<TeamMember>> {
+    crate::shared::records::find(conn, id.0)
+}
