@@ -176,3 +176,51 @@ pub fn use_command() -> Commands {
         run,
     }
 }
+
+/// A counter bumped every `ms` milliseconds (re-rendering the component each time), for
+/// periodic work: live clocks, polling. The interval is cleared when the component goes away.
+#[hook]
+pub fn use_ticks(ms: i32) -> u64 {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let ticks = use_reducer(|| TickCount(0));
+    {
+        let ticks = ticks.clone();
+        use_effect_with(ms, move |ms| {
+            let tick = Closure::<dyn Fn()>::new(move || ticks.dispatch(()));
+            let window = web_sys::window();
+            let handle = window.as_ref().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(
+                    tick.as_ref().unchecked_ref(),
+                    *ms,
+                )
+                .ok()
+            });
+            move || {
+                if let (Some(w), Some(h)) = (window, handle) {
+                    w.clear_interval_with_handle(h);
+                }
+                drop(tick);
+            }
+        });
+    }
+    ticks.0
+}
+
+struct TickCount(u64);
+
+impl Reducible for TickCount {
+    type Action = ();
+    fn reduce(self: Rc<Self>, _: ()) -> Rc<Self> {
+        Rc::new(TickCount(self.0.wrapping_add(1)))
+    }
+}
+
+/// The current time, re-rendering the component every second (live clocks and countdowns).
+#[hook]
+pub fn use_now() -> chrono::DateTime<chrono::Utc> {
+    // The tick re-renders; the time is read fresh at each render.
+    let _ = use_ticks(1000);
+    chrono::Utc::now()
+}

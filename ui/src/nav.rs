@@ -6,6 +6,8 @@ pub enum Section {
     Dashboard,
     Requirements,
     Models,
+    Incidents,
+    Drills,
     Users,
     Trust,
 }
@@ -39,6 +41,18 @@ pub const NAV: &[NavItem] = &[
         id: "nav-models",
         label: "nav.models",
         path: "/models",
+    },
+    NavItem {
+        section: Section::Incidents,
+        id: "nav-incidents",
+        label: "nav.incidents",
+        path: "/incidents",
+    },
+    NavItem {
+        section: Section::Drills,
+        id: "nav-drills",
+        label: "nav.drills",
+        path: "/drills",
     },
     NavItem {
         section: Section::Users,
@@ -77,6 +91,11 @@ mod tests {
         );
         assert_eq!(section_of("/users"), Some(Section::Users));
         assert_eq!(section_of("/models/0190-abc"), Some(Section::Models));
+        assert_eq!(section_of("/incidents/team"), Some(Section::Incidents));
+        assert_eq!(
+            section_of("/drills/runs/0190-abc/run"),
+            Some(Section::Drills)
+        );
         assert_eq!(section_of("/requirementsx"), None);
         assert_eq!(section_of("/"), None);
     }

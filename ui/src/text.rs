@@ -37,6 +37,51 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// A file's size as people read it (`512 B`, `1.5 KB`, `20 MB`), the same in both languages.
+pub fn file_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let shown = if value < 10.0 {
+        format!("{:.1}", value)
+    } else {
+        format!("{:.0}", value)
+    };
+    let shown = shown.strip_suffix(".0").unwrap_or(&shown).to_owned();
+    format!("{shown} {}", UNITS[unit])
+}
+
+/// A SHA-256 shortened for display (`3f2a9c…e81b`); the full hash goes in a tooltip.
+pub fn short_sha(sha: &str) -> String {
+    let chars: Vec<char> = sha.chars().collect();
+    if chars.len() <= 16 {
+        return sha.to_owned();
+    }
+    let head: String = chars[..8].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// A person's display name from a record's `names`, or a short form of the id when the record
+/// did not name them (never an empty cell).
+pub fn name_of(
+    names: &[(govbench_protocol::UserId, String)],
+    id: govbench_protocol::UserId,
+) -> String {
+    names
+        .iter()
+        .find(|(user, _)| *user == id)
+        .map(|(_, name)| name.clone())
+        .unwrap_or_else(|| id.to_string().chars().take(8).collect())
+}
+
 /// The translated action of a history line of a record of `entity`'s kind, and its status
 /// change (`Assessed → Approved`).
 pub fn history_line(
@@ -132,6 +177,28 @@ mod tests {
         };
         let text = audit_summary(Locale::ZhCn, &bad);
         assert!(text.contains('4') && !text.contains('{'), "{text}");
+    }
+
+    #[test]
+    fn names_come_from_the_record_or_a_short_id() {
+        let id: govbench_protocol::UserId = "01900000-0000-7000-8000-000000000001".parse().unwrap();
+        let other: govbench_protocol::UserId =
+            "01900000-0000-7000-8000-000000000002".parse().unwrap();
+        let names = vec![(id, "王芳".to_owned())];
+        assert_eq!(name_of(&names, id), "王芳");
+        assert_eq!(name_of(&names, other), "01900000");
+    }
+
+    #[test]
+    fn file_sizes_and_hashes_read_short() {
+        assert_eq!(file_size(0), "0 B");
+        assert_eq!(file_size(1023), "1023 B");
+        assert_eq!(file_size(1536), "1.5 KB");
+        assert_eq!(file_size(20 * 1024 * 1024), "20 MB");
+        assert_eq!(file_size(1024 * 1024 * 3 / 2), "1.5 MB");
+        let sha = "3f2a9c0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e81b";
+        assert_eq!(short_sha(sha), "3f2a9c0d…e81b");
+        assert_eq!(short_sha("abc"), "abc");
     }
 
     #[test]

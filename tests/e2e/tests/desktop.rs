@@ -95,6 +95,22 @@ fn passing_results(dir: &Path) -> PathBuf {
     path
 }
 
+/// What the attachment dialog returns: a log an operator exported.
+fn evidence(dir: &Path) -> PathBuf {
+    let path = dir.join("告警日志 alert.log");
+    let _ = std::fs::write(
+        &path,
+        "2026-11-30 08:01:12 ERROR dosage_rule mismatch drug=warfarin suggested=6mg ordered=3mg\n",
+    );
+    path
+}
+
+impl Driver {
+    fn home(&self) -> &Path {
+        self._home.path()
+    }
+}
+
 fn start_driver(port: u16) -> Result<Driver, Unavailable> {
     let home = tempfile::tempdir().map_err(|e| Unavailable(e.to_string()))?;
     // What the import dialog returns: a results file and a real samples log with failures.
@@ -124,6 +140,9 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
             home.path().join("chosen-backups"),
         )
         .env("GOVBENCH_E2E_PICK_IMPORT", picked)
+        .env("GOVBENCH_E2E_PICK_ATTACHMENTS", evidence(home.path()))
+        .env("GOVBENCH_E2E_OPENED", home.path().join("opened.txt"))
+        .env("GOVBENCH_E2E_NOTIFIED", home.path().join("notified.log"))
         .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -865,4 +884,288 @@ async fn a_version_goes_live_only_on_a_signed_off_passing_evaluation() {
     .await;
     ui.screenshot("12-model-live").await;
     let _ = ui.c.close().await;
+}
+
+impl Ui {
+    /// Presses a key the way the keyboard does: a keydown on the focused element, bubbling.
+    async fn key(&self, key: &str) {
+        self.c
+            .execute(
+                "const t = document.activeElement || document.body;
+                 t.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[0], bubbles: true }));",
+                vec![json!(key)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("press {key}: {e}"));
+    }
+
+    async fn wait_attr(&self, css: &str, name: &str, want: &str) {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            if let Ok(el) = self.c.find(Locator::Css(css)).await {
+                if el.attr(name).await.ok().flatten().as_deref() == Some(want) {
+                    return;
+                }
+            }
+            if std::time::Instant::now() > deadline {
+                let now = self.attr(css, name).await;
+                panic!("{css}[{name}]: expected {want}, found {now:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_critical_incident_is_watched_acknowledged_resolved_and_reviewed() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    let Some((driver, ui)) = launch().await else {
+        return;
+    };
+    ui.el("#login-submit").await;
+    ui.login("zhao.qiang").await;
+    // The dashboard shows the incidents being worked on and Operations' own actions.
+    ui.el("#dash-incidents").await;
+    ui.c.execute(
+        "document.querySelector('#dash-incidents').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .ok();
+    ui.screenshot("13b-dashboard-incidents").await;
+    ui.click("#nav-incidents").await;
+    ui.wait_text("#incidents-table", "the demo's incidents", |t| {
+        t.contains("INC-")
+    })
+    .await;
+    ui.screenshot("14-incidents").await;
+    ui.click("#incidents-team-link").await;
+    ui.el("#team-table").await;
+    ui.screenshot("14a-team").await;
+    ui.click("#nav-incidents").await;
+    ui.click("#incidents-rules-link").await;
+    ui.wait_text("#rules-revision", "the revised rules", |t| t.contains('1'))
+        .await;
+    ui.screenshot("14b-rules").await;
+    ui.click("#nav-incidents").await;
+
+    // Operations opens a critical incident on the medical model.
+    ui.click("#incident-new").await;
+    let title = "门诊问答模型泄露患者手机号";
+    ui.fill("#incident-title", title).await;
+    ui.click("#incident-severity-critical").await;
+    ui.fill(
+        "#incident-description",
+        "用户反馈：模型在回答中给出了其他患者的手机号。",
+    )
+    .await;
+    ui.screenshot("15-incident-new").await;
+    ui.click("#incident-submit").await;
+    let number = ui
+        .wait_text("#incident-number", "its number", |t| t.starts_with("INC-"))
+        .await;
+    assert!(number.starts_with("INC-2026-"), "{number}");
+    ui.wait_attr("#page-incident", "data-status", "open").await;
+
+    // The acknowledge clock runs and ticks in the window.
+    let ack = "#incident-clocks li.clock[data-kind='acknowledge']";
+    ui.wait_attr(ack, "data-status", "running").await;
+    let first = ui.text(ack).await;
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
+    let later = ui.text(ack).await;
+    assert_ne!(first, later, "the clock ticks");
+    assert!(later.contains("确认"), "{later}");
+
+    // Evidence from the dialog, stored with its hash and opened decrypted.
+    ui.click("#incident-attachments-add").await;
+    ui.wait_text("#incident-attachments-list", "the log", |t| {
+        t.contains("alert.log")
+    })
+    .await;
+    ui.click("#incident-attachments-list [data-action='attachment.open']")
+        .await;
+    let opened_log = driver.home().join("opened.txt");
+    let mut opened = String::new();
+    for _ in 0..50 {
+        opened = std::fs::read_to_string(&opened_log).unwrap_or_default();
+        if !opened.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let copy = std::fs::read_to_string(opened.trim()).unwrap_or_default();
+    assert!(
+        copy.contains("dosage_rule mismatch"),
+        "opened {opened:?}: {copy:?}"
+    );
+    ui.screenshot("16-incident-open").await;
+
+    ui.fill("#incident-note", "值班已确认，正在下线手机号输出。")
+        .await;
+    ui.click("#incident-acknowledge").await;
+    ui.wait_attr("#page-incident", "data-status", "acknowledged")
+        .await;
+    ui.wait_attr(ack, "data-status", "met").await;
+    ui.click("#incident-inform-management").await;
+    ui.wait_text("#incident-timeline", "management informed", |t| {
+        t.contains("已报告管理层")
+    })
+    .await;
+    ui.fill("#incident-note", "已屏蔽号码类输出并回归测试。")
+        .await;
+    ui.click("#incident-resolve").await;
+    ui.wait_attr("#page-incident", "data-status", "resolved")
+        .await;
+    // Critical requires a review: Operations cannot close it.
+    assert!(ui.c.find(Locator::Css("#incident-close")).await.is_err());
+    ui.screenshot("17-incident-resolved").await;
+    ui.logout().await;
+
+    // The project manager writes the review; its action lands with its owner.
+    ui.login("chen.jing").await;
+    ui.click("#nav-incidents").await;
+    ui.fill("#incident-filter-quarter", "").await;
+    ui.c.execute(
+        "[...document.querySelectorAll('#incidents-table tr.incident-row a')]
+            .find(a => a.textContent.includes(arguments[0])).click();",
+        vec![json!(title)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("open the incident: {e}"));
+    ui.wait_attr("#page-incident", "data-status", "resolved")
+        .await;
+    ui.fill("#review-root-cause", "训练数据中残留未脱敏的手机号。")
+        .await;
+    ui.fill("#review-impact", "2 位用户看到他人手机号，已逐一致歉。")
+        .await;
+    ui.fill("#review-went-well", "20 分钟内止损。").await;
+    ui.fill("#review-went-badly", "脱敏检查未覆盖增量数据。")
+        .await;
+    ui.fill("#review-action-0-text", "增量训练数据上线前强制脱敏扫描")
+        .await;
+    ui.c.execute(
+        "const s = document.querySelector('#review-action-0-owner');
+         s.value = [...s.options].find(o => o.textContent.includes('(li.wei)')).value;
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("pick the owner: {e}"));
+    ui.fill("#review-action-0-due", "2026-12-20").await;
+    ui.screenshot("18-incident-review").await;
+    ui.click("#review-submit").await;
+    ui.wait_attr("#page-incident", "data-status", "reviewed")
+        .await;
+    ui.click("#incident-close").await;
+    ui.wait_attr("#page-incident", "data-status", "closed")
+        .await;
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#incident-clocks", "English clocks", |t| {
+        t.contains("Acknowledge")
+    })
+    .await;
+    ui.screenshot("19-incident-closed-en").await;
+    ui.select("#lang-switch", "zh-CN").await;
+    // The project manager edits a drill template (a new revision).
+    ui.click("#nav-drills").await;
+    ui.click("#drill-edit-emergency-rollback").await;
+    ui.el("#template-form").await;
+    ui.fill("#tpl-steps-0-target", "8").await;
+    ui.screenshot("19a-template-editor").await;
+    ui.click("#tpl-save").await;
+    ui.wait_text("#drill-templates", "revision 2", |t| t.contains("第 2 版"))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_drill_runs_from_a_template_through_the_runner_to_its_report() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    let Some((_driver, ui)) = launch().await else {
+        return;
+    };
+    ui.el("#login-submit").await;
+    ui.login("zhao.qiang").await;
+    ui.click("#nav-drills").await;
+    ui.el("#drill-templates").await;
+    ui.screenshot("20-drills").await;
+    ui.click("#drill-start-latency-outage").await;
+    ui.el("#page-drill-runner").await;
+    ui.wait_attr("#page-drill-runner", "data-status", "running")
+        .await;
+    let elapsed = ui.attr("#runner-elapsed", "data-seconds").await;
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
+    assert_ne!(
+        elapsed,
+        ui.attr("#runner-elapsed", "data-seconds").await,
+        "the clock runs"
+    );
+    let steps =
+        ui.c.find_all(Locator::Css("#runner-steps [id^='runner-step-']"))
+            .await
+            .unwrap_or_default()
+            .len();
+    assert!(steps >= 4, "{steps} steps");
+    // Every step from the keyboard: P passes, F fails; the second one fails with a note.
+    for i in 0..steps {
+        let step = format!("#runner-step-{i}");
+        if i == 1 {
+            ui.key("n").await;
+            ui.fill("#runner-note", "扩容脚本超时 2 分钟").await;
+            ui.c.execute(
+                "document.activeElement && document.activeElement.blur();",
+                vec![],
+            )
+            .await
+            .ok();
+            ui.key("f").await;
+            ui.wait_attr(&step, "data-outcome", "fail").await;
+        } else {
+            ui.key("p").await;
+            ui.wait_attr(&step, "data-outcome", "pass").await;
+        }
+        if i == 2 {
+            ui.screenshot("21-drill-runner").await;
+        }
+    }
+    ui.el("#finish-form").await;
+    ui.select("#finish-result", "partly_passed").await;
+    ui.fill("#finish-summary", "切换与恢复达标；扩容偏慢。")
+        .await;
+    ui.screenshot("21a-drill-finish").await;
+    ui.fill("#finish-finding-0-text", "扩容脚本预热镜像").await;
+    ui.c.execute(
+        "const s = document.querySelector('#finish-finding-0-owner');
+         s.value = [...s.options].find(o => o.textContent.includes('(sun.li)')).value;
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("pick the owner: {e}"));
+    ui.fill("#finish-finding-0-due", "2026-12-20").await;
+    ui.screenshot("21b-drill-finish").await;
+    ui.click("#finish-submit").await;
+    ui.el("#drill-report-table").await;
+    ui.wait_text("#drill-run-status", "finished", |t| t.contains("已结束"))
+        .await;
+    let failed =
+        ui.c.find_all(Locator::Css(
+            "#drill-report-table tr.report-step[data-outcome='fail']",
+        ))
+        .await
+        .unwrap_or_default()
+        .len();
+    assert_eq!(failed, 1);
+    let label = ui.text("#drill-run-label").await;
+    assert!(label.contains("演练"), "{label}");
+    let findings = ui.text("#drill-findings").await;
+    assert!(findings.contains("扩容脚本预热镜像"), "{findings}");
+    ui.screenshot("22-drill-report").await;
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#drill-run-status", "English", |t| t.contains("Finished"))
+        .await;
+    ui.screenshot("22a-drill-report-en").await;
+    ui.select("#lang-switch", "zh-CN").await;
+    // The drill counts nowhere in the incident statistics.
+    ui.click("#nav-incidents").await;
+    ui.el("#incident-stats").await;
 }

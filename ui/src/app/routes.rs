@@ -7,6 +7,10 @@ use yew_router::prelude::*;
 use crate::app::use_app;
 use crate::components::RouteLink;
 use crate::features::dashboard::DashboardPage;
+use crate::features::drills::{DrillRunPage, DrillsPage, RunnerPage, TemplateEditorPage};
+use crate::features::incidents::{
+    IncidentDetailPage, IncidentsPage, NewIncidentPage, RulesPage, TeamPage,
+};
 use crate::features::models::{
     ComparePage, EvaluationPage, ImportPage, ModelDetailPage, ModelsPage,
 };
@@ -37,6 +41,26 @@ pub enum Route {
     Evaluation { id: String },
     #[at("/evaluations/:a/compare/:b")]
     EvaluationCompare { a: String, b: String },
+    #[at("/incidents")]
+    Incidents,
+    #[at("/incidents/new")]
+    IncidentNew,
+    #[at("/incidents/team")]
+    IncidentTeam,
+    #[at("/incidents/rules")]
+    IncidentRules,
+    #[at("/incidents/:id")]
+    IncidentDetail { id: String },
+    #[at("/drills")]
+    Drills,
+    #[at("/drills/templates/:key")]
+    DrillTemplate { key: String },
+    #[at("/drills/runs/:id")]
+    DrillRun { id: String },
+    #[at("/drills/runs/:id/run")]
+    DrillRunner { id: String },
+    #[at("/drills/runs/:id/incident")]
+    DrillIncidentNew { id: String },
     #[at("/users")]
     Users,
     #[at("/trust")]
@@ -52,6 +76,8 @@ impl Route {
             Section::Dashboard => Route::Dashboard,
             Section::Requirements => Route::Requirements,
             Section::Models => Route::Models,
+            Section::Incidents => Route::Incidents,
+            Section::Drills => Route::Drills,
             Section::Users => Route::Users,
             Section::Trust => Route::Trust,
         }
@@ -70,6 +96,16 @@ pub fn switch(route: Route) -> Html {
         Route::EvaluationImport { id, version } => html! { <ImportPage {id} {version} /> },
         Route::Evaluation { id } => html! { <EvaluationPage {id} /> },
         Route::EvaluationCompare { a, b } => html! { <ComparePage {a} {b} /> },
+        Route::Incidents => html! { <IncidentsPage /> },
+        Route::IncidentNew => html! { <NewIncidentPage /> },
+        Route::IncidentTeam => html! { <TeamPage /> },
+        Route::IncidentRules => html! { <RulesPage /> },
+        Route::IncidentDetail { id } => html! { <IncidentDetailPage {id} /> },
+        Route::Drills => html! { <DrillsPage /> },
+        Route::DrillTemplate { key } => html! { <TemplateEditorPage template_key={key} /> },
+        Route::DrillRun { id } => html! { <DrillRunPage {id} /> },
+        Route::DrillRunner { id } => html! { <RunnerPage {id} /> },
+        Route::DrillIncidentNew { id } => html! { <NewIncidentPage drill={Some(id)} /> },
         Route::Users => html! { <UsersPage /> },
         Route::Trust => html! { <TrustPage /> },
         Route::NotFound => html! { <NotFoundPage /> },

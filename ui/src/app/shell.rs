@@ -14,6 +14,7 @@ use super::routes::{switch, Route};
 use super::use_app;
 use crate::api;
 use crate::components::{value_of, Brand, ErrorAlert, RouteLink};
+use crate::features::incidents::AlertStrip;
 use crate::hooks::use_fetch;
 use crate::nav::{section_of, NAV};
 use crate::text;
@@ -132,6 +133,7 @@ pub fn Shell(props: &ShellProps) -> Html {
                 </div>
             </header>
             <ErrorAlert id="logout-error" error={(*logout_error).clone()} />
+            <AlertStrip />
             <main id="main" class="app-main" tabindex="-1">
                 <Switch<Route> render={switch} />
             </main>

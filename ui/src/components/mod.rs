@@ -1,15 +1,19 @@
 //! Generic view pieces every feature uses. Feature-specific ones live in `features/<feature>`.
 
+pub mod actions;
+pub mod attachments;
 pub mod comments;
 pub mod date_field;
 pub mod earlier;
 pub mod history;
 
+pub use actions::{action_progress, ActionEditor, ActionList, OpenActions, UserSelect};
+pub use attachments::Attachments;
 pub use comments::CommentThread;
 pub use date_field::DateField;
 pub use history::HistoryTimeline;
 
-use govbench_protocol::{ApiError, EntityKind};
+use govbench_protocol::{ApiError, EntityKind, ErrorCode};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -236,5 +240,25 @@ pub fn Loading() -> Html {
         <div class="loading" aria-busy="true" role="status">
             <span class="spinner" aria-hidden="true"></span>{ ctx.t("common.loading") }
         </div>
+    }
+}
+
+/// The gate's refusal as a list, one line per thing missing.
+#[derive(Properties, PartialEq)]
+pub struct GateRefusalProps {
+    pub error: Option<ApiError>,
+}
+
+#[component]
+pub fn GateRefusal(props: &GateRefusalProps) -> Html {
+    let ctx = use_app();
+    match &props.error {
+        Some(err) if err.code == ErrorCode::GateClosed => html! {
+            <div class="gate" id="gate-refusal" role="alert">
+                <h3>{ ctx.t("gate.refused_title") }</h3>
+                <ul>{ for ctx.locale.gate_gaps_of(err).into_iter().map(|g| html! { <li>{ g }</li> }) }</ul>
+            </div>
+        },
+        _ => html! {},
     }
 }

@@ -8,6 +8,8 @@ use yew::prelude::*;
 use crate::api;
 use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, Loading, RouteLink};
+use crate::features::drills::DrillsCard;
+use crate::features::incidents::IncidentsCard;
 use crate::features::models::ModelsCard;
 use crate::features::requirements::RequirementsCard;
 use crate::hooks::use_fetch;
@@ -18,6 +20,10 @@ fn card(section: &DashboardSection) -> Html {
             html! { <RequirementsCard summary={summary.clone()} /> }
         }
         DashboardSection::Models(summary) => html! { <ModelsCard summary={summary.clone()} /> },
+        DashboardSection::Incidents(summary) => {
+            html! { <IncidentsCard summary={summary.clone()} /> }
+        }
+        DashboardSection::Drills(summary) => html! { <DrillsCard summary={summary.clone()} /> },
     }
 }
 

@@ -1,6 +1,8 @@
 //! One folder per feature. A feature adds its folder, a line here, its routes
 //! (`app/routes.rs`), its nav entry (`nav.rs`) and its dashboard card (`dashboard.rs`).
 
+pub mod drills;
+pub mod incidents;
 pub mod models;
 pub mod requirements;
 pub mod trust;

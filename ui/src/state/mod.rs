@@ -2,6 +2,7 @@
 //! feature keeps its own in `features/<feature>/state`. Nothing here touches the DOM or the
 //! backend, so it builds and is unit-tested natively.
 
+pub mod actions;
 pub mod date;
 pub mod login;
 
@@ -34,7 +35,16 @@ pub fn normalize_field(key: &str) -> String {
     let out = out.trim_matches('.');
     // Commands nest their payload (`draft.title`, `plan.milestones.0.due`); forms name the
     // payload's own fields.
-    for prefix in ["draft.", "assessment.", "plan.", "decision.", "user."] {
+    for prefix in [
+        "draft.",
+        "assessment.",
+        "plan.",
+        "decision.",
+        "user.",
+        "review.",
+        "template.",
+        "evaluation.",
+    ] {
         if let Some(rest) = out.strip_prefix(prefix) {
             return rest.to_owned();
         }
@@ -90,6 +100,12 @@ mod tests {
             normalize_field("plan.milestones[1].due"),
             "milestones.1.due"
         );
+        assert_eq!(
+            normalize_field("review.actions[0].owner"),
+            "actions.0.owner"
+        );
+        assert_eq!(normalize_field("template.steps.2.title"), "steps.2.title");
+        assert_eq!(normalize_field("evaluation.summary"), "summary");
     }
 
     #[test]

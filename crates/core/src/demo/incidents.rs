@@ -312,6 +312,7 @@ pub fn create(
     })?));
     let steps = p.ops.drill_run(run)?.run.template.steps;
     let mut minute = 0;
+    let mut drill_incident = None;
     for (i, step) in steps.iter().enumerate() {
         // The third step ran over its target; the rest kept time.
         let late = i == 2;
@@ -336,7 +337,7 @@ pub fn create(
             },
         })?;
         if i == 0 {
-            p.ops.execute(C::Open {
+            let opened = p.ops.execute(C::Open {
                 draft: IncidentDraft {
                     detected_at: now - Duration::days(21),
                     ..draft(
@@ -349,6 +350,15 @@ pub fn create(
                 },
                 drill: Some(run),
             })?;
+            drill_incident = Some(IncidentId(opened.entity.id));
+        }
+        if i + 1 == steps.len() {
+            if let Some(id) = drill_incident {
+                p.ops.execute(C::Resolve {
+                    id,
+                    note: "演练中已回滚至 v1.0。Rolled back to v1.0 in the drill.".into(),
+                })?;
+            }
         }
     }
     attach(

@@ -22,7 +22,7 @@ use super::state::{KpiRow, PolicyForm, VersionForm};
 use crate::api;
 use crate::app::{use_app, AppCtx, Route};
 use crate::components::{
-    checked_of, invalid_attrs, on_text, CommentThread, Empty, ErrorAlert, FieldError,
+    checked_of, invalid_attrs, on_text, CommentThread, Empty, ErrorAlert, FieldError, GateRefusal,
     HistoryTimeline, Loading, OtherErrors, RouteLink, StatusBadge,
 };
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
@@ -32,26 +32,6 @@ use crate::text;
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {
     pub id: String,
-}
-
-/// The gate's refusal as a list, one line per thing missing.
-#[derive(Properties, PartialEq)]
-pub struct GateRefusalProps {
-    pub error: Option<ApiError>,
-}
-
-#[component]
-pub fn GateRefusal(props: &GateRefusalProps) -> Html {
-    let ctx = use_app();
-    match &props.error {
-        Some(err) if err.code == ErrorCode::GateClosed => html! {
-            <div class="gate" id="gate-refusal" role="alert">
-                <h3>{ ctx.t("gate.refused_title") }</h3>
-                <ul>{ for ctx.locale.gate_gaps_of(err).into_iter().map(|g| html! { <li>{ g }</li> }) }</ul>
-            </div>
-        },
-        _ => html! {},
-    }
 }
 
 #[component]

@@ -14,6 +14,8 @@ use govbench_protocol::{
 };
 use rusqlite::Connection;
 
+/// How many entries each dashboard list shows.
+const DASHBOARD_LIST: usize = 10;
 /// Runs listed on the drills page.
 const RUNS_LISTED: u32 = 500;
 /// A plan shows on the dashboard from this many days before it is due.
@@ -121,6 +123,7 @@ impl Session {
                     r.conn,
                     EntityKind::DrillRun,
                     r.user.id,
+                    DASHBOARD_LIST,
                     run_actions,
                 )?,
             })))

@@ -18,7 +18,7 @@ mod validate;
 
 pub(crate) use api::is_running;
 pub(crate) use apply::apply;
-pub(crate) use store::find_run;
+pub(crate) use store::{find_run, insert_run};
 
 use crate::error::CoreResult;
 use govbench_protocol::{DrillPlan, DrillPlanId, DrillTemplateId, DrillTemplateRecord};

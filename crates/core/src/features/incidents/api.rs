@@ -26,11 +26,13 @@ fn missing(roster: &[TeamMember]) -> Vec<TeamFunction> {
         .collect()
 }
 
-/// Open corrective actions of `owner` on records of `kind`, soonest due first.
+/// The first `limit` open corrective actions of `owner` on records of `kind`, soonest due
+/// first (only the records holding those are read).
 pub(crate) fn open_actions(
     conn: &Connection,
     kind: EntityKind,
     owner: govbench_protocol::UserId,
+    limit: usize,
     of: impl Fn(
         &Connection,
         uuid::Uuid,
@@ -38,6 +40,9 @@ pub(crate) fn open_actions(
 ) -> CoreResult<Vec<OpenAction>> {
     let mut list = Vec::new();
     for (id, _) in follow_ups::records_with_open_actions(conn, kind, owner)? {
+        if list.len() >= limit {
+            break;
+        }
         let Some((number, actions)) = of(conn, id)? else {
             continue;
         };
@@ -52,6 +57,7 @@ pub(crate) fn open_actions(
         }
     }
     list.sort_by_key(|a| a.action.due);
+    list.truncate(limit);
     Ok(list)
 }
 
@@ -222,6 +228,7 @@ impl Session {
                     r.conn,
                     EntityKind::Incident,
                     r.user.id,
+                    DASHBOARD_LIST,
                     incident_actions,
                 )?,
                 team_missing: missing(&store::team(r.conn)?),

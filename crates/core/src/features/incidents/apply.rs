@@ -55,7 +55,7 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Context<'_>, command: &C) -> CoreResult
         }),
         C::InformManagement { id, note } | C::ReportExternally { id, note } => {
             change(tx, ctx, command, *id, |_, i| {
-                validate::note("note", note, true)?;
+                validate::note("note", note, false)?;
                 let (slot, kind) = match command {
                     C::InformManagement { .. } => (&mut i.reached.management, K::Management),
                     _ => (&mut i.reached.external, K::External),

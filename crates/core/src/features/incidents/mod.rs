@@ -18,7 +18,7 @@ mod validate;
 pub(crate) use api::open_actions;
 pub(crate) use apply::apply;
 pub(crate) use queries::{summary, ModelNames};
-pub(crate) use store::{find, of_drill, rules_record};
+pub(crate) use store::{find, insert as insert_incident, of_drill, rules_record};
 
 use crate::error::CoreResult;
 use govbench_protocol::{TeamMember, TeamMemberId};

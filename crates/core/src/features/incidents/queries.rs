@@ -200,6 +200,12 @@ pub fn alerts(
         if !names(&i.flow.notify, user) {
             continue;
         }
+        // A drill's incident is practised while the drill runs; after it, nobody is paged.
+        if let Some(run) = i.drill {
+            if !crate::features::drills::is_running(conn, run)? {
+                continue;
+            }
+        }
         for c in i.clocks(now) {
             if matches!(c.status, ClockStatus::DueSoon | ClockStatus::Breached) {
                 alerts.push(IncidentAlert {

@@ -17,7 +17,7 @@ use uuid::Uuid;
 /// The response rules are one record per workspace, under a fixed id: two copies that both
 /// edit them edit the same record (a conflict replication sees), never two rule sets.
 pub const RULES_ID: ResponseRulesId =
-    ResponseRulesId(Uuid::from_u128(0x0190_0000_0000_7000_8000_72756c657301));
+    ResponseRulesId(Uuid::from_u128(0x0190_0000_0000_7000_8000_7275_6c65_7301));
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RulesRecord {
