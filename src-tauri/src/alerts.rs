@@ -12,6 +12,18 @@ use tauri::{AppHandle, Runtime};
 
 const EVERY: Duration = Duration::from_secs(30);
 
+/// How long between checks (end-to-end tests shorten it in debug builds).
+fn every() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(seconds) = std::env::var("GOVBENCH_E2E_ALERT_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        return Duration::from_secs(seconds);
+    }
+    EVERY
+}
+
 /// The moments already notified: (incident, clock, status). A clock that was due soon and
 /// is now breached is notified again; nothing is notified twice.
 type Seen = HashSet<(uuid::Uuid, &'static str, &'static str)>;
@@ -52,7 +64,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, state: Arc<AppState>, locale: Locale
     std::thread::spawn(move || {
         let mut seen = Seen::new();
         loop {
-            std::thread::sleep(EVERY);
+            std::thread::sleep(every());
             // Nobody logged in (or a write holds the session): try again next time.
             let Ok(alerts) = state.with_session(|s| s.incident_alerts()) else {
                 continue;

@@ -740,3 +740,48 @@ fn an_insider_cannot_rewrite_an_incidents_clocks_unnoticed() {
         .allowed_actions
         .contains(&IncidentAction::Acknowledge));
 }
+
+#[test]
+fn an_incident_on_a_live_model_rolls_it_back_through_the_go_live_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.govbench");
+    let now = chrono::Utc::now();
+    govbench_core::demo::create(&path, govbench_core::KdfParams::TESTING, now).unwrap();
+    let login = |name: &str| {
+        govbench_core::login(
+            &path,
+            name,
+            govbench_core::demo::PASSPHRASE,
+            std::sync::Arc::new(govbench_core::SystemClock),
+        )
+        .unwrap()
+    };
+    let mut ops = login("zhao.qiang");
+    let page = ops
+        .incidents(&IncidentQuery {
+            severity: Some(Severity::Critical),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    let id = page.items[0].id;
+    let detail = ops.incident(id).unwrap();
+    // The incident is about v1.1 (live); the previous live version is v1.0.
+    assert_eq!(detail.version_label.as_deref(), Some("v1.1"));
+    let target = detail.rollback_to.clone().unwrap();
+    assert_eq!(target.label, "v1.0");
+    assert!(detail.can_roll_back);
+    // Business may not release: the incident page says so, and the models feature refuses.
+    let business = login("liu.yang");
+    assert!(!business.incident(id).unwrap().can_roll_back);
+    ops.execute(govbench_protocol::ModelCommand::Rollback {
+        version: target.version,
+        reason: format!("{}: 剂量建议错误", detail.incident.number),
+    })
+    .unwrap();
+    let after = ops.incident(id).unwrap();
+    assert_eq!(after.model_changes.len(), 1);
+    assert_eq!(after.model_changes[0].version, target.version);
+    // Never offered a way back to the faulty version.
+    assert!(after.rollback_to.is_none_or(|t| t.label != "v1.1"));
+}

@@ -143,6 +143,7 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
         .env("GOVBENCH_E2E_PICK_ATTACHMENTS", evidence(home.path()))
         .env("GOVBENCH_E2E_OPENED", home.path().join("opened.txt"))
         .env("GOVBENCH_E2E_NOTIFIED", home.path().join("notified.log"))
+        .env("GOVBENCH_E2E_ALERT_SECONDS", "2")
         .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -954,6 +955,14 @@ async fn a_critical_incident_is_watched_acknowledged_resolved_and_reviewed() {
     let title = "门诊问答模型泄露患者手机号";
     ui.fill("#incident-title", title).await;
     ui.click("#incident-severity-critical").await;
+    ui.c.execute(
+        "const s = document.querySelector('#incident-model');
+         s.value = [...s.options].find(o => o.textContent.includes('MedRecord')).value;
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("pick the model: {e}"));
     ui.fill(
         "#incident-description",
         "用户反馈：模型在回答中给出了其他患者的手机号。",
@@ -1011,6 +1020,14 @@ async fn a_critical_incident_is_watched_acknowledged_resolved_and_reviewed() {
         t.contains("已报告管理层")
     })
     .await;
+    // Straight from the incident to the model's previous live version, through the gate.
+    ui.click("#incident-rollback").await;
+    ui.el("#rollback-reason").await;
+    ui.click("#rollback-confirm").await;
+    ui.wait_text("#incident-model-changes", "the rollback", |t| {
+        t.contains("v1.0")
+    })
+    .await;
     ui.fill("#incident-note", "已屏蔽号码类输出并回归测试。")
         .await;
     ui.click("#incident-resolve").await;
@@ -1019,6 +1036,17 @@ async fn a_critical_incident_is_watched_acknowledged_resolved_and_reviewed() {
     // Critical requires a review: Operations cannot close it.
     assert!(ui.c.find(Locator::Css("#incident-close")).await.is_err());
     ui.screenshot("17-incident-resolved").await;
+    // While Operations was logged in, the shell notified the clocks the rules name them for.
+    let notified = driver.home().join("notified.log");
+    let mut log = String::new();
+    for _ in 0..50 {
+        log = std::fs::read_to_string(&notified).unwrap_or_default();
+        if log.contains("已超时") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(log.contains("提示注入") && log.contains("已超时"), "{log}");
     ui.logout().await;
 
     // The project manager writes the review; its action lands with its owner.

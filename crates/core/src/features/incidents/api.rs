@@ -95,14 +95,23 @@ impl Session {
                 .transpose()?
                 .flatten()
                 .map(|v| v.draft.label);
-            // The version before the one live now, if there was one.
+            // The latest earlier live version that is neither live now nor the one the
+            // incident is about (named, or else the one live when it was opened): after
+            // rolling back, the incident never offers to go back to the faulty version.
             let rollback_to = match &model {
                 Some(m) => {
+                    let affected = i.draft.model_version.or_else(|| {
+                        m.timeline
+                            .iter()
+                            .rev()
+                            .find(|p| p.from <= i.opened_at)
+                            .map(|p| p.version)
+                    });
                     let previous = m
                         .timeline
                         .iter()
                         .rev()
-                        .find(|p| Some(p.version) != m.live)
+                        .find(|p| Some(p.version) != m.live && Some(p.version) != affected)
                         .map(|p| p.version);
                     match previous {
                         Some(v) if m.live.is_some() => {
