@@ -165,25 +165,29 @@ async fn pick_folder<R: Runtime>(
     .await
 }
 
-#[tauri::command]
-async fn pick_import_files<R: Runtime>(
+/// The native dialog for several files (`filter`: a name and the extensions it allows);
+/// empty when the user cancels. Debug builds return the paths in the env var `test_hook`
+/// instead, for end-to-end tests.
+async fn pick_files<R: Runtime>(
     app: AppHandle<R>,
-    _request: Request<endpoint::PickImportFiles>,
-) -> ApiResult<Response<endpoint::PickImportFiles>> {
+    test_hook: &'static str,
+    filter: Option<(&'static str, &'static [&'static str])>,
+) -> ApiResult<Vec<String>> {
     use tauri_plugin_dialog::DialogExt;
-    // As for the workspace dialog: end-to-end tests name the files the dialog would return
-    // (a path list, as in PATH). Debug builds only.
     #[cfg(debug_assertions)]
-    if let Some(paths) = std::env::var_os("GOVBENCH_E2E_PICK_IMPORT") {
+    if let Some(paths) = std::env::var_os(test_hook) {
         return Ok(std::env::split_paths(&paths)
             .map(|p| p.display().to_string())
             .collect());
     }
+    #[cfg(not(debug_assertions))]
+    let _ = test_hook;
     shell::blocking(move || {
-        Ok(app
-            .dialog()
-            .file()
-            .add_filter("Results", &["json", "jsonl", "csv"])
+        let mut dialog = app.dialog().file();
+        if let Some((name, extensions)) = filter {
+            dialog = dialog.add_filter(name, extensions);
+        }
+        Ok(dialog
             .blocking_pick_files()
             .unwrap_or_default()
             .into_iter()
@@ -195,29 +199,24 @@ async fn pick_import_files<R: Runtime>(
 }
 
 #[tauri::command]
+async fn pick_import_files<R: Runtime>(
+    app: AppHandle<R>,
+    _request: Request<endpoint::PickImportFiles>,
+) -> ApiResult<Response<endpoint::PickImportFiles>> {
+    pick_files(
+        app,
+        "GOVBENCH_E2E_PICK_IMPORT",
+        Some(("Results", &["json", "jsonl", "csv"])),
+    )
+    .await
+}
+
+#[tauri::command]
 async fn pick_attachment_files<R: Runtime>(
     app: AppHandle<R>,
     _request: Request<endpoint::PickAttachmentFiles>,
 ) -> ApiResult<Response<endpoint::PickAttachmentFiles>> {
-    use tauri_plugin_dialog::DialogExt;
-    #[cfg(debug_assertions)]
-    if let Some(paths) = std::env::var_os("GOVBENCH_E2E_PICK_ATTACHMENTS") {
-        return Ok(std::env::split_paths(&paths)
-            .map(|p| p.display().to_string())
-            .collect());
-    }
-    shell::blocking(move || {
-        Ok(app
-            .dialog()
-            .file()
-            .blocking_pick_files()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|p| p.into_path().ok())
-            .map(|p| p.display().to_string())
-            .collect())
-    })
-    .await
+    pick_files(app, "GOVBENCH_E2E_PICK_ATTACHMENTS", None).await
 }
 
 /// Decrypts the attachment into a private folder of its own and opens it with the system's

@@ -104,6 +104,14 @@ impl Exec {
         self
     }
 
+    /// On a validation error, hands the backend's field errors to `to` (a form reducer's
+    /// `Errors` action: see [`errors_to`]).
+    pub fn field_errors_to(self, to: Callback<FieldErrors>) -> Exec {
+        self.on_fail(Callback::from(move |err: ApiError| {
+            to.emit(backend_field_errors(&err))
+        }))
+    }
+
     /// On a validation error, shows the backend's field errors in a form's `errors`.
     pub fn field_errors_into(self, errors: &UseStateHandle<FieldErrors>) -> Exec {
         let errors = errors.clone();
@@ -111,6 +119,15 @@ impl Exec {
             errors.set(backend_field_errors(&err))
         }))
     }
+}
+
+/// A callback that gives field errors to a form reducer through its `Errors` action.
+pub fn errors_to<R: Reducible + 'static>(
+    form: &UseReducerHandle<R>,
+    action: fn(FieldErrors) -> R::Action,
+) -> Callback<FieldErrors> {
+    let form = form.clone();
+    Callback::from(move |errors| form.dispatch(action(errors)))
 }
 
 /// Runs commands for a page, one at a time.

@@ -6,12 +6,14 @@ pub mod comments;
 pub mod date_field;
 pub mod earlier;
 pub mod history;
+pub mod pager;
 
 pub use actions::{action_progress, ActionEditor, ActionList, OpenActions, UserSelect};
 pub use attachments::Attachments;
 pub use comments::CommentThread;
 pub use date_field::DateField;
 pub use history::HistoryTimeline;
+pub use pager::Pager;
 
 use govbench_protocol::{ApiError, EntityKind, ErrorCode};
 use wasm_bindgen::JsValue;

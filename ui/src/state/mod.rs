@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod date;
 pub mod login;
+pub mod paging;
 
 use govbench_protocol::{ApiError, ErrorCode};
 use std::collections::BTreeMap;

@@ -9,7 +9,7 @@ use crate::error::{Attempt, CoreError, CoreResult};
 use crate::features::{self, users};
 use crate::shared::records::{self, Stored};
 use crate::shared::validate::cleaned;
-use crate::write::{Change, Context, Image, Staged};
+use crate::write::{record_image, Change, Context, Staged};
 use govbench_protocol::{
     Attachment, AttachmentCommand, AttachmentId, AttachmentInfo, EntityKind, EntityRef,
     MAX_ATTACHMENT_BYTES,
@@ -27,15 +27,7 @@ pub struct ReadFile {
     pub sha256: String,
 }
 
-impl Image for Attachment {
-    fn entity(&self) -> EntityRef {
-        self.id.into()
-    }
-
-    fn version(&self) -> u64 {
-        self.version
-    }
-}
+record_image!(Attachment);
 
 impl Stored for Attachment {
     const KIND: EntityKind = EntityKind::Attachment;

@@ -20,6 +20,25 @@ pub trait Image: Serialize {
     fn version(&self) -> u64;
 }
 
+/// Implements [`Image`] for records with an `id` (an id type that names its kind) and a
+/// `version` field: every record kind stored as its audit image.
+macro_rules! record_image {
+    ($($ty:ty),+ $(,)?) => {
+        $(
+            impl $crate::write::Image for $ty {
+                fn entity(&self) -> govbench_protocol::EntityRef {
+                    self.id.into()
+                }
+
+                fn version(&self) -> u64 {
+                    self.version
+                }
+            }
+        )+
+    };
+}
+pub(crate) use record_image;
+
 /// One change about to be recorded: the record's complete image before and after.
 #[derive(Clone, Debug)]
 pub struct Change {

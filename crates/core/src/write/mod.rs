@@ -12,6 +12,7 @@
 
 mod change;
 
+pub(crate) use change::record_image;
 pub use change::{Change, Context, Image};
 
 use crate::access::{Reader, Session};

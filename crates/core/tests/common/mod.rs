@@ -80,6 +80,18 @@ impl Fixture {
         govbench_core::login(&self.path, user_of(role), PASSPHRASE, self.clock.clone()).unwrap()
     }
 
+    /// A raw connection to the workspace (the data key unlocked with the admin's slot), for
+    /// tests that look beneath the API: counting events, or tampering as an insider would.
+    pub fn raw(&self) -> rusqlite::Connection {
+        let key = govbench_core::KeySlots::load(&self.path)
+            .unwrap()
+            .unlock("admin", PASSPHRASE)
+            .unwrap()
+            .keys
+            .remove(0);
+        govbench_core::store::open_raw(&self.path, &key).unwrap()
+    }
+
     /// Every file of the workspace: database, WAL, shared memory, key slots.
     pub fn files(&self) -> Vec<PathBuf> {
         std::fs::read_dir(self.dir.path())

@@ -19,8 +19,7 @@ use crate::components::{
     Loading, OtherErrors, RouteLink, StatusBadge, UserSelect,
 };
 use crate::features::incidents::DrillLabel;
-use crate::hooks::{use_command, use_fetch, Commands, Exec};
-use crate::state::backend_field_errors;
+use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
 use crate::text;
 
 impl Reducible for PlanForm {
@@ -300,13 +299,8 @@ fn PlanEditor(props: &PlanEditorProps) -> Html {
                         let close = close.clone();
                         Callback::from(move |_| close.emit(()))
                     };
-                    let on_fail = {
-                        let form = form.clone();
-                        Callback::from(move |err: govbench_protocol::ApiError| {
-                            form.dispatch(PlanAction::Errors(backend_field_errors(&err)))
-                        })
-                    };
-                    run.emit(Exec::new(command).on_ok(on_ok).on_fail(on_fail));
+                    let on_fail = errors_to(&form, PlanAction::Errors);
+                    run.emit(Exec::new(command).on_ok(on_ok).field_errors_to(on_fail));
                 }
             }
         })

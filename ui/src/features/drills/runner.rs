@@ -28,8 +28,7 @@ use crate::components::{
     on_change, on_text, ActionEditor, ErrorAlert, FieldError, Loading, OtherErrors, RouteLink,
 };
 use crate::features::incidents::DrillLabel;
-use crate::hooks::{use_command, use_fetch, use_now, Commands, Exec};
-use crate::state::backend_field_errors;
+use crate::hooks::{errors_to, use_command, use_fetch, use_now, Commands, Exec};
 use crate::text;
 
 impl Reducible for FinishForm {
@@ -429,12 +428,7 @@ fn FinishPanel(props: &FinishProps) -> Html {
                             }
                         })
                     };
-                    let on_fail = {
-                        let form = form.clone();
-                        Callback::from(move |err: ApiError| {
-                            form.dispatch(FinishAction::Errors(backend_field_errors(&err)))
-                        })
-                    };
+                    let on_fail = errors_to(&form, FinishAction::Errors);
                     run.emit(
                         Exec::new(DrillCommand::Finish {
                             run: run_id,
@@ -442,7 +436,7 @@ fn FinishPanel(props: &FinishProps) -> Html {
                             findings,
                         })
                         .on_ok(on_ok)
-                        .on_fail(on_fail),
+                        .field_errors_to(on_fail),
                     );
                 }
             }

@@ -25,7 +25,7 @@ use crate::components::{
     CommentThread, ErrorAlert, FieldError, GateRefusal, HistoryTimeline, Loading, OtherErrors,
     RouteLink,
 };
-use crate::hooks::{use_command, use_fetch, use_now, Commands, Exec};
+use crate::hooks::{errors_to, use_command, use_fetch, use_now, Commands, Exec};
 use crate::state::{backend_field_errors, FieldErrors};
 use crate::text;
 
@@ -654,13 +654,8 @@ fn ReviewPanel(props: &ReviewProps) -> Html {
             match form.review(Local::now().date_naive()) {
                 Err(errors) => form.dispatch(ReviewAction::Errors(errors)),
                 Ok(review) => {
-                    let on_fail = {
-                        let form = form.clone();
-                        Callback::from(move |err: ApiError| {
-                            form.dispatch(ReviewAction::Errors(backend_field_errors(&err)))
-                        })
-                    };
-                    run.emit(Exec::new(C::Review { id, review }).on_fail(on_fail));
+                    let on_fail = errors_to(&form, ReviewAction::Errors);
+                    run.emit(Exec::new(C::Review { id, review }).field_errors_to(on_fail));
                 }
             }
         })

@@ -10,11 +10,12 @@ use yew::prelude::*;
 
 use super::badges::{ClockBadge, CountdownText, DrillLabel, IncidentStatusBadge, SeverityBadge};
 use super::state::{
-    live_clock, mean_text, next_quarter, page_count, page_range, percent, previous_quarter,
-    quarter_error, quarter_of, FilterAction, IncidentFilters,
+    live_clock, mean_text, next_quarter, percent, previous_quarter, quarter_error, quarter_of,
+    FilterAction, IncidentFilters,
 };
 use crate::api;
 use crate::app::{use_app, Route};
+use crate::components::Pager;
 use crate::components::{checked_of, on_change, on_text, Empty, ErrorAlert, Loading, RouteLink};
 use crate::hooks::{use_fetch, use_now};
 use crate::text;
@@ -49,9 +50,9 @@ pub fn IncidentsPage() -> Html {
         let filters = filters.clone();
         on_text(move |v| filters.dispatch(FilterAction::Quarter(v)))
     };
-    let goto = |p: u32| {
+    let on_page = {
         let filters = filters.clone();
-        Callback::from(move |_: MouseEvent| filters.dispatch(FilterAction::Page(p)))
+        Callback::from(move |p: u32| filters.dispatch(FilterAction::Page(p)))
     };
     let clear = {
         let filters = filters.clone();
@@ -121,23 +122,11 @@ pub fn IncidentsPage() -> Html {
             </>
         },
         (Some(p), None) => {
-            let pages = page_count(p.total);
-            let (first, last) = page_range(filters.page, p.items.len(), p.total);
             html! {
                 <>
                     <IncidentTable page={p.clone()} loading={page.loading} />
-                    <nav class="pager" aria-label={ctx.t("list.pagination")}>
-                        <span id="incident-count" class="muted">
-                            { ctx.format("list.showing", &[("first", &first.to_string()), ("last", &last.to_string()), ("total", &p.total.to_string())]) }
-                        </span>
-                        <span class="pager-buttons">
-                            <button type="button" id="incident-page-prev" class="btn btn-small" disabled={filters.page == 0}
-                                onclick={goto(filters.page.saturating_sub(1))}>{ format!("‹ {}", ctx.t("list.prev")) }</button>
-                            <span class="muted">{ ctx.format("list.page_of", &[("page", &(filters.page + 1).to_string()), ("pages", &pages.to_string())]) }</span>
-                            <button type="button" id="incident-page-next" class="btn btn-small" disabled={filters.page + 1 >= pages}
-                                onclick={goto(filters.page + 1)}>{ format!("{} ›", ctx.t("list.next")) }</button>
-                        </span>
-                    </nav>
+                    <Pager ids={(AttrValue::from("incident-count"), AttrValue::from("incident-page-prev"), AttrValue::from("incident-page-next"))}
+                        page={filters.page} shown={p.items.len()} total={p.total} on_page={on_page.clone()} />
                 </>
             }
         }

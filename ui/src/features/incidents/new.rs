@@ -21,8 +21,8 @@ use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, DateField, ErrorAlert, FieldError, OtherErrors,
     RouteLink,
 };
-use crate::hooks::{use_command, use_fetch, Exec};
-use crate::state::{backend_field_errors, FieldErrors};
+use crate::hooks::{errors_to, use_command, use_fetch, Exec};
+use crate::state::FieldErrors;
 
 impl Reducible for IncidentForm {
     type Action = A;
@@ -80,16 +80,11 @@ pub fn NewIncidentPage(props: &NewIncidentProps) -> Html {
                             }
                         })
                     };
-                    let on_fail = {
-                        let form = form.clone();
-                        Callback::from(move |err: govbench_protocol::ApiError| {
-                            form.dispatch(A::Errors(backend_field_errors(&err)))
-                        })
-                    };
+                    let on_fail = errors_to(&form, A::Errors);
                     run.emit(
                         Exec::new(IncidentCommand::Open { draft, drill })
                             .on_ok(open_it)
-                            .on_fail(on_fail),
+                            .field_errors_to(on_fail),
                     );
                 }
             }

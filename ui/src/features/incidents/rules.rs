@@ -18,8 +18,8 @@ use crate::app::{use_app, AppCtx, Route};
 use crate::components::{
     checked_of, on_change, on_text, ErrorAlert, Loading, OtherErrors, RouteLink,
 };
-use crate::hooks::{use_command, use_fetch, Commands, Exec};
-use crate::state::{backend_field_errors, FieldErrors};
+use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::state::FieldErrors;
 use crate::text;
 
 impl Reducible for RulesForm {
@@ -180,16 +180,11 @@ fn RulesEditor(props: &EditorProps) -> Html {
                         let close = close.clone();
                         Callback::from(move |_| close.emit(()))
                     };
-                    let on_fail = {
-                        let form = form.clone();
-                        Callback::from(move |err: govbench_protocol::ApiError| {
-                            form.dispatch(RulesAction::Errors(backend_field_errors(&err)))
-                        })
-                    };
+                    let on_fail = errors_to(&form, RulesAction::Errors);
                     run.emit(
                         Exec::new(C::SetRules { flows })
                             .on_ok(on_ok)
-                            .on_fail(on_fail),
+                            .field_errors_to(on_fail),
                     );
                 }
             }

@@ -17,7 +17,7 @@ use crate::state::{parse_date, FieldErrors};
 // ---------------------------------------------------------------------------------------------
 // The list: filters and paging.
 
-pub const PAGE_SIZE: u32 = 50;
+use crate::state::paging::PAGE_SIZE;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncidentFilters {
@@ -112,21 +112,6 @@ pub fn next_quarter(key: &str) -> Option<String> {
     let (y, q) = parse_quarter(key)?;
     let (y, q) = if q == 4 { (y + 1, 1) } else { (y, q + 1) };
     parse_quarter(&quarter_key(y, q)).map(|(y, q)| quarter_key(y, q))
-}
-
-/// Number of pages for `total` rows (at least one).
-pub fn page_count(total: u64) -> u32 {
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
-    u32::try_from(pages).unwrap_or(u32::MAX)
-}
-
-/// 1-based first and last row shown on `page` (both 0 when there are none).
-pub fn page_range(page: u32, shown: usize, total: u64) -> (u64, u64) {
-    if shown == 0 || total == 0 {
-        return (0, 0);
-    }
-    let first = u64::from(page) * u64::from(PAGE_SIZE) + 1;
-    (first, first + shown as u64 - 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1062,14 +1047,6 @@ mod tests {
         assert_eq!(next_quarter("2026Q2").as_deref(), Some("2026Q3"));
         assert_eq!(next_quarter("nonsense"), None);
         assert_eq!(previous_quarter("1970Q1"), None);
-    }
-
-    #[test]
-    fn paging_arithmetic() {
-        assert_eq!(page_count(0), 1);
-        assert_eq!(page_count(101), 3);
-        assert_eq!(page_range(0, 0, 0), (0, 0));
-        assert_eq!(page_range(2, 3, 103), (101, 103));
     }
 
     #[test]

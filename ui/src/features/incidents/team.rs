@@ -18,8 +18,7 @@ use crate::components::{
     invalid_attrs, on_change, on_text, Empty, ErrorAlert, FieldError, Loading, OtherErrors,
     RouteLink, UserSelect,
 };
-use crate::hooks::{use_command, use_fetch, Commands, Exec};
-use crate::state::backend_field_errors;
+use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
 
 impl Reducible for MemberForm {
     type Action = MemberAction;
@@ -246,13 +245,8 @@ fn MemberEditor(props: &EditorProps) -> Html {
                         let close = close.clone();
                         Callback::from(move |_| close.emit(()))
                     };
-                    let on_fail = {
-                        let form = form.clone();
-                        Callback::from(move |err: govbench_protocol::ApiError| {
-                            form.dispatch(MemberAction::Errors(backend_field_errors(&err)))
-                        })
-                    };
-                    run.emit(Exec::new(command).on_ok(on_ok).on_fail(on_fail));
+                    let on_fail = errors_to(&form, MemberAction::Errors);
+                    run.emit(Exec::new(command).on_ok(on_ok).field_errors_to(on_fail));
                 }
             }
         })

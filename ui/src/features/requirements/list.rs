@@ -7,9 +7,10 @@ use govbench_protocol::{EntityKind, Priority, RequirementPermission, Requirement
 use yew::prelude::*;
 
 use super::badges::{OverdueFlag, PriorityBadge, RequirementStatusBadge};
-use super::state::filters::{page_count, page_range, sort_key, FilterAction, ListFilters, SORTS};
+use super::state::filters::{sort_key, FilterAction, ListFilters, SORTS};
 use crate::api;
 use crate::app::{use_app, Route};
+use crate::components::Pager;
 use crate::components::{checked_of, on_change, on_text, Empty, ErrorAlert, Loading, RouteLink};
 use crate::hooks::use_fetch;
 use crate::text;
@@ -55,9 +56,9 @@ pub fn ListPage() -> Html {
         let filters = filters.clone();
         Callback::from(move |e: Event| filters.dispatch(FilterAction::OverdueOnly(checked_of(&e))))
     };
-    let goto = |p: u32| {
+    let on_page = {
         let filters = filters.clone();
-        Callback::from(move |_: MouseEvent| filters.dispatch(FilterAction::Page(p)))
+        Callback::from(move |p: u32| filters.dispatch(FilterAction::Page(p)))
     };
     let clear = {
         let filters = filters.clone();
@@ -138,8 +139,6 @@ pub fn ListPage() -> Html {
             </>
         },
         (Some(p), None) => {
-            let pages = page_count(p.total);
-            let (first, last) = page_range(filters.page, p.items.len(), p.total);
             html! {
                 <>
                     <div class="table-wrap">
@@ -179,18 +178,8 @@ pub fn ListPage() -> Html {
                             </tbody>
                         </table>
                     </div>
-                    <nav class="pager" aria-label={ctx.t("list.pagination")}>
-                        <span id="req-count" class="muted">
-                            { ctx.format("list.showing", &[("first", &first.to_string()), ("last", &last.to_string()), ("total", &p.total.to_string())]) }
-                        </span>
-                        <span class="pager-buttons">
-                            <button type="button" id="page-prev" class="btn btn-small" disabled={filters.page == 0}
-                                onclick={goto(filters.page.saturating_sub(1))}>{ format!("‹ {}", ctx.t("list.prev")) }</button>
-                            <span class="muted">{ ctx.format("list.page_of", &[("page", &(filters.page + 1).to_string()), ("pages", &pages.to_string())]) }</span>
-                            <button type="button" id="page-next" class="btn btn-small" disabled={filters.page + 1 >= pages}
-                                onclick={goto(filters.page + 1)}>{ format!("{} ›", ctx.t("list.next")) }</button>
-                        </span>
-                    </nav>
+                    <Pager ids={(AttrValue::from("req-count"), AttrValue::from("page-prev"), AttrValue::from("page-next"))}
+                        page={filters.page} shown={p.items.len()} total={p.total} on_page={on_page.clone()} />
                 </>
             }
         }

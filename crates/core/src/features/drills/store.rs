@@ -4,30 +4,13 @@
 use crate::error::CoreResult;
 use crate::shared::follow_ups;
 use crate::shared::records::{self, Stored};
-use crate::write::Image;
+use crate::write::record_image;
 use govbench_protocol::{
     DrillPlan, DrillPlanId, DrillRun, DrillRunId, DrillRunStatus, DrillTemplateRecord, EntityKind,
-    EntityRef,
 };
 use rusqlite::{Connection, ToSql};
 
-macro_rules! image {
-    ($ty:ty) => {
-        impl Image for $ty {
-            fn entity(&self) -> EntityRef {
-                self.id.into()
-            }
-
-            fn version(&self) -> u64 {
-                self.version
-            }
-        }
-    };
-}
-
-image!(DrillTemplateRecord);
-image!(DrillPlan);
-image!(DrillRun);
+record_image!(DrillTemplateRecord, DrillPlan, DrillRun);
 
 impl Stored for DrillTemplateRecord {
     const KIND: EntityKind = EntityKind::DrillTemplate;

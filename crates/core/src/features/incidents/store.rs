@@ -4,11 +4,11 @@
 use crate::error::CoreResult;
 use crate::shared::follow_ups;
 use crate::shared::records::{self, Stored};
-use crate::write::Image;
+use crate::write::record_image;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
-    EntityKind, EntityRef, Incident, IncidentId, IncidentStatus, ResponseRules, ResponseRulesId,
-    TeamMember, UserId,
+    EntityKind, Incident, IncidentId, IncidentStatus, ResponseRules, ResponseRulesId, TeamMember,
+    UserId,
 };
 use rusqlite::{Connection, ToSql};
 use serde::{Deserialize, Serialize};
@@ -28,35 +28,7 @@ pub struct RulesRecord {
     pub version: u64,
 }
 
-impl Image for Incident {
-    fn entity(&self) -> EntityRef {
-        self.id.into()
-    }
-
-    fn version(&self) -> u64 {
-        self.version
-    }
-}
-
-impl Image for TeamMember {
-    fn entity(&self) -> EntityRef {
-        self.id.into()
-    }
-
-    fn version(&self) -> u64 {
-        self.version
-    }
-}
-
-impl Image for RulesRecord {
-    fn entity(&self) -> EntityRef {
-        self.id.into()
-    }
-
-    fn version(&self) -> u64 {
-        self.version
-    }
-}
+record_image!(Incident, TeamMember, RulesRecord);
 
 impl Stored for Incident {
     const KIND: EntityKind = EntityKind::Incident;

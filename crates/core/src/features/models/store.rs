@@ -2,12 +2,12 @@
 
 use crate::error::CoreResult;
 use crate::shared::records::{self, Stored};
-use crate::write::Image;
+use crate::write::record_image;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
-    EntityKind, EntityRef, EvaluationDecision, EvaluationId, EvaluationMeta, EvaluationStatus,
-    ImportWarning, KpiPolicy, LivePeriod, MetricValue, ModelDraft, ModelId, ModelVersionId,
-    RequirementLink, Review, SourceFile, TaskSamples, UserId, VersionDraft, VersionStage,
+    EntityKind, EvaluationDecision, EvaluationId, EvaluationMeta, EvaluationStatus, ImportWarning,
+    KpiPolicy, LivePeriod, MetricValue, ModelDraft, ModelId, ModelVersionId, RequirementLink,
+    Review, SourceFile, TaskSamples, UserId, VersionDraft, VersionStage,
 };
 use rusqlite::{Connection, ToSql};
 use serde::{Deserialize, Serialize};
@@ -74,23 +74,7 @@ impl Model {
     }
 }
 
-macro_rules! image {
-    ($ty:ty) => {
-        impl Image for $ty {
-            fn entity(&self) -> EntityRef {
-                self.id.into()
-            }
-
-            fn version(&self) -> u64 {
-                self.version
-            }
-        }
-    };
-}
-
-image!(Model);
-image!(Version);
-image!(Evaluation);
+record_image!(Model, Version, Evaluation);
 
 impl Stored for Model {
     const KIND: EntityKind = EntityKind::Model;
