@@ -900,6 +900,34 @@ impl Ui {
             .unwrap_or_else(|e| panic!("press {key}: {e}"));
     }
 
+    /// Picks the option of a select whose text contains `text`, once the options are there
+    /// (a select of users fills when the users list has loaded).
+    async fn pick(&self, css: &str, text: &str) {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let picked = self
+                .c
+                .execute(
+                    "const s = document.querySelector(arguments[0]);
+                     const o = s && [...s.options].find(o => o.textContent.includes(arguments[1]));
+                     if (!o) { return false; }
+                     s.value = o.value;
+                     s.dispatchEvent(new Event('change', { bubbles: true }));
+                     return true;",
+                    vec![json!(css), json!(text)],
+                )
+                .await
+                .unwrap_or_else(|e| panic!("pick {text} in {css}: {e}"));
+            if picked == json!(true) {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("{css}: no option {text}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     async fn wait_attr(&self, css: &str, name: &str, want: &str) {
         let deadline = std::time::Instant::now() + WAIT;
         loop {
@@ -955,14 +983,7 @@ async fn a_critical_incident_is_watched_acknowledged_resolved_and_reviewed() {
     let title = "门诊问答模型泄露患者手机号";
     ui.fill("#incident-title", title).await;
     ui.click("#incident-severity-critical").await;
-    ui.c.execute(
-        "const s = document.querySelector('#incident-model');
-         s.value = [...s.options].find(o => o.textContent.includes('MedRecord')).value;
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![],
-    )
-    .await
-    .unwrap_or_else(|e| panic!("pick the model: {e}"));
+    ui.pick("#incident-model", "MedRecord").await;
     ui.fill(
         "#incident-description",
         "用户反馈：模型在回答中给出了其他患者的手机号。",
@@ -1071,14 +1092,7 @@ async fn a_critical_incident_is_watched_acknowledged_resolved_and_reviewed() {
         .await;
     ui.fill("#review-action-0-text", "增量训练数据上线前强制脱敏扫描")
         .await;
-    ui.c.execute(
-        "const s = document.querySelector('#review-action-0-owner');
-         s.value = [...s.options].find(o => o.textContent.includes('(li.wei)')).value;
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![],
-    )
-    .await
-    .unwrap_or_else(|e| panic!("pick the owner: {e}"));
+    ui.pick("#review-action-0-owner", "(li.wei)").await;
     ui.fill("#review-action-0-due", "2026-12-20").await;
     ui.screenshot("18-incident-review").await;
     ui.click("#review-submit").await;
@@ -1161,14 +1175,7 @@ async fn a_drill_runs_from_a_template_through_the_runner_to_its_report() {
         .await;
     ui.screenshot("21a-drill-finish").await;
     ui.fill("#finish-finding-0-text", "扩容脚本预热镜像").await;
-    ui.c.execute(
-        "const s = document.querySelector('#finish-finding-0-owner');
-         s.value = [...s.options].find(o => o.textContent.includes('(sun.li)')).value;
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![],
-    )
-    .await
-    .unwrap_or_else(|e| panic!("pick the owner: {e}"));
+    ui.pick("#finish-finding-0-owner", "(sun.li)").await;
     ui.fill("#finish-finding-0-due", "2026-12-20").await;
     ui.screenshot("21b-drill-finish").await;
     ui.click("#finish-submit").await;
