@@ -209,3 +209,29 @@ mod tests {
         assert_eq!(local_time(at).len(), "2025-01-02 03:04".len());
     }
 }
+
+/// The extension a file's name ends in, upper case and at most four characters (`FILE`
+/// when it has none): the label of a file's icon.
+pub fn file_kind(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => {
+            ext.chars().take(4).collect::<String>().to_uppercase()
+        }
+        _ => "FILE".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod file_kind_tests {
+    use super::file_kind;
+
+    #[test]
+    fn a_files_kind_is_its_extension() {
+        assert_eq!(file_kind("告警日志 alert.log"), "LOG");
+        assert_eq!(file_kind("screen.jpeg"), "JPEG");
+        assert_eq!(file_kind("archive.tar.gz"), "GZ");
+        assert_eq!(file_kind("README"), "FILE");
+        assert_eq!(file_kind(".env"), "FILE");
+        assert_eq!(file_kind("notes.markdown"), "MARK");
+    }
+}

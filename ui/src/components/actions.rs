@@ -123,7 +123,7 @@ pub fn ActionList(props: &ActionListProps) -> Html {
                         </div>
                         <div class="item-meta">
                             { ctx.format("actions.owner_due", &[("owner", &text::name_of(&props.names, a.owner)), ("due", &text::date(a.due))]) }
-                            if overdue { {" "}<span class="overdue-flag"><span aria-hidden="true">{"⏰ "}</span>{ ctx.t("actions.overdue") }</span> }
+                            if overdue { {" "}<span class="overdue-flag">{ ctx.t("actions.overdue") }</span> }
                         </div>
                         if let Some(done) = &a.done {
                             <div class="item-meta action-done">
@@ -259,7 +259,7 @@ pub fn OpenActions(props: &OpenActionsProps) -> Html {
                             <span class="mono">{ o.number.clone() }</span>
                             { " · " }
                             { ctx.format("actions.due_on", &[("due", &text::date(a.due))]) }
-                            if overdue { {" "}<span class="overdue-flag"><span aria-hidden="true">{"⏰ "}</span>{ ctx.t("actions.overdue") }</span> }
+                            if overdue { {" "}<span class="overdue-flag">{ ctx.t("actions.overdue") }</span> }
                         </span>
                     </li>
                 }
@@ -280,7 +280,7 @@ pub fn action_progress(ctx: &AppCtx, actions: &[CorrectiveAction]) -> Html {
                 { ctx.format("actions.progress", &[("done", &done.to_string()), ("total", &actions.len().to_string())]) }
             </span>
             if overdue > 0 {
-                <span class="overdue-flag"><span aria-hidden="true">{"⏰ "}</span>{ ctx.format("actions.overdue_count", &[("count", &overdue.to_string())]) }</span>
+                <span class="overdue-flag">{ ctx.format("actions.overdue_count", &[("count", &overdue.to_string())]) }</span>
             }
         </span>
     }

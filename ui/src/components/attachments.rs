@@ -215,7 +215,7 @@ pub fn Attachments(props: &AttachmentsProps) -> Html {
                                 if a.is_image() {
                                     <Thumbnail id={at.id} name={at.name.clone()} />
                                 } else {
-                                    <span class="file-icon" aria-hidden="true">{ "📄" }</span>
+                                    <FileIcon name={at.name.clone()} />
                                 }
                                 <div class="attachment-body">
                                     <span class="attachment-name">{ at.name.clone() }</span>
@@ -260,6 +260,18 @@ fn Thumbnail(props: &ThumbnailProps) -> Html {
             <img class="thumbnail" alt={props.name.clone()} loading="lazy"
                 src={format!("data:{};base64,{}", p.media_type, p.base64)} />
         },
-        _ => html! { <span class="file-icon" aria-hidden="true">{ "🖼" }</span> },
+        _ => html! { <FileIcon name={props.name.clone()} /> },
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct FileIconProps {
+    name: AttrValue,
+}
+
+/// A file drawn as a small card with its type (`LOG`, `PNG`): no emoji, which a desktop's
+/// fonts may not have.
+#[component]
+fn FileIcon(props: &FileIconProps) -> Html {
+    html! { <span class="file-icon" aria-hidden="true">{ text::file_kind(&props.name) }</span> }
 }

@@ -56,7 +56,7 @@ pub fn DrillsCard(props: &CardProps) -> Html {
                                     { p.template_title.as_ref().map(|t| t.get(lang).to_owned()).unwrap_or_else(|| p.plan.draft.template.clone()) }
                                     { " · " }
                                     { ctx.format("dash.drills.due_on", &[("date", &text::date(p.next_due)), ("owner", &p.owner_name)]) }
-                                    if p.overdue { {" "}<span class="overdue-flag"><span aria-hidden="true">{"⏰ "}</span>{ ctx.t("drill.plan.overdue") }</span> }
+                                    if p.overdue { {" "}<span class="overdue-flag">{ ctx.t("drill.plan.overdue") }</span> }
                                 </span>
                             </li>
                         }) }

@@ -231,7 +231,7 @@ fn Plans(props: &SectionProps) -> Html {
                                         <td>{ p.owner_name.clone() }</td>
                                         <td class="cell-date">
                                             <time datetime={text::date(p.next_due)}>{ text::date(p.next_due) }</time>
-                                            if p.overdue && p.plan.active { {" "}<span class="overdue-flag"><span aria-hidden="true">{"⏰ "}</span>{ ctx.t("drill.plan.overdue") }</span> }
+                                            if p.overdue && p.plan.active { {" "}<span class="overdue-flag">{ ctx.t("drill.plan.overdue") }</span> }
                                         </td>
                                         <td class="num">{ p.done }</td>
                                         <td class="cell-actions">

@@ -54,11 +54,12 @@ pub struct ClockBadgeProps {
 pub fn ClockBadge(props: &ClockBadgeProps) -> Html {
     let ctx = use_app();
     let key = props.status.key();
+    // Glyphs every desktop font has (no emoji: a machine without an emoji font shows boxes).
     let icon = match props.status {
         ClockStatus::Breached | ClockStatus::MetLate => "⚠",
-        ClockStatus::DueSoon => "⏳",
+        ClockStatus::DueSoon => "◔",
         ClockStatus::Met => "✓",
-        ClockStatus::Running => "⏱",
+        ClockStatus::Running => "○",
     };
     html! {
         <span id={props.id.clone()} class={classes!("badge", "clock-badge", format!("clock-{}", clock_tone(props.status)))} data-clock={key}>

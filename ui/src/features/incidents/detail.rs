@@ -309,7 +309,7 @@ fn RespondPanel(props: &PanelProps) -> Html {
         <section class="panel actions-panel" id="incident-actions" aria-labelledby="incident-actions-title">
             <div class="panel-head">
                 <h2 id="incident-actions-title">{ ctx.t("incident.respond.title") }</h2>
-                <span class="muted">{ ctx.t(&format!("incident.respond.next.{}", d.incident.status.key())) }</span>
+                <span class="muted">{ ctx.t(&next_step_key(&d.incident)) }</span>
             </div>
             if takes_note {
                 <div class={classes!("field", errors.contains_key("text").then_some("has-error"))}>
@@ -752,5 +752,18 @@ fn ReviewView(props: &ReviewViewProps) -> Html {
                 can_complete={props.detail.allowed_actions.contains(&A::CompleteAction)}
                 busy={props.commands.busy} {on_complete} />
         </section>
+    }
+}
+
+/// What comes next for the incident, as its level's flow has it (a review first where one is
+/// required).
+fn next_step_key(incident: &govbench_protocol::Incident) -> String {
+    let status = incident.status.key();
+    if incident.status == govbench_protocol::IncidentStatus::Resolved
+        && incident.flow.review_required
+    {
+        "incident.respond.next.resolved_review".to_owned()
+    } else {
+        format!("incident.respond.next.{status}")
     }
 }

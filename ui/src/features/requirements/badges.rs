@@ -45,6 +45,6 @@ pub fn PriorityBadge(props: &PriorityBadgeProps) -> Html {
 pub fn OverdueFlag() -> Html {
     let ctx = use_app();
     html! {
-        <span class="overdue-flag"><span aria-hidden="true">{"⏰ "}</span>{ ctx.t("req.overdue") }</span>
+        <span class="overdue-flag">{ ctx.t("req.overdue") }</span>
     }
 }

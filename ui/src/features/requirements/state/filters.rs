@@ -134,7 +134,7 @@ mod tests {
     }
 
     #[test]
-    fn paging_arithmetic() {
+    fn sort_keys_round_trip() {
         for s in SORTS {
             assert_eq!(sort_from_key(sort_key(s)), Some(s));
         }
