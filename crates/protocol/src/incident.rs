@@ -69,6 +69,17 @@ impl ClockStatus {
         matches!(self, ClockStatus::Breached | ClockStatus::MetLate)
     }
 
+    /// How urgently the clock asks for attention: breached, due soon, met late, running, met.
+    pub const fn urgency(self) -> u8 {
+        match self {
+            ClockStatus::Breached => 4,
+            ClockStatus::DueSoon => 3,
+            ClockStatus::MetLate => 2,
+            ClockStatus::Running => 1,
+            ClockStatus::Met => 0,
+        }
+    }
+
     pub fn is_open(self) -> bool {
         matches!(
             self,
@@ -428,14 +439,7 @@ pub struct ResponseClock {
 
 /// The worst of a set of clocks (breached before due soon before running before met).
 pub fn worst_clock(clocks: &[ResponseClock]) -> Option<ClockStatus> {
-    let rank = |s: ClockStatus| match s {
-        ClockStatus::Breached => 4,
-        ClockStatus::DueSoon => 3,
-        ClockStatus::MetLate => 2,
-        ClockStatus::Running => 1,
-        ClockStatus::Met => 0,
-    };
-    clocks.iter().map(|c| c.status).max_by_key(|s| rank(*s))
+    clocks.iter().map(|c| c.status).max_by_key(|s| s.urgency())
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

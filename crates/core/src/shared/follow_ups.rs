@@ -9,7 +9,7 @@ use crate::shared::validate::Check;
 use crate::write::Context;
 use chrono::NaiveDate;
 use govbench_protocol::{
-    ActionDone, ActionDraft, CorrectiveAction, EntityKind, EntityRef, Role, UserId,
+    ActionDone, ActionDraft, CorrectiveAction, EntityKind, EntityRef, OpenAction, Role, UserId,
 };
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -108,7 +108,7 @@ pub fn index(conn: &Connection, on: EntityRef, actions: &[CorrectiveAction]) -> 
 }
 
 /// The records of `kind` holding open actions of `owner`, soonest due first (each once).
-pub fn records_with_open_actions(
+fn records_with_open_actions(
     conn: &Connection,
     kind: EntityKind,
     owner: UserId,
@@ -129,4 +129,36 @@ pub fn records_with_open_actions(
                 .map_err(|e| CoreError::Malformed(format!("open action: {e}")))
         })
         .collect()
+}
+
+/// The first `limit` open corrective actions of `owner` on records of `kind`, soonest due
+/// first: `of` reads a record's number and actions (only the records holding those are read).
+pub fn open_actions(
+    conn: &Connection,
+    kind: EntityKind,
+    owner: UserId,
+    limit: usize,
+    of: impl Fn(&Connection, Uuid) -> CoreResult<Option<(String, Vec<CorrectiveAction>)>>,
+) -> CoreResult<Vec<OpenAction>> {
+    let mut list = Vec::new();
+    for (id, _) in records_with_open_actions(conn, kind, owner)? {
+        if list.len() >= limit {
+            break;
+        }
+        let Some((number, actions)) = of(conn, id)? else {
+            continue;
+        };
+        for action in actions {
+            if action.owner == owner && action.done.is_none() {
+                list.push(OpenAction {
+                    on: EntityRef { kind, id },
+                    number: number.clone(),
+                    action,
+                });
+            }
+        }
+    }
+    list.sort_by_key(|a| a.action.due);
+    list.truncate(limit);
+    Ok(list)
 }

@@ -117,21 +117,11 @@ pub fn next_quarter(key: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Clocks, countdowns and durations.
 
-fn rank(s: ClockStatus) -> u8 {
-    match s {
-        ClockStatus::Breached => 4,
-        ClockStatus::DueSoon => 3,
-        ClockStatus::MetLate => 2,
-        ClockStatus::Running => 1,
-        ClockStatus::Met => 0,
-    }
-}
-
 /// The worse of two clock states (breached before due soon before met late before running
 /// before met).
 pub fn worse(a: Option<ClockStatus>, b: Option<ClockStatus>) -> Option<ClockStatus> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if rank(b) > rank(a) { b } else { a }),
+        (Some(a), Some(b)) => Some(if b.urgency() > a.urgency() { b } else { a }),
         (a, None) => a,
         (None, b) => b,
     }

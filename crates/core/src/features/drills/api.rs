@@ -6,7 +6,7 @@ use crate::access::Session;
 use crate::authz;
 use crate::error::{ApiResult, CoreResult};
 use crate::features::{incidents, users};
-use crate::shared::attachments;
+use crate::shared::{attachments, follow_ups};
 use chrono::Duration;
 use govbench_protocol::{
     DashboardSection, DrillAction, DrillPermission, DrillRunDetail, DrillRunId, DrillTemplate,
@@ -73,12 +73,7 @@ impl Session {
                 ids.push(f.owner);
                 ids.extend(f.done.as_ref().map(|d| d.by));
             }
-            ids.sort();
-            ids.dedup();
-            let names = ids
-                .into_iter()
-                .map(|u| Ok((u, users::user_ref(r.conn, u)?.display_name)))
-                .collect::<CoreResult<Vec<_>>>()?;
+            let names = users::display_names(r.conn, ids)?;
             let mut model_names = incidents::ModelNames::default();
             let incidents = incidents::of_drill(r.conn, id.0)?
                 .iter()
@@ -119,7 +114,7 @@ impl Session {
             Ok(Some(DashboardSection::Drills(DrillsDashboard {
                 due,
                 running,
-                my_actions: incidents::open_actions(
+                my_actions: follow_ups::open_actions(
                     r.conn,
                     EntityKind::DrillRun,
                     r.user.id,

@@ -3,6 +3,7 @@
 //! workspace. Every template is checked when it is read: a broken one is a build defect,
 //! reported by the tests, never a half-shown drill.
 
+use super::validate::MAX_TARGET_MINUTES;
 use crate::error::{CoreError, CoreResult};
 use govbench_protocol::{DrillTemplate, LocalText};
 
@@ -36,9 +37,6 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../../../../assets/drills/key-loss-restore.json"),
     ),
 ];
-
-/// A drill's target times are minutes from its start; a day is the longest a drill runs.
-const MAX_TARGET_MINUTES: u32 = 24 * 60;
 
 /// Every built-in template, in the library's order.
 pub fn templates() -> CoreResult<Vec<DrillTemplate>> {

@@ -10,8 +10,8 @@ use crate::shared::{attachments, follow_ups};
 use govbench_protocol::{
     DashboardSection, EntityKind, IncidentAction, IncidentAlert, IncidentDetail, IncidentId,
     IncidentPage, IncidentPermission, IncidentQuery, IncidentStats, IncidentStatus as S,
-    IncidentsDashboard, ModelAction, OpenAction, ResponseRules, RollbackTarget, Team, TeamFunction,
-    TeamMember, TeamMemberRow,
+    IncidentsDashboard, ModelAction, ResponseRules, RollbackTarget, Team, TeamFunction, TeamMember,
+    TeamMemberRow,
 };
 use rusqlite::Connection;
 
@@ -24,41 +24,6 @@ fn missing(roster: &[TeamMember]) -> Vec<TeamFunction> {
         .into_iter()
         .filter(|f| !roster.iter().any(|m| !m.removed && m.draft.function == *f))
         .collect()
-}
-
-/// The first `limit` open corrective actions of `owner` on records of `kind`, soonest due
-/// first (only the records holding those are read).
-pub(crate) fn open_actions(
-    conn: &Connection,
-    kind: EntityKind,
-    owner: govbench_protocol::UserId,
-    limit: usize,
-    of: impl Fn(
-        &Connection,
-        uuid::Uuid,
-    ) -> CoreResult<Option<(String, Vec<govbench_protocol::CorrectiveAction>)>>,
-) -> CoreResult<Vec<OpenAction>> {
-    let mut list = Vec::new();
-    for (id, _) in follow_ups::records_with_open_actions(conn, kind, owner)? {
-        if list.len() >= limit {
-            break;
-        }
-        let Some((number, actions)) = of(conn, id)? else {
-            continue;
-        };
-        for action in actions {
-            if action.owner == owner && action.done.is_none() {
-                list.push(OpenAction {
-                    on: govbench_protocol::EntityRef { kind, id },
-                    number: number.clone(),
-                    action,
-                });
-            }
-        }
-    }
-    list.sort_by_key(|a| a.action.due);
-    list.truncate(limit);
-    Ok(list)
 }
 
 fn incident_actions(
@@ -233,7 +198,7 @@ impl Session {
             Ok(Some(DashboardSection::Incidents(IncidentsDashboard {
                 active,
                 breached,
-                my_actions: open_actions(
+                my_actions: follow_ups::open_actions(
                     r.conn,
                     EntityKind::Incident,
                     r.user.id,

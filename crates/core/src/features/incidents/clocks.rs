@@ -4,20 +4,11 @@
 //! across midnight, month ends and time zones; only the deadline shown to a person, and the
 //! quarter an incident counts in, are read in that person's zone.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 
 /// Where a clock stands is [`govbench_protocol::clock_status`] (pure, shared with the UI,
 /// which ticks it every second); this module adds what depends on a person's zone.
 pub use govbench_protocol::clock_status;
-
-/// The deadline as a person in `zone` reads it.
-pub fn due_in_zone(
-    opened: DateTime<Utc>,
-    target: Duration,
-    zone: FixedOffset,
-) -> DateTime<FixedOffset> {
-    (opened + target).with_timezone(&zone)
-}
 
 /// The calendar quarter (year, 1–4) an instant falls in for a person in `zone`: quarterly
 /// statistics count an incident in the quarter its team lived it in.
@@ -50,7 +41,17 @@ pub fn quarter_bounds(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
     use govbench_protocol::ClockStatus;
+
+    /// The deadline as a person in `zone` reads it (the UI shows it so).
+    fn due_in_zone(
+        opened: DateTime<Utc>,
+        target: Duration,
+        zone: FixedOffset,
+    ) -> DateTime<FixedOffset> {
+        (opened + target).with_timezone(&zone)
+    }
 
     fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()

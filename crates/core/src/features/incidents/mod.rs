@@ -15,7 +15,6 @@ pub(crate) mod samples;
 mod store;
 mod validate;
 
-pub(crate) use api::open_actions;
 pub(crate) use apply::apply;
 pub(crate) use queries::{summary, ModelNames};
 pub(crate) use store::{find, insert as insert_incident, of_drill, rules_record};

@@ -234,9 +234,5 @@ pub fn names_of(conn: &Connection, i: &Incident) -> CoreResult<Vec<(UserId, Stri
             ids.extend(a.done.as_ref().map(|d| d.by));
         }
     }
-    ids.sort();
-    ids.dedup();
-    ids.into_iter()
-        .map(|id| Ok((id, users::user_ref(conn, id)?.display_name)))
-        .collect()
+    users::display_names(conn, ids)
 }

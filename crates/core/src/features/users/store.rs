@@ -225,3 +225,15 @@ pub(crate) fn user_ref(conn: &Connection, id: UserId) -> CoreResult<UserRef> {
         },
     })
 }
+
+/// Display names of `ids`, each once, for pages that name the people on a record.
+pub(crate) fn display_names(
+    conn: &Connection,
+    mut ids: Vec<UserId>,
+) -> CoreResult<Vec<(UserId, String)>> {
+    ids.sort();
+    ids.dedup();
+    ids.into_iter()
+        .map(|id| Ok((id, user_ref(conn, id)?.display_name)))
+        .collect()
+}
