@@ -107,6 +107,13 @@ fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {
             let _ = warm.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()));
         }
     });
+    // The warm-up alone did not always suffice: under load (many test threads creating
+    // workspaces at once) keying still failed now and then. Keying is cheap (a raw key, no
+    // KDF), so connections are keyed one at a time.
+    static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = KEYING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     // Without this SQLCipher logs "hmac check failed" to stderr on a wrong key.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let hex_key = key.to_hex();
