@@ -109,6 +109,7 @@ endpoints! {
     app create_workspace: CreateWorkspace => |state, request| state.create_workspace(request);
     app backup_settings_get: BackupSettingsGet => |state, _| state.backup_settings();
     app backup_settings_set: BackupSettingsSet => |state, request| state.set_backup_settings(request);
+    app export_progress: ExportProgressGet => |state, _| Ok(state.export_progress());
     session execute: Execute => |s, command| s.execute(command);
     session audit_verify: AuditVerify => |s, _| s.verify_audit();
     session audit_verify_anchor: AuditVerifyAnchor => |s, request| s.verify_audit_against(&request.anchor);
@@ -137,7 +138,10 @@ endpoints! {
     session drill_run_get: DrillRunGet => |s, id| s.drill_run(id);
     session attachments_list: AttachmentsList => |s, on| s.attachments(on);
     session attachment_preview: AttachmentPreviewGet => |s, id| s.attachment_preview(id);
+    session assessments_overview: AssessmentsOverviewGet => |s, _| s.assessments();
+    session assessment_get: AssessmentGet => |s, quarter| s.assessment(&quarter);
     custom attachment_open: AttachmentOpen;
+    custom export_assessment: ExportAssessment;
     custom pick_attachment_files: PickAttachmentFiles;
     custom pick_workspace_file: PickWorkspaceFile;
     custom pick_folder: PickFolder;
@@ -241,6 +245,65 @@ async fn attachment_open<R: Runtime>(
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(shell::internal)
+}
+
+/// Asks where to save the report or pack (native dialog), writes it through the write path
+/// (which records the export) and opens it with the system's viewer.
+#[tauri::command]
+async fn export_assessment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, Shared>,
+    request: Request<endpoint::ExportAssessment>,
+) -> ApiResult<Response<endpoint::ExportAssessment>> {
+    use tauri_plugin_dialog::DialogExt;
+    let (extension, filter) = match request.kind {
+        govbench_protocol::ExportKind::Report => ("pdf", "PDF"),
+        govbench_protocol::ExportKind::Pack => ("zip", "ZIP"),
+    };
+    let suggested = format!(
+        "govbench-{}-{}-{}.{extension}",
+        request.kind.key(),
+        request.quarter,
+        request.lang
+    );
+    // End-to-end tests cannot drive the native dialog: debug builds save into the folder the
+    // test names instead.
+    #[cfg(debug_assertions)]
+    let chosen = std::env::var_os("GOVBENCH_E2E_SAVE_DIR")
+        .map(|dir| std::path::PathBuf::from(dir).join(&suggested));
+    #[cfg(not(debug_assertions))]
+    let chosen: Option<std::path::PathBuf> = None;
+    let path = match chosen {
+        Some(path) => Some(path),
+        None => {
+            let app = app.clone();
+            shell::blocking(move || {
+                Ok(app
+                    .dialog()
+                    .file()
+                    .add_filter(filter, &[extension])
+                    .set_file_name(&suggested)
+                    .blocking_save_file()
+                    .and_then(|p| p.into_path().ok()))
+            })
+            .await?
+        }
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let state = state.inner().clone();
+    let outcome =
+        shell::blocking(move || state.export(request, path.display().to_string())).await?;
+    #[cfg(debug_assertions)]
+    if let Some(log) = std::env::var_os("GOVBENCH_E2E_OPENED") {
+        std::fs::write(log, &outcome.path).map_err(shell::internal)?;
+        return Ok(Some(outcome));
+    }
+    use tauri_plugin_opener::OpenerExt;
+    // The file is saved and recorded; a machine without a viewer for it is not a failure.
+    let _ = app.opener().open_path(outcome.path.clone(), None::<&str>);
+    Ok(Some(outcome))
 }
 
 #[tauri::command]

@@ -4,8 +4,9 @@
 use crate::recent::{RecentEntry, RecentList};
 use govbench_core::{CreateOptions, DeviceKeyring, KdfParams, Session, SystemClock};
 use govbench_protocol::{
-    ApiError, BackupSettings, CreateWorkspaceRequest, ErrorCode, LoginRequest, NewUser,
-    RecentWorkspace, Role, SessionInfo, StartupState, WorkspaceId,
+    ApiError, AssessmentCommand, BackupSettings, CreateWorkspaceRequest, ErrorCode, ExportOutcome,
+    ExportProgress, ExportRequest, LoginRequest, NewUser, RecentWorkspace, Role, SessionInfo,
+    StartupState, WorkspaceId,
 };
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -75,6 +76,8 @@ pub struct AppState {
     settings: Settings,
     session: Mutex<Option<Session>>,
     recent: Mutex<RecentList>,
+    /// Where the running export stands (read by the page while the session is busy with it).
+    export_progress: Mutex<Option<ExportProgress>>,
 }
 
 pub(crate) fn internal(reason: impl std::fmt::Display) -> ApiError {
@@ -124,7 +127,54 @@ impl AppState {
             settings,
             session: Mutex::new(None),
             recent: Mutex::new(recent),
+            export_progress: Mutex::new(None),
         }
+    }
+
+    pub fn export_progress(&self) -> Option<ExportProgress> {
+        self.export_progress.lock().ok().and_then(|p| p.clone())
+    }
+
+    fn set_export_progress(&self, progress: Option<ExportProgress>) {
+        if let Ok(mut slot) = self.export_progress.lock() {
+            *slot = progress;
+        }
+    }
+
+    /// Writes a quarter's report or pack to `path` through the write path (which records the
+    /// export), publishing its progress for the page to poll.
+    pub fn export(&self, request: ExportRequest, path: String) -> ApiResult<ExportOutcome> {
+        let stage = format!("export.stage.{}", request.kind.key());
+        self.set_export_progress(Some(ExportProgress {
+            stage: stage.clone(),
+            done: 0,
+            total: 1,
+        }));
+        let exported = self.with_session(|s| {
+            let outcome = s.execute_with_progress(
+                AssessmentCommand::Export {
+                    quarter: request.quarter.clone(),
+                    kind: request.kind,
+                    lang: request.lang.clone(),
+                    path: path.clone(),
+                },
+                &|done, total| {
+                    self.set_export_progress(Some(ExportProgress {
+                        stage: stage.clone(),
+                        done,
+                        total,
+                    }))
+                },
+            )?;
+            s.export_record(outcome.entity.id)
+        });
+        self.set_export_progress(None);
+        let record = exported?;
+        Ok(ExportOutcome {
+            path,
+            number: record.number,
+            bytes: record.bytes,
+        })
     }
 
     fn session_lock(&self) -> ApiResult<MutexGuard<'_, Option<Session>>> {

@@ -1,5 +1,5 @@
 //! The shell's navigation, as data: later modules (models, evaluations, incidents, drills,
-//! quarterly review) add a line here and a route.
+//! quarterly assessment) add a line here and a route.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
@@ -8,6 +8,7 @@ pub enum Section {
     Models,
     Incidents,
     Drills,
+    Assessments,
     Users,
     Trust,
 }
@@ -55,6 +56,12 @@ pub const NAV: &[NavItem] = &[
         path: "/drills",
     },
     NavItem {
+        section: Section::Assessments,
+        id: "nav-assessments",
+        label: "nav.assessments",
+        path: "/assessments",
+    },
+    NavItem {
         section: Section::Users,
         id: "nav-users",
         label: "nav.users",
@@ -95,6 +102,10 @@ mod tests {
         assert_eq!(
             section_of("/drills/runs/0190-abc/run"),
             Some(Section::Drills)
+        );
+        assert_eq!(
+            section_of("/assessments/2026Q3/present"),
+            Some(Section::Assessments)
         );
         assert_eq!(section_of("/requirementsx"), None);
         assert_eq!(section_of("/"), None);

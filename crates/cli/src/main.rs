@@ -18,6 +18,7 @@ use std::time::Instant;
 mod drills;
 mod incidents;
 mod models;
+mod reports;
 
 /// Rows per page of `requirements list --page N`, as in the app.
 const PAGE_SIZE: u32 = 50;
@@ -100,6 +101,16 @@ enum Top {
     Drills {
         #[command(subcommand)]
         command: drills::DrillsCommand,
+    },
+    /// The quarterly assessment report (policy §6).
+    Report {
+        #[command(subcommand)]
+        command: reports::ReportCommand,
+    },
+    /// The sealed audit pack: export one, or verify one offline.
+    Pack {
+        #[command(subcommand)]
+        command: reports::PackCommand,
     },
     /// Incidents (policy §4.2) and their response clocks.
     Incidents {
@@ -301,6 +312,8 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
         Top::Eval { command } => models::run_eval(command, locale)?,
         Top::Drills { command } => drills::run(command, locale)?,
         Top::Incidents { command } => incidents::run(command, locale)?,
+        Top::Report { command } => reports::run_report(command, locale)?,
+        Top::Pack { command } => reports::run_pack(command, locale)?,
         Top::Init {
             workspace,
             admin,

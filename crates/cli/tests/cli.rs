@@ -860,3 +860,150 @@ fn incidents_are_listed_with_their_clocks_and_drills_labelled() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn a_quarterly_report_and_a_pack_are_exported_and_the_pack_verified_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let (year, month) = {
+        use chrono::Datelike;
+        let now = chrono::Local::now();
+        (now.year(), now.month())
+    };
+    let quarter = format!("{year}Q{}", (month - 1) / 3 + 1);
+    let pdf = dir.path().join("季度报告.pdf").display().to_string();
+    let out = govbench(
+        &[
+            "report",
+            "quarterly",
+            "--workspace",
+            &path,
+            "--user",
+            "zhou.min",
+            "--quarter",
+            &quarter,
+            "--lang",
+            "zh-CN",
+            "--out",
+            &pdf,
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("GBR-"), "{printed}");
+    let head = printed.lines().last().unwrap().trim().to_owned();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    // The printed head is in today's chain.
+    let out = govbench(
+        &[
+            "audit",
+            "verify",
+            "--workspace",
+            &path,
+            "--user",
+            "qian.hui",
+            "--anchor",
+            &head,
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+
+    let zip = dir.path().join("pack.zip").display().to_string();
+    let out = govbench(
+        &[
+            "pack",
+            "export",
+            "--workspace",
+            &path,
+            "--user",
+            "qian.hui",
+            "--quarter",
+            &quarter,
+            "--out",
+            &zip,
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = govbench(&["pack", "verify", &zip], None);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("intact"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // One altered byte in one file: non-zero, and the file is named.
+    let bytes = std::fs::read(&zip).unwrap();
+    let mut archive = zip_entries(&bytes);
+    let victim = archive
+        .iter_mut()
+        .find(|(name, _)| name.ends_with(".csv"))
+        .unwrap();
+    victim.1.push(b'!');
+    let name = victim.0.clone();
+    let tampered = dir.path().join("tampered.zip");
+    write_zip(&tampered, &archive);
+    let out = govbench(&["pack", "verify", &tampered.display().to_string()], None);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains(&name), "{}", text(&out.stdout));
+    // A quarter that is no quarter: a clear message, nothing written.
+    let out = govbench(
+        &[
+            "report",
+            "quarterly",
+            "--workspace",
+            &path,
+            "--user",
+            "zhou.min",
+            "--quarter",
+            "2026Q7",
+            "--out",
+            &pdf,
+        ],
+        Some("govbench-demo"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("2026Q3"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            (name, data)
+        })
+        .collect()
+}
+
+fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, data) in entries {
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap();
+}

@@ -63,6 +63,8 @@ pub struct Reader<'a> {
     pub today: NaiveDate,
     /// The user's UTC offset (quarters and deadlines are read in it).
     pub zone: FixedOffset,
+    /// This copy of the workspace (its chain's head is what exports print).
+    pub copy_id: &'a str,
     files: &'a Files,
 }
 
@@ -155,6 +157,7 @@ impl Session {
             ctx: Context {
                 now,
                 actor: &self.user,
+                zone: self.zone,
             },
             copy_id: &self.copy_id,
             files: &self.files,
@@ -364,6 +367,7 @@ impl Session {
             now,
             today: now.with_timezone(&self.zone).date_naive(),
             zone: self.zone,
+            copy_id: &self.copy_id,
             files: &self.files,
         }
     }

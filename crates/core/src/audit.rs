@@ -31,6 +31,11 @@ use uuid::Uuid;
 /// The action of a workspace's first event (not a command: there is no session yet).
 pub const CREATE_WORKSPACE: &str = "workspace.create";
 
+/// An instant as events store it (fixed layout, UTC: stored times compare as text).
+pub fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Who did something. `id` is `None` only for the system creating a workspace.
@@ -163,7 +168,7 @@ pub fn append(
         copy_id: copy_id.to_owned(),
         seq: last_seq + 1,
         id: Uuid::now_v7().to_string(),
-        at: at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        at: stamp(at),
         actor_id: actor.id.clone(),
         actor_name: actor.name.clone(),
         action: action.to_owned(),
@@ -234,6 +239,107 @@ fn parse_head(head: &str) -> CoreResult<(u64, String)> {
         .parse()
         .map_err(|_| CoreError::Malformed("audit head".into()))?;
     Ok((seq, hash.to_owned()))
+}
+
+/// A stored event with its hash and signature, as an audit pack carries it: enough to
+/// recompute the hash and check the links without the workspace.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Sealed {
+    pub copy_id: String,
+    pub seq: u64,
+    pub id: String,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+    pub signature: Option<String>,
+}
+
+impl Sealed {
+    pub fn event(&self) -> Event {
+        Event {
+            copy_id: self.copy_id.clone(),
+            seq: self.seq,
+            id: self.id.clone(),
+            at: self.at.clone(),
+            actor_id: self.actor_id.clone(),
+            actor_name: self.actor_name.clone(),
+            action: self.action.clone(),
+            entity_type: self.entity_type.clone(),
+            entity_id: self.entity_id.clone(),
+            before: self.before.clone(),
+            after: self.after.clone(),
+            prev_hash: self.prev_hash.clone(),
+        }
+    }
+}
+
+/// Every copy's events stored at `start` ≤ at < `end`, by copy and seq.
+pub fn sealed_between(
+    conn: &Connection,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> CoreResult<Vec<Sealed>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT copy_id, seq, id, at, actor_id, actor_name, action, entity_type, entity_id,
+                before, after, prev_hash, hash, signature
+         FROM audit_events WHERE at >= ?1 AND at < ?2 ORDER BY copy_id, seq",
+    )?;
+    let rows = stmt.query_map(params![stamp(start), stamp(end)], |r| {
+        Ok(Sealed {
+            copy_id: r.get(0)?,
+            seq: r.get::<_, i64>(1)? as u64,
+            id: r.get(2)?,
+            at: r.get(3)?,
+            actor_id: r.get(4)?,
+            actor_name: r.get(5)?,
+            action: r.get(6)?,
+            entity_type: r.get(7)?,
+            entity_id: r.get(8)?,
+            before: r.get(9)?,
+            after: r.get(10)?,
+            prev_hash: r.get(11)?,
+            hash: r.get(12)?,
+            signature: r.get(13)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The stored hash of one event.
+pub fn hash_of(conn: &Connection, copy_id: &str, seq: u64) -> CoreResult<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM audit_events WHERE copy_id = ?1 AND seq = ?2")?
+        .query_row(params![copy_id, seq as i64], |r| r.get(0))
+        .optional()?)
+}
+
+/// The seqs of a slice (ordered by copy and seq) whose hash does not match its fields, or
+/// that do not link to the event before them: the one before in the slice, or for a copy's
+/// first event in the slice the hash `before` names (its predecessor outside the slice).
+pub fn broken_links(events: &[Sealed], before: &BTreeMap<String, String>) -> Vec<u64> {
+    let mut broken = Vec::new();
+    let mut previous: Option<&Sealed> = None;
+    for e in events {
+        let expected_prev = match previous.filter(|p| p.copy_id == e.copy_id) {
+            Some(p) if p.seq + 1 == e.seq => Some(p.hash.as_str()),
+            // A gap inside the slice: an event is missing.
+            Some(_) => None,
+            None if e.seq == 1 => Some(GENESIS),
+            None => before.get(&e.copy_id).map(String::as_str),
+        };
+        if e.event().hash() != e.hash || expected_prev != Some(e.prev_hash.as_str()) {
+            broken.push(e.seq);
+        }
+        previous = Some(e);
+    }
+    broken
 }
 
 /// Verifies every copy's chain from its first event to its recorded head, on this connection

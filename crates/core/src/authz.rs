@@ -5,10 +5,10 @@
 
 use crate::error::{Attempt, CoreError, CoreResult};
 use govbench_protocol::{
-    Action, AttachmentPermission as Attach, AuditPermission as Audit, CommentPermission as Comment,
-    DrillPermission as Drill, EvaluationPermission as Eval, IncidentPermission as Inc,
-    ModelPermission as Model, Permission as P, RequirementPermission as Req, Role,
-    UserPermission as User,
+    Action, AssessmentPermission as Assess, AttachmentPermission as Attach,
+    AuditPermission as Audit, CommentPermission as Comment, DrillPermission as Drill,
+    EvaluationPermission as Eval, IncidentPermission as Inc, ModelPermission as Model,
+    Permission as P, RequirementPermission as Req, Role, UserPermission as User,
 };
 use Role::*;
 
@@ -68,6 +68,15 @@ pub const fn holders(permission: P) -> &'static [Role] {
         P::Drill(Drill::CompleteAction) => CONTRIBUTORS,
         // Attaching evidence also needs reading the record it goes on (checked on it).
         P::Attachment(Attach::Add)    => CONTRIBUTORS,
+        P::Assessment(Assess::Read)   => EVERYONE,
+        P::Assessment(Assess::Prepare) => &[ProjectManager, Admin],
+        // Policy §6: the project manager signs the quarter's record, an Admin other than the
+        // signer approves it (checked on the record).
+        P::Assessment(Assess::Sign)   => &[ProjectManager],
+        P::Assessment(Assess::Approve) => &[Admin],
+        P::Assessment(Assess::CompleteAction) => CONTRIBUTORS,
+        // Auditors take reports and packs away: recording that changes no governance record.
+        P::Assessment(Assess::Export) => &[ProjectManager, Admin, Auditor],
     }
 }
 
@@ -160,11 +169,17 @@ mod tests {
                 P::Drill(Drill::Read),
                 P::Drill(Drill::CompleteAction),
                 P::Attachment(Attach::Add),
+                P::Assessment(Assess::Read),
+                P::Assessment(Assess::CompleteAction),
             ]
         );
-        // Renewing one's own keys is the one thing an auditor writes: it changes no
-        // governance record, only which key signs for them.
-        for action in Action::all().filter(|a| *a != govbench_protocol::UserAction::Enroll.into()) {
+        // Renewing one's own keys and recording an export are the things an auditor writes:
+        // neither changes a governance record.
+        let auditor_writes: [Action; 2] = [
+            govbench_protocol::UserAction::Enroll.into(),
+            govbench_protocol::AssessmentAction::Export.into(),
+        ];
+        for action in Action::all().filter(|a| !auditor_writes.contains(a)) {
             assert!(!allows_action(Auditor, action), "auditor may {action:?}");
         }
         assert!(allows_action(

@@ -31,6 +31,7 @@ pub use access::{Reader, Session};
 pub use backup::Backups;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiResult, CoreError, CoreResult};
+pub use features::assessments::verify_pack;
 pub use keyslots::{DataKey, KdfParams, KeySlots, UserSecret};
 pub use remember::{DeviceKeyring, Remembered};
 pub use session::{create_workspace, login, open_remembered, CreateOptions};

@@ -101,6 +101,7 @@ fn create(
         let ctx = Context {
             now,
             actor: &founder,
+            zone: chrono::Offset::fix(&chrono::Utc),
         };
         let record = users::insert(&tx, &ctx, admin, secret.public_keys())?;
         let actor = Actor::of(&record.summary());

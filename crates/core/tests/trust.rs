@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::{draft, file, Fixture, PASSPHRASE};
-use govbench_core::audit::Event;
-use govbench_core::{KeySlots, UserSecret, Witness};
+use common::{draft, file, rewrite_chain, Fixture, PASSPHRASE};
+use govbench_core::{KeySlots, Witness};
 use govbench_protocol::{
     AuditReport, CommentCommand, ErrorCode, NewUser, RequirementCommand, RequirementDraft, Role,
     UserCommand,
@@ -25,40 +24,6 @@ fn raw(fx: &Fixture) -> Connection {
 
 fn verify(fx: &Fixture) -> AuditReport {
     fx.login(Role::Auditor).verify_audit().unwrap()
-}
-
-/// What a forger holding the data key does after editing events: recomputes every hash from
-/// the first event on, re-signs with the only key they have (their own), and moves the head.
-fn rewrite_chain(conn: &Connection, copy: &str, signer: &UserSecret, edit: impl Fn(&mut Event)) {
-    let mut prev = govbench_core::audit::GENESIS.to_owned();
-    for mut event in common::events(conn, copy) {
-        edit(&mut event);
-        event.prev_hash = prev.clone();
-        let hash = event.hash();
-        conn.execute(
-            "UPDATE audit_events SET actor_name = ?3, after = ?4, prev_hash = ?5, hash = ?6,
-                 signature = ?7 WHERE copy_id = ?1 AND seq = ?2",
-            params![
-                copy,
-                event.seq as i64,
-                event.actor_name,
-                event.after,
-                event.prev_hash,
-                hash,
-                signer.sign(hash.as_bytes())
-            ],
-        )
-        .unwrap();
-        conn.execute(
-            "UPDATE meta SET value = ?2 WHERE key = ?1",
-            params![
-                format!("audit_head:{copy}"),
-                format!("{}:{hash}", event.seq)
-            ],
-        )
-        .unwrap();
-        prev = hash;
-    }
 }
 
 fn problem(report: &AuditReport) -> Option<(u64, &str)> {

@@ -3,6 +3,7 @@
 //! Placeholders are `{name}` and are filled from the arguments given to [`Locale::format`].
 
 mod audit;
+mod scorecard;
 mod verdict;
 
 pub use verdict::{number, signed};

@@ -1,6 +1,7 @@
 //! The typed write commands of every feature, the actions they are recorded as, and the
 //! permissions those actions need.
 
+use crate::assessment::{AssessmentAction, AssessmentCommand, AssessmentPermission};
 use crate::attachment::{AttachmentAction, AttachmentCommand, AttachmentPermission};
 use crate::audit::AuditPermission;
 use crate::comment::{CommentAction, CommentCommand, CommentPermission};
@@ -26,6 +27,7 @@ pub enum Command {
     Incident(IncidentCommand),
     Drill(DrillCommand),
     Attachment(AttachmentCommand),
+    Assessment(AssessmentCommand),
 }
 
 impl Command {
@@ -40,6 +42,7 @@ impl Command {
             Command::Incident(c) => Action::Incident(c.action()),
             Command::Drill(c) => Action::Drill(c.action()),
             Command::Attachment(c) => Action::Attachment(c.action()),
+            Command::Assessment(c) => Action::Assessment(c.action()),
         }
     }
 }
@@ -92,6 +95,12 @@ impl From<AttachmentCommand> for Command {
     }
 }
 
+impl From<AssessmentCommand> for Command {
+    fn from(c: AssessmentCommand) -> Self {
+        Command::Assessment(c)
+    }
+}
+
 /// What a command does, as recorded in the audit log. Keys are namespaced by feature
 /// (`requirement.start_assessment`, `user.create`), so two features can never collide; each
 /// has a past-tense text `action.<key>` (history) and an infinitive `command.<key>` (errors).
@@ -105,6 +114,7 @@ pub enum Action {
     Incident(IncidentAction),
     Drill(DrillAction),
     Attachment(AttachmentAction),
+    Assessment(AssessmentAction),
 }
 
 impl Action {
@@ -118,6 +128,7 @@ impl Action {
         let incident = IncidentAction::ALL.into_iter().map(Action::Incident);
         let drill = DrillAction::ALL.into_iter().map(Action::Drill);
         let attachment = AttachmentAction::ALL.into_iter().map(Action::Attachment);
+        let assessment = AssessmentAction::ALL.into_iter().map(Action::Assessment);
         requirement
             .chain(user)
             .chain(comment)
@@ -126,6 +137,7 @@ impl Action {
             .chain(incident)
             .chain(drill)
             .chain(attachment)
+            .chain(assessment)
     }
 
     pub const fn key(self) -> &'static str {
@@ -138,6 +150,7 @@ impl Action {
             Action::Incident(a) => a.key(),
             Action::Drill(a) => a.key(),
             Action::Attachment(a) => a.key(),
+            Action::Assessment(a) => a.key(),
         }
     }
 
@@ -156,6 +169,7 @@ impl Action {
             Action::Incident(a) => Permission::Incident(a.permission()),
             Action::Drill(a) => Permission::Drill(a.permission()),
             Action::Attachment(a) => Permission::Attachment(a.permission()),
+            Action::Assessment(a) => Permission::Assessment(a.permission()),
         }
     }
 
@@ -220,6 +234,12 @@ impl From<AttachmentAction> for Action {
     }
 }
 
+impl From<AssessmentAction> for Action {
+    fn from(a: AssessmentAction) -> Self {
+        Action::Assessment(a)
+    }
+}
+
 /// A row of the role matrix (policy §2.2.2): what a role may read or do. Reads are permissions
 /// too, so a feature whose data only some roles may see can say so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -233,6 +253,7 @@ pub enum Permission {
     Incident(IncidentPermission),
     Drill(DrillPermission),
     Attachment(AttachmentPermission),
+    Assessment(AssessmentPermission),
 }
 
 impl Permission {
@@ -255,6 +276,9 @@ impl Permission {
         let attachment = AttachmentPermission::ALL
             .into_iter()
             .map(Permission::Attachment);
+        let assessment = AssessmentPermission::ALL
+            .into_iter()
+            .map(Permission::Assessment);
         requirement
             .chain(user)
             .chain(comment)
@@ -264,6 +288,7 @@ impl Permission {
             .chain(incident)
             .chain(drill)
             .chain(attachment)
+            .chain(assessment)
     }
 
     pub const fn key(self) -> &'static str {
@@ -277,6 +302,7 @@ impl Permission {
             Permission::Incident(p) => p.key(),
             Permission::Drill(p) => p.key(),
             Permission::Attachment(p) => p.key(),
+            Permission::Assessment(p) => p.key(),
         }
     }
 
@@ -346,6 +372,12 @@ impl From<AttachmentPermission> for Permission {
     }
 }
 
+impl From<AssessmentPermission> for Permission {
+    fn from(p: AssessmentPermission) -> Self {
+        Permission::Assessment(p)
+    }
+}
+
 /// What a successful command produced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandOutcome {
@@ -392,6 +424,7 @@ mod tests {
                 Action::Incident(_) => "incident.",
                 Action::Drill(_) => "drill.",
                 Action::Attachment(_) => "attachment.",
+                Action::Assessment(_) => "assessment.",
             };
             assert!(a.key().starts_with(feature), "{}", a.key());
         }

@@ -79,6 +79,15 @@ endpoints! {
     AttachmentOpen = "attachment_open": crate::AttachmentId => ();
     /// The native file dialog for evidence files; empty when the user cancels.
     PickAttachmentFiles = "pick_attachment_files": crate::NoRequest => Vec<String>;
+    /// Every quarter assessed, the quarters one may open, and past exports.
+    AssessmentsOverviewGet = "assessments_overview": crate::NoRequest => crate::AssessmentsOverview;
+    /// One quarter (`2026Q3`): its assessment if open, and its scorecard (frozen or live).
+    AssessmentGet = "assessment_get": String => crate::AssessmentDetail;
+    /// Asks where to save (native dialog), writes the report or pack, records the export and
+    /// opens it in the system viewer; `None` when the user cancels.
+    ExportAssessment = "export_assessment": crate::ExportRequest => Option<crate::ExportOutcome>;
+    /// How far the running export is (polled while it runs); `None` when none runs.
+    ExportProgressGet = "export_progress": crate::NoRequest => Option<crate::ExportProgress>;
     UsersList = "users_list": crate::NoRequest => Vec<crate::UserSummary>;
     CommentsPage = "comments_page": crate::RecentRequest => crate::RecentPage<crate::Comment>;
     HistoryPage = "history_page": crate::RecentRequest => crate::RecentPage<crate::HistoryEntry>;

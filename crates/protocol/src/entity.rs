@@ -23,6 +23,8 @@ keyed_enum! {
         DrillPlan = "drill_plan",
         DrillRun = "drill_run",
         Attachment = "attachment",
+        Assessment = "assessment",
+        ReportExport = "report_export",
     }
 }
 

@@ -95,3 +95,11 @@ id_type!(
     /// A workspace, the same in every copy of it.
     WorkspaceId => Workspace
 );
+id_type!(
+    /// A quarter's assessment (policy §6).
+    AssessmentId => Assessment
+);
+id_type!(
+    /// An export of a quarter's report or audit pack.
+    ExportId => ReportExport
+);

@@ -8,6 +8,7 @@
 #[macro_use]
 mod keyed;
 
+mod assessment;
 mod attachment;
 mod audit;
 mod command;
@@ -26,6 +27,7 @@ mod requirement;
 mod session;
 mod user;
 
+pub use assessment::*;
 pub use attachment::*;
 pub use audit::*;
 pub use command::*;
@@ -36,9 +38,9 @@ pub use entity::{EntityKind, EntityRef};
 pub use error::{ApiError, ErrorCode};
 pub use evaluation::*;
 pub use ids::{
-    AttachmentId, CommentId, DrillPlanId, DrillRunId, DrillTemplateId, EvaluationId, EventId,
-    IncidentId, ModelId, ModelVersionId, RequirementId, ResponseRulesId, TeamMemberId, UserId,
-    WorkspaceId,
+    AssessmentId, AttachmentId, CommentId, DrillPlanId, DrillRunId, DrillTemplateId, EvaluationId,
+    EventId, ExportId, IncidentId, ModelId, ModelVersionId, RequirementId, ResponseRulesId,
+    TeamMemberId, UserId, WorkspaceId,
 };
 pub use incident::*;
 pub use model::*;

@@ -119,6 +119,8 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
         workspace_root().join("../shared/fixtures/eval-results/lm-eval/EleutherAI__lm-evaluation-harness/pr3936/samples_negotiationtom_belief_2026-07-08T16-04-34.219874.jsonl"),
     ])
     .map_err(|e| Unavailable(e.to_string()))?;
+    // Where the save dialog "saves" exports (it must exist, like a folder a user picks).
+    std::fs::create_dir_all(home.path().join("exports")).map_err(|e| Unavailable(e.to_string()))?;
     use std::os::unix::process::CommandExt;
     let child = Command::new("tauri-driver")
         .process_group(0)
@@ -142,6 +144,7 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
         .env("GOVBENCH_E2E_PICK_IMPORT", picked)
         .env("GOVBENCH_E2E_PICK_ATTACHMENTS", evidence(home.path()))
         .env("GOVBENCH_E2E_OPENED", home.path().join("opened.txt"))
+        .env("GOVBENCH_E2E_SAVE_DIR", home.path().join("exports"))
         .env("GOVBENCH_E2E_NOTIFIED", home.path().join("notified.log"))
         .env("GOVBENCH_E2E_ALERT_SECONDS", "2")
         .env("LANG", "zh_CN.UTF-8")
@@ -1203,4 +1206,73 @@ async fn a_drill_runs_from_a_template_through_the_runner_to_its_report() {
     // The drill counts nowhere in the incident statistics.
     ui.click("#nav-incidents").await;
     ui.el("#incident-stats").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_quarter_is_assessed_signed_presented_and_exported() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    let Some((driver, ui)) = launch().await else {
+        return;
+    };
+    ui.el("#login-submit").await;
+    ui.login("zhou.min").await;
+    ui.click("#nav-assessments").await;
+    // Earlier quarters may be opened; the current one was drafted before the meeting.
+    ui.el("#assessment-open").await;
+    ui.screenshot("23-assessments").await;
+    ui.click("a[id^='assessment-link-']").await;
+    ui.el("#scorecard").await;
+    ui.screenshot("23a-scorecard").await;
+    let rows =
+        ui.c.find_all(Locator::Css("#scorecard [data-status]"))
+            .await
+            .unwrap_or_default()
+            .len();
+    assert!(rows >= 20, "{rows} metrics on the scorecard");
+    ui.fill("#meeting-conclusions", "制度执行总体良好；评估覆盖需补齐。")
+        .await;
+    ui.fill("#meeting-attendee-input", "周敏").await;
+    ui.click("#meeting-attendee-add").await;
+    ui.click("#meeting-save").await;
+    ui.el("#assessment-sign").await;
+    ui.screenshot("24-assessment").await;
+    ui.click("#assessment-sign").await;
+    ui.wait_text("#page-assessment", "signed", |t| t.contains("已签署"))
+        .await;
+
+    // The report: saved where the dialog said, recorded, opened in the viewer.
+    ui.click("#export-pdf-zh").await;
+    let result = ui
+        .wait_text("#export-result", "the saved report", |t| t.contains("GBR-"))
+        .await;
+    let exports = driver.home().join("exports");
+    let pdf = std::fs::read_dir(&exports)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .unwrap_or_else(|| panic!("no PDF in {}: {result}", exports.display()));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let opened = std::fs::read_to_string(driver.home().join("opened.txt")).unwrap_or_default();
+    assert_eq!(
+        opened,
+        pdf.display().to_string(),
+        "the report opens in the system viewer"
+    );
+    ui.click("#export-pack").await;
+    ui.wait_text("#export-result", "the saved pack", |t| t.contains(".zip"))
+        .await;
+    ui.screenshot("25-assessment-exported").await;
+
+    // The presentation: one section per screen, moved with the keyboard.
+    ui.click("#assessment-present").await;
+    ui.el("#present-slide").await;
+    let first = ui.text("#present-slide").await;
+    ui.key("ArrowRight").await;
+    ui.wait_text("#present-slide", "the next slide", |t| t != first)
+        .await;
+    ui.key("ArrowRight").await;
+    ui.screenshot("26-presentation").await;
+    ui.key("Escape").await;
+    ui.el("#scorecard").await;
 }

@@ -6,6 +6,7 @@ use yew_router::prelude::*;
 
 use crate::app::use_app;
 use crate::components::RouteLink;
+use crate::features::assessments::{AssessmentPage, AssessmentsPage, PresentPage};
 use crate::features::dashboard::DashboardPage;
 use crate::features::drills::{DrillRunPage, DrillsPage, RunnerPage, TemplateEditorPage};
 use crate::features::incidents::{
@@ -61,6 +62,12 @@ pub enum Route {
     DrillRunner { id: String },
     #[at("/drills/runs/:id/incident")]
     DrillIncidentNew { id: String },
+    #[at("/assessments")]
+    Assessments,
+    #[at("/assessments/:quarter")]
+    Assessment { quarter: String },
+    #[at("/assessments/:quarter/present")]
+    AssessmentPresent { quarter: String },
     #[at("/users")]
     Users,
     #[at("/trust")]
@@ -78,6 +85,7 @@ impl Route {
             Section::Models => Route::Models,
             Section::Incidents => Route::Incidents,
             Section::Drills => Route::Drills,
+            Section::Assessments => Route::Assessments,
             Section::Users => Route::Users,
             Section::Trust => Route::Trust,
         }
@@ -106,6 +114,9 @@ pub fn switch(route: Route) -> Html {
         Route::DrillRun { id } => html! { <DrillRunPage {id} /> },
         Route::DrillRunner { id } => html! { <RunnerPage {id} /> },
         Route::DrillIncidentNew { id } => html! { <NewIncidentPage drill={Some(id)} /> },
+        Route::Assessments => html! { <AssessmentsPage /> },
+        Route::Assessment { quarter } => html! { <AssessmentPage {quarter} /> },
+        Route::AssessmentPresent { quarter } => html! { <PresentPage {quarter} /> },
         Route::Users => html! { <UsersPage /> },
         Route::Trust => html! { <TrustPage /> },
         Route::NotFound => html! { <NotFoundPage /> },

@@ -1,6 +1,7 @@
 //! One folder per feature. A feature adds its folder, a line here, its routes
 //! (`app/routes.rs`), its nav entry (`nav.rs`) and its dashboard card (`dashboard.rs`).
 
+pub mod assessments;
 pub mod drills;
 pub mod incidents;
 pub mod models;

@@ -45,6 +45,7 @@ pub fn normalize_field(key: &str) -> String {
         "review.",
         "template.",
         "evaluation.",
+        "meeting.",
     ] {
         if let Some(rest) = out.strip_prefix(prefix) {
             return rest.to_owned();

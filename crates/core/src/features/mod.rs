@@ -2,6 +2,7 @@
 //! shared services need to know about each kind of record, the dashboard's sections, and the
 //! samples the role-matrix tests run. (The write path's dispatch lives in `write`.)
 
+pub mod assessments;
 pub mod drills;
 pub mod incidents;
 pub mod models;
@@ -12,11 +13,12 @@ use crate::access::Session;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::shared::{attachments, comments, history};
 use govbench_protocol::{
-    AttachmentId, AttachmentInfo, AttachmentPreview, AuditPermission, Comment, CommentId,
-    Dashboard, DrillPermission, DrillPlanId, DrillRunId, DrillTemplateId, EntityKind, EntityRef,
-    EvaluationId, EvaluationPermission, HistoryEntry, IncidentId, IncidentPermission, ModelId,
-    ModelPermission, ModelVersionId, Permission, RecentPage, RecentRequest, RequirementId,
-    RequirementPermission, TeamMemberId, UserId, UserPermission,
+    AssessmentId, AssessmentPermission, AttachmentId, AttachmentInfo, AttachmentPreview,
+    AuditPermission, Comment, CommentId, Dashboard, DrillPermission, DrillPlanId, DrillRunId,
+    DrillTemplateId, EntityKind, EntityRef, EvaluationId, EvaluationPermission, ExportId,
+    HistoryEntry, IncidentId, IncidentPermission, ModelId, ModelPermission, ModelVersionId,
+    Permission, PolicyArea, RecentPage, RecentRequest, RequirementId, RequirementPermission,
+    Section, TeamMemberId, UserId, UserPermission,
 };
 use rusqlite::Connection;
 
@@ -36,7 +38,9 @@ pub(crate) fn comment_thread(kind: EntityKind) -> Option<Permission> {
         | EntityKind::ResponseRules
         | EntityKind::DrillTemplate
         | EntityKind::DrillPlan
-        | EntityKind::Attachment => None,
+        | EntityKind::Attachment
+        | EntityKind::ReportExport => None,
+        EntityKind::Assessment => Some(AssessmentPermission::Read.into()),
     }
 }
 
@@ -57,7 +61,9 @@ pub(crate) fn attachable(kind: EntityKind) -> Option<Permission> {
         | EntityKind::ResponseRules
         | EntityKind::DrillTemplate
         | EntityKind::DrillPlan
-        | EntityKind::Attachment => None,
+        | EntityKind::Attachment
+        | EntityKind::Assessment
+        | EntityKind::ReportExport => None,
     }
 }
 
@@ -74,10 +80,27 @@ pub(crate) fn read_permission(kind: EntityKind) -> Permission {
         EntityKind::DrillTemplate | EntityKind::DrillPlan | EntityKind::DrillRun => {
             DrillPermission::Read.into()
         }
+        EntityKind::Assessment | EntityKind::ReportExport => AssessmentPermission::Read.into(),
         // An attachment: whoever may read what it is on (checked when it is read).
         EntityKind::Attachment => AuditPermission::Verify.into(),
         // A comment, or the workspace itself: whoever may read the workspace at all.
         EntityKind::Comment | EntityKind::Workspace => AuditPermission::Verify.into(),
+    }
+}
+
+/// The quarterly assessment's section of a policy area, computed by the feature module that
+/// owns the area. One arm per area: a new module adds its area and its section here.
+pub(crate) fn assessment_section(
+    conn: &Connection,
+    area: PolicyArea,
+    span: &crate::shared::quarters::Span,
+) -> CoreResult<Section> {
+    match area {
+        PolicyArea::Requirements => requirements::assessment::section(conn, span),
+        PolicyArea::Evaluations => models::assessment::section(conn, span),
+        PolicyArea::Incidents => incidents::assessment::section(conn, span),
+        PolicyArea::Drills => drills::assessment::section(conn, span),
+        PolicyArea::Security => users::assessment::section(conn, span),
     }
 }
 
@@ -110,6 +133,10 @@ pub(crate) fn exists(conn: &Connection, entity: EntityRef) -> CoreResult<bool> {
         EntityKind::DrillPlan => Ok(drills::find_plan(conn, DrillPlanId(entity.id))?.is_some()),
         EntityKind::DrillRun => Ok(drills::find_run(conn, DrillRunId(entity.id))?.is_some()),
         EntityKind::Attachment => Ok(attachments::find(conn, AttachmentId(entity.id))?.is_some()),
+        EntityKind::Assessment => Ok(assessments::find(conn, AssessmentId(entity.id))?.is_some()),
+        EntityKind::ReportExport => {
+            Ok(assessments::find_export(conn, ExportId(entity.id))?.is_some())
+        }
         EntityKind::Workspace => Ok(false),
     }
 }
@@ -131,6 +158,8 @@ pub(crate) fn table(kind: EntityKind) -> Option<&'static str> {
         EntityKind::DrillPlan => Some("drill_plans"),
         EntityKind::DrillRun => Some("drill_runs"),
         EntityKind::Attachment => Some("attachments"),
+        EntityKind::Assessment => Some("assessments"),
+        EntityKind::ReportExport => Some("report_exports"),
         EntityKind::Workspace => None,
     }
 }
@@ -162,6 +191,8 @@ pub fn current_image(
         EntityKind::DrillPlan => image(drills::find_plan(conn, DrillPlanId(entity.id))?),
         EntityKind::DrillRun => image(drills::find_run(conn, DrillRunId(entity.id))?),
         EntityKind::Attachment => image(attachments::find(conn, AttachmentId(entity.id))?),
+        EntityKind::Assessment => image(assessments::find(conn, AssessmentId(entity.id))?),
+        EntityKind::ReportExport => image(assessments::find_export(conn, ExportId(entity.id))?),
         EntityKind::Workspace => crate::shared::workspace::image(conn),
     }
 }
@@ -277,6 +308,7 @@ pub mod samples {
         all.extend(models::samples::commands(login)?);
         all.extend(incidents::samples::commands(login)?);
         all.extend(drills::samples::commands(login)?);
+        all.extend(assessments::samples::commands(login)?);
         all.push(
             govbench_protocol::AttachmentCommand::Add {
                 on: incidents::samples::incident(login)?.into(),
@@ -307,6 +339,7 @@ pub mod samples {
         all.extend(models::samples::reads(login)?);
         all.extend(incidents::samples::reads(login)?);
         all.extend(drills::samples::reads(login)?);
+        all.extend(assessments::samples::reads(login)?);
         all.push(SampleRead::new(
             govbench_protocol::AuditPermission::Verify.into(),
             |s: &Session| s.verify_audit(),

@@ -22,6 +22,23 @@ fn every_record_is_its_last_after_image_and_updates_chain_their_versions() {
     let path = dir.path().join("demo.govbench");
     let now = Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap();
     demo::create(&path, KdfParams::TESTING, now).unwrap();
+    // An export is the one kind the demo cannot make (it writes a file the user chooses).
+    let mut auditor = crate::login(
+        &path,
+        "qian.hui",
+        demo::PASSPHRASE,
+        std::sync::Arc::new(crate::ManualClock::new(now)),
+    )
+    .unwrap();
+    auditor
+        .execute(govbench_protocol::AssessmentCommand::Export {
+            quarter: "2026Q4".into(),
+            kind: govbench_protocol::ExportKind::Report,
+            lang: "zh-CN".into(),
+            path: dir.path().join("report.pdf").display().to_string(),
+        })
+        .unwrap();
+    drop(auditor);
     let key = KeySlots::load(&path)
         .unwrap()
         .unlock("admin", demo::PASSPHRASE)

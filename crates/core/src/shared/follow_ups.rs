@@ -75,6 +75,9 @@ pub fn complete(
             entity: on,
             action: match on.kind {
                 EntityKind::DrillRun => govbench_protocol::DrillAction::CompleteAction.into(),
+                EntityKind::Assessment => {
+                    govbench_protocol::AssessmentAction::CompleteAction.into()
+                }
                 _ => govbench_protocol::IncidentAction::CompleteAction.into(),
             },
         });

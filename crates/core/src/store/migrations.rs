@@ -36,6 +36,10 @@ const STEPS: &[Migration] = &[
         sql: V5,
         then: None,
     },
+    Migration {
+        sql: V6,
+        then: None,
+    },
 ];
 
 /// 1: workspace metadata, users, requirements, comments, the audit chain.
@@ -322,6 +326,36 @@ const V5: &str = r#"
         PRIMARY KEY (entity_type, entity_id, action_id)
     ) WITHOUT ROWID;
     CREATE INDEX open_actions_by_owner ON open_actions(owner, due);
+    "#;
+
+/// 6: quarterly assessments and the record of exports; the log read by time (a quarter's
+/// slice and facts). A record's history is read by entity and time: that index replaces the
+/// entity-only one (an index on kind and time would tempt the planner to walk a whole kind
+/// in time order for one record's history).
+const V6: &str = r#"
+    CREATE TABLE assessments (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        quarter    TEXT NOT NULL,
+        status     TEXT NOT NULL
+    );
+    CREATE INDEX assessments_by_quarter ON assessments(quarter, local_key);
+
+    CREATE TABLE report_exports (
+        local_key   INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        version     INTEGER NOT NULL,
+        body        TEXT NOT NULL,
+        quarter     TEXT NOT NULL,
+        exported_at TEXT NOT NULL
+    );
+    CREATE INDEX report_exports_by_time ON report_exports(exported_at, local_key);
+
+    CREATE INDEX audit_by_time ON audit_events(at);
+    CREATE INDEX audit_by_entity_time ON audit_events(entity_type, entity_id, at);
+    DROP INDEX audit_by_entity;
     "#;
 
 fn index_existing_requirements(tx: &Transaction<'_>) -> CoreResult<()> {

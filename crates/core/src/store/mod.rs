@@ -95,6 +95,9 @@ pub(crate) fn key_connection(conn: &Connection, key: &DataKey) -> CoreResult<()>
     Ok(apply_key(conn, key)?)
 }
 
+/// How often a failed `PRAGMA key` is tried again (see [`apply_key`]).
+const KEYING_ATTEMPTS: u64 = 5;
+
 fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {
     // SQLCipher activates its crypto provider on the first keyed connection of the process;
     // two threads keying their first connections at the same moment were seen to fail with
@@ -118,7 +121,21 @@ fn apply_key(conn: &Connection, key: &DataKey) -> rusqlite::Result<()> {
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let hex_key = key.to_hex();
     // The key is validated hex produced by DataKey, so it cannot break out of the literal.
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()))?;
+    let pragma = format!("PRAGMA key = \"x'{}'\";", hex_key.as_str());
+    // Even one at a time, SQLCipher's keying still failed very rarely under heavy load (its
+    // codec set-up, not the key: a wrong key only shows at the first read). The failure is
+    // transient, so the pragma is tried again a few times before it is reported.
+    let mut attempt = 0;
+    loop {
+        match conn.execute_batch(&pragma) {
+            Ok(()) => break,
+            Err(_) if attempt < KEYING_ATTEMPTS => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20 * attempt));
+            }
+            Err(e) => return Err(e),
+        }
+    }
     conn.execute_batch("PRAGMA cipher_hmac_algorithm = HMAC_SHA256;")
 }
 

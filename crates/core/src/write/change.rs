@@ -10,6 +10,8 @@ use serde::Serialize;
 pub struct Context<'a> {
     pub now: DateTime<Utc>,
     pub actor: &'a UserSummary,
+    /// The actor's UTC offset (a quarter is the one they live in).
+    pub zone: chrono::FixedOffset,
 }
 
 /// A record as stored: its complete image is what the audit event carries, so that another

@@ -18,7 +18,7 @@ pub use change::{Change, Context, Image};
 use crate::access::{Reader, Session};
 use crate::audit::{self, Actor};
 use crate::error::{ApiResult, CoreError, CoreResult};
-use crate::features::{drills, incidents, models, requirements, users};
+use crate::features::{assessments, drills, incidents, models, requirements, users};
 use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
 use crate::shared::{attachments, comments};
 use govbench_protocol::{Action, BackupReason, Command, CommandOutcome};
@@ -49,7 +49,13 @@ impl Session {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> CoreResult<CommandOutcome> {
         let action = command.action();
-        let mut staged = self.prepare_core(action, |reader| prepare(reader, command))?;
+        let mut staged = {
+            let preparing = Preparing {
+                signer: self.secret(),
+                progress,
+            };
+            self.prepare_core(action, |reader| prepare(reader, command, &preparing))?
+        };
         if staged.rotation.is_some() {
             // A copy under the old key, before anyone loses it.
             if let Some(backups) = self.backups() {
@@ -57,6 +63,9 @@ impl Session {
             }
         }
         let outcome = self.commit(action, command, &mut staged)?;
+        if let Some(export) = staged.export.take() {
+            export.file.keep();
+        }
         if let Some(secret) = staged.new_secret.take() {
             self.replace_secret(secret);
         }
@@ -122,9 +131,21 @@ impl Session {
     }
 }
 
+/// What the preparation of a command may use besides the reader: the actor's signing key (an
+/// audit pack's manifest is signed) and a sink for progress of long work.
+pub(crate) struct Preparing<'a> {
+    pub signer: Option<&'a UserSecret>,
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+}
+
 /// Work a command needs before its transaction. One line per feature; most need none.
-fn prepare(reader: &Reader<'_>, command: &Command) -> CoreResult<Staged> {
+fn prepare(
+    reader: &Reader<'_>,
+    command: &Command,
+    preparing: &Preparing<'_>,
+) -> CoreResult<Staged> {
     match command {
+        Command::Assessment(c) => assessments::prepare(reader, c, preparing),
         Command::User(c) => users::prepare(reader, c),
         Command::Evaluation(c) => models::prepare(reader, c),
         Command::Attachment(c) => attachments::prepare(reader, c),
@@ -153,6 +174,7 @@ fn apply(
         Command::Incident(c) => incidents::apply(tx, ctx, c),
         Command::Drill(c) => drills::apply(tx, ctx, c),
         Command::Attachment(c) => attachments::apply(tx, ctx, c, staged),
+        Command::Assessment(c) => assessments::apply(tx, ctx, c, staged),
     }
 }
 
@@ -173,6 +195,8 @@ pub(crate) struct Staged {
     pub imported: Option<models::ReadFiles>,
     /// A file read for an attachment.
     pub attachment: Option<attachments::ReadFile>,
+    /// A report or pack written for an export (removed again unless the commit succeeds).
+    pub export: Option<assessments::export::Written>,
 }
 
 pub(crate) enum SlotEdit {

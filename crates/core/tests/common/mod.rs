@@ -173,3 +173,42 @@ pub fn events(conn: &rusqlite::Connection, copy: &str) -> Vec<govbench_core::aud
     .collect::<Result<_, _>>()
     .unwrap()
 }
+
+/// What a forger holding the data key does after editing events: recomputes every hash from
+/// the first event on, re-signs with the only key they have (their own), and moves the head.
+pub fn rewrite_chain(
+    conn: &rusqlite::Connection,
+    copy: &str,
+    signer: &govbench_core::UserSecret,
+    edit: impl Fn(&mut govbench_core::audit::Event),
+) {
+    let mut prev = govbench_core::audit::GENESIS.to_owned();
+    for mut event in events(conn, copy) {
+        edit(&mut event);
+        event.prev_hash = prev.clone();
+        let hash = event.hash();
+        conn.execute(
+            "UPDATE audit_events SET actor_name = ?3, after = ?4, prev_hash = ?5, hash = ?6,
+                 signature = ?7 WHERE copy_id = ?1 AND seq = ?2",
+            rusqlite::params![
+                copy,
+                event.seq as i64,
+                event.actor_name,
+                event.after,
+                event.prev_hash,
+                hash,
+                signer.sign(hash.as_bytes())
+            ],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE meta SET value = ?2 WHERE key = ?1",
+            rusqlite::params![
+                format!("audit_head:{copy}"),
+                format!("{}:{hash}", event.seq)
+            ],
+        )
+        .unwrap();
+        prev = hash;
+    }
+}

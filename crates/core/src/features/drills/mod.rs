@@ -9,6 +9,7 @@
 
 mod api;
 mod apply;
+pub(crate) mod assessment;
 pub mod library;
 mod lifecycle;
 mod queries;

@@ -4,44 +4,16 @@
 //! across midnight, month ends and time zones; only the deadline shown to a person, and the
 //! quarter an incident counts in, are read in that person's zone.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
-
 /// Where a clock stands is [`govbench_protocol::clock_status`] (pure, shared with the UI,
 /// which ticks it every second); this module adds what depends on a person's zone.
 pub use govbench_protocol::clock_status;
 
-/// The calendar quarter (year, 1–4) an instant falls in for a person in `zone`: quarterly
-/// statistics count an incident in the quarter its team lived it in.
-pub fn quarter_of(at: DateTime<Utc>, zone: FixedOffset) -> (i32, u32) {
-    let local = at.with_timezone(&zone);
-    (local.year(), (local.month() - 1) / 3 + 1)
-}
-
-/// The instants a quarter starts and ends (exclusive) for a person in `zone`.
-pub fn quarter_bounds(
-    year: i32,
-    quarter: u32,
-    zone: FixedOffset,
-) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let start = |year: i32, quarter: u32| -> Option<DateTime<Utc>> {
-        let (year, quarter) = if quarter > 4 {
-            (year + 1, 1)
-        } else {
-            (year, quarter)
-        };
-        let day = NaiveDate::from_ymd_opt(year, (quarter - 1) * 3 + 1, 1)?;
-        let local = zone
-            .from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
-            .single()?;
-        Some(local.with_timezone(&Utc))
-    };
-    Some((start(year, quarter)?, start(year, quarter + 1)?))
-}
+pub use crate::shared::quarters::{quarter_bounds, quarter_of};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
+    use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
     use govbench_protocol::ClockStatus;
 
     /// The deadline as a person in `zone` reads it (the UI shows it so).

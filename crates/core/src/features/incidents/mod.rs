@@ -8,6 +8,7 @@
 
 mod api;
 mod apply;
+pub(crate) mod assessment;
 pub mod clocks;
 mod lifecycle;
 mod queries;

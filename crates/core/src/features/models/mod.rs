@@ -9,6 +9,7 @@
 
 mod api;
 mod apply;
+pub(crate) mod assessment;
 mod import;
 mod lifecycle;
 mod queries;

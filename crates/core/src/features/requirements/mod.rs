@@ -13,6 +13,7 @@
 
 mod api;
 mod apply;
+pub(crate) mod assessment;
 mod lifecycle;
 mod queries;
 pub(crate) mod samples;

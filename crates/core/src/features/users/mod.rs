@@ -4,6 +4,7 @@
 
 mod api;
 mod apply;
+pub(crate) mod assessment;
 pub(crate) mod samples;
 mod store;
 mod validate;

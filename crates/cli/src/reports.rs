@@ -1,0 +1,168 @@
+//! `govbench report quarterly`, `govbench pack export` and `govbench pack verify`: the
+//! quarterly report (PDF) and the sealed audit pack (ZIP), exported and recorded in the log
+//! like the app's exports; a pack verified offline, without a workspace.
+
+use crate::{for_terminal, login, Failure};
+use clap::Subcommand;
+use govbench_i18n::Locale;
+use govbench_protocol::{AssessmentCommand, ExportKind, PackReport};
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// The quarterly policy-assessment report as a PDF (policy §6). The export is recorded in
+    /// the audit log; the PDF prints the chain head at export time.
+    Quarterly {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        user: String,
+        /// `2026Q3` (read in this machine's time zone).
+        #[arg(long)]
+        quarter: String,
+        /// Language of the report: zh-CN or en (default: the message language).
+        #[arg(long = "report-lang", alias = "report-language")]
+        report_lang: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PackCommand {
+    /// The sealed audit pack of a quarter: the report, every record changed in the quarter as
+    /// JSON and CSV, the quarter's slice of the audit log, and a signed manifest.
+    Export {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        quarter: String,
+        #[arg(long = "report-lang", alias = "report-language")]
+        report_lang: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Checks a pack offline. Exit 0 when every file matches its manifest, the seal holds and
+    /// the log slice links up; otherwise 3 and the names of what does not.
+    Verify { file: PathBuf },
+}
+
+fn export(
+    workspace: &Path,
+    user: &str,
+    quarter: String,
+    kind: ExportKind,
+    lang: String,
+    out: &Path,
+    locale: Locale,
+) -> Result<(), Failure> {
+    let mut session = login(workspace, user, locale)?;
+    let outcome = session.execute(AssessmentCommand::Export {
+        quarter,
+        kind,
+        lang,
+        path: out.display().to_string(),
+    })?;
+    let record = session.export_record(outcome.entity.id)?;
+    println!(
+        "{}",
+        for_terminal(&locale.format(
+            "cli.exported",
+            [
+                ("number", record.number.as_str()),
+                ("path", out.display().to_string().as_str()),
+                ("bytes", record.bytes.to_string().as_str()),
+            ],
+        ))
+    );
+    println!("{}", record.head);
+    Ok(())
+}
+
+pub fn run_report(command: ReportCommand, locale: Locale) -> Result<(), Failure> {
+    let ReportCommand::Quarterly {
+        workspace,
+        user,
+        quarter,
+        report_lang,
+        out,
+    } = command;
+    let lang = report_lang.unwrap_or_else(|| locale.tag().to_owned());
+    export(
+        &workspace,
+        &user,
+        quarter,
+        ExportKind::Report,
+        lang,
+        &out,
+        locale,
+    )
+}
+
+pub fn run_pack(command: PackCommand, locale: Locale) -> Result<(), Failure> {
+    match command {
+        PackCommand::Export {
+            workspace,
+            user,
+            quarter,
+            report_lang,
+            out,
+        } => {
+            let lang = report_lang.unwrap_or_else(|| locale.tag().to_owned());
+            export(
+                &workspace,
+                &user,
+                quarter,
+                ExportKind::Pack,
+                lang,
+                &out,
+                locale,
+            )
+        }
+        PackCommand::Verify { file } => {
+            let report = govbench_core::verify_pack(&file)?;
+            print_pack(&report, locale)
+        }
+    }
+}
+
+fn print_pack(report: &PackReport, locale: Locale) -> Result<(), Failure> {
+    println!(
+        "{} · {} · {}",
+        report.number,
+        report.quarter,
+        for_terminal(&report.exported_by)
+    );
+    println!("{}", report.head);
+    if report.intact() {
+        println!(
+            "{}",
+            locale.format(
+                "cli.pack_intact",
+                [("files", report.files_checked.to_string().as_str())]
+            )
+        );
+        return Ok(());
+    }
+    let list = |key: &str, names: &[String]| {
+        if !names.is_empty() {
+            println!("{}", locale.t(key));
+            for name in names {
+                println!("  {}", for_terminal(name));
+            }
+        }
+    };
+    list("cli.pack_altered", &report.altered);
+    list("cli.pack_missing", &report.missing);
+    list("cli.pack_unlisted", &report.unlisted);
+    if !report.broken_events.is_empty() {
+        let seqs: Vec<String> = report.broken_events.iter().map(u64::to_string).collect();
+        println!("{} {}", locale.t("cli.pack_events"), seqs.join(", "));
+    }
+    if !report.signature_valid {
+        println!("{}", locale.t("cli.pack_seal"));
+    }
+    Err(Failure::Tampered(locale.t("cli.pack_seal_summary")))
+}

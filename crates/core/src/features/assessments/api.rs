@@ -1,0 +1,120 @@
+//! The assessment use cases every front end calls, each behind the read door.
+
+use super::lifecycle::ASSESSMENT;
+use super::{export, pack, store};
+use crate::access::Session;
+use crate::authz;
+use crate::error::{ApiResult, CoreResult};
+use crate::shared::quarters::{quarter_of, Span};
+use govbench_protocol::{
+    quarter_key, AssessmentAction, AssessmentDetail, AssessmentPermission, AssessmentSummary,
+    AssessmentsOverview, PackReport,
+};
+use std::path::Path;
+
+/// Exports listed on the assessments page.
+const EXPORTS_LISTED: u32 = 50;
+/// Quarters offered for a new assessment: the current one and those before it.
+const QUARTERS_OFFERED: u32 = 5;
+
+impl Session {
+    pub fn assessments(&self) -> ApiResult<AssessmentsOverview> {
+        self.read(AssessmentPermission::Read, |r| {
+            let assessments = store::all(r.conn)?;
+            let (year, quarter) = quarter_of(r.now, r.zone);
+            let current = Span::parse(&quarter_key(year, quarter), r.zone, r.now)?;
+            let open_quarters = current
+                .trailing(QUARTERS_OFFERED)
+                .into_iter()
+                .rev()
+                .map(|(y, q)| quarter_key(y, q))
+                .filter(|q| !assessments.iter().any(|a| a.quarter == *q))
+                .collect();
+            let may = |p: AssessmentPermission| authz::allows(r.user.role, p.into());
+            Ok(AssessmentsOverview {
+                assessments: assessments
+                    .iter()
+                    .map(|a| AssessmentSummary {
+                        id: a.id,
+                        quarter: a.quarter.clone(),
+                        status: a.status,
+                        tally: a.frozen.as_ref().map(|s| s.tally()),
+                        open_adjustments: a
+                            .meeting
+                            .adjustments
+                            .iter()
+                            .filter(|x| x.done.is_none())
+                            .count(),
+                        updated_at: a.updated_at,
+                    })
+                    .collect(),
+                open_quarters,
+                exports: store::exports(r.conn, EXPORTS_LISTED)?,
+                can_open: may(AssessmentPermission::Prepare),
+                can_export: may(AssessmentPermission::Export),
+            })
+        })
+    }
+
+    /// One quarter (`2026Q3`): its assessment if open, and the scorecard it shows.
+    pub fn assessment(&self, quarter: &str) -> ApiResult<AssessmentDetail> {
+        self.read(AssessmentPermission::Read, |r| {
+            let span = Span::parse(quarter, r.zone, r.now)?;
+            let content = export::content(r.conn, span)?;
+            let allowed_actions = match &content.assessment {
+                Some(a) => {
+                    let mut allowed = ASSESSMENT.allowed(r.user.role, a.status);
+                    let signer = a.signed.as_ref().map(|s| s.by);
+                    allowed.retain(|action| match action {
+                        AssessmentAction::Approve => signer != Some(r.user.id),
+                        AssessmentAction::CompleteAction => {
+                            a.meeting.adjustments.iter().any(|x| x.done.is_none())
+                        }
+                        _ => true,
+                    });
+                    allowed
+                }
+                None if authz::allows(r.user.role, AssessmentPermission::Prepare.into()) => {
+                    vec![AssessmentAction::Open]
+                }
+                None => Vec::new(),
+            };
+            Ok(AssessmentDetail {
+                quarter: content.span.key.clone(),
+                scorecard: content.scorecard,
+                assessment: content.assessment,
+                names: content.names,
+                allowed_actions,
+                can_export: authz::allows(r.user.role, AssessmentPermission::Export.into()),
+            })
+        })
+    }
+
+    /// The PDF report of a quarter without recording an export (benchmarks, previews).
+    #[doc(hidden)]
+    pub fn render_report(&self, quarter: &str, lang: &str) -> ApiResult<Vec<u8>> {
+        self.read(AssessmentPermission::Export, |r| -> CoreResult<Vec<u8>> {
+            let locale = export::locale(lang)?;
+            let span = Span::parse(quarter, r.zone, r.now)?;
+            let content = export::content(r.conn, span)?;
+            let head = export::head(r.conn, r.copy_id)?;
+            export::render(r, &content, locale, "GBR-PREVIEW", &head)
+        })
+    }
+}
+
+/// Checks an audit pack offline (no workspace, no login).
+pub fn verify_pack(path: &Path) -> ApiResult<PackReport> {
+    Ok(pack::verify(path)?)
+}
+
+impl Session {
+    /// One export's record (the CLI prints its number and the head it printed).
+    pub fn export_record(&self, id: uuid::Uuid) -> ApiResult<govbench_protocol::ReportExport> {
+        self.read(AssessmentPermission::Read, |r| {
+            store::find_export(r.conn, govbench_protocol::ExportId(id))?.ok_or(
+                crate::error::CoreError::NotFound(govbench_protocol::ExportId(id).into()),
+            )
+        })
+    }
+}
