@@ -234,6 +234,43 @@ impl Reducible for TickCount {
     }
 }
 
+/// Where a full-screen view (the drill runner, the presentation) puts its key handler: one
+/// `keydown` listener on the document for as long as the component is mounted calls the
+/// handler the latest render put here, so the handler always sees the current state.
+#[hook]
+pub fn use_document_keydown() -> Rc<std::cell::RefCell<Option<Callback<KeyboardEvent>>>> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let handler = use_mut_ref(|| None::<Callback<KeyboardEvent>>);
+    {
+        let handler = handler.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+                let current = handler.borrow().clone();
+                if let Some(cb) = current {
+                    cb.emit(e);
+                }
+            });
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(doc) = &document {
+                let _ = doc
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(doc) = document {
+                    let _ = doc.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
+    handler
+}
+
 /// The current time, re-rendering the component every second (live clocks and countdowns).
 #[hook]
 pub fn use_now() -> chrono::DateTime<chrono::Utc> {

@@ -3,67 +3,54 @@
 //! like the app's exports; a pack verified offline, without a workspace.
 
 use crate::{for_terminal, login, Failure};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use govbench_i18n::Locale;
 use govbench_protocol::{AssessmentCommand, ExportKind, PackReport};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+/// What to export, for whom, where: the same for the report and the pack.
+#[derive(Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    workspace: PathBuf,
+    #[arg(long)]
+    user: String,
+    /// `2026Q3` (read in this machine's time zone).
+    #[arg(long)]
+    quarter: String,
+    /// Language of the report: zh-CN or en (default: the message language, `--lang`).
+    #[arg(long = "report-lang")]
+    report_lang: Option<String>,
+    #[arg(long)]
+    out: PathBuf,
+}
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
     /// The quarterly policy-assessment report as a PDF (policy §6). The export is recorded in
     /// the audit log; the PDF prints the chain head at export time.
-    Quarterly {
-        #[arg(long)]
-        workspace: PathBuf,
-        #[arg(long)]
-        user: String,
-        /// `2026Q3` (read in this machine's time zone).
-        #[arg(long)]
-        quarter: String,
-        /// Language of the report: zh-CN or en (default: the message language).
-        #[arg(long = "report-lang", alias = "report-language")]
-        report_lang: Option<String>,
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Quarterly(ExportArgs),
 }
 
 #[derive(Subcommand)]
 pub enum PackCommand {
     /// The sealed audit pack of a quarter: the report, every record changed in the quarter as
     /// JSON and CSV, the quarter's slice of the audit log, and a signed manifest.
-    Export {
-        #[arg(long)]
-        workspace: PathBuf,
-        #[arg(long)]
-        user: String,
-        #[arg(long)]
-        quarter: String,
-        #[arg(long = "report-lang", alias = "report-language")]
-        report_lang: Option<String>,
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Export(ExportArgs),
     /// Checks a pack offline. Exit 0 when every file matches its manifest, the seal holds and
     /// the log slice links up; otherwise 3 and the names of what does not.
     Verify { file: PathBuf },
 }
 
-fn export(
-    workspace: &Path,
-    user: &str,
-    quarter: String,
-    kind: ExportKind,
-    lang: String,
-    out: &Path,
-    locale: Locale,
-) -> Result<(), Failure> {
-    let mut session = login(workspace, user, locale)?;
+/// Writes the export through the write path (which records it) and prints its number and
+/// the chain head it printed.
+fn export(args: ExportArgs, kind: ExportKind, locale: Locale) -> Result<(), Failure> {
+    let mut session = login(&args.workspace, &args.user, locale)?;
     let outcome = session.execute(AssessmentCommand::Export {
-        quarter,
+        quarter: args.quarter,
         kind,
-        lang,
-        path: out.display().to_string(),
+        lang: args.report_lang.unwrap_or_else(|| locale.tag().to_owned()),
+        path: args.out.display().to_string(),
     })?;
     let record = session.export_record(outcome.entity.id)?;
     println!(
@@ -72,7 +59,7 @@ fn export(
             "cli.exported",
             [
                 ("number", record.number.as_str()),
-                ("path", out.display().to_string().as_str()),
+                ("path", args.out.display().to_string().as_str()),
                 ("bytes", record.bytes.to_string().as_str()),
             ],
         ))
@@ -82,45 +69,13 @@ fn export(
 }
 
 pub fn run_report(command: ReportCommand, locale: Locale) -> Result<(), Failure> {
-    let ReportCommand::Quarterly {
-        workspace,
-        user,
-        quarter,
-        report_lang,
-        out,
-    } = command;
-    let lang = report_lang.unwrap_or_else(|| locale.tag().to_owned());
-    export(
-        &workspace,
-        &user,
-        quarter,
-        ExportKind::Report,
-        lang,
-        &out,
-        locale,
-    )
+    let ReportCommand::Quarterly(args) = command;
+    export(args, ExportKind::Report, locale)
 }
 
 pub fn run_pack(command: PackCommand, locale: Locale) -> Result<(), Failure> {
     match command {
-        PackCommand::Export {
-            workspace,
-            user,
-            quarter,
-            report_lang,
-            out,
-        } => {
-            let lang = report_lang.unwrap_or_else(|| locale.tag().to_owned());
-            export(
-                &workspace,
-                &user,
-                quarter,
-                ExportKind::Pack,
-                lang,
-                &out,
-                locale,
-            )
-        }
+        PackCommand::Export(args) => export(args, ExportKind::Pack, locale),
         PackCommand::Verify { file } => {
             let report = govbench_core::verify_pack(&file)?;
             print_pack(&report, locale)

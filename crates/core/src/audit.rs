@@ -55,7 +55,7 @@ impl Actor {
 }
 
 /// One stored event, exactly as hashed.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub copy_id: String,
     pub seq: u64,
@@ -245,39 +245,10 @@ fn parse_head(head: &str) -> CoreResult<(u64, String)> {
 /// recompute the hash and check the links without the workspace.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sealed {
-    pub copy_id: String,
-    pub seq: u64,
-    pub id: String,
-    pub at: String,
-    pub actor_id: Option<String>,
-    pub actor_name: String,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub prev_hash: String,
+    #[serde(flatten)]
+    pub event: Event,
     pub hash: String,
     pub signature: Option<String>,
-}
-
-impl Sealed {
-    pub fn event(&self) -> Event {
-        Event {
-            copy_id: self.copy_id.clone(),
-            seq: self.seq,
-            id: self.id.clone(),
-            at: self.at.clone(),
-            actor_id: self.actor_id.clone(),
-            actor_name: self.actor_name.clone(),
-            action: self.action.clone(),
-            entity_type: self.entity_type.clone(),
-            entity_id: self.entity_id.clone(),
-            before: self.before.clone(),
-            after: self.after.clone(),
-            prev_hash: self.prev_hash.clone(),
-        }
-    }
 }
 
 /// Every copy's events stored at `start` ≤ at < `end`, by copy and seq.
@@ -293,23 +264,40 @@ pub fn sealed_between(
     )?;
     let rows = stmt.query_map(params![stamp(start), stamp(end)], |r| {
         Ok(Sealed {
-            copy_id: r.get(0)?,
-            seq: r.get::<_, i64>(1)? as u64,
-            id: r.get(2)?,
-            at: r.get(3)?,
-            actor_id: r.get(4)?,
-            actor_name: r.get(5)?,
-            action: r.get(6)?,
-            entity_type: r.get(7)?,
-            entity_id: r.get(8)?,
-            before: r.get(9)?,
-            after: r.get(10)?,
-            prev_hash: r.get(11)?,
+            event: Event {
+                copy_id: r.get(0)?,
+                seq: r.get::<_, i64>(1)? as u64,
+                id: r.get(2)?,
+                at: r.get(3)?,
+                actor_id: r.get(4)?,
+                actor_name: r.get(5)?,
+                action: r.get(6)?,
+                entity_type: r.get(7)?,
+                entity_id: r.get(8)?,
+                before: r.get(9)?,
+                after: r.get(10)?,
+                prev_hash: r.get(11)?,
+            },
             hash: r.get(12)?,
             signature: r.get(13)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// For each copy in a slice (ordered by copy and seq), the stored hash of the event just
+/// before its first one there: what the slice's first link must point to.
+pub fn hashes_before(conn: &Connection, events: &[Sealed]) -> CoreResult<BTreeMap<String, String>> {
+    let mut before = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for e in events.iter().map(|s| &s.event) {
+        if seen.insert(e.copy_id.as_str()) && e.seq > 1 {
+            if let Some(hash) = hash_of(conn, &e.copy_id, e.seq - 1)? {
+                before.insert(e.copy_id.clone(), hash);
+            }
+        }
+    }
+    Ok(before)
 }
 
 /// The stored hash of one event.
@@ -326,18 +314,19 @@ pub fn hash_of(conn: &Connection, copy_id: &str, seq: u64) -> CoreResult<Option<
 pub fn broken_links(events: &[Sealed], before: &BTreeMap<String, String>) -> Vec<u64> {
     let mut broken = Vec::new();
     let mut previous: Option<&Sealed> = None;
-    for e in events {
-        let expected_prev = match previous.filter(|p| p.copy_id == e.copy_id) {
-            Some(p) if p.seq + 1 == e.seq => Some(p.hash.as_str()),
+    for sealed in events {
+        let e = &sealed.event;
+        let expected_prev = match previous.filter(|p| p.event.copy_id == e.copy_id) {
+            Some(p) if p.event.seq + 1 == e.seq => Some(p.hash.as_str()),
             // A gap inside the slice: an event is missing.
             Some(_) => None,
             None if e.seq == 1 => Some(GENESIS),
             None => before.get(&e.copy_id).map(String::as_str),
         };
-        if e.event().hash() != e.hash || expected_prev != Some(e.prev_hash.as_str()) {
+        if e.hash() != sealed.hash || expected_prev != Some(e.prev_hash.as_str()) {
             broken.push(e.seq);
         }
-        previous = Some(e);
+        previous = Some(sealed);
     }
     broken
 }

@@ -473,19 +473,8 @@ fn a_failed_export_leaves_no_file_and_no_record() {
 
 #[test]
 fn the_demo_quarter_is_assessed_from_every_module_and_its_pack_verifies() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.govbench");
-    let now = chrono::Utc::now();
-    govbench_core::demo::create(&path, govbench_core::KdfParams::TESTING, now).unwrap();
-    let login = |name: &str| {
-        govbench_core::login(
-            &path,
-            name,
-            govbench_core::demo::PASSPHRASE,
-            std::sync::Arc::new(govbench_core::SystemClock),
-        )
-        .unwrap()
-    };
+    let demo = common::Demo::new();
+    let login = |name: &str| demo.login(name);
     let mut pm = login("zhou.min");
     let quarter = govbench_core::features::assessments::samples::current_quarter(&pm);
     let card = pm.assessment(&quarter).unwrap().scorecard;
@@ -513,7 +502,7 @@ fn the_demo_quarter_is_assessed_from_every_module_and_its_pack_verifies() {
         "the live models' KPI trends are charted"
     );
     assert!(evaluations.charts.iter().all(|c| c.threshold.is_some()));
-    let out = dir.path().join("demo-pack.zip");
+    let out = demo.dir.path().join("demo-pack.zip");
     let outcome = pm
         .execute(C::Export {
             quarter: quarter.clone(),

@@ -743,19 +743,8 @@ fn an_insider_cannot_rewrite_an_incidents_clocks_unnoticed() {
 
 #[test]
 fn an_incident_on_a_live_model_rolls_it_back_through_the_go_live_rules() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.govbench");
-    let now = chrono::Utc::now();
-    govbench_core::demo::create(&path, govbench_core::KdfParams::TESTING, now).unwrap();
-    let login = |name: &str| {
-        govbench_core::login(
-            &path,
-            name,
-            govbench_core::demo::PASSPHRASE,
-            std::sync::Arc::new(govbench_core::SystemClock),
-        )
-        .unwrap()
-    };
+    let demo = common::Demo::new();
+    let login = |name: &str| demo.login(name);
     let mut ops = login("zhao.qiang");
     let page = ops
         .incidents(&IncidentQuery {

@@ -212,3 +212,28 @@ pub fn rewrite_chain(
         prev = hash;
     }
 }
+
+/// The demo workspace, made now in a temp dir, whose people log in by name.
+pub struct Demo {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl Demo {
+    pub fn new() -> Demo {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.govbench");
+        govbench_core::demo::create(&path, KdfParams::TESTING, Utc::now()).unwrap();
+        Demo { dir, path }
+    }
+
+    pub fn login(&self, name: &str) -> Session {
+        govbench_core::login(
+            &self.path,
+            name,
+            govbench_core::demo::PASSPHRASE,
+            Arc::new(govbench_core::SystemClock),
+        )
+        .unwrap()
+    }
+}

@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{AssessmentDetail, EntityKind, Scorecard, Section};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -19,7 +18,7 @@ use super::state::{present_key, slide_at, slide_count, Deck, DeckAction, Present
 use crate::api;
 use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, Loading, RouteLink, StatusBadge};
-use crate::hooks::use_fetch;
+use crate::hooks::{use_document_keydown, use_fetch};
 use crate::text;
 
 impl Reducible for Deck {
@@ -57,32 +56,7 @@ pub fn PresentPage(props: &PresentProps) -> Html {
     let navigator = use_navigator();
     let deck = use_reducer(Deck::default);
     // The key handler of the latest render, called by the one document listener.
-    let handler = use_mut_ref(|| None::<Callback<KeyboardEvent>>);
-    {
-        let handler = handler.clone();
-        use_effect_with((), move |_| {
-            let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-                let current = handler.borrow().clone();
-                if let Some(cb) = current {
-                    cb.emit(e);
-                }
-            });
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(doc) = &document {
-                let _ = doc
-                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(doc) = document {
-                    let _ = doc.remove_event_listener_with_callback(
-                        "keydown",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-            }
-        });
-    }
+    let handler = use_document_keydown();
     let d: Option<Rc<AssessmentDetail>> = match &detail.data {
         Some(d) if d.quarter == props.quarter => Some(d.clone()),
         _ => None,

@@ -13,7 +13,6 @@ use govbench_protocol::{
     ApiError, DrillCommand, DrillRunDetail, DrillRunId, DrillRunStatus, ErrorCode, NoRequest,
     StepOutcome,
 };
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -28,7 +27,9 @@ use crate::components::{
     on_change, on_text, ActionEditor, ErrorAlert, FieldError, Loading, OtherErrors, RouteLink,
 };
 use crate::features::incidents::DrillLabel;
-use crate::hooks::{errors_to, use_command, use_fetch, use_now, Commands, Exec};
+use crate::hooks::{
+    errors_to, use_command, use_document_keydown, use_fetch, use_now, Commands, Exec,
+};
 use crate::text;
 
 impl Reducible for FinishForm {
@@ -102,32 +103,7 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
     let selected = use_state(|| None::<usize>);
     let note = use_state(String::new);
     // The key handler of the latest render, called by the one document listener.
-    let handler = use_mut_ref(|| None::<Callback<KeyboardEvent>>);
-    {
-        let handler = handler.clone();
-        use_effect_with((), move |_| {
-            let listener = Closure::<dyn Fn(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-                let current = handler.borrow().clone();
-                if let Some(cb) = current {
-                    cb.emit(e);
-                }
-            });
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(doc) = &document {
-                let _ = doc
-                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(doc) = document {
-                    let _ = doc.remove_event_listener_with_callback(
-                        "keydown",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-            }
-        });
-    }
+    let handler = use_document_keydown();
 
     let d: Option<Rc<DrillRunDetail>> = match &detail.data {
         Some(d) if Some(d.run.id) == id => Some(d.clone()),

@@ -171,7 +171,7 @@ pub fn build(input: &Input<'_>) -> CoreResult<Vec<u8>> {
 fn last_images(events: &[Sealed]) -> CoreResult<BTreeMap<String, Vec<serde_json::Value>>> {
     let mut last: BTreeMap<(&str, &str), Option<&str>> = BTreeMap::new();
     let mut order: Vec<(&str, &str)> = Vec::new();
-    for e in events {
+    for e in events.iter().map(|s| &s.event) {
         let key = (e.entity_type.as_str(), e.entity_id.as_str());
         if last.insert(key, e.after.as_deref()).is_none() {
             order.push(key);
@@ -218,21 +218,15 @@ fn csv_of(images: &[serde_json::Value]) -> CoreResult<Vec<u8>> {
 }
 
 fn chain_ends(conn: &rusqlite::Connection, events: &[Sealed]) -> CoreResult<ChainEnds> {
-    let mut ends = ChainEnds::default();
-    let mut seen = BTreeSet::new();
-    for e in events {
-        if seen.insert(e.copy_id.clone()) && e.seq > 1 {
-            if let Some(hash) = audit::hash_of(conn, &e.copy_id, e.seq - 1)? {
-                ends.before.insert(e.copy_id.clone(), hash);
-            }
+    let before = audit::hashes_before(conn, events)?;
+    let mut heads = BTreeMap::new();
+    let copies: BTreeSet<&str> = events.iter().map(|s| s.event.copy_id.as_str()).collect();
+    for copy in copies {
+        if let Some((seq, hash)) = audit::head_of(conn, copy)? {
+            heads.insert(copy.to_owned(), format!("{seq}:{hash}"));
         }
     }
-    for copy in seen {
-        if let Some((seq, hash)) = audit::head_of(conn, &copy)? {
-            ends.heads.insert(copy, format!("{seq}:{hash}"));
-        }
-    }
-    Ok(ends)
+    Ok(ChainEnds { before, heads })
 }
 
 /// Every signing key each member ever registered (from the user records' after-images).
@@ -359,8 +353,9 @@ fn broken_events(contents: &BTreeMap<String, Vec<u8>>) -> Vec<u64> {
         }
     }
     let mut broken = audit::broken_links(&events, &chain.before);
-    for e in &events {
-        let (Some(actor), Some(signature)) = (&e.actor_id, &e.signature) else {
+    for sealed in &events {
+        let e = &sealed.event;
+        let (Some(actor), Some(signature)) = (&e.actor_id, &sealed.signature) else {
             continue;
         };
         let signed_by_a_key_of_theirs = keys.get(actor).is_some_and(|list| {
@@ -370,7 +365,7 @@ fn broken_events(contents: &BTreeMap<String, Vec<u8>>) -> Vec<u64> {
                     seal: String::new(),
                 }
                 .verifying_key()
-                .is_ok_and(|k| keyslots::verify_signature(&k, e.hash.as_bytes(), signature))
+                .is_ok_and(|k| keyslots::verify_signature(&k, sealed.hash.as_bytes(), signature))
             })
         });
         if !signed_by_a_key_of_theirs && !broken.contains(&e.seq) {

@@ -13,24 +13,10 @@ use govbench_protocol::{
     Cell, DataTable, Figure, MetricStatus, PolicyArea, Role, Section, Target, TargetOp, UserId,
 };
 use rusqlite::Connection;
-use std::collections::BTreeMap;
 
 pub fn section(conn: &Connection, span: &Span) -> CoreResult<Section> {
     let events = audit::sealed_between(conn, span.start, span.end)?;
-    let mut before = BTreeMap::new();
-    for first in
-        events
-            .iter()
-            .filter(|e| e.seq > 1)
-            .fold(BTreeMap::<&str, u64>::new(), |mut firsts, e| {
-                firsts.entry(&e.copy_id).or_insert(e.seq);
-                firsts
-            })
-    {
-        if let Some(hash) = audit::hash_of(conn, first.0, first.1 - 1)? {
-            before.insert(first.0.to_owned(), hash);
-        }
-    }
+    let before = audit::hashes_before(conn, &events)?;
     let broken = audit::broken_links(&events, &before);
     let chain = sc::with_status(
         "metric.security.chain_broken",
