@@ -8,8 +8,8 @@ mod common;
 use common::{file, rewrite_chain, Fixture};
 use govbench_core::Session;
 use govbench_protocol::{
-    AssessmentCommand as C, AssessmentId, AssessmentStatus, ErrorCode, ExportKind, Figure,
-    MetricStatus, PolicyArea, Role,
+    AssessmentCommand as C, AssessmentId, AssessmentStatus, DashboardSection, ErrorCode,
+    ExportKind, Figure, MetricStatus, PolicyArea, Role,
 };
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -116,6 +116,38 @@ fn a_quarter_is_assessed_signed_frozen_and_approved_by_someone_else() {
     let detail = pm.assessment(QUARTER).unwrap();
     let adjustments = &detail.assessment.as_ref().unwrap().meeting.adjustments;
     assert_eq!(adjustments.len(), 1);
+    let dashboard = pm.dashboard().unwrap();
+    let card = dashboard
+        .sections
+        .iter()
+        .find_map(|s| match s {
+            DashboardSection::Assessments(a) => Some(a),
+            _ => None,
+        })
+        .expect("an assessments card");
+    assert_eq!(card.current_quarter, QUARTER);
+    assert_eq!(
+        card.my_actions.len(),
+        1,
+        "the adjustment waits on its owner's dashboard"
+    );
+    assert_eq!(card.my_actions[0].number, QUARTER);
+    assert_eq!(
+        card.previous_unapproved, None,
+        "a workspace begun this quarter has no earlier quarter to assess"
+    );
+    fx.clock.set(common::start() + chrono::Duration::days(45));
+    let later = pm.dashboard().unwrap();
+    let reminded = later.sections.iter().find_map(|s| match s {
+        DashboardSection::Assessments(a) => a.previous_unapproved.clone(),
+        _ => None,
+    });
+    assert_eq!(
+        reminded.as_deref(),
+        Some(QUARTER),
+        "next quarter, the meeting is due"
+    );
+    fx.clock.set(common::start());
 
     // Others may not sign; the PM signs and the figures freeze.
     let mut admin = fx.login(Role::Admin);

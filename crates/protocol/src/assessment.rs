@@ -247,6 +247,18 @@ pub struct AssessmentsOverview {
     pub can_export: bool,
 }
 
+/// The dashboard card: the quarter now and its assessment (if opened), and the strategy
+/// adjustments the user owns that are still open.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentsDashboard {
+    pub current_quarter: String,
+    pub current: Option<AssessmentSummary>,
+    /// The last quarter, when it has no approved assessment yet (the meeting is due).
+    pub previous_unapproved: Option<String>,
+    /// `number` is the quarter (`2026Q3`).
+    pub my_actions: Vec<crate::OpenAction>,
+}
+
 /// One quarter: the assessment if one is open, the scorecard (frozen or live) and what the
 /// user may do.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,3 +1,4 @@
+use crate::assessment::AssessmentsDashboard;
 use crate::drill::DrillsDashboard;
 use crate::incident::IncidentsDashboard;
 use crate::model::ModelsDashboard;
@@ -18,4 +19,5 @@ pub enum DashboardSection {
     Models(ModelsDashboard),
     Incidents(IncidentsDashboard),
     Drills(DrillsDashboard),
+    Assessments(AssessmentsDashboard),
 }

@@ -8,7 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
 runs=${RUNS:-5}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-report}
 tmp=${TMPDIR:-/tmp}
 html="$tmp/govbench-report-bench.html"
 out="$tmp/govbench-report-chromium.pdf"

@@ -1216,6 +1216,15 @@ async fn the_quarter_is_assessed_signed_presented_and_exported() {
     };
     ui.el("#login-submit").await;
     ui.login("zhou.min").await;
+    // The dashboard carries the quarter's assessment and the adjustments one owns.
+    ui.el("#dash-assessments").await;
+    ui.c.execute(
+        "document.getElementById('dash-assessments').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .ok();
+    ui.screenshot("22b-dashboard-assessments").await;
     ui.click("#nav-assessments").await;
     // Earlier quarters may be opened; the current one was drafted before the meeting.
     ui.el("#assessment-open").await;

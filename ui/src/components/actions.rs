@@ -250,6 +250,8 @@ pub fn OpenActions(props: &OpenActionsProps) -> Html {
                 let overdue = a.due < today;
                 let to = match o.on.kind {
                     EntityKind::DrillRun => Route::DrillRun { id: o.on.id.to_string() },
+                    // An assessment's actions carry its quarter as their number.
+                    EntityKind::Assessment => Route::Assessment { quarter: o.number.clone() },
                     _ => Route::IncidentDetail { id: o.on.id.to_string() },
                 };
                 html! {

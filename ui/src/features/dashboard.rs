@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, Loading, RouteLink};
+use crate::features::assessments::AssessmentsCard;
 use crate::features::drills::DrillsCard;
 use crate::features::incidents::IncidentsCard;
 use crate::features::models::ModelsCard;
@@ -24,6 +25,9 @@ fn card(section: &DashboardSection) -> Html {
             html! { <IncidentsCard summary={summary.clone()} /> }
         }
         DashboardSection::Drills(summary) => html! { <DrillsCard summary={summary.clone()} /> },
+        DashboardSection::Assessments(summary) => {
+            html! { <AssessmentsCard summary={summary.clone()} /> }
+        }
     }
 }
 

@@ -257,6 +257,7 @@ impl Session {
         sections.extend(self.models_dashboard()?);
         sections.extend(self.incidents_dashboard()?);
         sections.extend(self.drills_dashboard()?);
+        sections.extend(self.assessments_dashboard()?);
         Ok(Dashboard { sections })
     }
 }

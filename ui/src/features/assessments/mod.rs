@@ -8,6 +8,8 @@
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
+mod card;
+#[cfg(target_arch = "wasm32")]
 mod chart;
 #[cfg(target_arch = "wasm32")]
 mod export;
@@ -22,6 +24,8 @@ mod quarter;
 #[cfg(target_arch = "wasm32")]
 mod scorecard;
 
+#[cfg(target_arch = "wasm32")]
+pub use card::AssessmentsCard;
 #[cfg(target_arch = "wasm32")]
 pub use overview::AssessmentsPage;
 #[cfg(target_arch = "wasm32")]

@@ -5,13 +5,17 @@ use super::{export, pack, store};
 use crate::access::Session;
 use crate::authz;
 use crate::error::{ApiResult, CoreResult};
+use crate::shared::follow_ups;
 use crate::shared::quarters::{quarter_of, Span};
 use govbench_protocol::{
-    quarter_key, AssessmentAction, AssessmentDetail, AssessmentPermission, AssessmentSummary,
-    AssessmentsOverview, PackReport,
+    quarter_key, AssessmentAction, AssessmentDetail, AssessmentId, AssessmentPermission,
+    AssessmentStatus, AssessmentSummary, AssessmentsDashboard, AssessmentsOverview,
+    DashboardSection, EntityKind, PackReport, QuarterlyAssessment,
 };
 use std::path::Path;
 
+/// Adjustments listed on the dashboard.
+const DASHBOARD_LIST: usize = 10;
 /// Exports listed on the assessments page.
 const EXPORTS_LISTED: u32 = 50;
 /// Quarters offered for a new assessment: the current one and those before it.
@@ -32,27 +36,55 @@ impl Session {
                 .collect();
             let may = |p: AssessmentPermission| authz::allows(r.user.role, p.into());
             Ok(AssessmentsOverview {
-                assessments: assessments
-                    .iter()
-                    .map(|a| AssessmentSummary {
-                        id: a.id,
-                        quarter: a.quarter.clone(),
-                        status: a.status,
-                        tally: a.frozen.as_ref().map(|s| s.tally()),
-                        open_adjustments: a
-                            .meeting
-                            .adjustments
-                            .iter()
-                            .filter(|x| x.done.is_none())
-                            .count(),
-                        updated_at: a.updated_at,
-                    })
-                    .collect(),
+                assessments: assessments.iter().map(summary).collect(),
                 open_quarters,
                 exports: store::exports(r.conn, EXPORTS_LISTED)?,
                 can_open: may(AssessmentPermission::Prepare),
                 can_export: may(AssessmentPermission::Export),
             })
+        })
+    }
+
+    pub(crate) fn assessments_dashboard(&self) -> CoreResult<Option<DashboardSection>> {
+        if !self.may(AssessmentPermission::Read) {
+            return Ok(None);
+        }
+        self.read_core(AssessmentPermission::Read.into(), |r| {
+            let (year, quarter) = quarter_of(r.now, r.zone);
+            let current_quarter = quarter_key(year, quarter);
+            let span = Span::parse(&current_quarter, r.zone, r.now)?;
+            let previous = span
+                .trailing(2)
+                .first()
+                .map(|(y, q)| quarter_key(*y, *q))
+                .unwrap_or_default();
+            let current = store::of_quarter(r.conn, &current_quarter)?.map(|a| summary(&a));
+            // A reminder only for a quarter the workspace lived through.
+            let lived: bool = r.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM audit_events WHERE at < ?1)",
+                [crate::audit::stamp(span.start)],
+                |row| row.get(0),
+            )?;
+            let previous_unapproved = match store::of_quarter(r.conn, &previous)? {
+                Some(a) if a.status == AssessmentStatus::Approved => None,
+                _ if !lived => None,
+                _ => Some(previous),
+            };
+            Ok(Some(DashboardSection::Assessments(AssessmentsDashboard {
+                current_quarter,
+                current,
+                previous_unapproved,
+                my_actions: follow_ups::open_actions(
+                    r.conn,
+                    EntityKind::Assessment,
+                    r.user.id,
+                    DASHBOARD_LIST,
+                    |conn, id| {
+                        Ok(store::find(conn, AssessmentId(id))?
+                            .map(|a| (a.quarter, a.meeting.adjustments)))
+                    },
+                )?,
+            })))
         })
     }
 
@@ -100,6 +132,22 @@ impl Session {
             let head = export::head(r.conn, r.copy_id)?;
             export::render(r, &content, locale, "GBR-PREVIEW", &head)
         })
+    }
+}
+
+fn summary(a: &QuarterlyAssessment) -> AssessmentSummary {
+    AssessmentSummary {
+        id: a.id,
+        quarter: a.quarter.clone(),
+        status: a.status,
+        tally: a.frozen.as_ref().map(|s| s.tally()),
+        open_adjustments: a
+            .meeting
+            .adjustments
+            .iter()
+            .filter(|x| x.done.is_none())
+            .count(),
+        updated_at: a.updated_at,
     }
 }
 
