@@ -243,6 +243,8 @@ pub struct AssessmentsOverview {
     /// The current quarter and the four before it that have no assessment yet.
     pub open_quarters: Vec<String>,
     pub exports: Vec<ReportExport>,
+    /// Display names of the exporters.
+    pub names: Vec<(UserId, String)>,
     pub can_open: bool,
     pub can_export: bool,
 }

@@ -1273,6 +1273,27 @@ async fn the_quarter_is_assessed_signed_presented_and_exported() {
         .await;
     ui.screenshot("25-assessment-exported").await;
 
+    // The head printed in the file, checked on the Integrity page as an auditor would.
+    ui.click("#nav-assessments").await;
+    ui.el("#exports-table .export-head").await;
+    ui.screenshot("25a-exports").await;
+    let head = ui
+        .attr(
+            "#exports-table tr.export-row:first-child .export-head",
+            "data-head",
+        )
+        .await
+        .expect("the printed head is listed");
+    assert_eq!(head.split(':').count(), 3, "{head}");
+    ui.click("#nav-trust").await;
+    ui.fill("#trust-anchor", &head).await;
+    ui.click("#trust-anchor-check").await;
+    ui.wait_attr("#trust-anchor-report", "data-state", "ok")
+        .await;
+    ui.click("#nav-assessments").await;
+    ui.click("a[id^='assessment-link-']").await;
+    ui.el("#scorecard").await;
+
     // The presentation: one section per screen, moved with the keyboard.
     ui.click("#assessment-present").await;
     ui.el("#present-slide").await;

@@ -201,6 +201,7 @@ fn Exports(props: &OverviewProps) -> Html {
                             <th scope="col">{ ctx.t("export.col.lang") }</th>
                             <th scope="col">{ ctx.t("export.col.file") }</th>
                             <th scope="col">{ ctx.t("export.col.sha256") }</th>
+                            <th scope="col" title={ctx.t("export.col.head_hint")}>{ ctx.t("export.col.head") }</th>
                             <th scope="col">{ ctx.t("export.col.by") }</th>
                         </tr></thead>
                         <tbody>
@@ -215,8 +216,10 @@ fn Exports(props: &OverviewProps) -> Html {
                                     <td>{ language_name(&ctx, &e.lang) }</td>
                                     <td class="file-name">{ e.file_name.clone() }<span class="muted">{ format!(" · {}", text::file_size(e.bytes)) }</span></td>
                                     <td class="mono" title={e.sha256.clone()}>{ text::short_sha(&e.sha256) }</td>
-                                    // The overview names nobody: a short form of the id, the full one on hover.
-                                    <td class="mono muted" title={e.exported_by.to_string()}>{ text::name_of(&[], e.exported_by) }</td>
+                                    // The head printed in the file: what the Integrity page checks a
+                                    // printed report against.
+                                    <td class="mono export-head" title={e.head.clone()} data-head={e.head.clone()}>{ short_head(&e.head) }</td>
+                                    <td>{ text::name_of(&o.names, e.exported_by) }</td>
                                 </tr>
                             }) }
                         </tbody>
@@ -224,6 +227,15 @@ fn Exports(props: &OverviewProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// `<seq>:<first hex digits>` of a printed head (`<copy>:<seq>:<hash>`).
+fn short_head(head: &str) -> String {
+    let mut parts = head.rsplitn(3, ':');
+    match (parts.next(), parts.next()) {
+        (Some(hash), Some(seq)) => format!("{seq}:{}…", hash.chars().take(12).collect::<String>()),
+        _ => head.to_owned(),
     }
 }
 

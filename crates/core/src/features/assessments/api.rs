@@ -5,6 +5,7 @@ use super::{export, pack, store};
 use crate::access::Session;
 use crate::authz;
 use crate::error::{ApiResult, CoreResult};
+use crate::features::users;
 use crate::shared::follow_ups;
 use crate::shared::quarters::{quarter_of, Span};
 use govbench_protocol::{
@@ -35,10 +36,14 @@ impl Session {
                 .filter(|q| !assessments.iter().any(|a| a.quarter == *q))
                 .collect();
             let may = |p: AssessmentPermission| authz::allows(r.user.role, p.into());
+            let exports = store::exports(r.conn, EXPORTS_LISTED)?;
+            let names =
+                users::display_names(r.conn, exports.iter().map(|e| e.exported_by).collect())?;
             Ok(AssessmentsOverview {
                 assessments: assessments.iter().map(summary).collect(),
                 open_quarters,
-                exports: store::exports(r.conn, EXPORTS_LISTED)?,
+                exports,
+                names,
                 can_open: may(AssessmentPermission::Prepare),
                 can_export: may(AssessmentPermission::Export),
             })
