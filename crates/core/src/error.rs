@@ -69,6 +69,9 @@ pub enum CoreError {
     Malformed(String),
     #[error("crypto: {0}")]
     Crypto(&'static str),
+    /// The report could not be drawn (the embedded font or the QR code failed).
+    #[error("report: {0}")]
+    Render(#[from] govbench_report::RenderError),
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
@@ -203,6 +206,9 @@ impl From<CoreError> for ApiError {
                 ApiError::new(ErrorCode::Internal).with("reason", e.to_string())
             }
             CoreError::Malformed(m) => ApiError::new(ErrorCode::Internal).with("reason", m),
+            CoreError::Render(e) => {
+                ApiError::new(ErrorCode::Internal).with("reason", e.to_string())
+            }
             CoreError::Crypto(m) => ApiError::new(ErrorCode::Internal).with("reason", m),
         }
     }

@@ -101,10 +101,6 @@ pub fn locale(lang: &str) -> CoreResult<Locale> {
     }
 }
 
-fn io_error(what: impl std::fmt::Display) -> CoreError {
-    CoreError::Io(std::io::Error::other(what.to_string()))
-}
-
 /// The report's PDF bytes.
 pub fn render(
     reader: &Reader<'_>,
@@ -126,7 +122,7 @@ pub fn render(
         exported_by: &reader.user.display_name,
         utc_offset: reader.zone,
     })
-    .map_err(io_error)
+    .map_err(CoreError::from)
 }
 
 pub(crate) fn write(

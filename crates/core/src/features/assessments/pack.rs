@@ -85,10 +85,6 @@ pub struct Input<'a> {
     pub signer: &'a UserSecret,
 }
 
-fn io_error(what: impl std::fmt::Display) -> CoreError {
-    CoreError::Io(std::io::Error::other(what.to_string()))
-}
-
 /// The pack's bytes.
 pub fn build(input: &Input<'_>) -> CoreResult<Vec<u8>> {
     let conn = input.reader.conn;
@@ -160,10 +156,11 @@ pub fn build(input: &Input<'_>) -> CoreResult<Vec<u8>> {
         .compression_method(zip::CompressionMethod::Deflated)
         .large_file(false);
     for (path, bytes) in &files {
-        zip.start_file(path.as_str(), options).map_err(io_error)?;
+        zip.start_file(path.as_str(), options)
+            .map_err(std::io::Error::from)?;
         zip.write_all(bytes)?;
     }
-    Ok(zip.finish().map_err(io_error)?.into_inner())
+    Ok(zip.finish().map_err(std::io::Error::from)?.into_inner())
 }
 
 /// Each record's last after-image in the slice, grouped by kind (records deleted in the
@@ -202,18 +199,18 @@ fn csv_of(images: &[serde_json::Value]) -> CoreResult<Vec<u8>> {
         }
     }
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(&columns).map_err(io_error)?;
+    out.write_record(&columns).map_err(std::io::Error::from)?;
     for image in images {
         let row = columns.iter().map(|c| match image.get(c) {
             None | Some(serde_json::Value::Null) => String::new(),
             Some(serde_json::Value::String(s)) => s.clone(),
             Some(other) => other.to_string(),
         });
-        out.write_record(row).map_err(io_error)?;
+        out.write_record(row).map_err(std::io::Error::from)?;
     }
     // A BOM so that spreadsheet programs read the Chinese text as UTF-8.
     let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(out.into_inner().map_err(io_error)?);
+    bytes.extend(out.into_inner().map_err(|e| e.into_error())?);
     Ok(bytes)
 }
 

@@ -1,16 +1,16 @@
 //! Reads of incidents: the filtered list, the quarterly statistics, the alerts a member is
 //! named for, and what a detail page shows.
 
-use super::clocks::{quarter_bounds, quarter_of};
+use super::clocks::quarter_of;
 use super::store;
-use crate::error::{CoreError, CoreResult};
+use crate::error::CoreResult;
 use crate::features::{models, users};
 use crate::shared::records;
 use chrono::{DateTime, FixedOffset, Utc};
 use govbench_protocol::{
-    parse_quarter, quarter_key, worst_clock, ClockStatus, Incident, IncidentAlert, IncidentQuery,
-    IncidentStats, IncidentStatus as S, IncidentSummary, ModelId, NotifyTarget, Severity,
-    SeverityStats, UserId, UserSummary,
+    quarter_key, worst_clock, ClockStatus, Incident, IncidentAlert, IncidentQuery, IncidentStats,
+    IncidentStatus as S, IncidentSummary, ModelId, NotifyTarget, Severity, SeverityStats, UserId,
+    UserSummary,
 };
 use rusqlite::{Connection, ToSql};
 use std::collections::HashMap;
@@ -58,10 +58,13 @@ pub fn summary(
     })
 }
 
-fn quarter_range(quarter: &str, zone: FixedOffset) -> CoreResult<(DateTime<Utc>, DateTime<Utc>)> {
-    let (year, q) =
-        parse_quarter(quarter).ok_or_else(|| CoreError::invalid("quarter", "not_a_quarter"))?;
-    quarter_bounds(year, q, zone).ok_or_else(|| CoreError::invalid("quarter", "not_a_quarter"))
+fn quarter_range(
+    quarter: &str,
+    zone: FixedOffset,
+    now: DateTime<Utc>,
+) -> CoreResult<(DateTime<Utc>, DateTime<Utc>)> {
+    let span = crate::shared::quarters::Span::parse(quarter, zone, now)?;
+    Ok((span.start, span.end))
 }
 
 /// One page of the list, newest first, and how many match.
@@ -84,7 +87,7 @@ pub fn page(
         bind(&mut conditions, "severity = ?", Box::new(severity.key()));
     }
     if let Some(quarter) = query.quarter.as_deref().filter(|q| !q.trim().is_empty()) {
-        let (from, to) = quarter_range(quarter, zone)?;
+        let (from, to) = quarter_range(quarter, zone, now)?;
         bind(&mut conditions, "opened_at >= ?", Box::new(from));
         bind(&mut conditions, "opened_at < ?", Box::new(to));
     }
@@ -133,7 +136,7 @@ pub fn stats(
     zone: FixedOffset,
     now: DateTime<Utc>,
 ) -> CoreResult<IncidentStats> {
-    let (from, to) = quarter_range(quarter, zone)?;
+    let (from, to) = quarter_range(quarter, zone, now)?;
     let incidents: Vec<Incident> = records::select(
         conn,
         "drill = 0 AND opened_at >= ?1 AND opened_at < ?2",
