@@ -1232,6 +1232,18 @@ async fn the_quarter_is_assessed_signed_presented_and_exported() {
     ui.click("a[id^='assessment-link-']").await;
     ui.el("#scorecard").await;
     ui.screenshot("23a-scorecard").await;
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#page-assessment", "English", |t| t.contains("Draft"))
+        .await;
+    ui.screenshot("23b-scorecard-en").await;
+    ui.click("#assessment-present").await;
+    ui.el("#present-slide").await;
+    ui.key("ArrowRight").await;
+    ui.key("ArrowRight").await;
+    ui.screenshot("23c-present-en").await;
+    ui.key("Escape").await;
+    ui.el("#scorecard").await;
+    ui.select("#lang-switch", "zh-CN").await;
     let rows =
         ui.c.find_all(Locator::Css("#scorecard [data-status]"))
             .await
