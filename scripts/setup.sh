@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Installs everything Govbench needs to build, run and test on a fresh Debian 12 machine.
-# Idempotent: each step is skipped when its result is already present.
+# Installs everything Govbench needs to build and run on a fresh Debian 12 machine; with
+# `--packaging`, also what the test command needs to build and prove the packages: the
+# Windows cross toolchain (MinGW-w64, the Rust target), Wine to run the Windows CLI, and
+# tauri-cli to bundle the .deb. Idempotent: each step is skipped when its result is present.
 set -euo pipefail
+
+PACKAGING=0
+[ "${1:-}" = "--packaging" ] && PACKAGING=1
 
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$(dirname "$0")/../Cargo.lock" 2>/dev/null || true)"
 WASM_BINDGEN_VERSION="${WASM_BINDGEN_VERSION:-0.2.130}"
 TAURI_DRIVER_VERSION="2.1.0"
+TAURI_CLI_VERSION="2.12.4"
+WINDOWS_TARGET="x86_64-pc-windows-gnu"
 
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev libdbus-1-dev
@@ -14,6 +21,9 @@ APT_PACKAGES=(
   gnome-keyring dbus dbus-x11 libsecret-tools
   fonts-noto-cjk
 )
+# MinGW-w64 cross-compiles the Windows CLI (its C parts: SQLCipher, OpenSSL); Wine 8 runs it.
+# desktop-file-validate checks the .deb's desktop entry.
+[ "$PACKAGING" -eq 1 ] && APT_PACKAGES+=(mingw-w64 wine64 desktop-file-utils)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -27,6 +37,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+if [ "$PACKAGING" -eq 1 ]; then
+  rustup target list --installed | grep -q "^${WINDOWS_TARGET}\$" || rustup target add "$WINDOWS_TARGET"
+fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; then
   echo "setup: installing wasm-bindgen-cli ${WASM_BINDGEN_VERSION}"
@@ -38,5 +51,9 @@ fi
 if ! command -v tauri-driver >/dev/null || ! cargo install --list | grep -q "^tauri-driver v${TAURI_DRIVER_VERSION}:"; then
   echo "setup: installing tauri-driver ${TAURI_DRIVER_VERSION}"
   cargo install -q tauri-driver --version "=${TAURI_DRIVER_VERSION}" --locked --force
+fi
+if [ "$PACKAGING" -eq 1 ] && ! cargo install --list | grep -q "^tauri-cli v${TAURI_CLI_VERSION}:"; then
+  echo "setup: installing tauri-cli ${TAURI_CLI_VERSION} (about 8 minutes, once per machine)"
+  cargo install -q tauri-cli --version "=${TAURI_CLI_VERSION}" --locked --force
 fi
 echo "setup: done"

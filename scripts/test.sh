@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine and runs every check: fmt, clippy, unit and integration
-# tests (real SQLCipher files, real Secret Service keyring), and the end-to-end test of the
-# real desktop binary in WebKit under Xvfb. Screenshots land in target/e2e/.
+# tests (real SQLCipher files, real Secret Service keyring), the end-to-end test of the real
+# desktop binary in WebKit under Xvfb, and the packages: the .deb built, installed, started
+# and removed, and the Windows CLI cross-built and run under Wine. Screenshots land in
+# target/e2e/. The packaging builds keep their target folders in ~/.cache/govbench
+# (GOVBENCH_CACHE_DIR), outside the clone, so that only the first run on a machine is cold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup.sh --packaging
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 echo "== fmt"
@@ -32,4 +35,9 @@ XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
   echo -n "govbench-ci-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --locked
 '
+echo "== packages: Windows"
+bash tests/packaging/windows.sh
+
+echo "== packages: Debian"
+bash tests/packaging/deb.sh
 echo "== all checks passed"

@@ -193,7 +193,7 @@ pub(crate) fn write_copy(
         // A backup is one self-contained file: no WAL beside it.
         dest.execute_batch("PRAGMA journal_mode = DELETE;")?;
         dest.close().map_err(|(_, e)| CoreError::from(e))?;
-        std::fs::File::open(&partial)?.sync_all()?;
+        crate::durable::flush(&partial)?;
         slots.save(target)?;
         std::fs::rename(&partial, target)?;
         Ok(())

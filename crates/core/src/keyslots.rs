@@ -396,26 +396,14 @@ impl KeySlots {
     /// Callers hold the workspace's write lock (an IMMEDIATE transaction), which is what keeps
     /// two writers from losing each other's slots.
     pub fn save(&self, db_path: &Path) -> CoreResult<()> {
-        let path = Self::path_for(db_path);
-        let mut tmp = path.clone().into_os_string();
-        tmp.push(".tmp");
-        let tmp = PathBuf::from(tmp);
         let saved = KeySlots {
             format: FORMAT.to_owned(),
             ..self.clone()
         };
-        {
-            let mut file = std::fs::File::create(&tmp)?;
-            std::io::Write::write_all(&mut file, &serde_json::to_vec_pretty(&saved)?)?;
-            // Flushed through the handle that wrote it (Windows refuses to flush a read-only one).
-            file.sync_all()?;
-        }
-        std::fs::rename(&tmp, &path)?;
-        // The rename itself is durable only once the directory entry is on disk.
-        #[cfg(unix)]
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::File::open(dir)?.sync_all()?;
-        }
+        crate::durable::write_atomically(
+            &Self::path_for(db_path),
+            &serde_json::to_vec_pretty(&saved)?,
+        )?;
         Ok(())
     }
 

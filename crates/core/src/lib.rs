@@ -14,6 +14,7 @@ pub mod backup;
 pub mod clock;
 mod crash;
 pub mod demo;
+mod durable;
 pub mod error;
 pub mod features;
 #[doc(hidden)]

@@ -103,10 +103,7 @@ impl Witness {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut tmp = self.path.clone().into_os_string();
-        tmp.push(".tmp");
-        std::fs::write(&tmp, serde_json::to_vec(file)?)?;
-        std::fs::rename(&tmp, &self.path)?;
+        crate::durable::write_atomically(&self.path, &serde_json::to_vec(file)?)?;
         Ok(())
     }
 

@@ -39,6 +39,7 @@ impl Drop for Driver {
     /// its process group. A surviving app would take over the next test's launch, since the
     /// app is single-instance.
     fn drop(&mut self) {
+        #[cfg(unix)]
         let _ = Command::new("kill")
             .args(["-TERM", "--", &format!("-{}", self.child.id())])
             .status();
@@ -54,8 +55,6 @@ fn free_port() -> u16 {
         .unwrap_or(4444)
 }
 
-/// Starts tauri-driver with a throw-away HOME and data dir, so nothing of the user's is
-/// touched and the app starts as on a first run.
 /// Why the end-to-end environment cannot run here (no driver, no display, no binary…).
 #[derive(Debug)]
 struct Unavailable(String);
@@ -111,6 +110,20 @@ impl Driver {
     }
 }
 
+/// Puts the command in a process group of its own, which `Driver::drop` ends as a whole.
+#[cfg(unix)]
+fn own_process_group(command: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0)
+}
+
+#[cfg(not(unix))]
+fn own_process_group(command: &mut Command) -> &mut Command {
+    command
+}
+
+/// Starts tauri-driver with a throw-away HOME and data dir, so nothing of the user's is
+/// touched and the app starts as on a first run.
 fn start_driver(port: u16) -> Result<Driver, Unavailable> {
     let home = tempfile::tempdir().map_err(|e| Unavailable(e.to_string()))?;
     // What the import dialog returns: a results file and a real samples log with failures.
@@ -121,9 +134,7 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
     .map_err(|e| Unavailable(e.to_string()))?;
     // Where the save dialog "saves" exports (it must exist, like a folder a user picks).
     std::fs::create_dir_all(home.path().join("exports")).map_err(|e| Unavailable(e.to_string()))?;
-    use std::os::unix::process::CommandExt;
-    let child = Command::new("tauri-driver")
-        .process_group(0)
+    let child = own_process_group(&mut Command::new("tauri-driver"))
         .args([
             "--port",
             &port.to_string(),
@@ -342,6 +353,28 @@ async fn launch() -> Option<(Driver, Ui)> {
         Ok(c) => Some((driver, Ui { c })),
         Err(e) => missing(e.to_string()),
     }
+}
+
+/// The app as `dpkg -i` installed it (`GOVBENCH_DESKTOP_BIN=/usr/bin/govbench-desktop`): a
+/// release build serving its embedded UI. Run by `tests/packaging/deb.sh`, which installs
+/// the package first.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the installed package; tests/packaging/deb.sh runs it"]
+async fn the_installed_package_starts_at_the_login_screen() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    let Some((_driver, ui)) = launch().await else {
+        return;
+    };
+    ui.el("#login-submit").await;
+    assert!(
+        ui.text("body").await.contains("govbench-demo"),
+        "the first start opens the demo workspace at the login screen"
+    );
+    // Still up and answering a while later (a crash after the first paint would show here).
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(ui.c.title().await.is_ok_and(|t| t.contains("Govbench")));
+    ui.el("#login-user").await;
+    ui.screenshot("00-installed-login").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

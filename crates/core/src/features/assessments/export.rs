@@ -19,7 +19,6 @@ use govbench_protocol::{
 };
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
@@ -210,24 +209,9 @@ fn destination(path: &str) -> CoreResult<PathBuf> {
     Ok(target)
 }
 
-/// Writes `bytes` next to `target` and renames them into place, durably: a reader of
-/// `target` sees the old file or the whole new one, never half of it.
+/// Puts `bytes` at `target` atomically and durably (the old file or the whole new one).
 fn put(target: &Path, bytes: &[u8]) -> CoreResult<OutputFile> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = target.with_file_name(format!(".{name}.{}.part", Uuid::now_v7().simple()));
-    let written = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, target)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e.into());
-    }
+    crate::durable::write_atomically(target, bytes)?;
     Ok(OutputFile {
         path: target.to_path_buf(),
         kept: false,
