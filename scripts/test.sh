@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh --packaging
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A run from a clean clone gains nothing from incremental compilation, which doubles the size
+# of the target folder.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 echo "== fmt"
 cargo fmt --all --check
