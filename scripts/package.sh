@@ -38,4 +38,4 @@ print(json.dumps({"bundle": {"linux": {"deb": {
 
 echo "package: bundling the .deb" >&2
 (cd src-tauri && cargo tauri bundle --bundles deb --ci --config "$config" >&2)
-ls -t "$target_dir"/release/bundle/deb/*.deb | head -n 1
+ls -t "$target_dir"/release/bundle/deb/*.deb | sed -n 1p

@@ -27,7 +27,7 @@ APT_PACKAGES=(
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
@@ -36,23 +36,27 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+# Lists are read whole before grep looks at them: `producer | grep -q` under pipefail fails
+# whenever grep stops reading early and the producer notices the closed pipe.
+targets="$(rustup target list --installed)"
+grep -q '^wasm32-unknown-unknown$' <<<"$targets" || rustup target add wasm32-unknown-unknown
 if [ "$PACKAGING" -eq 1 ]; then
-  rustup target list --installed | grep -q "^${WINDOWS_TARGET}\$" || rustup target add "$WINDOWS_TARGET"
+  grep -q "^${WINDOWS_TARGET}\$" <<<"$targets" || rustup target add "$WINDOWS_TARGET"
 fi
 
-if ! wasm-bindgen --version 2>/dev/null | grep -q " ${WASM_BINDGEN_VERSION}\$"; then
+if ! grep -q " ${WASM_BINDGEN_VERSION}\$" <<<"$(wasm-bindgen --version 2>/dev/null || true)"; then
   echo "setup: installing wasm-bindgen-cli ${WASM_BINDGEN_VERSION}"
   # Not --locked: one of its locked dependencies is missing from the registry mirror.
   cargo install -q wasm-bindgen-cli --version "=${WASM_BINDGEN_VERSION}" --force
 fi
 
 # tauri-driver has no --version; cargo's own list of installed binaries tells.
-if ! command -v tauri-driver >/dev/null || ! cargo install --list | grep -q "^tauri-driver v${TAURI_DRIVER_VERSION}:"; then
+installed="$(cargo install --list)"
+if ! command -v tauri-driver >/dev/null || ! grep -q "^tauri-driver v${TAURI_DRIVER_VERSION}:" <<<"$installed"; then
   echo "setup: installing tauri-driver ${TAURI_DRIVER_VERSION}"
   cargo install -q tauri-driver --version "=${TAURI_DRIVER_VERSION}" --locked --force
 fi
-if [ "$PACKAGING" -eq 1 ] && ! cargo install --list | grep -q "^tauri-cli v${TAURI_CLI_VERSION}:"; then
+if [ "$PACKAGING" -eq 1 ] && ! grep -q "^tauri-cli v${TAURI_CLI_VERSION}:" <<<"$installed"; then
   echo "setup: installing tauri-cli ${TAURI_CLI_VERSION} (about 8 minutes, once per machine)"
   cargo install -q tauri-cli --version "=${TAURI_CLI_VERSION}" --locked --force
 fi

@@ -59,7 +59,7 @@ GOVBENCH_DESKTOP_BIN=/usr/bin/govbench-desktop GOVBENCH_REQUIRE_E2E=1 \
 
 echo "deb: removing"
 $SUDO dpkg -r "$package"
-dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" && fail "still installed"
+[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)" = "install ok installed" ] && fail "still installed"
 left="$(diff <(echo "$before") <(find /usr | sort) || true)"
 [ -z "$left" ] || fail "dpkg -r left this in /usr: $left"
 echo "deb: installed, started and removed cleanly"

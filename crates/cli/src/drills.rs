@@ -45,14 +45,14 @@ pub fn run(command: DrillsCommand, locale: Locale) -> Result<(), Failure> {
             let all: Vec<_> = templates.iter().map(|t| as_json(t, lang)).collect();
             let text = serde_json::to_string_pretty(&all)
                 .map_err(|e| ApiError::from(govbench_core::CoreError::Malformed(e.to_string())))?;
-            println!("{}", for_terminal(&text));
+            out!("{}", for_terminal(&text));
         }
         Format::Table => {
             for t in &templates {
-                println!("{} · {}", t.id, t.title.get(lang));
-                println!("  {}", t.scenario.get(lang));
+                out!("{} · {}", t.id, t.title.get(lang));
+                out!("  {}", t.scenario.get(lang));
                 for (i, s) in t.steps.iter().enumerate() {
-                    println!(
+                    out!(
                         "  {:>2}. [{}] {} — {}",
                         i + 1,
                         locale.t(&s.role.text_key()),
@@ -63,7 +63,7 @@ pub fn run(command: DrillsCommand, locale: Locale) -> Result<(), Failure> {
                         )
                     );
                 }
-                println!();
+                out!();
             }
         }
     }

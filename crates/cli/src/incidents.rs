@@ -87,11 +87,11 @@ pub fn run(command: IncidentsCommand, locale: Locale) -> Result<(), Failure> {
             let list: Vec<_> = details.iter().map(as_json).collect();
             let text = serde_json::to_string_pretty(&list)
                 .map_err(|e| ApiError::from(govbench_core::CoreError::Malformed(e.to_string())))?;
-            println!("{}", for_terminal(&text));
+            out!("{}", for_terminal(&text));
         }
         Format::Table => {
             if details.is_empty() {
-                println!("{}", locale.t("cli.no_incidents"));
+                out!("{}", locale.t("cli.no_incidents"));
             }
             for d in &details {
                 let i = &d.incident;
@@ -100,7 +100,7 @@ pub fn run(command: IncidentsCommand, locale: Locale) -> Result<(), Failure> {
                 } else {
                     String::new()
                 };
-                println!(
+                out!(
                     "{}{} · {} · {} · {}",
                     i.number,
                     drill,
@@ -110,7 +110,7 @@ pub fn run(command: IncidentsCommand, locale: Locale) -> Result<(), Failure> {
                 );
                 for c in &d.clocks {
                     let at = c.done.unwrap_or(c.due);
-                    println!(
+                    out!(
                         "    {:<12} {} — {} {}",
                         locale.t(&format!("clock_kind.{}", c.kind.key())),
                         locale.t(&format!("clock.{}", c.status.key())),

@@ -9,15 +9,25 @@ use govbench_protocol::{
     ApiError, BackupReason, ErrorCode, NewUser, Priority, RequirementQuery, RequirementSort,
     RequirementStatus, Role, UserCommand,
 };
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// `println!` for what a command prints; see `output` for why it is not `println!`.
+macro_rules! out {
+    () => {
+        $crate::output::line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+
 mod drills;
 mod incidents;
 mod models;
+mod output;
 mod reports;
 
 /// Rows per page of `requirements list --page N`, as in the app.
@@ -238,6 +248,7 @@ fn main() -> ExitCode {
             .or_else(|| std::env::var("LANG").ok())
             .unwrap_or_default(),
     );
+    output::set_locale(locale);
     match run(cli.command, locale) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Api(e)) => {
@@ -332,7 +343,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                 CreateOptions::default(),
                 clock,
             )?;
-            println!(
+            out!(
                 "{}",
                 locale.format(
                     "cli.created",
@@ -345,7 +356,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
         }
         Top::Demo { workspace } => {
             govbench_core::demo::create(&workspace, KdfParams::INTERACTIVE, chrono::Utc::now())?;
-            println!(
+            out!(
                 "{}",
                 locale.format(
                     "cli.demo_created",
@@ -405,7 +416,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             )
             .map_err(ApiError::from)?;
             eprintln!();
-            println!(
+            out!(
                 "{}",
                 locale.format(
                     "cli.generated",
@@ -497,7 +508,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                     let json = serde_json::to_string_pretty(&items).map_err(|e| {
                         ApiError::new(ErrorCode::Internal).with("reason", e.to_string())
                     })?;
-                    println!("{}", for_terminal(&json));
+                    out!("{}", for_terminal(&json));
                 }
                 Format::Table => print_table(&items, total, locale),
             }
@@ -519,7 +530,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             if !report.is_intact() {
                 return Err(Failure::Tampered(sentence));
             }
-            println!("{sentence}");
+            out!("{sentence}");
         }
         Top::Backup { command } => match command {
             BackupCommand::Create {
@@ -530,7 +541,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                 let backups = backups_for(folder)?;
                 let mut session = login(&workspace, &user, locale)?;
                 let made = session.backup(&backups, BackupReason::Manual)?;
-                println!(
+                out!(
                     "{}",
                     locale.format("cli.backup_made", [("path", made.path.as_str())])
                 );
@@ -543,10 +554,10 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                     .unwrap_or_default();
                 let list = backups.list(&stem).map_err(ApiError::from)?;
                 if list.is_empty() {
-                    println!("{}", locale.t("cli.no_backups"));
+                    out!("{}", locale.t("cli.no_backups"));
                 }
                 for b in list {
-                    println!(
+                    out!(
                         "{}\t{}\t{:.1} MiB\t{}",
                         b.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
                         locale.t(&format!("backup.reason.{}", b.reason.key())),
@@ -566,7 +577,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
                 )?;
                 let sentence = locale.audit_summary(&outcome.report);
                 match outcome.restored_to {
-                    Some(path) => println!(
+                    Some(path) => out!(
                         "{}",
                         locale.format(
                             "cli.restored",
@@ -616,7 +627,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             };
             session.execute_with_progress(command, &progress)?;
             eprintln!();
-            println!("{}", locale.t("cli.rekeyed"));
+            out!("{}", locale.t("cli.rekeyed"));
         }
     }
     Ok(())
@@ -713,7 +724,6 @@ fn passphrase(locale: Locale, confirm: bool) -> Result<String, ApiError> {
 }
 
 fn print_table(items: &[govbench_protocol::RequirementSummary], total: u64, locale: Locale) {
-    let mut out = std::io::stdout().lock();
     let header = [
         locale.t("cli.col.id"),
         locale.t("cli.col.status"),
@@ -722,15 +732,14 @@ fn print_table(items: &[govbench_protocol::RequirementSummary], total: u64, loca
         locale.t("cli.col.department"),
         locale.t("cli.col.title"),
     ];
-    let _ = writeln!(out, "{}", header.join("\t"));
+    out!("{}", header.join("\t"));
     for r in items {
         let overdue = if r.overdue {
             format!(" ({})", locale.t("cli.overdue"))
         } else {
             String::new()
         };
-        let _ = writeln!(
-            out,
+        out!(
             "{}\t{}\t{}\t{}{}\t{}\t{}",
             r.id,
             locale.t(&r.status.text_key()),
@@ -752,7 +761,7 @@ fn print_table(items: &[govbench_protocol::RequirementSummary], total: u64, loca
             ],
         )
     };
-    let _ = writeln!(out, "{summary}");
+    out!("{summary}");
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ fn print_json(value: &impl serde::Serialize, pretty: bool) -> Result<(), Failure
         serde_json::to_string(value)
     }
     .map_err(|e| ApiError::new(ErrorCode::Internal).with("reason", e.to_string()))?;
-    println!("{}", for_terminal(&text));
+    out!("{}", for_terminal(&text));
     Ok(())
 }
 
@@ -189,7 +189,7 @@ pub fn run_models(command: ModelsCommand, locale: Locale) -> Result<(), Failure>
                     description,
                 },
             })?;
-            println!(
+            out!(
                 "{}",
                 locale.format("cli.model_added", [("name", name.as_str())])
             );
@@ -221,7 +221,7 @@ pub fn run_models(command: ModelsCommand, locale: Locale) -> Result<(), Failure>
                     release_notes: notes,
                 },
             })?;
-            println!(
+            out!(
                 "{}",
                 locale.format(
                     "cli.version_added",
@@ -271,7 +271,7 @@ pub fn run_models(command: ModelsCommand, locale: Locale) -> Result<(), Failure>
                 }
                 Format::Table => {
                     if models.is_empty() {
-                        println!("{}", locale.t("cli.no_models"));
+                        out!("{}", locale.t("cli.no_models"));
                     }
                     for m in &models {
                         let domain = locale
@@ -279,7 +279,7 @@ pub fn run_models(command: ModelsCommand, locale: Locale) -> Result<(), Failure>
                             .get(&format!("domain.{}", m.model.draft.domain))
                             .cloned()
                             .unwrap_or_else(|| m.model.draft.domain.clone());
-                        println!(
+                        out!(
                             "{} · {} · {}",
                             for_terminal(&m.model.draft.name),
                             for_terminal(&domain),
@@ -303,7 +303,7 @@ pub fn run_models(command: ModelsCommand, locale: Locale) -> Result<(), Failure>
                             } else {
                                 String::new()
                             };
-                            println!(
+                            out!(
                                 "  {:<12} {:<10} {}{}",
                                 for_terminal(&v.version.draft.label),
                                 locale.t(&v.version.stage.text_key()),
@@ -364,7 +364,7 @@ fn preview_json(file: &FilePreview, locale: Locale) -> serde_json::Value {
 
 fn print_preview_table(file: &FilePreview, locale: Locale) {
     let version = file.source.tool_version.as_deref().unwrap_or("—");
-    println!(
+    out!(
         "{} · {} {} · sha256 {}",
         for_terminal(&file.source.name),
         file.source.tool,
@@ -372,7 +372,7 @@ fn print_preview_table(file: &FilePreview, locale: Locale) {
         file.source.sha256
     );
     for m in &file.metrics {
-        println!(
+        out!(
             "  {:<32} {:<28} {:>12} {:>10} {:>8}  {}",
             for_terminal(&m.task),
             for_terminal(&m.metric),
@@ -386,7 +386,7 @@ fn print_preview_table(file: &FilePreview, locale: Locale) {
         );
     }
     if let Some(s) = &file.samples {
-        println!(
+        out!(
             "  {}",
             locale.format(
                 "cli.samples_line",
@@ -399,7 +399,7 @@ fn print_preview_table(file: &FilePreview, locale: Locale) {
         );
     }
     for w in &file.warnings {
-        println!(
+        out!(
             "  ⚠ {}{}: {}",
             w.at.as_deref()
                 .map(|a| format!("{} — ", for_terminal(a)))
@@ -509,7 +509,7 @@ pub fn run_eval(command: EvalCommand, locale: Locale) -> Result<(), Failure> {
                 }
                 if dry_run {
                     if matches!(format, Format::Table) {
-                        println!("{}", locale.t("cli.dry_run_nothing_stored"));
+                        out!("{}", locale.t("cli.dry_run_nothing_stored"));
                     }
                     return Ok(());
                 }
@@ -590,7 +590,7 @@ pub fn run_eval(command: EvalCommand, locale: Locale) -> Result<(), Failure> {
                     true,
                 )?,
                 Format::Table => {
-                    println!(
+                    out!(
                         "{}",
                         locale.format(
                             "cli.evaluation_imported",
@@ -603,7 +603,7 @@ pub fn run_eval(command: EvalCommand, locale: Locale) -> Result<(), Failure> {
                     );
                     for v in &detail.verdicts {
                         let mark = if v.passes { "✓" } else { "✗" };
-                        println!("  {mark} {}", for_terminal(&locale.verdict_sentence(v)));
+                        out!("  {mark} {}", for_terminal(&locale.verdict_sentence(v)));
                     }
                 }
             }
@@ -642,10 +642,10 @@ pub fn run_eval(command: EvalCommand, locale: Locale) -> Result<(), Failure> {
                 }
                 Format::Table => {
                     if list.is_empty() {
-                        println!("{}", locale.t("cli.no_evaluations"));
+                        out!("{}", locale.t("cli.no_evaluations"));
                     }
                     for e in &list {
-                        println!(
+                        out!(
                             "{}  {:<10} {:<14} {}/{} {}{}",
                             e.date,
                             for_terminal(&e.version_label),

@@ -53,7 +53,7 @@ fn export(args: ExportArgs, kind: ExportKind, locale: Locale) -> Result<(), Fail
         path: args.out.display().to_string(),
     })?;
     let record = session.export_record(outcome.entity.id)?;
-    println!(
+    out!(
         "{}",
         for_terminal(&locale.format(
             "cli.exported",
@@ -64,7 +64,7 @@ fn export(args: ExportArgs, kind: ExportKind, locale: Locale) -> Result<(), Fail
             ],
         ))
     );
-    println!("{}", record.head);
+    out!("{}", record.head);
     Ok(())
 }
 
@@ -84,15 +84,15 @@ pub fn run_pack(command: PackCommand, locale: Locale) -> Result<(), Failure> {
 }
 
 fn print_pack(report: &PackReport, locale: Locale) -> Result<(), Failure> {
-    println!(
+    out!(
         "{} · {} · {}",
         report.number,
         report.quarter,
         for_terminal(&report.exported_by)
     );
-    println!("{}", report.head);
+    out!("{}", report.head);
     if report.intact() {
-        println!(
+        out!(
             "{}",
             locale.format(
                 "cli.pack_intact",
@@ -103,9 +103,9 @@ fn print_pack(report: &PackReport, locale: Locale) -> Result<(), Failure> {
     }
     let list = |key: &str, names: &[String]| {
         if !names.is_empty() {
-            println!("{}", locale.t(key));
+            out!("{}", locale.t(key));
             for name in names {
-                println!("  {}", for_terminal(name));
+                out!("  {}", for_terminal(name));
             }
         }
     };
@@ -114,10 +114,10 @@ fn print_pack(report: &PackReport, locale: Locale) -> Result<(), Failure> {
     list("cli.pack_unlisted", &report.unlisted);
     if !report.broken_events.is_empty() {
         let seqs: Vec<String> = report.broken_events.iter().map(u64::to_string).collect();
-        println!("{} {}", locale.t("cli.pack_events"), seqs.join(", "));
+        out!("{} {}", locale.t("cli.pack_events"), seqs.join(", "));
     }
     if !report.signature_valid {
-        println!("{}", locale.t("cli.pack_seal"));
+        out!("{}", locale.t("cli.pack_seal"));
     }
     Err(Failure::Tampered(locale.t("cli.pack_seal_summary")))
 }

@@ -1007,3 +1007,50 @@ fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
     }
     out.finish().unwrap();
 }
+
+/// `govbench … | grep -q x` and `| head` close the pipe early; the command must end quietly
+/// with success, not panic on the broken pipe (it did, failing `set -o pipefail` scripts).
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    // Closed before the command starts, so its first write meets a broken pipe every time.
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_govbench"))
+        .args(["--lang", "en", "drills", "templates", "--format", "json"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{:?} {}",
+        out.status,
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stderr), "");
+}
+
+/// Output that cannot be written (a full disk behind `>`) is an error in the user's language
+/// with EX_IOERR, never a panic and never a silent success.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_a_translated_error() {
+    for (lang, words) in [
+        ("en", "Cannot write the output"),
+        ("zh-CN", "无法写出输出内容"),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_govbench"))
+            .args(["--lang", lang, "drills", "templates"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(74), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(words), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
