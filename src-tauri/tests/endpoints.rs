@@ -94,12 +94,14 @@ fn the_invoke_handler_knows_every_endpoint() {
             },
         )
         .map(|_| ())
-        .map_err(|e| e.to_string())
     };
-    let unknown = call("no_such_endpoint").unwrap_err();
+    // Tauri answers a failed call with the JSON value the handler (or the router) rejected it
+    // with; only the router's own "not found" matters here.
+    let unknown = call("no_such_endpoint").unwrap_err().to_string();
     assert!(unknown.contains("not found"), "{unknown}");
     for name in NAMES {
         if let Err(e) = call(name) {
+            let e = e.to_string();
             assert!(!e.contains("not found"), "{name}: {e}");
         }
     }

@@ -101,16 +101,15 @@ pub(crate) mod windows {
             .strip_prefix(r"\\?\")
             .or_else(|| path.strip_prefix(r"\\.\"));
         if let Some(rest) = device {
-            let unc = rest
-                .get(..4)
-                .is_some_and(|p| p.eq_ignore_ascii_case(r"UNC\"));
+            // After the prefix comes a drive letter, a volume GUID, or a device name such as
+            // `UNC\server\share` or `pipe\…`: none of those is a local disk.
             let volume = rest
                 .get(..7)
                 .is_some_and(|p| p.eq_ignore_ascii_case("Volume{"));
             return match drive(rest) {
-                Some(letter) if !unc => Root::Drive(letter),
-                _ if volume => Root::Local,
-                _ => Root::Remote,
+                Some(letter) => Root::Drive(letter),
+                None if volume => Root::Local,
+                None => Root::Remote,
             };
         }
         if path.starts_with(r"\\") {
