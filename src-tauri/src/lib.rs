@@ -113,6 +113,7 @@ endpoints! {
     session execute: Execute => |s, command| s.execute(command);
     session audit_verify: AuditVerify => |s, _| s.verify_audit();
     session audit_verify_anchor: AuditVerifyAnchor => |s, request| s.verify_audit_against(&request.anchor);
+    session session_held: SessionHeld => |s, _| Ok(s.held().cloned().map(ApiError::from));
     session backups_list: BackupsList => |s, _| s.backup_list();
     session backup_create: BackupCreate => |s, _| s.backup_now();
     session backup_restore: BackupRestore => |s, request| s.restore_backup(&request);
@@ -234,7 +235,7 @@ async fn attachment_open<R: Runtime>(
     let state = state.inner().clone();
     let path = shell::blocking(move || {
         let (attachment, bytes) = state.with_session(|s| s.attachment(request))?;
-        shell::private_copy(&attachment, &bytes)
+        state.viewer_copies().write(&attachment, &bytes)
     })
     .await?;
     #[cfg(debug_assertions)]
@@ -352,6 +353,8 @@ pub fn run() {
         .setup(|app| {
             let settings = Settings::from_env(app.path().app_data_dir()?);
             let state = Arc::new(AppState::new(settings));
+            // Copies a crashed run left for the viewer go before anything else.
+            state.viewer_copies().sweep();
             app.manage(state.clone());
             let locale =
                 govbench_i18n::Locale::from_tag(&sys_locale::get_locale().unwrap_or_default());
@@ -359,7 +362,16 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(invoke_handler())
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(|app, event| {
+                if let tauri::RunEvent::Exit = event {
+                    if let Some(state) = app.try_state::<Shared>() {
+                        state.viewer_copies().sweep();
+                    }
+                }
+            })
+        });
     if let Err(e) = result {
         eprintln!("govbench-desktop: {e}");
         std::process::exit(1);

@@ -382,8 +382,14 @@ impl AppState {
         Ok(info)
     }
 
+    /// Where decrypted copies for the system's viewer go.
+    pub fn viewer_copies(&self) -> ViewerCopies {
+        ViewerCopies::in_dir(&self.settings.data_dir)
+    }
+
     pub fn logout(&self, forget: bool) -> ApiResult<()> {
         let closed = self.session_lock()?.take();
+        self.viewer_copies().sweep();
         if let (true, Some(session)) = (forget, closed) {
             let mut recent = self.recent_lock()?;
             if let Some(entry) = recent
@@ -403,30 +409,63 @@ impl AppState {
     }
 }
 
-/// A decrypted copy of an attachment to hand to the system's viewer, in a folder of its own
-/// under the temporary directory (readable by this user only), named as it was attached.
-pub fn private_copy(
-    attachment: &govbench_protocol::Attachment,
-    bytes: &[u8],
-) -> ApiResult<PathBuf> {
-    let dir = std::env::temp_dir()
-        .join("govbench-attachments")
-        .join(attachment.id.to_string());
-    std::fs::create_dir_all(&dir).map_err(internal)?;
+/// Decrypted copies of attachments handed to the system's viewer. They live in a folder of
+/// the app's data folder that only this user can enter (0700), each file readable by this
+/// user only (0600, created so — never widened first), and they are removed at logout, at
+/// exit and, for a run that crashed, at the next start. (The viewers the system starts do not
+/// tell when they close the file, so that is when the copies go.)
+pub struct ViewerCopies {
+    root: PathBuf,
+}
+
+impl ViewerCopies {
+    pub fn in_dir(data_dir: &std::path::Path) -> ViewerCopies {
+        ViewerCopies {
+            root: data_dir.join("viewer-copies"),
+        }
+    }
+
+    /// Writes a copy of the attachment, named as it was attached, in a folder of its own.
+    pub fn write(
+        &self,
+        attachment: &govbench_protocol::Attachment,
+        bytes: &[u8],
+    ) -> ApiResult<PathBuf> {
+        let dir = self.root.join(attachment.id.to_string());
+        private_dir(&self.root).map_err(internal)?;
+        private_dir(&dir).map_err(internal)?;
+        // The stored name is already cleaned; keep only its last component all the same.
+        let name = std::path::Path::new(&attachment.name)
+            .file_name()
+            .map(|n| n.to_owned())
+            .unwrap_or_else(|| "attachment".into());
+        let path = dir.join(name);
+        let _ = std::fs::remove_file(&path);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&path).map_err(internal)?;
+        std::io::Write::write_all(&mut file, bytes).map_err(internal)?;
+        Ok(path)
+    }
+
+    /// Removes every copy (at logout, at exit, at start).
+    pub fn sweep(&self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Creates `dir` if needed and makes it this user's only.
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Some(parent) = dir.parent() {
-            std::fs::set_permissions(parent, std::fs::Permissions::from_mode(0o700))
-                .map_err(internal)?;
-        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
-    // The stored name is already cleaned; keep only its last component all the same.
-    let name = std::path::Path::new(&attachment.name)
-        .file_name()
-        .map(|n| n.to_owned())
-        .unwrap_or_else(|| "attachment".into());
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(internal)?;
-    Ok(path)
+    Ok(())
 }

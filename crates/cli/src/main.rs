@@ -232,6 +232,15 @@ enum AuditCommand {
         #[arg(long)]
         anchor: Option<String>,
     },
+    /// After this device found the workspace older than a copy it saw (a copy put back), an
+    /// Admin confirms in the log that this copy is the one to continue; writes are refused
+    /// on it until then.
+    Continue {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        user: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -532,6 +541,17 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             }
             out!("{sentence}");
         }
+        Top::Audit {
+            command: AuditCommand::Continue { workspace, user },
+        } => {
+            let mut session = login(&workspace, &user, locale)?;
+            let outcome = session.execute(govbench_protocol::UserCommand::ContinueCopy)?;
+            let seq = outcome.audit_seq.to_string();
+            out!(
+                "{}",
+                locale.format("cli.copy_continued", [("seq", seq.as_str())])
+            );
+        }
         Top::Backup { command } => match command {
             BackupCommand::Create {
                 workspace,
@@ -667,6 +687,10 @@ fn login(workspace: &std::path::Path, user: &str, locale: Locale) -> Result<Sess
     if let Some(dir) = device_data_dir() {
         // The check's result is part of `audit verify`'s report.
         session.set_witness(govbench_core::Witness::in_dir(&dir))?;
+        // Reads go on; every write would be refused, so say why before anything else.
+        if let Some(held) = session.info(false).held {
+            eprintln!("govbench: {}", for_terminal(&locale.describe(&held)));
+        }
         session.set_backups(govbench_core::Backups::new(dir.join("backups")));
     }
     Ok(session)

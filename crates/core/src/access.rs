@@ -7,12 +7,16 @@ use crate::authz;
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::keyslots::{DataKey, KdfParams, UserSecret};
-use crate::witness::{ChainOf, Witness};
+use crate::witness::{ChainOf, Seen, Witness};
 use crate::write::Context;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use govbench_protocol::AnchorCheck;
-use govbench_protocol::{Action, Permission, SessionInfo, UserSummary, WorkspaceId, WorkspaceInfo};
+use govbench_protocol::{
+    Action, ApiError, ErrorCode, Permission, SessionInfo, UserAction, UserSummary, WorkspaceId,
+    WorkspaceInfo,
+};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -38,6 +42,13 @@ pub struct Session {
     secret: Option<UserSecret>,
     /// This device's record of the chain heads it has seen (set by the front end).
     witness: Option<Witness>,
+    /// This device had not seen the chain before this session attached to it.
+    first_sight: bool,
+    /// Why this session may only read; `None`: it may write.
+    held: Option<Hold>,
+    /// Every signing key the log registered to a member (the witness trusts entries signed
+    /// with one of them).
+    registered_keys: HashSet<String>,
     /// Where this device keeps backups (set by the front end); automatic backups go there.
     backups: Option<crate::backup::Backups>,
     clock: Arc<dyn Clock>,
@@ -95,6 +106,48 @@ pub(crate) struct Parts {
     pub user: UserSummary,
     pub secret: Option<UserSecret>,
     pub clock: Arc<dyn Clock>,
+    /// Set when the log's member events failed their checks at login.
+    pub held: Option<Hold>,
+    pub registered_keys: HashSet<String>,
+}
+
+/// Why a session may read but not write. The log is the record everyone relies on: a copy
+/// whose log fails verification, or that is older than one this device saw, must not grow
+/// further until someone with the authority to decide looks at it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// An event of the log fails verification (`problem` is an `audit.problem.*` key).
+    Log { seq: u64, problem: &'static str },
+    /// This device saw the log up to event `seen`; this copy ends at `head`, or differs.
+    Rollback { seen: u64, head: u64 },
+    /// The log has no event for the member `name` (events deleted, or a row written around
+    /// the write path).
+    Unaccounted { name: String },
+}
+
+impl From<Hold> for ApiError {
+    fn from(hold: Hold) -> ApiError {
+        let mut err = ApiError::new(ErrorCode::WorkspaceHeld);
+        match hold {
+            Hold::Log { seq, problem } => {
+                err = err
+                    .with("seq", seq.to_string())
+                    .with("problem", format!("audit.problem.{problem}"));
+                err.message_key = "error.held_log".into();
+            }
+            Hold::Rollback { seen, head } => {
+                err = err
+                    .with("seen", seen.to_string())
+                    .with("head", head.to_string());
+                err.message_key = "error.held_rollback".into();
+            }
+            Hold::Unaccounted { name } => {
+                err = err.with("name", name);
+                err.message_key = "error.held_unaccounted".into();
+            }
+        }
+        err
+    }
 }
 
 impl Session {
@@ -108,6 +161,9 @@ impl Session {
             user: parts.user,
             secret: parts.secret,
             witness: None,
+            first_sight: false,
+            held: parts.held,
+            registered_keys: parts.registered_keys,
             backups: None,
             clock: parts.clock,
             zone: Utc.fix(),
@@ -141,13 +197,30 @@ impl Session {
         prepare: impl FnOnce(&Reader<'_>) -> CoreResult<T>,
     ) -> CoreResult<T> {
         authz::authorize(self.user.role, action)?;
+        self.writable(action)?;
         prepare(&self.reader())
+    }
+
+    /// Refuses every write while the session is held, except an Admin confirming, after a
+    /// copy was put back, that this copy is the one to continue.
+    fn writable(&self, action: Action) -> CoreResult<()> {
+        match &self.held {
+            None => Ok(()),
+            Some(Hold::Rollback { .. }) if action == UserAction::ContinueCopy.into() => Ok(()),
+            Some(hold) => Err(CoreError::Held(hold.clone())),
+        }
+    }
+
+    /// Why the session may only read, if it may.
+    pub fn held(&self) -> Option<&Hold> {
+        self.held.as_ref()
     }
 
     /// The door for the write path: checks `action`, then starts an IMMEDIATE transaction (the
     /// write lock is taken at once, so a read-then-write never fails half way for a lock).
     pub(crate) fn begin_write(&mut self, action: Action) -> CoreResult<Write<'_>> {
         authz::authorize(self.user.role, action)?;
+        self.writable(action)?;
         let now = self.clock.now();
         let tx = self
             .conn
@@ -170,13 +243,56 @@ impl Session {
         self.secret = Some(secret);
     }
 
-    /// Gives the session this device's witness: the chain is checked against the heads it
-    /// saw before (`verify_audit` reports the result), and from now on it records the head
-    /// after every change. Returns the check.
+    /// Gives the session this device's witness: the log is verified from where this device
+    /// last verified it (all of it on a first visit) — chain, signatures and every event as
+    /// its author's action — and checked against the heads the device saw before. A log that
+    /// fails, or a copy older than one seen here, holds the session read-only. From now on the
+    /// head is recorded after every change. Returns the witness check (`None` on a first
+    /// visit).
     pub fn set_witness(&mut self, witness: Witness) -> ApiResult<Option<AnchorCheck>> {
+        self.attach_witness(witness)
+            .map_err(|e| self.explain(e).into())
+    }
+
+    fn attach_witness(&mut self, witness: Witness) -> CoreResult<Option<AnchorCheck>> {
+        let chain = self.chain();
+        let keys = &self.registered_keys;
+        let registered = |k: &str| keys.contains(k);
+        let seen = witness.seen(&chain, &registered);
+        let check = witness.check(&self.conn, &chain, &registered)?;
+        self.first_sight = matches!(seen, Seen::First);
+        // Where verification resumes: the mark this device left, if the chain still holds it.
+        let mark = match seen {
+            Seen::Entry(entry) => entry.verified,
+            Seen::First | Seen::Altered => None,
+        };
+        let mark = match mark {
+            Some((seq, hash))
+                if crate::audit::hash_of(&self.conn, &self.copy_id, seq)?.as_deref()
+                    == Some(hash.as_str()) =>
+            {
+                (seq, hash)
+            }
+            _ => (0, crate::audit::GENESIS.to_owned()),
+        };
+        let verified = match crate::verify::after(&self.conn, &self.copy_id, mark.0, &mark.1)? {
+            Ok(head) => head,
+            Err((seq, problem)) => {
+                self.held.get_or_insert(Hold::Log { seq, problem });
+                None
+            }
+        };
+        if let Some(c) = check.as_ref().filter(|c| !c.found && c.source == "device") {
+            let head = crate::audit::head_of(&self.conn, &self.copy_id)?.map_or(0, |h| h.0);
+            self.held.get_or_insert(Hold::Rollback {
+                seen: c.rewritten_to.unwrap_or(0),
+                head,
+            });
+        }
         self.witness = Some(witness);
-        let check = self.device_anchor()?;
-        self.record_witness();
+        if self.held.is_none() {
+            self.record_witness_with(verified, false);
+        }
         Ok(check)
     }
 
@@ -209,39 +325,87 @@ impl Session {
 
     /// Copies the workspace (database and key file, consistent with each other: the write
     /// lock is held throughout) to `target`.
-    pub(crate) fn copy_to(&mut self, target: &Path, progress: &dyn Fn(u64, u64)) -> CoreResult<()> {
+    pub(crate) fn copy_to(
+        &mut self,
+        target: &Path,
+        sweep: Option<&str>,
+        progress: &dyn Fn(u64, u64),
+    ) -> CoreResult<()> {
         // The write lock is held on a second connection: SQLite's online backup cannot read
         // from a connection that has a write transaction open.
         let mut lock = crate::store::open_raw(&self.files.path, &self.files.key)?;
         crate::store::configure(&lock)?;
         let held = lock.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let slots = crate::keyslots::KeySlots::load(&self.files.path)?;
-        crate::backup::write_copy(&self.conn, &self.files.key, &slots, target, progress)?;
+        crate::backup::write_copy(&self.conn, &self.files.key, &slots, target, sweep, progress)?;
         held.commit()?;
         Ok(())
     }
 
-    /// This device's witness check of the session's chain.
+    /// This device's witness check of the session's chain. On a first visit it says so: the
+    /// head this session itself recorded proves nothing.
     pub(crate) fn device_anchor(&self) -> CoreResult<Option<AnchorCheck>> {
-        match (&self.witness, &self.secret) {
-            (Some(w), Some(secret)) => w.check(&self.conn, &self.chain(), secret),
-            _ => Ok(None),
+        let Some(w) = &self.witness else {
+            return Ok(None);
+        };
+        if self.first_sight {
+            let head = crate::audit::head_of(&self.conn, &self.copy_id)?;
+            return Ok(head.map(|(seq, hash)| AnchorCheck {
+                head: format!("{seq}:{hash}"),
+                source: "first_sight".into(),
+                found: true,
+                rewritten_from: None,
+                rewritten_to: None,
+            }));
         }
+        let keys = &self.registered_keys;
+        w.check(&self.conn, &self.chain(), &|k| keys.contains(k))
     }
 
     /// Adds the current head to the witness. A failure here does not undo the change that was
     /// just committed; the witness is a detector, and the next write records again.
     pub(crate) fn record_witness(&self) {
+        self.record_witness_with(None, false);
+    }
+
+    /// Records the head, and moves the verified mark to `verified`; `restart` forgets what the
+    /// device saw before (an Admin confirmed this copy as the one to continue).
+    pub(crate) fn record_witness_with(&self, verified: Option<(u64, String)>, restart: bool) {
         if let (Some(w), Some(secret)) = (&self.witness, &self.secret) {
-            let _ = w.record(&self.conn, &self.chain(), secret);
+            let keys = &self.registered_keys;
+            let user = self.user.id.to_string();
+            let _ = w.record(
+                &self.conn,
+                &self.chain(),
+                (&user, secret),
+                &|k| keys.contains(k) || k == secret.public_keys().sign,
+                verified,
+                restart,
+            );
         }
+    }
+
+    /// After an Admin confirmed this copy as the one to continue: the hold is lifted and the
+    /// device starts over from this head.
+    pub(crate) fn continue_copy(&mut self) {
+        if matches!(self.held, Some(Hold::Rollback { .. })) {
+            self.held = None;
+        }
+        let verified = crate::audit::head_of(&self.conn, &self.copy_id)
+            .ok()
+            .flatten();
+        self.record_witness_with(verified, true);
+    }
+
+    /// A key the log registered since the session opened (a member added or enrolled).
+    pub(crate) fn registered(&mut self, sign: String) {
+        self.registered_keys.insert(sign);
     }
 
     fn chain(&self) -> ChainOf {
         ChainOf {
             workspace: self.workspace_id.to_string(),
             copy: self.copy_id.clone(),
-            user: self.user.id.to_string(),
         }
     }
 
@@ -410,6 +574,7 @@ impl Session {
             },
             remembered,
             permissions: authz::permissions_of(self.user.role),
+            held: self.held.clone().map(ApiError::from),
         }
     }
 

@@ -434,6 +434,55 @@ where
     Ok(report)
 }
 
+/// Verifies the events of `copy` after `from` (whose stored hash is `from_hash`; `GENESIS` for
+/// 0) up to the copy's head: links, hashes and signatures, as [`verify`] does for the whole
+/// chain. Returns the head, or the first bad event as (seq, problem).
+pub(crate) fn verify_after(
+    conn: &Connection,
+    copy: &str,
+    from: u64,
+    from_hash: &str,
+) -> CoreResult<Result<Option<(u64, String)>, (u64, &'static str)>> {
+    let Some((head_seq, head_hash)) = head_of(conn, copy)? else {
+        return Ok(Ok(None));
+    };
+    if head_seq < from {
+        return Ok(Err((head_seq, "sequence_gap")));
+    }
+    let beyond: Option<i64> = conn.query_row(
+        "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND seq > ?2",
+        params![copy, head_seq as i64],
+        |r| r.get(0),
+    )?;
+    if let Some(seq) = beyond {
+        return Ok(Err((seq as u64, "broken_link")));
+    }
+    if head_seq == from {
+        return Ok(if head_hash == from_hash {
+            Ok(Some((head_seq, head_hash)))
+        } else {
+            Err((head_seq, "broken_link"))
+        });
+    }
+    let signers = Signers::of(conn, copy)?;
+    let span = Span {
+        copy: copy.to_owned(),
+        from: from + 1,
+        to: head_seq,
+    };
+    let result = verify_span(conn, &span, &signers)?;
+    if let Some(bad) = result.bad {
+        return Ok(Err(bad));
+    }
+    if result.first_prev.as_ref().map(|h| h.as_slice()) != Some(from_hash.as_bytes()) {
+        return Ok(Err((from + 1, "broken_link")));
+    }
+    if result.last_hash.as_ref().map(|h| h.as_slice()) != Some(head_hash.as_bytes()) {
+        return Ok(Err((head_seq, "broken_link")));
+    }
+    Ok(Ok(Some((head_seq, head_hash))))
+}
+
 /// Who may sign what in one copy's chain, read from its user events: each user's key as
 /// registered (by `user.create`, signed by an admin, or `user.enroll`, signed with the user's
 /// previous key) and removed (`user.remove`). The registering events themselves are checked

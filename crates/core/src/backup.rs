@@ -127,7 +127,7 @@ impl Session {
         reason: BackupReason,
         progress: &dyn Fn(u64, u64),
     ) -> CoreResult<BackupInfo> {
-        std::fs::create_dir_all(&backups.folder)?;
+        crate::durable::private_dir(&backups.folder)?;
         let mut now = self.clock_now();
         let stem = self.stem();
         let name = |at: DateTime<Utc>| {
@@ -143,7 +143,7 @@ impl Session {
             now += chrono::Duration::microseconds(1);
         }
         let target = backups.folder.join(name(now));
-        self.copy_to(&target, progress)?;
+        self.copy_to(&target, Some(&stem), progress)?;
         backups.prune(&stem, now)?;
         Ok(BackupInfo {
             bytes: std::fs::metadata(&target).map_or(0, |m| m.len()),
@@ -157,19 +157,30 @@ impl Session {
 /// Copies a consistent snapshot of the open database (`source`, keyed with `key`) to `target`
 /// under the same key, with the key file `slots`, through temporary names: a crash leaves
 /// either no backup or a whole one.
+///
+/// With `sweep` (the workspace's stem, for copies into its backup folder), first removes what
+/// interrupted backups of it left there; the caller holds the write lock, so none is being
+/// written meanwhile.
 pub(crate) fn write_copy(
     source: &Connection,
     key: &DataKey,
     slots: &KeySlots,
     target: &Path,
+    sweep: Option<&str>,
     progress: &dyn Fn(u64, u64),
 ) -> CoreResult<()> {
     if target.exists() {
         return Err(CoreError::WorkspaceExists(target.to_owned()));
     }
     let partial = with_suffix(target, ".partial");
+    if let (Some(stem), Some(folder)) = (sweep, target.parent()) {
+        sweep_leftovers(folder, stem);
+    }
     let _ = std::fs::remove_file(&partial);
     let copied = (|| -> CoreResult<()> {
+        // Created empty and private first: SQLite takes an empty file as a new database, and
+        // gives its journal the file's permissions.
+        crate::durable::create_private(&partial)?;
         let mut dest = Connection::open(&partial)?;
         crate::store::key_connection(&dest, key)?;
         {
@@ -203,6 +214,40 @@ pub(crate) fn write_copy(
         let _ = std::fs::remove_file(KeySlots::path_for(target));
     }
     copied
+}
+
+/// Removes what interrupted backups of the workspace `stem` left in `folder`: partial copies
+/// (and their journals), and key files whose copy never landed.
+fn sweep_leftovers(folder: &Path, stem: &str) {
+    let prefix = format!("{stem}--");
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if !file.starts_with(&prefix) {
+            continue;
+        }
+        let partial =
+            file.ends_with(".govbench.partial") || file.ends_with(".govbench.partial-journal");
+        let orphan_keys = file
+            .strip_suffix("-keys")
+            .is_some_and(|db| db.ends_with(SUFFIX) && !folder.join(db).exists());
+        if partial || orphan_keys {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// After a member's removal committed: the backup made just before it (under the old key)
+/// keeps only the slots of the members who remain, so the removed member's passphrase opens
+/// no copy made on this device either.
+pub(crate) fn drop_removed_slots(backup: &Path, members: &[String]) -> CoreResult<()> {
+    let mut slots = KeySlots::load(backup)?;
+    let ids = members.iter().map(|n| slots.slot_id(n)).collect();
+    slots.retain_slots(&ids);
+    slots.save(backup)?;
+    Ok(())
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -287,7 +332,7 @@ pub(crate) fn before_migration(
         return Ok(());
     }
     let slots = KeySlots::load(path)?;
-    write_copy(conn, key, &slots, &target, &|_, _| {})
+    write_copy(conn, key, &slots, &target, None, &|_, _| {})
 }
 
 /// A workspace that cannot be opened because it is damaged or unreadable: the error names its

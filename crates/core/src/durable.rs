@@ -11,9 +11,28 @@ use std::path::{Path, PathBuf};
 /// makes the rename durable: a reader of `path` sees the old file or the whole new one. On
 /// failure the temporary file is removed: nothing half-written stays behind.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_new(path, bytes, false)
+}
+
+/// [`write_atomically`], readable by the owner only (key files, the device's witness): the
+/// file is created that way, never widened and narrowed later.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_new(path, bytes, true)
+}
+
+fn write_new(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
     let tmp = temporary_beside(path);
     let written = (|| {
-        let mut file = File::create(&tmp)?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if private {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        #[cfg(not(unix))]
+        let _ = private;
+        let mut file = options.open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
@@ -24,6 +43,29 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
         return Err(e);
     }
     sync_parent(path)
+}
+
+/// Creates a new, empty file readable by its owner only.
+pub(crate) fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}
+
+/// Creates `dir` (and its parents) if missing, and makes it its owner's only.
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 /// Flushes a file someone else wrote (SQLite's backup, say) to disk.

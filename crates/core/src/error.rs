@@ -69,6 +69,9 @@ pub enum CoreError {
     Malformed(String),
     #[error("crypto: {0}")]
     Crypto(&'static str),
+    /// The workspace is open for reading only, and why.
+    #[error("the workspace is held read-only: {0:?}")]
+    Held(crate::access::Hold),
     /// The report could not be drawn (the embedded font or the QR code failed).
     #[error("report: {0}")]
     Render(#[from] govbench_report::RenderError),
@@ -198,6 +201,7 @@ impl From<CoreError> for ApiError {
             CoreError::Keyring(reason) => ApiError::new(ErrorCode::Keyring).with("reason", reason),
             CoreError::Io(e) => ApiError::new(ErrorCode::Io).with("reason", e.to_string()),
             CoreError::Busy => ApiError::new(ErrorCode::Busy),
+            CoreError::Held(hold) => hold.into(),
             CoreError::KeyChanged => ApiError::new(ErrorCode::KeyChanged),
             CoreError::Damaged(reason) => {
                 ApiError::new(ErrorCode::WorkspaceDamaged).with("reason", reason)

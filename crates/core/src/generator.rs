@@ -108,6 +108,13 @@ pub fn seed_with_progress(
         id: Some(actor.to_string()),
         name: "generator".into(),
     };
+    // Requirements are filed by Business, as the role matrix says; verification re-checks
+    // every event as its author's action. The filer is a member the admin adds first.
+    let (filer, filer_secret) = add_business_filer(conn, copy_id, (actor, signer), start)?;
+    let filer_actor = Actor {
+        id: Some(filer.to_string()),
+        name: "generator.business".into(),
+    };
     let mut written = 0u64;
     let mut filed: Vec<RequirementId> = Vec::with_capacity(requirements as usize);
     while written < events.max(requirements) {
@@ -118,10 +125,20 @@ pub fn seed_with_progress(
             }
             let at = start + Duration::seconds(written as i64 * 7);
             let change = if written < requirements {
-                let r = record(written, actor, start);
+                let r = record(written, filer, start);
                 requirements::insert(&tx, &r)?;
                 filed.push(r.id);
-                (FILE, Change::created(&r)?)
+                audit::append(
+                    &tx,
+                    copy_id,
+                    at,
+                    &filer_actor,
+                    FILE,
+                    &Change::created(&r)?,
+                    &filer_secret,
+                )?;
+                written += 1;
+                continue;
             } else {
                 // A real comment row for every event, on one of the seeded requirements (or on
                 // the workspace's first user when none were asked for), so that the rows and
@@ -149,6 +166,55 @@ pub fn seed_with_progress(
         progress(written, events.max(requirements));
     }
     Ok(())
+}
+
+/// Adds a Business member (with keys, no key slot: nobody logs in as them) through an event
+/// signed by the admin, and returns them with their secret.
+fn add_business_filer(
+    conn: &mut Connection,
+    copy_id: &str,
+    (admin, admin_secret): (UserId, &UserSecret),
+    at: DateTime<Utc>,
+) -> CoreResult<(UserId, UserSecret)> {
+    let secret = UserSecret::random();
+    let tx = conn.transaction()?;
+    let admin_summary = govbench_protocol::UserSummary {
+        id: admin,
+        name: "generator".into(),
+        display_name: "generator".into(),
+        role: govbench_protocol::Role::Admin,
+    };
+    let ctx = crate::write::Context {
+        now: at,
+        actor: &admin_summary,
+        zone: chrono::Offset::fix(&Utc),
+    };
+    let short = Uuid::now_v7().simple().to_string();
+    let record = crate::features::users::insert(
+        &tx,
+        &ctx,
+        &govbench_protocol::NewUser {
+            name: format!("generator.business.{}", &short[short.len() - 8..]),
+            display_name: "业务 Business (generated)".into(),
+            role: govbench_protocol::Role::Business,
+            passphrase: String::new(),
+        },
+        secret.public_keys(),
+    )?;
+    audit::append(
+        &tx,
+        copy_id,
+        at,
+        &Actor {
+            id: Some(admin.to_string()),
+            name: "generator".into(),
+        },
+        Action::User(govbench_protocol::UserAction::Create).key(),
+        &Change::created(&record)?,
+        admin_secret,
+    )?;
+    tx.commit()?;
+    Ok((record.id, secret))
 }
 
 /// The write workloads compared between SQLCipher and plain SQLite: `n` requirements with their

@@ -400,7 +400,7 @@ impl KeySlots {
             format: FORMAT.to_owned(),
             ..self.clone()
         };
-        crate::durable::write_atomically(
+        crate::durable::write_private(
             &Self::path_for(db_path),
             &serde_json::to_vec_pretty(&saved)?,
         )?;

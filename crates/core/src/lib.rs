@@ -20,7 +20,9 @@ pub mod features;
 #[doc(hidden)]
 pub mod generator;
 pub mod keyslots;
+mod regular;
 pub mod remember;
+mod replay;
 pub mod session;
 pub mod shared;
 pub mod store;
@@ -28,7 +30,7 @@ mod verify;
 pub mod witness;
 pub mod write;
 
-pub use access::{Reader, Session};
+pub use access::{Hold, Reader, Session};
 pub use backup::Backups;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiResult, CoreError, CoreResult};

@@ -6,7 +6,7 @@
 //! must match the keys registered in the member record of the name typed (or, for "remember
 //! me", the member is found by the secret's public key).
 
-use crate::access::{Files, Parts, Session};
+use crate::access::{Files, Hold, Parts, Session};
 use crate::audit::{self, Actor};
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
@@ -148,6 +148,8 @@ fn create(
             user: record.summary(),
             secret: Some(secret.clone()),
             clock: clock.clone(),
+            held: None,
+            registered_keys: [secret.public_keys().sign].into_iter().collect(),
         }))
     })();
     if built.is_err() {
@@ -176,19 +178,44 @@ pub fn login(
     }
     let unlocked = KeySlots::load(path)?.unlock(user_name, passphrase)?;
     let conn = open_first(path, &unlocked.keys)?;
-    let record = users::find_by_name_any(&conn.0, user_name)?
-        .filter(|u| u.active)
-        .ok_or(CoreError::WrongCredentials)?;
+    let mut register = Register::read(&conn.0, |a| {
+        a.named(user_name).is_some_and(|(_, m)| m.active)
+    })?;
+    let found = register
+        .authority
+        .named(user_name)
+        .filter(|(_, m)| m.active)
+        .map(|(id, m)| (m.summary(id), m.keys.clone()));
+    let (user, keys) = match found {
+        Some(found) => found,
+        None => {
+            // The log does not know this member at all: its events were deleted, or the row
+            // was written around it. The workspace still opens for them, read-only, with the
+            // problem named; a member the log names but refused (made by someone who could
+            // not) never gets this far.
+            let record = users::find_by_name_any(&conn.0, user_name)?
+                .filter(|r| r.active)
+                .ok_or(CoreError::WrongCredentials)?;
+            if users::has_events(&conn.0, record.id)? {
+                return Err(CoreError::WrongCredentials.into());
+            }
+            register.held.get_or_insert(Hold::Unaccounted {
+                name: record.name.clone(),
+            });
+            (record.summary(), record.keys.clone())
+        }
+    };
     let secret = match unlocked.secret {
-        Some(secret) if record.keys.as_ref() == Some(&secret.public_keys()) => Some(secret),
-        // A slot whose keys belong to someone else (or to nobody) opens nothing.
+        Some(secret) if keys.as_ref() == Some(&secret.public_keys()) => Some(secret),
+        // A slot whose keys are not the ones the log registered for this member (someone
+        // else's, or nobody's) opens nothing.
         Some(_) => return Err(CoreError::WrongCredentials.into()),
-        None if record.keys.is_none() => None,
+        None if keys.is_none() => None,
         // A format-1 slot for a member who already has keys: an old key file put back.
         None => return Err(CoreError::WrongCredentials.into()),
     };
     let enroll = secret.is_none();
-    let mut session = assemble(path, conn, record.summary(), secret, clock)?;
+    let mut session = assemble(path, conn, user, secret, register, clock)?;
     finish_interrupted_rotation(&mut session, &unlocked.keys)?;
     if enroll {
         session.execute(UserCommand::Enroll {
@@ -196,6 +223,35 @@ pub fn login(
         })?;
     }
     Ok(session)
+}
+
+/// Who the members are, as the log's verified member events say (never the `users` rows),
+/// and the first member event that failed its checks, if one did.
+struct Register {
+    authority: crate::replay::Authority,
+    held: Option<Hold>,
+}
+
+impl Register {
+    /// The register from events whose hash and signature hold. If the log fails and the one
+    /// logging in (`finds`) is not in it, the register is read again taking in events that
+    /// fail only their seal (a log rewritten wholesale), so the workspace still opens — held
+    /// read-only. Events that break the rules of membership never count: a member made by
+    /// someone who could not, or keys enrolled for someone else, open nothing either way.
+    fn read(
+        conn: &Connection,
+        finds: impl Fn(&crate::replay::Authority) -> bool,
+    ) -> CoreResult<Register> {
+        let copy_id = meta(conn, "copy_id")?;
+        let (mut authority, bad) = crate::replay::register(conn, &copy_id, true)?;
+        if bad.is_some() && !finds(&authority) {
+            authority = crate::replay::register(conn, &copy_id, false)?.0;
+        }
+        Ok(Register {
+            authority,
+            held: bad.map(|(seq, problem)| Hold::Log { seq, problem }),
+        })
+    }
 }
 
 /// Reopens the workspace for the member whose secret "remember me" kept: the secret opens only
@@ -211,9 +267,15 @@ pub fn open_remembered(
     }
     let keys = KeySlots::load(path)?.open_slot(slot_id, secret)?;
     let conn = open_first(path, &keys)?;
-    let record = users::find_by_sign_key(&conn.0, &secret.public_keys().sign)?
+    let sign = secret.public_keys().sign;
+    let register = Register::read(&conn.0, |a| a.holding(&sign).is_some_and(|(_, m)| m.active))?;
+    let (id, member) = register
+        .authority
+        .holding(&sign)
+        .filter(|(_, m)| m.active)
         .ok_or(CoreError::WrongCredentials)?;
-    let mut session = assemble(path, conn, record.summary(), Some(secret.clone()), clock)?;
+    let user = member.summary(id);
+    let mut session = assemble(path, conn, user, Some(secret.clone()), register, clock)?;
     finish_interrupted_rotation(&mut session, &keys)?;
     Ok(session)
 }
@@ -245,8 +307,10 @@ fn assemble(
     (conn, key): (Connection, DataKey),
     user: UserSummary,
     secret: Option<UserSecret>,
+    register: Register,
     clock: Arc<dyn Clock>,
 ) -> CoreResult<Session> {
+    let registered_keys = register.authority.registered_keys();
     let workspace_id = workspace::id(&conn)?;
     let copy_id = meta(&conn, "copy_id")?;
     let kdf = serde_json::from_str(&meta(&conn, "kdf")?)?;
@@ -264,5 +328,7 @@ fn assemble(
         user,
         secret,
         clock,
+        held: register.held,
+        registered_keys,
     }))
 }

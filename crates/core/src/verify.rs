@@ -16,8 +16,8 @@ use crate::features;
 use crate::keyslots::KeySlots;
 use crate::witness;
 use govbench_protocol::{
-    AuditPermission, AuditReport, EntityKind, EntityRef, RecordCheck, RecordProblem, SlotCheck,
-    StorageCheck,
+    AuditPermission, AuditReport, BadEvent, EntityKind, EntityRef, RecordCheck, RecordProblem,
+    SlotCheck, StorageCheck,
 };
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashSet;
@@ -57,6 +57,7 @@ impl Session {
             let mut report = audit::verify_parallel(reader.conn, &|| {
                 crate::store::open_reader(&files.path, &files.key)
             })?;
+            authority(reader.conn, &mut report)?;
             report.storage = Some(storage);
             report.records = Some(records(reader.conn)?);
             report.key_slots = Some(key_slots(reader)?);
@@ -70,6 +71,50 @@ impl Session {
             Ok(report)
         })
     }
+}
+
+/// Verifies the events of `copy` after `from` (whose hash is `from_hash`) as `audit verify`
+/// does — links, hashes, signatures, and each event as its author's action — and returns the
+/// head, or the first bad event. What login runs: with nothing new it reads a few user events.
+pub(crate) fn after(
+    conn: &Connection,
+    copy: &str,
+    from: u64,
+    from_hash: &str,
+) -> CoreResult<Result<Option<(u64, String)>, (u64, &'static str)>> {
+    let chain = audit::verify_after(conn, copy, from, from_hash)?;
+    let (_, authority) = crate::replay::check_from(conn, copy, from + 1)?;
+    Ok(match (chain, authority) {
+        (Err(a), Some(b)) => Err(if b.0 < a.0 { b } else { a }),
+        (Err(a), None) => Err(a),
+        (Ok(_), Some(b)) => Err(b),
+        (Ok(head), None) => Ok(head),
+    })
+}
+
+/// Re-checks every event as its author's action (`replay`), and names the first that its
+/// author could not have written if it comes before anything the chain check found.
+fn authority(conn: &Connection, report: &mut AuditReport) -> CoreResult<()> {
+    let (checked, bad) = crate::replay::check_all(conn)?;
+    report.actions_checked = checked;
+    let Some((copy, seq, problem)) = bad else {
+        return Ok(());
+    };
+    let earlier = report
+        .first_bad
+        .as_ref()
+        .is_none_or(|b| (b.copy_id.as_str(), b.seq) > (copy.as_str(), seq));
+    if earlier {
+        let before = seq.saturating_sub(1);
+        report.events_verified = report.events_verified.min(before);
+        report.signatures_verified = report.signatures_verified.min(before);
+        report.first_bad = Some(BadEvent {
+            copy_id: copy,
+            seq,
+            problem: problem.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 fn storage(conn: &Connection) -> CoreResult<StorageCheck> {

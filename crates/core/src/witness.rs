@@ -1,24 +1,26 @@
 //! The device's witness: outside the workspace, the audit-chain heads this device has seen, so
 //! that a chain rewritten later — by anyone who holds the data key, recomputing every hash and
-//! signing as themselves — is caught the next time the workspace is opened here.
+//! signing as themselves — or an older copy put back in place is caught the next time the
+//! workspace is opened here, by *every* user of the device.
 //!
-//! One small JSON file per device (in the app's data folder). An entry is per workspace, copy
-//! and member, holds a few checkpoints `(seq, hash)` (the newest, and older ones thinned out so
-//! a rewrite can be located), and is authenticated with an HMAC under a key derived from that
-//! member's own secret: someone editing the file cannot make it vouch for another chain.
-//! Checkpoints are only added while the chain still contains the newest one, so once a
-//! rewrite is seen the device keeps reporting it.
+//! One small JSON file per device (`witness.json` in the app's data folder), one entry per
+//! workspace and copy, whoever of the device's users saw it last. An entry holds a few
+//! checkpoints `(seq, hash)` (the newest, and older ones thinned out so a rewrite can be
+//! located) and how far the log was verified here (so the next login verifies only what was
+//! appended since). It is signed by the member who recorded it, and counts only if that key
+//! is one the workspace's own log registered: someone editing the file cannot make it vouch
+//! for another chain. Checkpoints are only added while the chain still contains the newest
+//! one, so once a rewrite is seen the device keeps reporting it — until an Admin confirms in
+//! the log that this copy is the one to continue.
 
-use crate::error::{CoreError, CoreResult};
+use crate::error::CoreResult;
 use crate::keyslots::UserSecret;
 use govbench_protocol::AnchorCheck;
-use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const FORMAT: &str = "govbench-witness/1";
+const FORMAT: &str = "govbench-witness/2";
 /// Checkpoints kept per entry: the newest, and older ones ever more sparsely.
 const MAX_CHECKPOINTS: usize = 64;
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -29,12 +31,11 @@ pub struct Witness {
     path: PathBuf,
 }
 
-/// Which chain an entry is about, and whose.
+/// Which chain an entry is about.
 #[derive(Clone, Debug)]
 pub struct ChainOf {
     pub workspace: String,
     pub copy: String,
-    pub user: String,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -43,37 +44,65 @@ struct WitnessFile {
     entries: Vec<Entry>,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
-struct Entry {
+/// What this device knows of one copy's chain.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Entry {
     workspace: String,
     copy: String,
-    user: String,
-    /// `(seq, hash)`, ascending.
-    checkpoints: Vec<(u64, String)>,
-    mac: String,
+    /// `(seq, hash)`, ascending: heads seen here.
+    pub checkpoints: Vec<(u64, String)>,
+    /// The head up to which every event was verified here.
+    pub verified: Option<(u64, String)>,
+    /// Who recorded this entry, and the signing key (hex) they signed it with.
+    recorded_by: String,
+    pub key: String,
+    signature: String,
+}
+
+/// What the device says of a chain.
+pub(crate) enum Seen {
+    /// This device has not seen the chain before.
+    First,
+    /// The entry's signature does not hold, or its key is not one the log registered.
+    Altered,
+    Entry(Entry),
 }
 
 impl Entry {
     fn is_for(&self, chain: &ChainOf) -> bool {
-        self.workspace == chain.workspace && self.copy == chain.copy && self.user == chain.user
+        self.workspace == chain.workspace && self.copy == chain.copy
     }
 
-    fn mac(&self, secret: &UserSecret) -> CoreResult<String> {
-        let key = Sha256::new()
-            .chain_update(b"govbench witness\0")
-            .chain_update(secret.to_hex().as_bytes())
-            .finalize();
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
-            .map_err(|_| CoreError::Crypto("witness key"))?;
-        for part in [&self.workspace, &self.copy, &self.user] {
-            mac.update(&(part.len() as u64).to_le_bytes());
-            mac.update(part.as_bytes());
+    fn message(&self) -> Vec<u8> {
+        let mut m = Vec::new();
+        let mut part = |bytes: &[u8]| {
+            m.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            m.extend_from_slice(bytes);
+        };
+        part(b"govbench witness/2");
+        for text in [&self.workspace, &self.copy, &self.recorded_by, &self.key] {
+            part(text.as_bytes());
         }
-        for (seq, hash) in &self.checkpoints {
-            mac.update(&seq.to_le_bytes());
-            mac.update(hash.as_bytes());
+        part(&(self.checkpoints.len() as u64).to_le_bytes());
+        for (seq, hash) in self.checkpoints.iter().chain(self.verified.iter()) {
+            part(&seq.to_le_bytes());
+            part(hash.as_bytes());
         }
-        Ok(hex::encode(mac.finalize().into_bytes()))
+        m
+    }
+
+    fn signed(&self) -> bool {
+        let key = crate::keyslots::PublicKeys {
+            sign: self.key.clone(),
+            seal: String::new(),
+        };
+        let (Ok(key), Some(signature)) = (
+            key.verifying_key(),
+            crate::keyslots::parse_signature(self.signature.as_bytes()),
+        ) else {
+            return false;
+        };
+        key.verify_strict(&self.message(), &signature).is_ok()
     }
 }
 
@@ -89,7 +118,8 @@ impl Witness {
 
     fn load(&self) -> WitnessFile {
         // A missing, oversized or unreadable file is an empty witness: it vouches for nothing,
-        // and the next recorded head replaces it.
+        // and the next recorded head replaces it. (So is a file of the first format, whose
+        // entries were each user's own: the device starts over once.)
         let readable = std::fs::metadata(&self.path).is_ok_and(|m| m.len() <= MAX_FILE_BYTES);
         std::fs::read(&self.path)
             .ok()
@@ -99,75 +129,92 @@ impl Witness {
             .unwrap_or_default()
     }
 
-    fn save(&self, file: &WitnessFile) -> CoreResult<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+    /// What this device saw of `chain`; an entry counts only if it is signed by a key that
+    /// `registered` (the log) vouches for.
+    pub(crate) fn seen(&self, chain: &ChainOf, registered: &dyn Fn(&str) -> bool) -> Seen {
+        match self.load().entries.into_iter().find(|e| e.is_for(chain)) {
+            None => Seen::First,
+            Some(entry) if entry.signed() && registered(&entry.key) => Seen::Entry(entry),
+            Some(_) => Seen::Altered,
         }
-        crate::durable::write_atomically(&self.path, &serde_json::to_vec(file)?)?;
-        Ok(())
     }
 
     /// Checks this device's last seen head of `chain` against the chain in `conn`. `None`
     /// when this device has not seen the chain before.
-    pub fn check(
+    pub(crate) fn check(
         &self,
         conn: &Connection,
         chain: &ChainOf,
-        secret: &UserSecret,
+        registered: &dyn Fn(&str) -> bool,
     ) -> CoreResult<Option<AnchorCheck>> {
-        let file = self.load();
-        let Some(entry) = file.entries.iter().find(|e| e.is_for(chain)) else {
-            return Ok(None);
-        };
-        if entry.mac(secret)? != entry.mac {
-            // Edited by someone without this member's secret: it proves nothing either way,
-            // and that is itself worth reporting.
-            return Ok(Some(AnchorCheck {
+        match self.seen(chain, registered) {
+            Seen::First => Ok(None),
+            // Edited by someone without a member's key: it proves nothing either way, and that
+            // is itself worth reporting.
+            Seen::Altered => Ok(Some(AnchorCheck {
                 head: String::new(),
                 source: "device_altered".into(),
                 found: false,
                 rewritten_from: None,
                 rewritten_to: None,
-            }));
+            })),
+            Seen::Entry(entry) => {
+                check_checkpoints(conn, &chain.copy, &entry.checkpoints, "device")
+            }
         }
-        check_checkpoints(conn, &chain.copy, &entry.checkpoints, "device")
     }
 
     /// Adds the chain's current head as a checkpoint, unless the chain no longer contains the
-    /// newest one (then the rewrite stays on record).
-    pub fn record(
+    /// newest one (then the rewrite stays on record); `verified` moves the verified mark.
+    /// `restart` drops what was seen before (an Admin confirmed this copy as the one to
+    /// continue). Signed by `secret` as member `user`.
+    pub(crate) fn record(
         &self,
         conn: &Connection,
         chain: &ChainOf,
-        secret: &UserSecret,
+        recorder: (&str, &UserSecret),
+        registered: &dyn Fn(&str) -> bool,
+        verified: Option<(u64, String)>,
+        restart: bool,
     ) -> CoreResult<()> {
         let Some(head) = crate::audit::head_of(conn, &chain.copy)? else {
             return Ok(());
         };
-        if let Some(check) = self.check(conn, chain, secret)? {
-            if !check.found {
-                return Ok(());
+        let mut entry = match self.seen(chain, registered) {
+            Seen::Entry(entry) if !restart => {
+                let holds = check_checkpoints(conn, &chain.copy, &entry.checkpoints, "device")?
+                    .is_none_or(|c| c.found);
+                if !holds {
+                    return Ok(());
+                }
+                entry
             }
-        }
-        let mut file = self.load();
-        file.format = FORMAT.to_owned();
-        let mut entry = match file.entries.iter().position(|e| e.is_for(chain)) {
-            Some(i) => file.entries.remove(i),
-            None => Entry {
+            _ => Entry {
                 workspace: chain.workspace.clone(),
                 copy: chain.copy.clone(),
-                user: chain.user.clone(),
-                checkpoints: Vec::new(),
-                mac: String::new(),
+                ..Entry::default()
             },
         };
         if entry.checkpoints.last() != Some(&head) {
             entry.checkpoints.push(head);
         }
         thin(&mut entry.checkpoints);
-        entry.mac = entry.mac(secret)?;
+        if verified.is_some() {
+            entry.verified = verified;
+        }
+        let (user, secret) = recorder;
+        entry.recorded_by = user.to_owned();
+        entry.key = secret.public_keys().sign;
+        entry.signature = secret.sign(&entry.message());
+        let mut file = self.load();
+        file.format = FORMAT.to_owned();
+        file.entries.retain(|e| !e.is_for(chain));
         file.entries.push(entry);
-        self.save(&file)
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::durable::write_private(&self.path, &serde_json::to_vec(&file)?)?;
+        Ok(())
     }
 }
 

@@ -206,8 +206,15 @@ fn cutting_the_tail_is_caught_by_this_devices_witness_and_the_records() {
         .problems
         .iter()
         .all(|p| p.entity == "comment" && p.problem == "no_event"));
-    // Later writes do not paper over it: the device keeps reporting the rewrite.
-    file(&mut biz, "之后 later");
+    // Later writes do not paper over it: they are refused until an Admin decides, and the
+    // device keeps reporting the rewrite.
+    let refused = biz
+        .execute(RequirementCommand::File {
+            draft: draft("之后 later"),
+            submit: true,
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::WorkspaceHeld);
     assert!(biz.verify_audit().unwrap().anchor.is_some_and(|a| !a.found));
 }
 

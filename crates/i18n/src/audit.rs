@@ -25,6 +25,12 @@ impl Locale {
                 ("signed", n(r.signatures_verified).as_str()),
             ],
         ));
+        if r.actions_checked > 0 {
+            parts.push(self.format(
+                "audit.proof.actions",
+                [("count", n(r.actions_checked).as_str())],
+            ));
+        }
         if r.unsigned_events > 0 {
             parts.push(self.format(
                 "audit.proof.unsigned",

@@ -12,6 +12,10 @@ pub struct AuditReport {
     /// Events from before signing existed (hash-checked only; they all precede the first
     /// signed event).
     pub unsigned_events: u64,
+    /// Events re-checked as their author's action: an active member whose role allowed it,
+    /// starting from the record as the log left it, a legal step of its lifecycle.
+    #[serde(default)]
+    pub actions_checked: u64,
     /// The first event that does not verify, if any.
     pub first_bad: Option<BadEvent>,
     /// The deep checks (`audit verify` runs them all; they are `None` only in reports of the

@@ -44,6 +44,9 @@ endpoints! {
     Execute = "execute": crate::Command => crate::CommandOutcome;
     AuditVerify = "audit_verify": crate::NoRequest => crate::AuditReport;
     AuditVerifyAnchor = "audit_verify_anchor": crate::AnchorRequest => crate::AuditReport;
+    /// Why the open workspace is read-only (its log failed a check, or an older copy was put
+    /// back), as the error every write gets; `None` when it may be written.
+    SessionHeld = "session_held": crate::NoRequest => Option<crate::ApiError>;
     BackupsList = "backups_list": crate::NoRequest => Vec<crate::BackupInfo>;
     BackupCreate = "backup_create": crate::NoRequest => crate::BackupInfo;
     BackupRestore = "backup_restore": crate::RestoreRequest => crate::RestoreReport;

@@ -34,11 +34,14 @@ pub enum ErrorCode {
     GateClosed,
     /// A file to import is not a results file (or changed since the preview); nothing stored.
     ImportRefused,
+    /// The workspace is open for reading only: its log failed verification, or this copy is
+    /// older than one this device saw. Nothing was written.
+    WorkspaceHeld,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::WrongCredentials,
         ErrorCode::WorkspaceNotFound,
         ErrorCode::WorkspaceUnreadable,
@@ -58,6 +61,7 @@ impl ErrorCode {
         ErrorCode::KeyChanged,
         ErrorCode::GateClosed,
         ErrorCode::ImportRefused,
+        ErrorCode::WorkspaceHeld,
         ErrorCode::Internal,
     ];
 
@@ -82,6 +86,7 @@ impl ErrorCode {
             ErrorCode::KeyChanged => "key_changed",
             ErrorCode::GateClosed => "gate_closed",
             ErrorCode::ImportRefused => "import_refused",
+            ErrorCode::WorkspaceHeld => "workspace_held",
             ErrorCode::Internal => "internal",
         }
     }

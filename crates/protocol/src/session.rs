@@ -17,6 +17,10 @@ pub struct SessionInfo {
     /// The user's row of the permission matrix, so the UI offers only what the role may do.
     /// The backend enforces the matrix regardless.
     pub permissions: Vec<Permission>,
+    /// Why this workspace is open for reading only (its log failed a check, or this copy is
+    /// older than one this device saw), as the error every write gets; `None` normally.
+    #[serde(default)]
+    pub held: Option<crate::ApiError>,
 }
 
 impl SessionInfo {

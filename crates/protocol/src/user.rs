@@ -65,6 +65,10 @@ pub enum UserCommand {
     /// (removing a member does this too). Copies of the old key file and data key no longer
     /// open it; what a removed member already copied cannot be taken back.
     RotateKey,
+    /// After this device found the workspace older than a copy it saw before (a copy put
+    /// back), an Admin confirms in the log that this copy is the one to continue; until then
+    /// nobody writes to it here.
+    ContinueCopy,
 }
 
 /// A passphrase in a command: never printed.
@@ -85,6 +89,7 @@ impl UserCommand {
             UserCommand::Remove { .. } => UserAction::Remove,
             UserCommand::Enroll { .. } => UserAction::Enroll,
             UserCommand::RotateKey => UserAction::RotateKey,
+            UserCommand::ContinueCopy => UserAction::ContinueCopy,
         }
     }
 }
@@ -95,15 +100,17 @@ keyed_enum! {
         Remove = "user.remove",
         Enroll = "user.enroll",
         RotateKey = "user.rotate_key",
+        ContinueCopy = "user.continue_copy",
     }
 }
 
 impl UserAction {
     pub const fn permission(self) -> UserPermission {
         match self {
-            UserAction::Create | UserAction::Remove | UserAction::RotateKey => {
-                UserPermission::Manage
-            }
+            UserAction::Create
+            | UserAction::Remove
+            | UserAction::RotateKey
+            | UserAction::ContinueCopy => UserPermission::Manage,
             UserAction::Enroll => UserPermission::OwnKeys,
         }
     }

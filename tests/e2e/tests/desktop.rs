@@ -1064,6 +1064,21 @@ async fn a_critical_incident_is_watched_acknowledged_resolved_and_reviewed() {
         copy.contains("dosage_rule mismatch"),
         "opened {opened:?}: {copy:?}"
     );
+    let viewer_copy = std::path::PathBuf::from(opened.trim());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).map_or(0, |m| m.permissions().mode() & 0o777)
+        };
+        assert_eq!(
+            mode(&viewer_copy),
+            0o600,
+            "the decrypted copy is the user's only"
+        );
+        let folder = viewer_copy.parent().unwrap_or(&viewer_copy);
+        assert_eq!(mode(folder), 0o700);
+    }
     ui.screenshot("16-incident-open").await;
 
     ui.fill("#incident-note", "值班已确认，正在下线手机号输出。")
@@ -1105,6 +1120,10 @@ async fn a_critical_incident_is_watched_acknowledged_resolved_and_reviewed() {
     }
     assert!(log.contains("提示注入") && log.contains("已超时"), "{log}");
     ui.logout().await;
+    assert!(
+        !viewer_copy.exists(),
+        "the decrypted copy for the viewer is gone after logout: {viewer_copy:?}"
+    );
 
     // The project manager writes the review; its action lands with its owner.
     ui.login("chen.jing").await;

@@ -133,12 +133,22 @@ pub fn Shell(props: &ShellProps) -> Html {
                 </div>
             </header>
             <ErrorAlert id="logout-error" error={(*logout_error).clone()} />
+            <HeldBanner />
             <AlertStrip />
             <main id="main" class="app-main" tabindex="-1">
                 <Switch<Route> render={switch} />
             </main>
         </div>
     }
+}
+
+/// Why the workspace is open for reading only, while it is (asked again after every change: an
+/// Admin confirming this copy lifts it).
+#[component]
+fn HeldBanner() -> Html {
+    let held = use_fetch((), |()| api::call::<endpoint::SessionHeld>(&NoRequest {}));
+    let error = held.data.as_ref().and_then(|h| h.as_ref().clone());
+    html! { <ErrorAlert id="held-banner" {error} /> }
 }
 
 #[component]

@@ -11,9 +11,10 @@ pub mod users;
 
 use crate::access::Session;
 use crate::error::{ApiResult, CoreError, CoreResult};
+use crate::shared::lifecycle::StepVerdict;
 use crate::shared::{attachments, comments, history};
 use govbench_protocol::{
-    AssessmentId, AssessmentPermission, AttachmentId, AttachmentInfo, AttachmentPreview,
+    Action, AssessmentId, AssessmentPermission, AttachmentId, AttachmentInfo, AttachmentPreview,
     AuditPermission, Comment, CommentId, Dashboard, DrillPermission, DrillPlanId, DrillRunId,
     DrillTemplateId, EntityKind, EntityRef, EvaluationId, EvaluationPermission, ExportId,
     HistoryEntry, IncidentId, IncidentPermission, ModelId, ModelPermission, ModelVersionId,
@@ -101,6 +102,57 @@ pub(crate) fn assessment_section(
         PolicyArea::Incidents => incidents::assessment::section(conn, span),
         PolicyArea::Drills => drills::assessment::section(conn, span),
         PolicyArea::Security => users::assessment::section(conn, span),
+    }
+}
+
+/// Judges a recorded change of a record's status against the lifecycle of its kind: `None`
+/// for kinds without one. Reads the status field of the images (`stage` for a model version).
+/// One arm per kind.
+pub(crate) fn judge_step(
+    kind: EntityKind,
+    action: Action,
+    from: &str,
+    to: &str,
+) -> Option<StepVerdict> {
+    match kind {
+        EntityKind::Requirement => Some(requirements::lifecycle::LIFECYCLE.judge(action, from, to)),
+        EntityKind::ModelVersion => Some(models::lifecycle::VERSION.judge(action, from, to)),
+        EntityKind::Evaluation => Some(models::lifecycle::EVALUATION.judge(action, from, to)),
+        EntityKind::Incident => Some(incidents::lifecycle::INCIDENT.judge(action, from, to)),
+        EntityKind::DrillRun => Some(drills::lifecycle::RUN.judge(action, from, to)),
+        EntityKind::Assessment => Some(assessments::lifecycle::ASSESSMENT.judge(action, from, to)),
+        EntityKind::Workspace
+        | EntityKind::User
+        | EntityKind::Comment
+        | EntityKind::Model
+        | EntityKind::TeamMember
+        | EntityKind::ResponseRules
+        | EntityKind::DrillTemplate
+        | EntityKind::DrillPlan
+        | EntityKind::Attachment
+        | EntityKind::ReportExport => None,
+    }
+}
+
+/// The field of a record's image that holds its lifecycle status.
+pub(crate) fn status_field(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::ModelVersion => "stage",
+        EntityKind::Workspace
+        | EntityKind::User
+        | EntityKind::Requirement
+        | EntityKind::Comment
+        | EntityKind::Model
+        | EntityKind::Evaluation
+        | EntityKind::Incident
+        | EntityKind::TeamMember
+        | EntityKind::ResponseRules
+        | EntityKind::DrillTemplate
+        | EntityKind::DrillPlan
+        | EntityKind::DrillRun
+        | EntityKind::Attachment
+        | EntityKind::Assessment
+        | EntityKind::ReportExport => "status",
     }
 }
 

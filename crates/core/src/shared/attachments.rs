@@ -54,11 +54,10 @@ pub(crate) fn prepare(_reader: &Reader<'_>, command: &AttachmentCommand) -> Core
 
 fn read(path: &Path) -> CoreResult<ReadFile> {
     let unreadable = || CoreError::invalid("file", "unreadable");
-    let file = std::fs::File::open(path).map_err(|_| unreadable())?;
-    let meta = file.metadata().map_err(|_| unreadable())?;
-    if !meta.is_file() {
-        return Err(unreadable());
-    }
+    let (file, meta) = crate::regular::open(path).map_err(|refused| match refused {
+        crate::regular::Refused::NotAFile => CoreError::invalid("file", "not_a_file"),
+        crate::regular::Refused::Io(_) => unreadable(),
+    })?;
     if meta.len() > MAX_ATTACHMENT_BYTES {
         return Err(CoreError::invalid("file", "file_too_large"));
     }

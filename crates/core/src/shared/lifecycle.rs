@@ -19,6 +19,16 @@ pub struct Step<S: 'static, A: 'static> {
     pub to: Option<S>,
 }
 
+/// What a lifecycle says of one recorded change of status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepVerdict {
+    Legal,
+    /// The action is a step of this lifecycle, but not from that status to that one.
+    Illegal,
+    /// The action is not a step of this lifecycle: it must leave the status as it was.
+    NotAStep,
+}
+
 pub struct Lifecycle<S: 'static, A: 'static> {
     pub entity: EntityKind,
     pub steps: &'static [Step<S, A>],
@@ -37,6 +47,26 @@ impl<S: Status, A: Copy + Eq + Into<Action>> Lifecycle<S, A> {
                 action: action.into(),
                 from: from.key(),
             })
+    }
+
+    /// Judges a recorded change of status (by keys, as images carry them): verification asks
+    /// this of every event about a record of [`Lifecycle::entity`], so a step the write path
+    /// would refuse is also refused when the log is checked or replayed elsewhere.
+    pub fn judge(&self, action: Action, from: &str, to: &str) -> StepVerdict {
+        let mut is_step = false;
+        for step in self.steps.iter().filter(|s| s.action.into() == action) {
+            is_step = true;
+            if let Some(from) = step.from.iter().find(|s| s.key() == from) {
+                if step.to.unwrap_or(*from).key() == to {
+                    return StepVerdict::Legal;
+                }
+            }
+        }
+        if is_step {
+            StepVerdict::Illegal
+        } else {
+            StepVerdict::NotAStep
+        }
     }
 
     /// The actions `role` may take on a record in status `from`, in lifecycle order.

@@ -1,5 +1,5 @@
 //! The workspace's own record: its settings in `meta`, and the image its events carry
-//! (`workspace.create`, `user.rotate_key`).
+//! (`workspace.create`, `user.rotate_key`, `user.continue_copy`).
 
 use crate::error::{CoreError, CoreResult};
 use crate::keyslots::KdfParams;
@@ -36,9 +36,11 @@ pub(crate) fn image(conn: &Connection) -> CoreResult<Option<serde_json::Value>> 
         "kdf": kdf,
         "version": counter(conn, "version", 1)?,
     });
-    let rotations = counter(conn, "key_rotations", 0)?;
-    if rotations > 0 {
-        image["key_rotations"] = rotations.into();
+    for key in ["key_rotations", "copy_continuations"] {
+        let count = counter(conn, key, 0)?;
+        if count > 0 {
+            image[key] = count.into();
+        }
     }
     Ok(Some(image))
 }
@@ -51,10 +53,20 @@ pub(crate) fn id(conn: &Connection) -> CoreResult<WorkspaceId> {
 
 /// Counts one more key rotation: the change its event records.
 pub(crate) fn count_rotation(conn: &Connection) -> CoreResult<Change> {
+    count(conn, "key_rotations")
+}
+
+/// Counts one more confirmation that this copy is the one to continue (after a copy was put
+/// back): the change its event records.
+pub(crate) fn count_continuation(conn: &Connection) -> CoreResult<Change> {
+    count(conn, "copy_continuations")
+}
+
+fn count(conn: &Connection, counted: &str) -> CoreResult<Change> {
     let before = image(conn)?;
     let version = counter(conn, "version", 1)? + 1;
-    let rotations = counter(conn, "key_rotations", 0)? + 1;
-    for (key, value) in [("version", version), ("key_rotations", rotations)] {
+    let total = counter(conn, counted, 0)? + 1;
+    for (key, value) in [("version", version), (counted, total)] {
         conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
             params![key, value.to_string()],

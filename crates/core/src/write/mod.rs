@@ -21,7 +21,9 @@ use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::{assessments, drills, incidents, models, requirements, users};
 use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
 use crate::shared::{attachments, comments};
-use govbench_protocol::{Action, BackupReason, Command, CommandOutcome};
+use govbench_protocol::{
+    Action, BackupReason, Command, CommandOutcome, UserAction, UserPermission,
+};
 use rusqlite::Transaction;
 use std::path::Path;
 
@@ -56,15 +58,29 @@ impl Session {
             };
             self.prepare_core(action, |reader| prepare(reader, command, &preparing))?
         };
+        let mut before_rotation = None;
         if staged.rotation.is_some() {
             // A copy under the old key, before anyone loses it.
             if let Some(backups) = self.backups() {
-                self.backup_core(&backups, BackupReason::BeforeRotation, &|_, _| {})?;
+                let made = self.backup_core(&backups, BackupReason::BeforeRotation, &|_, _| {})?;
+                before_rotation = Some(made.path);
             }
         }
         let outcome = self.commit(action, command, &mut staged)?;
+        if let Some(backup) = before_rotation {
+            // The copy keeps the old key, but from now on only for those who remain. If this
+            // fails the rotation still stands; the copy is pruned in time like any other.
+            let members =
+                self.read_core(UserPermission::Read.into(), |r| users::active_names(r.conn));
+            if let Ok(members) = members {
+                let _ = crate::backup::drop_removed_slots(Path::new(&backup), &members);
+            }
+        }
         if let Some(export) = staged.export.take() {
             export.file.keep();
+        }
+        if let Some(keys) = staged.registered.take() {
+            self.registered(keys.sign);
         }
         if let Some(secret) = staged.new_secret.take() {
             self.replace_secret(secret);
@@ -76,7 +92,11 @@ impl Session {
             // one; the next login finishes the rotation.
             let _ = self.rekey(key, progress);
         }
-        self.record_witness();
+        if action == UserAction::ContinueCopy.into() {
+            self.continue_copy();
+        } else {
+            self.record_witness();
+        }
         Ok(outcome)
     }
 

@@ -25,6 +25,9 @@ pub fn TrustPage() -> Html {
                 <h1 id="trust-title">{ ctx.t("trust.title") }</h1>
                 <p class="muted">{ ctx.t("trust.lead") }</p>
             </header>
+            if ctx.may(UserPermission::Manage) {
+                <ContinuePanel />
+            }
             <VerifyPanel />
             <BackupsPanel />
             if ctx.may(UserPermission::Manage) {
@@ -462,6 +465,37 @@ fn RestoreForm(props: &RestoreProps) -> Html {
                 }
             }
         </form>
+    }
+}
+
+/// Admins, after this device found the workspace older than a copy it saw: confirm in the log
+/// that this copy is the one to continue (shown only then).
+#[component]
+fn ContinuePanel() -> Html {
+    let ctx = use_app();
+    let commands = use_command();
+    let held = use_fetch((), |()| api::call::<endpoint::SessionHeld>(&NoRequest {}));
+    let rollback = held
+        .data
+        .as_ref()
+        .and_then(|h| h.as_ref().as_ref())
+        .is_some_and(|e| e.message_key == "error.held_rollback");
+    if !rollback {
+        return html! {};
+    }
+    let confirm = {
+        let run = commands.run.clone();
+        Callback::from(move |_: MouseEvent| run.emit(Exec::new(UserCommand::ContinueCopy)))
+    };
+    html! {
+        <section class="panel" aria-labelledby="trust-continue-title">
+            <h2 id="trust-continue-title">{ ctx.t("trust.continue") }</h2>
+            <p class="hint">{ ctx.t("trust.continue_hint") }</p>
+            <ErrorAlert id="continue-error" error={commands.error.clone()} />
+            <button type="button" id="continue-copy" class="btn btn-danger" onclick={confirm} disabled={commands.busy}>
+                { ctx.t("trust.continue") }
+            </button>
+        </section>
     }
 }
 

@@ -13,7 +13,7 @@
 mod api;
 mod apply;
 pub mod export;
-mod lifecycle;
+pub(crate) mod lifecycle;
 pub mod pack;
 #[doc(hidden)]
 pub mod samples;

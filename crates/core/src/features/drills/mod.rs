@@ -11,7 +11,7 @@ mod api;
 mod apply;
 pub(crate) mod assessment;
 pub mod library;
-mod lifecycle;
+pub(crate) mod lifecycle;
 mod queries;
 pub(crate) mod samples;
 mod store;

@@ -10,7 +10,7 @@ mod api;
 mod apply;
 pub(crate) mod assessment;
 pub mod clocks;
-mod lifecycle;
+pub(crate) mod lifecycle;
 mod queries;
 pub(crate) mod samples;
 mod store;

@@ -14,7 +14,7 @@
 mod api;
 mod apply;
 pub(crate) mod assessment;
-mod lifecycle;
+pub(crate) mod lifecycle;
 mod queries;
 pub(crate) mod samples;
 mod store;

@@ -55,6 +55,7 @@ pub fn prepare(reader: &Reader<'_>, command: &UserCommand) -> CoreResult<Staged>
             rotation: Some(DataKey::random()),
             ..Staged::default()
         }),
+        UserCommand::ContinueCopy => Ok(Staged::default()),
     }
 }
 
@@ -111,5 +112,6 @@ pub fn apply(
             Change::updated(&before, &after)
         }
         UserCommand::RotateKey => workspace::count_rotation(tx),
+        UserCommand::ContinueCopy => workspace::count_continuation(tx),
     }
 }

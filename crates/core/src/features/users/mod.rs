@@ -11,7 +11,7 @@ mod validate;
 
 pub(crate) use apply::{apply, prepare};
 pub(crate) use store::{
-    active_names, display_names, exists, find, find_any, find_by_name_any, find_by_sign_key,
+    active_names, display_names, exists, find, find_any, find_by_name_any, has_events,
     inactive_names, insert, key_holders, user_ref,
 };
 pub(crate) use validate::validate_fields;

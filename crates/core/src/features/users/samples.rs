@@ -41,6 +41,7 @@ pub fn commands(login: &Login<'_>) -> ApiResult<Vec<Command>> {
         }
         .into(),
         UserCommand::RotateKey.into(),
+        UserCommand::ContinueCopy.into(),
     ])
 }
 

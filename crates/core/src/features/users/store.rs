@@ -144,17 +144,6 @@ pub(crate) fn active_names(conn: &Connection) -> CoreResult<Vec<String>> {
     Ok(names)
 }
 
-/// The active member whose signing key is `sign` ("remember me" knows the person by their
-/// key, never by a name stored beside it).
-pub(crate) fn find_by_sign_key(conn: &Connection, sign: &str) -> CoreResult<Option<Record>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users WHERE sign_key = ?1 AND active = 1"
-        ))?
-        .query_row([sign], record)
-        .optional()?)
-}
-
 /// Marks the user removed, if the row is still at `before`'s version. Returns whether it was.
 pub fn deactivate(conn: &Connection, before: &Record, after: &Record) -> CoreResult<bool> {
     let n = conn.execute(
@@ -195,6 +184,17 @@ pub(crate) fn find_by_name_any(conn: &Connection, name: &str) -> CoreResult<Opti
         .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE name = ?1"))?
         .query_row([name.trim()], record)
         .optional()?)
+}
+
+/// Does any event of the log concern this member's record?
+pub(crate) fn has_events(conn: &Connection, id: UserId) -> CoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM audit_events WHERE entity_type = 'user' AND entity_id = ?1 LIMIT 1",
+        )?
+        .query_row([id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 pub(crate) fn exists(conn: &Connection, id: UserId) -> CoreResult<bool> {

@@ -1,0 +1,635 @@
+//! What each event was allowed to do. The chain and the signatures prove *who* wrote an event
+//! and that nobody changed it since; this module proves that its author *could* write it: at
+//! its place in the log the signer was an active member whose role — rebuilt from earlier
+//! user events, themselves checked the same way — held the action (the matrix, including
+//! own-records rules), and its before → after is a change that action can make: the record as
+//! the log last left it, the lifecycle's legal step, and for members only the fields the
+//! action may touch. Every rule the write path enforces on members and steps is enforced
+//! again here, so a member who writes straight into the database (with their own key) is
+//! named by `audit verify`, by login, and by every copy that replays the log.
+//!
+//! The member register this pass rebuilds is also where a session takes its user's role and
+//! keys from (`session::login`), never from the `users` row beside it.
+
+use crate::error::CoreResult;
+use crate::features;
+use crate::keyslots::PublicKeys;
+use crate::shared::history::action_key;
+use crate::shared::lifecycle::StepVerdict;
+use govbench_protocol::{Action, EntityKind, Role, UserAction, UserId, UserSummary};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// A member as the verified log says: what their role, state and keys are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub name: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub keys: Option<PublicKeys>,
+}
+
+impl Member {
+    pub fn summary(&self, id: UserId) -> UserSummary {
+        UserSummary {
+            id,
+            name: self.name.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+        }
+    }
+}
+
+/// One event as this pass reads it.
+pub(crate) struct Seen<'a> {
+    pub copy: &'a str,
+    pub seq: u64,
+    pub actor: Option<&'a str>,
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: &'a str,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+}
+
+/// The state the checks need, built up event by event.
+#[derive(Default)]
+pub(crate) struct Authority {
+    members: HashMap<String, Member>,
+    /// Every record's last event: (entity type, id) → where it is and its after-image's hash
+    /// (`None`: the record was deleted).
+    records: HashMap<(String, String), LastEvent>,
+    /// The register above holds every record (a pass from the first event); otherwise a
+    /// record not in it is looked up in the log.
+    complete: bool,
+    workspace_created: bool,
+    /// Every signing key (hex) the log ever registered to a member.
+    ever_registered: std::collections::HashSet<String>,
+}
+
+#[derive(Clone)]
+struct LastEvent {
+    copy: String,
+    seq: u64,
+    after: Option<[u8; 32]>,
+}
+
+/// The fields of a member's image the rules read.
+#[derive(Deserialize)]
+struct UserImage {
+    id: String,
+    name: String,
+    #[serde(default)]
+    display_name: String,
+    /// Images carry a role by its variant name (`"Admin"`).
+    role: Role,
+    active: bool,
+    #[serde(default)]
+    keys: Option<PublicKeys>,
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+impl Authority {
+    /// For a pass over the whole log, from each copy's first event.
+    pub fn from_start() -> Authority {
+        Authority {
+            complete: true,
+            ..Authority::default()
+        }
+    }
+
+    /// Resumes at `from` (the first event not yet verified) of `copy`: the members are rebuilt
+    /// from the user events before it (few, already verified), and records are looked up in
+    /// the log as events name them.
+    pub fn resume(conn: &Connection, copy: &str, from: u64) -> CoreResult<Authority> {
+        let mut authority = Authority::default();
+        let mut stmt = conn.prepare(
+            "SELECT seq, actor_id, action, entity_type, entity_id, before, after
+             FROM audit_events WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1
+               AND seq < ?2 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query(params![copy, from as i64])?;
+        while let Some(row) = rows.next()? {
+            let (actor, action, entity_type, entity_id, before, after): (
+                Option<String>,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+            ) = (
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+            );
+            let seen = Seen {
+                copy,
+                seq: row.get::<_, i64>(0)? as u64,
+                actor: actor.as_deref(),
+                action: &action,
+                entity_type: &entity_type,
+                entity_id: &entity_id,
+                before: before.as_deref(),
+                after: after.as_deref(),
+            };
+            // Verified when they were appended; rebuilt here without judging them again.
+            authority.learn(&seen);
+        }
+        Ok(authority)
+    }
+
+    /// Every signing key (hex) the log ever registered.
+    pub fn registered_keys(&self) -> std::collections::HashSet<String> {
+        self.ever_registered.clone()
+    }
+
+    /// The member called `name` (names compare as ASCII without case, as everywhere).
+    pub fn named(&self, name: &str) -> Option<(UserId, &Member)> {
+        self.members
+            .iter()
+            .find(|(_, m)| m.name.eq_ignore_ascii_case(name))
+            .and_then(|(id, m)| Some((id.parse().ok()?, m)))
+    }
+
+    /// The member whose registered signing key is `sign` (hex).
+    pub fn holding(&self, sign: &str) -> Option<(UserId, &Member)> {
+        self.members
+            .iter()
+            .find(|(_, m)| m.keys.as_ref().is_some_and(|k| k.sign == sign))
+            .and_then(|(id, m)| Some((id.parse().ok()?, m)))
+    }
+
+    /// Checks one event (in log order) and takes in its effect. Returns the problem, by its
+    /// `audit.problem.*` key, if its author could not have written it.
+    pub fn check(
+        &mut self,
+        conn: &Connection,
+        e: &Seen<'_>,
+    ) -> CoreResult<Result<(), &'static str>> {
+        let verdict = self.judge(conn, e)?;
+        if verdict.is_ok() {
+            self.learn(e);
+        }
+        Ok(verdict)
+    }
+
+    fn judge(&mut self, conn: &Connection, e: &Seen<'_>) -> CoreResult<Result<(), &'static str>> {
+        let action = action_key(e.action);
+        let Some(actor) = e.actor else {
+            return Ok(Err("unknown_signer"));
+        };
+        // Who the author is at this point. The one member nobody registered is the founder,
+        // who registers themselves in a workspace's first event.
+        let founding = self.members.is_empty()
+            && action == UserAction::Create.key()
+            && e.entity_type == EntityKind::User.key()
+            && e.entity_id == actor;
+        let role = match self.members.get(actor) {
+            Some(m) if m.active => m.role,
+            Some(_) => return Ok(Err("removed_signer")),
+            None if founding => Role::Admin,
+            None => return Ok(Err("unknown_signer")),
+        };
+        if let Err(problem) = self.continues(conn, e)? {
+            return Ok(Err(problem));
+        }
+        if action == crate::audit::CREATE_WORKSPACE {
+            let legal = role == Role::Admin
+                && !self.workspace_created
+                && e.entity_type == EntityKind::Workspace.key()
+                && e.before.is_none();
+            return Ok(if legal { Ok(()) } else { Err("not_permitted") });
+        }
+        let Some(parsed) = Action::from_key(action) else {
+            return Ok(Err("unknown_action"));
+        };
+        if !crate::authz::allows_action(role, parsed) {
+            return Ok(Err("not_permitted"));
+        }
+        let Some(kind) = EntityKind::from_key(e.entity_type) else {
+            return Ok(Err("illegal_change"));
+        };
+        if kind == EntityKind::User || matches!(parsed, Action::User(_)) {
+            return Ok(self.member_change(e, actor, role, parsed, founding));
+        }
+        if crate::authz::own_records_only(parsed.permission(), role) {
+            let author = e.before.and_then(|b| field(b, "filed_by"));
+            if author.as_deref() != Some(actor) {
+                return Ok(Err("not_author"));
+            }
+        }
+        Ok(step(kind, parsed, e))
+    }
+
+    /// Does the event start from the record as the log last left it? A creation must find no
+    /// record; a change must find the record with exactly its before-image.
+    fn continues(&self, conn: &Connection, e: &Seen<'_>) -> CoreResult<Result<(), &'static str>> {
+        let key = (e.entity_type.to_owned(), e.entity_id.to_owned());
+        let last = match self.records.get(&key) {
+            Some(last) => Some(last.clone()),
+            None if self.complete => None,
+            None => last_event(conn, e)?,
+        };
+        let last_after = last.as_ref().and_then(|l| l.after);
+        let Some(before) = e.before else {
+            return Ok(if last_after.is_none() {
+                Ok(())
+            } else {
+                Err("stale_before")
+            });
+        };
+        let Some(last) = last.filter(|l| l.after.is_some()) else {
+            return Ok(Err("stale_before"));
+        };
+        if last.after == Some(digest(before)) {
+            return Ok(Ok(()));
+        }
+        // Not the same text: an image written by an older version may lack fields added since
+        // (or list them in another order). Every field both carry must agree.
+        let recorded: Option<String> = conn
+            .query_row(
+                "SELECT after FROM audit_events WHERE copy_id = ?1 AND seq = ?2",
+                params![last.copy, last.seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let agree = recorded.as_deref().is_some_and(|r| agree(r, before));
+        Ok(if agree { Ok(()) } else { Err("stale_before") })
+    }
+
+    /// The rules of membership (ARCHITECTURE.md, "Keys"): an Admin adds members (the founder
+    /// adds themselves first); a member renews only their own keys, signed with the previous
+    /// ones, and nothing else of their record; an Admin removes someone else, and nothing but
+    /// the active flag changes. No event changes a role.
+    fn member_change(
+        &self,
+        e: &Seen<'_>,
+        actor: &str,
+        role: Role,
+        action: Action,
+        founding: bool,
+    ) -> Result<(), &'static str> {
+        let Action::User(user_action) = action else {
+            return Err("illegal_change");
+        };
+        if e.entity_type != EntityKind::User.key() {
+            // Rotating the key counts on the workspace's record.
+            return match user_action {
+                UserAction::RotateKey | UserAction::ContinueCopy
+                    if e.entity_type == EntityKind::Workspace.key() =>
+                {
+                    Ok(())
+                }
+                _ => Err("illegal_change"),
+            };
+        }
+        let before = e.before.map(serde_json::from_str::<serde_json::Value>);
+        let after = e.after.map(serde_json::from_str::<serde_json::Value>);
+        let (before, after) = match (before.transpose(), after.transpose()) {
+            (Ok(b), Ok(a)) => (b, a),
+            _ => return Err("illegal_change"),
+        };
+        let image = after
+            .as_ref()
+            .and_then(|a| serde_json::from_value::<UserImage>(a.clone()).ok());
+        let Some(image) = image.filter(|i| i.id == e.entity_id) else {
+            return Err("illegal_change");
+        };
+        let unchanged_but = |fields: &[&str]| -> bool {
+            let strip = |v: &Option<serde_json::Value>| {
+                v.as_ref().and_then(|v| v.as_object()).map(|o| {
+                    let mut o = o.clone();
+                    for f in fields.iter().chain(&["version"]) {
+                        o.remove(*f);
+                    }
+                    o
+                })
+            };
+            let (b, a) = (strip(&before), strip(&after));
+            b.is_some() && b == a
+        };
+        match user_action {
+            UserAction::Create => {
+                // Members from before signing were added without keys; they enroll at their
+                // first login, signing with the key that event registers.
+                let legal =
+                    before.is_none() && image.active && (!founding || image.role == Role::Admin);
+                legal.then_some(()).ok_or("illegal_change")
+            }
+            UserAction::Enroll => {
+                if e.entity_id != actor {
+                    return Err("not_permitted");
+                }
+                (unchanged_but(&["keys"]) && image.keys.is_some())
+                    .then_some(())
+                    .ok_or("illegal_change")
+            }
+            UserAction::Remove => {
+                if e.entity_id == actor || role != Role::Admin {
+                    return Err("not_permitted");
+                }
+                (unchanged_but(&["active"]) && !image.active)
+                    .then_some(())
+                    .ok_or("illegal_change")
+            }
+            UserAction::RotateKey | UserAction::ContinueCopy => Err("illegal_change"),
+        }
+    }
+
+    /// Takes in an event's effect on the members and the record register.
+    fn learn(&mut self, e: &Seen<'_>) {
+        if action_key(e.action) == crate::audit::CREATE_WORKSPACE {
+            self.workspace_created = true;
+        }
+        if e.entity_type == EntityKind::User.key() {
+            let image = e
+                .after
+                .and_then(|a| serde_json::from_str::<UserImage>(a).ok());
+            match image {
+                Some(image) => {
+                    if let Some(keys) = &image.keys {
+                        self.ever_registered.insert(keys.sign.clone());
+                    }
+                    self.members.insert(
+                        e.entity_id.to_owned(),
+                        Member {
+                            name: image.name,
+                            display_name: image.display_name,
+                            role: image.role,
+                            active: image.active,
+                            keys: image.keys,
+                        },
+                    );
+                }
+                None => {
+                    if let Some(m) = self.members.get_mut(e.entity_id) {
+                        m.active = false;
+                    }
+                }
+            }
+        }
+        self.records.insert(
+            (e.entity_type.to_owned(), e.entity_id.to_owned()),
+            LastEvent {
+                copy: e.copy.to_owned(),
+                seq: e.seq,
+                after: e.after.map(digest),
+            },
+        );
+    }
+}
+
+/// Is the record's change of status a step its lifecycle allows for `action`?
+fn step(kind: EntityKind, action: Action, e: &Seen<'_>) -> Result<(), &'static str> {
+    let (Some(before), Some(after)) = (e.before, e.after) else {
+        return Ok(());
+    };
+    let name = features::status_field(kind);
+    let (from, to) = (field(before, name), field(after, name));
+    let (Some(from), Some(to)) = (from, to) else {
+        return Ok(());
+    };
+    match features::judge_step(kind, action, &from, &to) {
+        None | Some(StepVerdict::Legal) => Ok(()),
+        Some(StepVerdict::NotAStep) if from == to => Ok(()),
+        Some(StepVerdict::NotAStep | StepVerdict::Illegal) => Err("illegal_step"),
+    }
+}
+
+/// One top-level text field of an image.
+fn field(image: &str, name: &str) -> Option<String> {
+    let value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(image).ok()?;
+    value.get(name)?.as_str().map(str::to_owned)
+}
+
+/// Do two images agree on every field both carry?
+fn agree(recorded: &str, before: &str) -> bool {
+    let parse = |t: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t);
+    match (parse(recorded), parse(before)) {
+        (Ok(r), Ok(b)) => r
+            .iter()
+            .all(|(k, v)| b.get(k).is_none_or(|other| other == v)),
+        _ => false,
+    }
+}
+
+/// The last event about `e`'s record before `e`, looked up in the log.
+fn last_event(conn: &Connection, e: &Seen<'_>) -> CoreResult<Option<LastEvent>> {
+    let found = conn
+        .prepare_cached(
+            "SELECT copy_id, seq, after FROM audit_events
+             WHERE entity_type = ?1 AND entity_id = ?2 AND NOT (copy_id = ?3 AND seq >= ?4)
+             ORDER BY at DESC, seq DESC LIMIT 1",
+        )?
+        .query_row(
+            params![e.entity_type, e.entity_id, e.copy, e.seq as i64],
+            |r| {
+                Ok(LastEvent {
+                    copy: r.get(0)?,
+                    seq: r.get::<_, i64>(1)? as u64,
+                    after: r.get::<_, Option<String>>(2)?.as_deref().map(digest),
+                })
+            },
+        )
+        .optional()?;
+    Ok(found)
+}
+
+/// Checks every copy's events from the first, in log order. Returns how many were checked
+/// and the first that its author could not have written, as (copy, seq, problem).
+pub(crate) fn check_all(
+    conn: &Connection,
+) -> CoreResult<(u64, Option<(String, u64, &'static str)>)> {
+    let mut authority = Authority::from_start();
+    let mut stmt = conn.prepare(
+        "SELECT copy_id, seq, actor_id, action, entity_type, entity_id, before, after
+         FROM audit_events ORDER BY copy_id, seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut checked = 0;
+    while let Some(row) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+            Ok(row.get_ref(i)?.as_str_or_null().ok().flatten())
+        };
+        let copy = text(0)?.unwrap_or_default();
+        let seq = row.get::<_, i64>(1)? as u64;
+        let seen = Seen {
+            copy,
+            seq,
+            actor: text(2)?,
+            action: text(3)?.unwrap_or_default(),
+            entity_type: text(4)?.unwrap_or_default(),
+            entity_id: text(5)?.unwrap_or_default(),
+            before: text(6)?,
+            after: text(7)?,
+        };
+        if let Err(problem) = authority.check(conn, &seen)? {
+            return Ok((checked, Some((copy.to_owned(), seq, problem))));
+        }
+        checked += 1;
+    }
+    Ok((checked, None))
+}
+
+/// Checks the events of `copy` from `from` on as their authors' actions (the events before
+/// it were verified earlier). Returns how many were checked and the first that fails.
+pub(crate) fn check_from(
+    conn: &Connection,
+    copy: &str,
+    from: u64,
+) -> CoreResult<(u64, Option<(u64, &'static str)>)> {
+    let mut authority = Authority::resume(conn, copy, from)?;
+    let mut stmt = conn.prepare(
+        "SELECT seq, actor_id, action, entity_type, entity_id, before, after
+         FROM audit_events WHERE copy_id = ?1 AND seq >= ?2 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query(params![copy, from as i64])?;
+    let mut checked = 0;
+    while let Some(row) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+            Ok(row.get_ref(i)?.as_str_or_null().ok().flatten())
+        };
+        let seq = row.get::<_, i64>(0)? as u64;
+        let seen = Seen {
+            copy,
+            seq,
+            actor: text(1)?,
+            action: text(2)?.unwrap_or_default(),
+            entity_type: text(3)?.unwrap_or_default(),
+            entity_id: text(4)?.unwrap_or_default(),
+            before: text(5)?,
+            after: text(6)?,
+        };
+        if let Err(problem) = authority.check(conn, &seen)? {
+            return Ok((checked, Some((seq, problem))));
+        }
+        checked += 1;
+    }
+    Ok((checked, None))
+}
+
+/// The member register as a copy's user events build it, each event checked on its own: its
+/// hash, its signature by the key its author held then, and the rules of membership. Cheap
+/// (user events are few), so every login runs it: a session's role and keys come from here,
+/// never from the `users` row. An event that fails is left out, and the first is named.
+///
+/// `sealed_only: false` also takes in events whose hash or signature fails, as long as the
+/// rules of membership allow them: how a log rewritten wholesale (and so held read-only) still
+/// says who its members are.
+pub(crate) fn register(
+    conn: &Connection,
+    copy: &str,
+    sealed_only: bool,
+) -> CoreResult<(Authority, Option<(u64, &'static str)>)> {
+    let first_signed: Option<i64> = conn.query_row(
+        "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND signature IS NOT NULL",
+        [copy],
+        |r| r.get(0),
+    )?;
+    let first_signed = first_signed.map_or(u64::MAX, |s| s as u64);
+    let mut authority = Authority::from_start();
+    let mut first_bad = None;
+    let mut stmt = conn.prepare(
+        "SELECT seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before, after,
+                prev_hash, hash, signature
+         FROM audit_events WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1
+         ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([copy])?;
+    while let Some(row) = rows.next()? {
+        let event = crate::audit::Event {
+            copy_id: copy.to_owned(),
+            seq: row.get::<_, i64>(0)? as u64,
+            id: row.get(1)?,
+            at: row.get(2)?,
+            actor_id: row.get(3)?,
+            actor_name: row.get(4)?,
+            action: row.get(5)?,
+            entity_type: row.get(6)?,
+            entity_id: row.get(7)?,
+            before: row.get(8)?,
+            after: row.get(9)?,
+            prev_hash: row.get(10)?,
+        };
+        let (hash, signature): (String, Option<String>) = (row.get(11)?, row.get(12)?);
+        let seen = Seen {
+            copy,
+            seq: event.seq,
+            actor: event.actor_id.as_deref(),
+            action: &event.action,
+            entity_type: &event.entity_type,
+            entity_id: &event.entity_id,
+            before: event.before.as_deref(),
+            after: event.after.as_deref(),
+        };
+        let sealed = if event.hash() != hash {
+            Err("hash_mismatch")
+        } else {
+            match signature {
+                Some(signature) => authority.signed_by_author(&seen, &hash, &signature),
+                None if event.seq < first_signed => Ok(()),
+                None => Err("unsigned"),
+            }
+        };
+        // A bad event is named and left out: what it would have changed does not count, and
+        // whatever builds on it fails in turn.
+        let verdict = match sealed {
+            Ok(()) => authority.check(conn, &seen)?,
+            Err(problem) if sealed_only => Err(problem),
+            Err(problem) => {
+                first_bad.get_or_insert((event.seq, problem));
+                authority.check(conn, &seen)?
+            }
+        };
+        if let Err(problem) = verdict {
+            first_bad.get_or_insert((event.seq, problem));
+        }
+    }
+    Ok((authority, first_bad))
+}
+
+impl Authority {
+    /// Was `hash` signed with the key the event's author held at that point? A member signs
+    /// with their registered key; the founder's first event and a member from before signing
+    /// enrolling their first key are signed with the key the event itself registers.
+    fn signed_by_author(
+        &self,
+        e: &Seen<'_>,
+        hash: &str,
+        signature: &str,
+    ) -> Result<(), &'static str> {
+        let actor = e.actor.ok_or("unknown_signer")?;
+        let own = || {
+            e.after
+                .and_then(|a| serde_json::from_str::<UserImage>(a).ok())
+                .and_then(|i| i.keys)
+        };
+        let self_registers = e.entity_id == actor && e.entity_type == EntityKind::User.key();
+        let keys = match self.members.get(actor) {
+            Some(m) if !m.active => return Err("removed_signer"),
+            Some(Member {
+                keys: Some(keys), ..
+            }) => Some(keys.clone()),
+            Some(Member { keys: None, .. }) if self_registers => own(),
+            None if self_registers && self.members.is_empty() => own(),
+            _ => None,
+        };
+        let key = keys
+            .and_then(|k| k.verifying_key().ok())
+            .ok_or("unknown_signer")?;
+        let signature =
+            crate::keyslots::parse_signature(signature.as_bytes()).ok_or("bad_signature")?;
+        key.verify_strict(hash.as_bytes(), &signature)
+            .map_err(|_| "bad_signature")
+    }
+}

@@ -1,0 +1,613 @@
+//! Verification re-checks what every event was allowed to do. Each test is an insider's attack
+//! on a real demo workspace: a member with a valid login, the data key and a copy of the
+//! files, writing straight into the database a correctly chained event **signed with their
+//! own key**. Each must be named by `audit verify` at the forged event, must not change who
+//! anyone is at the next login, and must hold the workspace read-only on this device.
+
+mod common;
+
+use common::Demo;
+use govbench_core::audit::{Event, GENESIS};
+use govbench_core::{DataKey, KdfParams, KeySlots, Session, UserSecret, Witness};
+use govbench_protocol::{ErrorCode, RequirementStatus, RequirementSummary, Role, UserCommand};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// The demo's workspace opened beneath the API with `name`'s own slot, as that member can.
+fn raw_as(demo: &Demo, name: &str) -> (Connection, DataKey) {
+    let key = KeySlots::load(&demo.path)
+        .unwrap()
+        .unlock(name, govbench_core::demo::PASSPHRASE)
+        .unwrap()
+        .keys
+        .remove(0);
+    (
+        govbench_core::store::open_raw(&demo.path, &key).unwrap(),
+        key,
+    )
+}
+
+fn copy_of(conn: &Connection) -> String {
+    conn.query_row("SELECT value FROM meta WHERE key = 'copy_id'", [], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+/// The last event about a record (its after-image is what a new event must start from).
+fn last_image(conn: &Connection, entity_type: &str, id: &str) -> Option<String> {
+    conn.query_row(
+        "SELECT after FROM audit_events WHERE entity_type = ?1 AND entity_id = ?2
+         ORDER BY seq DESC LIMIT 1",
+        params![entity_type, id],
+        |r| r.get(0),
+    )
+    .optional()
+    .unwrap()
+    .flatten()
+}
+
+/// Appends a perfectly chained event signed by `signer`, moves the head to it and, as a
+/// careful forger would, makes the row agree with it. Returns its seq.
+struct Forgery<'a> {
+    actor: (&'a str, &'a str),
+    action: &'a str,
+    entity: (&'a str, &'a str),
+    before: Option<String>,
+    after: Option<String>,
+}
+
+fn forge(conn: &Connection, signer: &UserSecret, f: Forgery<'_>) -> u64 {
+    let copy = copy_of(conn);
+    let (seq, prev_hash): (i64, String) = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_events WHERE copy_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [&copy],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let event = Event {
+        copy_id: copy.clone(),
+        seq: seq as u64 + 1,
+        id: uuid::Uuid::now_v7().to_string(),
+        at: govbench_core::audit::stamp(chrono::Utc::now()),
+        actor_id: Some(f.actor.0.to_owned()),
+        actor_name: f.actor.1.to_owned(),
+        action: f.action.to_owned(),
+        entity_type: f.entity.0.to_owned(),
+        entity_id: f.entity.1.to_owned(),
+        before: f.before,
+        after: f.after,
+        prev_hash,
+    };
+    let hash = event.hash();
+    conn.execute(
+        "INSERT INTO audit_events (copy_id, seq, id, at, actor_id, actor_name, action,
+             entity_type, entity_id, before, after, prev_hash, hash, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            event.copy_id,
+            event.seq as i64,
+            event.id,
+            event.at,
+            event.actor_id,
+            event.actor_name,
+            event.action,
+            event.entity_type,
+            event.entity_id,
+            event.before,
+            event.after,
+            event.prev_hash,
+            hash,
+            signer.sign(hash.as_bytes()),
+        ],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE meta SET value = ?2 WHERE key = ?1",
+        params![
+            format!("audit_head:{copy}"),
+            format!("{}:{hash}", event.seq)
+        ],
+    )
+    .unwrap();
+    event.seq
+}
+
+fn user_id(conn: &Connection, name: &str) -> String {
+    conn.query_row("SELECT id FROM users WHERE name = ?1", [name], |r| r.get(0))
+        .unwrap()
+}
+
+fn with(image: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(image).unwrap();
+    edit(&mut v);
+    if let Some(version) = v.get("version").and_then(|v| v.as_u64()) {
+        v["version"] = (version + 1).into();
+    }
+    v.to_string()
+}
+
+fn first_bad(session: &Session) -> Option<(u64, String)> {
+    session
+        .verify_audit()
+        .unwrap()
+        .first_bad
+        .map(|b| (b.seq, b.problem))
+}
+
+fn login_on(demo: &Demo, name: &str, device: &std::path::Path) -> Session {
+    let mut session = demo.login(name);
+    session.set_witness(Witness::in_dir(device)).unwrap();
+    session
+}
+
+/// What a small write (a comment on a requirement) answers: `None` when it is written.
+fn held_code(session: &mut Session) -> Option<ErrorCode> {
+    let on = session
+        .requirements(&Default::default())
+        .unwrap()
+        .items
+        .first()
+        .unwrap()
+        .id;
+    session
+        .execute(govbench_protocol::CommentCommand::Add {
+            on: on.into(),
+            body: "写点东西 anything".into(),
+        })
+        .err()
+        .map(|e| e.code)
+}
+
+fn assessed_requirement(session: &Session) -> RequirementSummary {
+    session
+        .requirements(&govbench_protocol::RequirementQuery {
+            status: Some(RequirementStatus::Assessed),
+            ..Default::default()
+        })
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .expect("the demo has an assessed requirement")
+}
+
+#[test]
+fn a_business_user_or_an_auditor_approving_a_requirement_in_the_log_is_named() {
+    for (name, role) in [("liu.yang", "business"), ("qian.hui", "auditor")] {
+        let demo = Demo::new();
+        let session = demo.login(name);
+        let key = session.secret().unwrap().clone();
+        let target = assessed_requirement(&session);
+        drop(session);
+        let (conn, _) = raw_as(&demo, name);
+        let id = target.id.to_string();
+        let before = last_image(&conn, "requirement", &id).unwrap();
+        let after = with(&before, |v| v["status"] = "approved".into());
+        let actor = user_id(&conn, name);
+        let seq = forge(
+            &conn,
+            &key,
+            Forgery {
+                actor: (&actor, name),
+                action: "requirement.approve",
+                entity: ("requirement", &id),
+                before: Some(before),
+                after: Some(after),
+            },
+        );
+        conn.execute(
+            "UPDATE requirements SET status = 'approved', version = version + 1 WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+        drop(conn);
+        let auditor = demo.login("qian.hui");
+        let report = auditor.verify_audit().unwrap();
+        assert!(!report.is_intact(), "{role}: {report:?}");
+        assert_eq!(
+            report.first_bad.map(|b| (b.seq, b.problem)),
+            Some((seq, "not_permitted".to_owned())),
+            "{role}"
+        );
+        assert_eq!(report.actions_checked, seq - 1, "{role}");
+        let text = govbench_i18n::Locale::En.audit_summary(&auditor.verify_audit().unwrap());
+        assert!(text.contains("role"), "{text}");
+    }
+}
+
+#[test]
+fn verification_at_login_catches_what_was_forged_since_the_device_last_verified() {
+    let demo = Demo::new();
+    let device = tempfile::tempdir().unwrap();
+    let liu = login_on(&demo, "liu.yang", device.path());
+    let key = liu.secret().unwrap().clone();
+    let target = assessed_requirement(&liu);
+    drop(liu);
+    let (conn, _) = raw_as(&demo, "liu.yang");
+    let id = target.id.to_string();
+    let before = last_image(&conn, "requirement", &id).unwrap();
+    let after = with(&before, |v| v["status"] = "approved".into());
+    let actor = user_id(&conn, "liu.yang");
+    let seq = forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&actor, "liu.yang"),
+            action: "requirement.approve",
+            entity: ("requirement", &id),
+            before: Some(before),
+            after: Some(after),
+        },
+    );
+    drop(conn);
+    // The project manager logs in on the same device: only the new event is checked, and it
+    // holds the workspace read-only with the problem named.
+    let mut pm = login_on(&demo, "chen.jing", device.path());
+    assert_eq!(
+        pm.held(),
+        Some(&govbench_core::Hold::Log {
+            seq,
+            problem: "not_permitted"
+        })
+    );
+    assert_eq!(held_code(&mut pm), Some(ErrorCode::WorkspaceHeld));
+    let info = pm.info(false);
+    let held = info.held.expect("the session info names the hold");
+    assert_eq!(held.message_key, "error.held_log");
+    assert_eq!(held.details["seq"], seq.to_string());
+    assert_eq!(held.details["problem"], "audit.problem.not_permitted");
+}
+
+#[test]
+fn a_member_cannot_make_themselves_admin() {
+    let demo = Demo::new();
+    let liu = demo.login("liu.yang");
+    let key = liu.secret().unwrap().clone();
+    drop(liu);
+    let (conn, _) = raw_as(&demo, "liu.yang");
+    let me = user_id(&conn, "liu.yang");
+    let before = last_image(&conn, "user", &me).unwrap();
+    let after = with(&before, |v| v["role"] = "Admin".into());
+    let seq = forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&me, "liu.yang"),
+            action: "user.enroll",
+            entity: ("user", &me),
+            before: Some(before),
+            after: Some(after),
+        },
+    );
+    conn.execute(
+        "UPDATE users SET role = 'admin', version = version + 1 WHERE id = ?1",
+        [&me],
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "illegal_change".to_owned()))
+    );
+    // The row says Admin; the log does not. Her session is what the log says, held.
+    let mut liu = demo.login("liu.yang");
+    assert_eq!(liu.user().role, Role::Business);
+    assert!(matches!(liu.held(), Some(govbench_core::Hold::Log { .. })));
+    let refused = liu
+        .execute(UserCommand::Remove {
+            id: demo.login("admin").user().id,
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+}
+
+#[test]
+fn an_admin_created_by_a_business_user_is_named_and_cannot_log_in() {
+    let demo = Demo::new();
+    let liu = demo.login("liu.yang");
+    let key = liu.secret().unwrap().clone();
+    drop(liu);
+    let (conn, data_key) = raw_as(&demo, "liu.yang");
+    let me = user_id(&conn, "liu.yang");
+    let accomplice = UserSecret::random();
+    let new_id = uuid::Uuid::now_v7().to_string();
+    let image = serde_json::json!({
+        "id": new_id,
+        "name": "shadow.admin",
+        "display_name": "Shadow",
+        "role": "Admin",
+        "active": true,
+        "created_at": "2026-12-01T00:00:00Z",
+        "version": 1,
+        "keys": accomplice.public_keys(),
+    })
+    .to_string();
+    let seq = forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&me, "liu.yang"),
+            action: "user.create",
+            entity: ("user", &new_id),
+            before: None,
+            after: Some(image),
+        },
+    );
+    conn.execute(
+        "INSERT INTO users (id, name, display_name, role, active, created_at, version, sign_key,
+             seal_key) VALUES (?1, 'shadow.admin', 'Shadow', 'admin', 1, '2026-12-01T00:00:00Z',
+             1, ?2, ?3)",
+        params![
+            new_id,
+            accomplice.public_keys().sign,
+            accomplice.public_keys().seal
+        ],
+    )
+    .unwrap();
+    drop(conn);
+    let mut slots = KeySlots::load(&demo.path).unwrap();
+    slots
+        .add(
+            "shadow.admin",
+            "shadow passphrase",
+            &accomplice,
+            &data_key,
+            KdfParams::TESTING,
+        )
+        .unwrap();
+    slots.save(&demo.path).unwrap();
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "not_permitted".to_owned()))
+    );
+    let refused = govbench_core::login(
+        &demo.path,
+        "shadow.admin",
+        "shadow passphrase",
+        std::sync::Arc::new(govbench_core::SystemClock),
+    )
+    .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::WrongCredentials);
+}
+
+#[test]
+fn keys_enrolled_for_the_admin_by_someone_else_open_nothing() {
+    let demo = Demo::new();
+    let liu = demo.login("liu.yang");
+    let key = liu.secret().unwrap().clone();
+    drop(liu);
+    let (conn, data_key) = raw_as(&demo, "liu.yang");
+    let me = user_id(&conn, "liu.yang");
+    let admin = user_id(&conn, "admin");
+    let stolen = UserSecret::random();
+    let before = last_image(&conn, "user", &admin).unwrap();
+    let after = with(&before, |v| {
+        v["keys"] = serde_json::to_value(stolen.public_keys()).unwrap()
+    });
+    let seq = forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&me, "liu.yang"),
+            action: "user.enroll",
+            entity: ("user", &admin),
+            before: Some(before),
+            after: Some(after),
+        },
+    );
+    conn.execute(
+        "UPDATE users SET sign_key = ?2, seal_key = ?3, version = version + 1 WHERE id = ?1",
+        params![admin, stolen.public_keys().sign, stolen.public_keys().seal],
+    )
+    .unwrap();
+    drop(conn);
+    // The admin's slot swapped for one she knows the passphrase of.
+    let mut slots = KeySlots::load(&demo.path).unwrap();
+    slots
+        .add(
+            "admin",
+            "liu knows this one",
+            &stolen,
+            &data_key,
+            KdfParams::TESTING,
+        )
+        .unwrap();
+    slots.save(&demo.path).unwrap();
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "not_permitted".to_owned()))
+    );
+    let refused = govbench_core::login(
+        &demo.path,
+        "admin",
+        "liu knows this one",
+        std::sync::Arc::new(govbench_core::SystemClock),
+    )
+    .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::WrongCredentials);
+}
+
+#[test]
+fn a_step_the_lifecycle_does_not_allow_is_named_even_by_the_right_role() {
+    let demo = Demo::new();
+    let pm = demo.login("chen.jing");
+    let key = pm.secret().unwrap().clone();
+    let target = pm
+        .requirements(&govbench_protocol::RequirementQuery {
+            status: Some(RequirementStatus::Draft),
+            ..Default::default()
+        })
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .expect("a draft");
+    drop(pm);
+    let (conn, _) = raw_as(&demo, "chen.jing");
+    let id = target.id.to_string();
+    let me = user_id(&conn, "chen.jing");
+    let before = last_image(&conn, "requirement", &id).unwrap();
+    // A project manager may approve, but not a draft nobody assessed.
+    let after = with(&before, |v| v["status"] = "approved".into());
+    let seq = forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&me, "chen.jing"),
+            action: "requirement.approve",
+            entity: ("requirement", &id),
+            before: Some(before.clone()),
+            after: Some(after),
+        },
+    );
+    drop(conn);
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "illegal_step".to_owned()))
+    );
+}
+
+#[test]
+fn an_event_that_starts_from_a_record_the_log_never_held_is_named() {
+    let demo = Demo::new();
+    let pm = demo.login("chen.jing");
+    let key = pm.secret().unwrap().clone();
+    let target = assessed_requirement(&pm);
+    drop(pm);
+    let (conn, _) = raw_as(&demo, "chen.jing");
+    let id = target.id.to_string();
+    let me = user_id(&conn, "chen.jing");
+    let real = last_image(&conn, "requirement", &id).unwrap();
+    // The before-image claims a different title than the log last recorded.
+    let before = {
+        let mut v: serde_json::Value = serde_json::from_str(&real).unwrap();
+        v["draft"]["title"] = "别的标题 another title".into();
+        v.to_string()
+    };
+    let after = with(&before, |v| v["status"] = "approved".into());
+    let seq = forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&me, "chen.jing"),
+            action: "requirement.approve",
+            entity: ("requirement", &id),
+            before: Some(before),
+            after: Some(after),
+        },
+    );
+    drop(conn);
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "stale_before".to_owned()))
+    );
+}
+
+/// Copies the workspace's files (database and key file) to `to`.
+fn snapshot(demo: &Demo, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(demo.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+fn put_back(demo: &Demo, from: &std::path::Path) {
+    for entry in std::fs::read_dir(demo.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, demo.dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn a_copy_put_back_is_seen_by_every_user_of_the_device_until_an_admin_continues_it() {
+    let demo = Demo::new();
+    let device = tempfile::tempdir().unwrap();
+    let old = tempfile::tempdir().unwrap();
+    drop(login_on(&demo, "liu.yang", device.path()));
+    snapshot(&demo, old.path());
+    // Work goes on after the copy was taken: a member is removed, a requirement filed.
+    let mut admin = login_on(&demo, "admin", device.path());
+    let he_na = admin
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == "he.na")
+        .unwrap();
+    admin.execute(UserCommand::Remove { id: he_na.id }).unwrap();
+    drop(admin);
+    let mut liu = login_on(&demo, "liu.yang", device.path());
+    common::file(&mut liu, "之后的需求 later");
+    drop(liu);
+
+    put_back(&demo, old.path());
+    // Another user of the same device, who never saw the newer head themselves, is told.
+    let mut pm = demo.login("chen.jing");
+    let check = pm
+        .set_witness(Witness::in_dir(device.path()))
+        .unwrap()
+        .expect("this device saw the log before");
+    assert!(!check.found);
+    assert!(matches!(
+        pm.held(),
+        Some(govbench_core::Hold::Rollback { .. })
+    ));
+    assert_eq!(held_code(&mut pm), Some(ErrorCode::WorkspaceHeld));
+    assert!(!pm.verify_audit().unwrap().is_intact());
+    drop(pm);
+    // The removed member is back in the old copy, but cannot write on this device either.
+    let mut he = login_on(&demo, "he.na", device.path());
+    assert_eq!(held_code(&mut he), Some(ErrorCode::WorkspaceHeld));
+    drop(he);
+
+    // An Admin decides this copy is the one to continue; it is in the log.
+    let mut admin = login_on(&demo, "admin", device.path());
+    let non_admin = demo.login("chen.jing").execute(UserCommand::ContinueCopy);
+    assert_eq!(non_admin.unwrap_err().code, ErrorCode::Forbidden);
+    admin.execute(UserCommand::ContinueCopy).unwrap();
+    assert_eq!(admin.held(), None);
+    assert_eq!(held_code(&mut admin), None);
+    drop(admin);
+    let mut pm = login_on(&demo, "chen.jing", device.path());
+    assert_eq!(pm.held(), None);
+    assert_eq!(held_code(&mut pm), None);
+    assert!(pm.verify_audit().unwrap().is_intact());
+}
+
+#[test]
+fn a_new_device_says_it_sees_the_log_for_the_first_time() {
+    let demo = Demo::new();
+    let device = tempfile::tempdir().unwrap();
+    let liu = login_on(&demo, "liu.yang", device.path());
+    let anchor = liu.verify_audit().unwrap().anchor.expect("an anchor line");
+    assert_eq!(anchor.source, "first_sight");
+    let text = govbench_i18n::Locale::En.audit_summary(&liu.verify_audit().unwrap());
+    assert!(text.contains("first time"), "{text}");
+    drop(liu);
+    let liu = login_on(&demo, "liu.yang", device.path());
+    assert_eq!(liu.verify_audit().unwrap().anchor.unwrap().source, "device");
+}
+
+#[test]
+fn an_edited_device_record_vouches_for_nothing() {
+    let demo = Demo::new();
+    let device = tempfile::tempdir().unwrap();
+    drop(login_on(&demo, "liu.yang", device.path()));
+    let path = device.path().join("witness.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["entries"][0]["checkpoints"][0][1] = GENESIS.into();
+    std::fs::write(&path, v.to_string()).unwrap();
+    let mut pm = demo.login("chen.jing");
+    let check = pm.set_witness(Witness::in_dir(device.path())).unwrap();
+    assert_eq!(check.map(|c| c.source), Some("device_altered".to_owned()));
+}
