@@ -128,9 +128,48 @@ fn removing_a_member_backs_up_first_under_the_old_key() {
     let listed = backups.list("test").unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].reason, BackupReason::BeforeRotation);
-    // The backup is the workspace as it was: ops still in it, under the old key.
-    let old = govbench_core::login(listed[0].path.as_ref(), "ops", PASSPHRASE, fx.clock.clone());
-    assert!(old.is_ok());
+    // The backup is the workspace as it was, under the old key — but once the removal
+    // committed, only the members who remain hold a slot in it: the removed member's
+    // passphrase opens no copy made on this device.
+    let path: &std::path::Path = listed[0].path.as_ref();
+    let old = govbench_core::login(path, "ops", PASSPHRASE, fx.clock.clone());
+    assert_eq!(old.unwrap_err().code, ErrorCode::WrongCredentials);
+    assert!(!KeySlots::load(path).unwrap().has("ops"));
+    let pm = govbench_core::login(path, "pm", PASSPHRASE, fx.clock.clone()).unwrap();
+    assert!(pm.users().unwrap().iter().any(|u| u.name == "ops"), "ops is in the copy");
+}
+
+#[cfg(unix)]
+#[test]
+fn backups_are_their_owners_only_and_interrupted_ones_are_swept() {
+    use std::os::unix::fs::PermissionsExt;
+    let fx = Fixture::new();
+    let folder = fx.dir.path().join("backups");
+    let backups = Backups::new(&folder);
+    // What an interrupted backup of this workspace leaves, and one of another workspace.
+    std::fs::create_dir_all(&folder).unwrap();
+    let leftovers = [
+        "test--20260101T000000.000000Z--manual.govbench.partial",
+        "test--20260101T000000.000000Z--manual.govbench.partial-journal",
+        "test--20260101T000000.000000Z--manual.govbench-keys",
+    ];
+    for name in leftovers {
+        std::fs::write(folder.join(name), b"left over").unwrap();
+    }
+    std::fs::write(folder.join("other--x--manual.govbench.partial"), b"not ours").unwrap();
+    let mut biz = fx.login(Role::Business);
+    let made = biz.backup(&backups, BackupReason::Manual).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    let db: &std::path::Path = made.path.as_ref();
+    assert_eq!(mode(db), 0o600);
+    assert_eq!(mode(&KeySlots::path_for(db)), 0o600);
+    for name in leftovers {
+        assert!(!folder.join(name).exists(), "{name} was swept");
+    }
+    assert!(folder.join("other--x--manual.govbench.partial").exists());
+    // The workspace's own key file is its owner's only too.
+    assert_eq!(mode(&KeySlots::path_for(&fx.path)), 0o600);
 }
 
 #[test]

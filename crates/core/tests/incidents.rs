@@ -643,8 +643,19 @@ fn evidence_is_stored_encrypted_with_its_hash_and_tampering_is_caught() {
     );
     assert_eq!(
         attach(&mut ops, dir.path()).unwrap_err().details["file"],
-        "rule.unreadable"
+        "rule.not_a_file"
     );
+    // A named pipe would block a read forever: refused at once, without opening it for good.
+    #[cfg(unix)]
+    {
+        let fifo = dir.path().join("evidence.log");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        assert_eq!(
+            attach(&mut ops, &fifo).unwrap_err().details["file"],
+            "rule.not_a_file"
+        );
+    }
     let user: EntityRef = ops.user().id.into();
     assert_eq!(
         ops.execute(AttachmentCommand::Add {
