@@ -39,3 +39,13 @@ pub use keyslots::{DataKey, KdfParams, KeySlots, UserSecret};
 pub use remember::{DeviceKeyring, Remembered};
 pub use session::{create_workspace, login, open_remembered, CreateOptions};
 pub use witness::Witness;
+
+/// The re-check of every event as its author's action, alone (for the verification
+/// benchmark, which times it beside the chain and signature pass). Returns the events checked
+/// and the first that fails, as (copy, seq, problem).
+#[doc(hidden)]
+pub fn recheck_all(
+    conn: &rusqlite::Connection,
+) -> CoreResult<(u64, Option<(String, u64, &'static str)>)> {
+    replay::check_all(conn)
+}
