@@ -47,7 +47,7 @@ fn main() {
     let size = std::fs::metadata(&path).unwrap().len();
     let started = Instant::now();
     let reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&path).unwrap());
-    let summary = summarise(reader).unwrap();
+    let summary = summarise("samples_bench.jsonl", reader).unwrap();
     let seconds = started.elapsed().as_secs_f64();
     let mb = size as f64 / 1_000_000.0;
     eprintln!(

@@ -16,7 +16,7 @@
 //!   skipped with a warning naming the line.
 //! - `group` is a population group for fairness checks (empty: the whole set).
 
-use crate::{empty_preview, MetricRow, Preview, Problem, Tool, Warning};
+use crate::{empty_preview, Budget, MetricRow, Preview, Problem, Tool};
 
 const KNOWN: [&str; 6] = ["metric", "value", "stderr", "n", "group", "task"];
 
@@ -32,7 +32,9 @@ fn normalise(name: &str) -> String {
         .to_ascii_lowercase()
 }
 
-pub fn read(text: &str) -> Result<Preview, Problem> {
+/// Called by [`crate::read`] only, once it has checked the file's lines and cells against
+/// the limits.
+pub(crate) fn read(text: &str, budget: &mut Budget) -> Result<Preview, Problem> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -55,11 +57,7 @@ pub fn read(text: &str) -> Result<Preview, Problem> {
         .filter(|h| !KNOWN.contains(&normalise(h).as_str()))
         .collect();
     if !ignored.is_empty() {
-        preview.warnings.push(Warning {
-            at: None,
-            key: "ignored_columns",
-            detail: ignored.join(", "),
-        });
+        budget.warn(&mut preview, None, "ignored_columns", ignored.join(", "))?;
     }
     for record in reader.records() {
         let record = record.map_err(csv_problem)?;
@@ -72,21 +70,13 @@ pub fn read(text: &str) -> Result<Preview, Problem> {
         let at = Some(format!("line {line}"));
         let Some(metric) = cell(Some(metric_col)) else {
             if record.iter().any(|c| !c.trim().is_empty()) {
-                preview.warnings.push(Warning {
-                    at,
-                    key: "no_metric_name",
-                    detail: String::new(),
-                });
+                budget.warn(&mut preview, at, "no_metric_name", String::new())?;
             }
             continue;
         };
         let raw = cell(Some(value_col)).unwrap_or_default();
         let Some(value) = raw.parse::<f64>().ok().filter(|v| v.is_finite()) else {
-            preview.warnings.push(Warning {
-                at,
-                key: "not_a_number",
-                detail: raw.to_owned(),
-            });
+            budget.warn(&mut preview, at, "not_a_number", raw.to_owned())?;
             continue;
         };
         let stderr = match cell(stderr_col) {
@@ -94,11 +84,12 @@ pub fn read(text: &str) -> Result<Preview, Problem> {
             Some(raw) => match raw.parse::<f64>().ok().filter(|v| v.is_finite()) {
                 Some(e) => Some(e),
                 None => {
-                    preview.warnings.push(Warning {
-                        at: at.clone(),
-                        key: "stderr_not_a_number",
-                        detail: raw.to_owned(),
-                    });
+                    budget.warn(
+                        &mut preview,
+                        at.clone(),
+                        "stderr_not_a_number",
+                        raw.to_owned(),
+                    )?;
                     None
                 }
             },
@@ -108,22 +99,21 @@ pub fn read(text: &str) -> Result<Preview, Problem> {
             Some(raw) => match raw.parse::<u64>() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    preview.warnings.push(Warning {
-                        at: at.clone(),
-                        key: "n_not_a_count",
-                        detail: raw.to_owned(),
-                    });
+                    budget.warn(&mut preview, at.clone(), "n_not_a_count", raw.to_owned())?;
                     None
                 }
             },
         };
+        let task = cell(task_col).unwrap_or_default();
+        let group = cell(group_col);
+        budget.take(task.len() + metric.len() + group.map_or(0, str::len))?;
         preview.metrics.push(MetricRow {
-            task: cell(task_col).unwrap_or_default().to_owned(),
+            task: task.to_owned(),
             metric: metric.to_owned(),
             value,
             stderr,
             n,
-            group: cell(group_col).map(str::to_owned),
+            group: group.map(str::to_owned),
             higher_is_better: None,
             model: None,
             setting: None,
@@ -151,7 +141,7 @@ mod tests {
                     response_time_p95_ms,840,,,,,\n\
                     recall,n/a,,,,,\n\
                     ,,,,,,\n";
-        let p = read(text).unwrap();
+        let p = read(text, &mut Budget::new()).unwrap();
         assert_eq!(p.metrics.len(), 3);
         assert_eq!(p.metrics[0].value, 0.913);
         assert_eq!(p.metrics[0].stderr, Some(0.004));

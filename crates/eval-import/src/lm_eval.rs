@@ -16,8 +16,8 @@
 //! stderr's `"N/A"`) is reported as a warning, not guessed at. Python writes undefined floats
 //! as `NaN`; those rows are reported too (see `lenient_json`).
 
-use crate::lenient_json::{number, NotANumber};
-use crate::{empty_preview, MetricRow, Preview, Tool, Warning};
+use crate::lenient_json::{compact, number, NotANumber};
+use crate::{empty_preview, Budget, MetricRow, Preview, Problem, Tool};
 use serde_json::{Map, Value};
 
 /// Keys of a task row that are not metrics: labels, counts, a task version some forks put in
@@ -60,7 +60,7 @@ pub fn looks_like(doc: &Value) -> bool {
     rows_are_objects && (companion || bare_numbers)
 }
 
-pub fn read(doc: &Value) -> Preview {
+pub(crate) fn read(doc: &Value, budget: &mut Budget) -> Result<Preview, Problem> {
     let mut preview = empty_preview(Tool::LmEval);
     let empty = Map::new();
     let map = doc.as_object().unwrap_or(&empty);
@@ -77,7 +77,7 @@ pub fn read(doc: &Value) -> Preview {
     preview.model = model_of(map);
     preview.date = map.get("date").map(|d| match d {
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => compact(other),
     });
 
     for (task, row) in results {
@@ -97,11 +97,7 @@ pub fn read(doc: &Value) -> Preview {
             let value = match number(value) {
                 Ok(v) => v,
                 Err(NotANumber(found)) => {
-                    preview.warnings.push(Warning {
-                        at: Some(at),
-                        key: "not_a_number",
-                        detail: found,
-                    });
+                    budget.warn(&mut preview, Some(at), "not_a_number", found)?;
                     continue;
                 }
             };
@@ -112,11 +108,12 @@ pub fn read(doc: &Value) -> Preview {
                     // The harness writes "N/A" for metrics without a standard error.
                     Err(NotANumber(found)) if found == "N/A" => None,
                     Err(NotANumber(found)) => {
-                        preview.warnings.push(Warning {
-                            at: Some(at.clone()),
-                            key: "stderr_not_a_number",
-                            detail: found,
-                        });
+                        budget.warn(
+                            &mut preview,
+                            Some(at.clone()),
+                            "stderr_not_a_number",
+                            found,
+                        )?;
                         None
                     }
                 },
@@ -127,13 +124,15 @@ pub fn read(doc: &Value) -> Preview {
                 .and_then(Value::as_u64)
                 .or(n_task);
             let bare = key.split(',').next().unwrap_or(key);
+            let group = parents.get(task.as_str());
+            budget.take(task.len() + key.len() + group.map_or(0, |g| g.len()))?;
             preview.metrics.push(MetricRow {
                 task: task.clone(),
                 metric: key.clone(),
                 value,
                 stderr,
                 n,
-                group: parents.get(task.as_str()).map(|p| (*p).to_owned()),
+                group: group.map(|p| (*p).to_owned()),
                 higher_is_better: higher
                     .and_then(|h| h.get(task))
                     .and_then(|h| h.get(bare))
@@ -146,7 +145,7 @@ pub fn read(doc: &Value) -> Preview {
             });
         }
     }
-    preview
+    Ok(preview)
 }
 
 /// `acc,none` → `acc_stderr,none`; `acc` → `acc_stderr`.
@@ -210,7 +209,7 @@ fn model_of(map: &Map<String, Value>) -> Option<String> {
             let args = config.get("model_args")?;
             Some(match args {
                 Value::String(s) => s.clone(),
-                other => other.to_string(),
+                other => compact(other),
             })
         })
 }

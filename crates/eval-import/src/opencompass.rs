@@ -23,7 +23,7 @@
 //! Other OpenCompass layouts (circular-eval, NeedleBench, subjective pairwise reports, the
 //! AISBench fork's `total_count` column) are refused with what they are.
 
-use crate::{empty_preview, MetricRow, Preview, Problem, Tool, Warning};
+use crate::{empty_preview, Budget, MetricRow, Preview, Problem, Tool, MAX_COLUMNS};
 
 const HEAD: [&str; 4] = ["dataset", "version", "metric", "mode"];
 /// Group rows' metrics: an aggregate over subsets.
@@ -42,10 +42,25 @@ pub fn looks_like(header: &csv::StringRecord) -> bool {
         && cells[1..4] == HEAD[1..4]
 }
 
-pub fn read(text: &str) -> Result<Preview, Problem> {
+/// The cells of a line, split on every comma (OpenCompass never quotes); refused beyond
+/// [`MAX_COLUMNS`] before they are collected. (The check of the whole file counts cells as a
+/// CSV parser does, where a quote can hide commas; this reader does not honour quotes.)
+fn cells(line: &str, line_no: u64) -> Result<Vec<&str>, Problem> {
+    if line.bytes().filter(|b| *b == b',').count() >= MAX_COLUMNS {
+        return Err(Problem::TooManyColumns {
+            line: line_no,
+            limit: MAX_COLUMNS,
+        });
+    }
+    Ok(line.split(',').collect())
+}
+
+/// Called by [`crate::read`] only, once it has checked the file's lines and cells against
+/// the limits.
+pub(crate) fn read(text: &str, budget: &mut Budget) -> Result<Preview, Problem> {
     let text = text.trim_start_matches('\u{feff}');
     let mut lines = text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l));
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let header: Vec<&str> = cells(lines.next().unwrap_or_default(), 1)?;
     if header.len() < 5 {
         return Err(Problem::Foreign {
             found: "an OpenCompass-style header without model columns".into(),
@@ -70,7 +85,7 @@ pub fn read(text: &str) -> Result<Preview, Problem> {
         if line.is_empty() {
             continue;
         }
-        let cells: Vec<&str> = line.split(',').collect();
+        let cells = cells(line, line_no)?;
         if cells.len() != header.len() {
             return Err(Problem::Csv {
                 line: line_no,
@@ -100,11 +115,12 @@ pub fn read(text: &str) -> Result<Preview, Problem> {
             let value = match cell.parse::<f64>() {
                 Ok(v) if v.is_finite() => v,
                 Ok(_) => {
-                    preview.warnings.push(Warning {
-                        at: Some(format!("{dataset}/{metric}/{model}")),
-                        key: "not_a_number",
-                        detail: cell.to_owned(),
-                    });
+                    budget.warn(
+                        &mut preview,
+                        Some(format!("{dataset}/{metric}/{model}")),
+                        "not_a_number",
+                        cell.to_owned(),
+                    )?;
                     continue;
                 }
                 Err(_) => {
@@ -114,6 +130,9 @@ pub fn read(text: &str) -> Result<Preview, Problem> {
                     })
                 }
             };
+            // Before the names are copied (into the row and the key below): a long dataset
+            // name is otherwise copied once per model.
+            budget.take(2 * (dataset.len() + metric.len() + model.len()) + setting.len())?;
             let key = (dataset.to_owned(), metric.to_owned(), (*model).to_owned());
             match seen.get(&key) {
                 Some(earlier) if *earlier == value => continue,

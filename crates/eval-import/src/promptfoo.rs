@@ -17,9 +17,9 @@
 //! `tokens_total`. `n` is the column's row count.
 
 use crate::lenient_json::number;
-use crate::{empty_preview, MetricRow, Preview, Problem, Tool, Warning};
+use crate::{empty_preview, Budget, MetricRow, Preview, Problem, Tool};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Is this a promptfoo output file? An object whose `results` is an object with a numeric
 /// `version` and a `results` array (or a `table`).
@@ -49,9 +49,16 @@ impl Verdicts {
         self.pass + self.fail + self.error
     }
 
-    /// A metric of this column.
-    pub fn row(&self, metric: &str, value: f64, higher_is_better: Option<bool>) -> MetricRow {
-        MetricRow {
+    /// A metric of this column, if the preview has room for it.
+    pub fn row(
+        &self,
+        budget: &mut Budget,
+        metric: &str,
+        value: f64,
+        higher_is_better: Option<bool>,
+    ) -> Result<MetricRow, Problem> {
+        budget.take(self.label.len() + metric.len() + self.provider.len())?;
+        Ok(MetricRow {
             task: self.label.clone(),
             metric: metric.to_owned(),
             value,
@@ -61,26 +68,93 @@ impl Verdicts {
             higher_is_better,
             model: Some(self.provider.clone()),
             setting: None,
-        }
+        })
     }
 
     /// Pass rate (errors in the denominator, as promptfoo's own report), the counts and the
     /// mean score; nothing for a column without rows.
-    pub fn rows(&self) -> Vec<MetricRow> {
+    pub fn rows(&self, budget: &mut Budget) -> Result<Vec<MetricRow>, Problem> {
         let n = self.n();
         if n == 0 {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let mut rows = vec![
-            self.row("pass_rate", self.pass as f64 / n as f64, Some(true)),
-            self.row("pass_count", self.pass as f64, Some(true)),
-            self.row("fail_count", self.fail as f64, Some(false)),
-            self.row("error_count", self.error as f64, Some(false)),
+            self.row(budget, "pass_rate", self.pass as f64 / n as f64, Some(true))?,
+            self.row(budget, "pass_count", self.pass as f64, Some(true))?,
+            self.row(budget, "fail_count", self.fail as f64, Some(false))?,
+            self.row(budget, "error_count", self.error as f64, Some(false))?,
         ];
         if !self.scores.is_empty() {
-            rows.push(self.row("mean_score", mean(&self.scores), Some(true)));
+            rows.push(self.row(budget, "mean_score", mean(&self.scores), Some(true))?);
         }
-        rows
+        Ok(rows)
+    }
+}
+
+/// What the reader uses of one result row (`results.results[i]`). Rows are taken apart as the
+/// document is read (`bounded_json`), so that the rest of each row — the output, its grading,
+/// the test case: nearly all of such a file — is never held.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Row {
+    prompt_idx: Option<u64>,
+    /// The provider's label (when not empty), else its id, else the provider as a string.
+    provider: Option<String>,
+    /// The prompt's label, else its display text.
+    label: String,
+    success: bool,
+    failure_reason: Option<u64>,
+    /// The score, when it is a number.
+    score: Option<f64>,
+    /// The named scores that are numbers.
+    named: Vec<(String, f64)>,
+    latency_ms: Option<f64>,
+    cost: Option<f64>,
+    tokens: Option<f64>,
+}
+
+impl Row {
+    pub(crate) fn of(row: &Value) -> Row {
+        let provider = row.get("provider").and_then(|p| {
+            p.get("label")
+                .and_then(Value::as_str)
+                .filter(|l| !l.is_empty())
+                .or_else(|| p.get("id").and_then(Value::as_str))
+                .or_else(|| p.as_str())
+        });
+        let label = row
+            .get("prompt")
+            .and_then(|p| {
+                p.get("label")
+                    .and_then(Value::as_str)
+                    .or_else(|| p.get("display").and_then(Value::as_str))
+            })
+            .unwrap_or_default();
+        let named = row
+            .get("namedScores")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(metric, value)| Some((metric.clone(), number(value).ok()?)))
+            .collect();
+        Row {
+            prompt_idx: row.get("promptIdx").and_then(Value::as_u64),
+            provider: provider.map(str::to_owned),
+            label: label.to_owned(),
+            success: row.get("success").and_then(Value::as_bool).unwrap_or(false),
+            failure_reason: row.get("failureReason").and_then(Value::as_u64),
+            score: row.get("score").and_then(|s| number(s).ok()),
+            named,
+            latency_ms: row.get("latencyMs").and_then(|l| number(l).ok()),
+            cost: row.get("cost").and_then(|c| number(c).ok()),
+            tokens: row
+                .pointer("/response/tokenUsage/total")
+                .and_then(|t| number(t).ok()),
+        }
+    }
+
+    /// How many named scores the row keeps (each is held until the file is read).
+    pub(crate) fn named_scores(&self) -> usize {
+        self.named.len()
     }
 }
 
@@ -94,7 +168,13 @@ struct Column {
     tokens: Option<f64>,
 }
 
-pub fn read(doc: &Value) -> Result<Preview, Problem> {
+/// Reads the document's summary and its result rows (taken apart as it was parsed: `None`
+/// when `results.results` is not a list).
+pub(crate) fn read(
+    doc: &Value,
+    rows: Option<&[Row]>,
+    budget: &mut Budget,
+) -> Result<Preview, Problem> {
     let empty = Map::new();
     let results = doc
         .get("results")
@@ -122,7 +202,6 @@ pub fn read(doc: &Value) -> Result<Preview, Problem> {
         .map(str::to_owned);
 
     let headers = column_headers(doc, results, version);
-    let rows = results.get("results").and_then(Value::as_array);
     let mut columns: Vec<Column> = headers
         .into_iter()
         .map(|(provider, label)| Column {
@@ -134,50 +213,44 @@ pub fn read(doc: &Value) -> Result<Preview, Problem> {
             ..Column::default()
         })
         .collect();
+    let mut index = ColumnIndex::default();
+    for (i, column) in columns.iter().enumerate() {
+        index.add(column, i);
+    }
     for row in rows.into_iter().flatten() {
-        let index = column_of(row, &mut columns, version);
-        let column = &mut columns[index];
-        let success = row.get("success").and_then(Value::as_bool).unwrap_or(false);
-        let failure_reason = row.get("failureReason").and_then(Value::as_u64);
-        match (success, failure_reason) {
+        let i = column_of(row, &mut columns, &mut index, version);
+        let column = &mut columns[i];
+        match (row.success, row.failure_reason) {
             (true, _) => column.verdicts.pass += 1,
             (false, Some(2)) => column.verdicts.error += 1,
             (false, _) => column.verdicts.fail += 1,
         }
-        match row.get("score").map(number) {
-            Some(Ok(score)) => column.verdicts.scores.push(score),
-            _ => column.missing_scores += 1,
+        match row.score {
+            Some(score) => column.verdicts.scores.push(score),
+            None => column.missing_scores += 1,
         }
-        if let Some(named) = row.get("namedScores").and_then(Value::as_object) {
-            for (metric, value) in named {
-                if let Ok(v) = number(value) {
-                    let entry = column.named.entry(metric.clone()).or_default();
-                    entry.0 += v;
-                    entry.1 += 1;
-                }
-            }
+        for (metric, v) in &row.named {
+            let entry = column.named.entry(metric.clone()).or_default();
+            entry.0 += v;
+            entry.1 += 1;
         }
-        if let Some(Ok(ms)) = row.get("latencyMs").map(number) {
+        if let Some(ms) = row.latency_ms {
             column.latencies.push(ms);
         }
-        if let Some(Ok(cost)) = row.get("cost").map(number) {
+        if let Some(cost) = row.cost {
             *column.cost.get_or_insert(0.0) += cost;
         }
-        if let Some(Ok(total)) = row.pointer("/response/tokenUsage/total").map(number) {
+        if let Some(total) = row.tokens {
             *column.tokens.get_or_insert(0.0) += total;
         }
     }
     for column in &columns {
-        push_column(&mut preview, column);
+        push_column(&mut preview, column, budget)?;
     }
     if rows.is_none_or(|r| r.is_empty()) {
-        preview.warnings.push(Warning {
-            at: None,
-            key: "no_rows",
-            detail: String::new(),
-        });
+        budget.warn(&mut preview, None, "no_rows", String::new())?;
     }
-    check_stats(&mut preview, results, &columns);
+    check_stats(&mut preview, results, &columns, budget)?;
     Ok(preview)
 }
 
@@ -237,88 +310,111 @@ fn bracketed_provider(display: &str) -> Option<String> {
     Some(rest[..end].to_owned())
 }
 
+/// The first column of each prompt label, and of each (label, provider): finding a row's
+/// column is then one look-up, not a scan over every column (a file of many distinct labels
+/// would otherwise take time in the square of its rows).
+#[derive(Default)]
+struct ColumnIndex {
+    by_label: HashMap<String, LabelColumns>,
+}
+
+struct LabelColumns {
+    first: usize,
+    by_provider: HashMap<String, usize>,
+}
+
+impl ColumnIndex {
+    /// Records column `i`, unless an earlier column has its label and provider.
+    fn add(&mut self, column: &Column, i: usize) {
+        let v = &column.verdicts;
+        let label = self
+            .by_label
+            .entry(v.label.clone())
+            .or_insert_with(|| LabelColumns {
+                first: i,
+                by_provider: HashMap::new(),
+            });
+        label.by_provider.entry(v.provider.clone()).or_insert(i);
+    }
+
+    /// The first column with this label and (when given) provider.
+    fn find(&self, label: &str, provider: Option<&str>) -> Option<usize> {
+        let columns = self.by_label.get(label)?;
+        match provider {
+            Some(p) => columns.by_provider.get(p).copied(),
+            None => Some(columns.first),
+        }
+    }
+}
+
 /// The column a row belongs to (adding one when the file did not declare it).
-fn column_of(row: &Value, columns: &mut Vec<Column>, version: u64) -> usize {
+fn column_of(row: &Row, columns: &mut Vec<Column>, index: &mut ColumnIndex, version: u64) -> usize {
     if version == 3 {
-        if let Some(i) = row.get("promptIdx").and_then(Value::as_u64) {
+        if let Some(i) = row.prompt_idx {
             if (i as usize) < columns.len() {
                 return i as usize;
             }
         }
     }
-    let provider = row
-        .get("provider")
-        .and_then(|p| {
-            p.get("label")
-                .and_then(Value::as_str)
-                .filter(|l| !l.is_empty())
-                .or_else(|| p.get("id").and_then(Value::as_str))
-                .or_else(|| p.as_str())
-        })
-        .map(str::to_owned);
-    let label = row
-        .get("prompt")
-        .and_then(|p| {
-            p.get("label")
-                .and_then(Value::as_str)
-                .or_else(|| p.get("display").and_then(Value::as_str))
-        })
-        .unwrap_or_default()
-        .to_owned();
-    let found = columns.iter().position(|c| {
-        c.verdicts.label == label && provider.as_ref().is_none_or(|p| *p == c.verdicts.provider)
-    });
-    match found {
+    match index.find(&row.label, row.provider.as_deref()) {
         Some(i) => i,
-        None if columns.len() == 1 && provider.is_none() => 0,
+        None if columns.len() == 1 && row.provider.is_none() => 0,
         None => {
             columns.push(Column {
                 verdicts: Verdicts {
-                    provider: provider.unwrap_or_else(|| "unknown".into()),
-                    label,
+                    provider: row.provider.clone().unwrap_or_else(|| "unknown".into()),
+                    label: row.label.clone(),
                     ..Verdicts::default()
                 },
                 ..Column::default()
             });
-            columns.len() - 1
+            let i = columns.len() - 1;
+            index.add(&columns[i], i);
+            i
         }
     }
 }
 
-fn push_column(preview: &mut Preview, c: &Column) {
+fn push_column(preview: &mut Preview, c: &Column, budget: &mut Budget) -> Result<(), Problem> {
     let v = &c.verdicts;
     if v.n() == 0 {
-        return;
+        return Ok(());
     }
-    preview.metrics.extend(v.rows());
+    preview.metrics.extend(v.rows(budget)?);
     for (metric, (sum, count)) in &c.named {
         let mean = sum / *count as f64;
         preview
             .metrics
-            .push(v.row(&format!("named:{metric}"), mean, Some(true)));
+            .push(v.row(budget, &format!("named:{metric}"), mean, Some(true))?);
     }
     if !c.latencies.is_empty() {
         preview
             .metrics
-            .push(v.row("latency_mean_ms", mean(&c.latencies), Some(false)));
+            .push(v.row(budget, "latency_mean_ms", mean(&c.latencies), Some(false))?);
         let p95 = nearest_rank(&c.latencies, 0.95);
         preview
             .metrics
-            .push(v.row("latency_p95_ms", p95, Some(false)));
+            .push(v.row(budget, "latency_p95_ms", p95, Some(false))?);
     }
     if let Some(cost) = c.cost {
-        preview.metrics.push(v.row("cost", cost, Some(false)));
+        preview
+            .metrics
+            .push(v.row(budget, "cost", cost, Some(false))?);
     }
     if let Some(tokens) = c.tokens {
-        preview.metrics.push(v.row("tokens_total", tokens, None));
+        preview
+            .metrics
+            .push(v.row(budget, "tokens_total", tokens, None)?);
     }
     if c.missing_scores > 0 {
-        preview.warnings.push(Warning {
-            at: Some(format!("{} / {}", v.provider, v.label)),
-            key: "scores_missing",
-            detail: c.missing_scores.to_string(),
-        });
+        budget.warn(
+            preview,
+            Some(format!("{} / {}", v.provider, v.label)),
+            "scores_missing",
+            c.missing_scores.to_string(),
+        )?;
     }
+    Ok(())
 }
 
 pub(crate) fn mean(values: &[f64]) -> f64 {
@@ -334,20 +430,27 @@ fn nearest_rank(values: &[f64], p: f64) -> f64 {
 }
 
 /// The file's own totals should equal the rows'; a mismatch is worth a warning, not a refusal.
-fn check_stats(preview: &mut Preview, results: &Map<String, Value>, columns: &[Column]) {
+fn check_stats(
+    preview: &mut Preview,
+    results: &Map<String, Value>,
+    columns: &[Column],
+    budget: &mut Budget,
+) -> Result<(), Problem> {
     let Some(stats) = results.get("stats") else {
-        return;
+        return Ok(());
     };
     let passes: u64 = columns.iter().map(|c| c.verdicts.pass).sum();
     if let Some(successes) = stats.get("successes").and_then(Value::as_u64) {
         if successes != passes {
-            preview.warnings.push(Warning {
-                at: None,
-                key: "stats_mismatch",
-                detail: format!("stats.successes {successes}, rows {passes}"),
-            });
+            budget.warn(
+                preview,
+                None,
+                "stats_mismatch",
+                format!("stats.successes {successes}, rows {passes}"),
+            )?;
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]

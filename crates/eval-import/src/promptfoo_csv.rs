@@ -14,7 +14,7 @@
 //! no latency, cost or tokens; the JSON output does.
 
 use crate::promptfoo::Verdicts;
-use crate::{empty_preview, Preview, Problem, Tool, Warning};
+use crate::{empty_preview, Budget, Preview, Problem, Tool, Warning};
 
 struct Column {
     index: usize,
@@ -58,29 +58,57 @@ fn header_of(header: &str) -> (String, String) {
     ("unknown".to_owned(), header.to_owned())
 }
 
-/// Reads the file if it is a promptfoo CSV; `None` when no column looks like promptfoo's.
-pub fn read(text: &str) -> Option<Result<Preview, Problem>> {
-    let mut reader = csv::ReaderBuilder::new()
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(r) => records.push(r),
-            Err(e) => {
-                return Some(Err(Problem::Csv {
-                    line: e.position().map_or(0, |p| p.line()),
-                    reason: e.to_string(),
-                }))
+        .from_reader(text.as_bytes())
+}
+
+fn csv_problem(e: csv::Error) -> Problem {
+    Problem::Csv {
+        line: e.position().map_or(0, |p| p.line()),
+        reason: e.to_string(),
+    }
+}
+
+/// A row with something in it (blank rows carry no verdict).
+fn not_blank(record: &csv::StringRecord) -> bool {
+    record.iter().any(|c| !c.trim().is_empty())
+}
+
+/// Reads the file if it is a promptfoo CSV; `None` when no column looks like promptfoo's.
+///
+/// The rows are streamed twice (once to find the columns, once to count their verdicts)
+/// rather than held: held, each cell costs its text and 8 bytes more.
+/// Called by [`crate::read`] only, once it has checked the file's lines and cells against
+/// the limits.
+pub(crate) fn read(text: &str, budget: &mut Budget) -> Option<Result<Preview, Problem>> {
+    let mut records = reader(text);
+    let mut record = csv::StringRecord::new();
+    // The first record is the header; an error anywhere refuses the file.
+    let header = match records.read_record(&mut record) {
+        Err(e) => return Some(Err(csv_problem(e))),
+        Ok(false) => return None,
+        Ok(true) => record.clone(),
+    };
+    // Layouts A–C: for each column, whether it has a non-blank cell and whether every
+    // non-blank cell carries a verdict prefix.
+    let mut seen = vec![false; header.len()];
+    let mut all_verdicts = vec![true; header.len()];
+    loop {
+        match records.read_record(&mut record) {
+            Err(e) => return Some(Err(csv_problem(e))),
+            Ok(false) => break,
+            Ok(true) => {}
+        }
+        for (i, cell) in record.iter().enumerate().take(header.len()) {
+            if !cell.trim().is_empty() {
+                seen[i] = true;
+                all_verdicts[i] &= cell_verdict(cell).is_some();
             }
         }
     }
-    let (header, body) = records.split_first()?;
-    let body: Vec<&csv::StringRecord> = body
-        .iter()
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .collect();
     let mut columns = Vec::new();
     // Layout D/E: an output column followed by Status and Score.
     for i in 0..header.len() {
@@ -100,12 +128,7 @@ pub fn read(text: &str) -> Option<Result<Preview, Problem>> {
     // Layouts A–C: a column whose every non-blank cell carries a verdict prefix.
     if columns.is_empty() {
         for i in 0..header.len() {
-            let cells: Vec<&str> = body
-                .iter()
-                .filter_map(|r| r.get(i))
-                .filter(|c| !c.trim().is_empty())
-                .collect();
-            if !cells.is_empty() && cells.iter().all(|c| cell_verdict(c).is_some()) {
+            if seen[i] && all_verdicts[i] {
                 let (provider, label) = header_of(header.get(i).unwrap_or_default());
                 columns.push(Column {
                     index: i,
@@ -124,8 +147,17 @@ pub fn read(text: &str) -> Option<Result<Preview, Problem>> {
     }
     let mut preview = empty_preview(Tool::Promptfoo);
     preview.tool_version = Some("CSV output".into());
-    for column in &mut columns {
-        for row in &body {
+    // Warnings in the order of columns, then rows (as when the rows were held).
+    let mut warnings: Vec<Vec<(String, String)>> = vec![Vec::new(); columns.len()];
+    let mut records = reader(text);
+    // Past the header; the first pass met every error there is.
+    let _ = records.read_record(&mut record);
+    while let Ok(true) = records.read_record(&mut record) {
+        if !not_blank(&record) {
+            continue;
+        }
+        for (column, warnings) in columns.iter_mut().zip(&mut warnings) {
+            let row = &record;
             let verdict = match column.status_score {
                 Some((status, score)) => row.get(status).filter(|s| !s.is_empty()).map(|s| {
                     (
@@ -147,15 +179,30 @@ pub fn read(text: &str) -> Option<Result<Preview, Problem>> {
                     }
                     v.scores.extend(score);
                 }
-                Some((other, _)) => preview.warnings.push(Warning {
-                    at: Some(format!("{} / {}", v.provider, v.label)),
-                    key: "unknown_status",
-                    detail: other.to_owned(),
-                }),
+                Some((other, _)) => {
+                    let at = format!("{} / {}", v.provider, v.label);
+                    // Taken from the budget now: the rows are not held until the end.
+                    if let Err(refused) = budget.take(at.len() + other.len()) {
+                        return Some(Err(refused));
+                    }
+                    warnings.push((at, other.to_owned()));
+                }
                 None => {}
             }
         }
-        preview.metrics.extend(column.verdicts.rows());
+    }
+    for (column, warnings) in columns.iter().zip(warnings) {
+        for (at, detail) in warnings {
+            preview.warnings.push(Warning {
+                at: Some(at),
+                key: "unknown_status",
+                detail,
+            });
+        }
+        match column.verdicts.rows(budget) {
+            Ok(rows) => preview.metrics.extend(rows),
+            Err(refused) => return Some(Err(refused)),
+        }
     }
     Some(Ok(preview))
 }
@@ -192,7 +239,7 @@ mod tests {
                     q1,answer,PASS,1.00,,,\n\
                     q2,answer,FAIL,0.25,,bad,\n\
                     q3,,ERROR,0.00,,,\n";
-        let p = read(text).unwrap().unwrap();
+        let p = read(text, &mut Budget::new()).unwrap().unwrap();
         let get = |m: &str| p.metrics.iter().find(|r| r.metric == m).unwrap().value;
         assert_eq!(
             (get("pass_count"), get("fail_count"), get("error_count")),

@@ -12,7 +12,7 @@ fn open(path: &str) -> std::io::BufReader<std::fs::File> {
 
 #[test]
 fn a_log_with_a_metrics_list_is_tallied_and_failures_kept() {
-    let s = summarise(open(
+    let s = summarise("samples.jsonl", open(
         "EleutherAI__lm-evaluation-harness/pr3936/samples_negotiationtom_belief_2026-07-08T16-04-34.219874.jsonl",
     ))
     .unwrap();
@@ -31,7 +31,7 @@ fn a_log_with_a_metrics_list_is_tallied_and_failures_kept() {
 
 #[test]
 fn a_log_without_a_metrics_list_finds_the_metric_keys() {
-    let s = summarise(open(
+    let s = summarise("samples.jsonl", open(
         "allenlee-37__KT-lm-evaluation-harness/output_Llama-3.1-8B-Instruct/samples_ko_winogrande_2024-11-19T15-07-36.131394.jsonl",
     ))
     .unwrap();
@@ -43,7 +43,7 @@ fn a_log_without_a_metrics_list_finds_the_metric_keys() {
 #[test]
 fn a_line_cut_off_at_the_end_is_counted_not_fatal() {
     let text = "{\"doc_id\": 0, \"acc\": 1.0}\n{\"doc_id\": 1, \"acc\": 0.0, \"target\": \"B\"}\n{\"doc_id\": 2, \"ac";
-    let s = summarise(text.as_bytes()).unwrap();
+    let s = summarise("samples.jsonl", text.as_bytes()).unwrap();
     assert_eq!(
         (s.samples, s.bad_lines, s.first_bad_lines.clone()),
         (2, 1, vec![3])
@@ -55,6 +55,6 @@ fn a_line_cut_off_at_the_end_is_counted_not_fatal() {
 #[test]
 fn the_pre_0_4_3_array_layout_is_read_too() {
     let text = "[\n  {\"doc_id\": 0, \"acc\": 1.0},\n  {\"doc_id\": 1, \"acc\": 0.0}\n]";
-    let s = summarise(text.as_bytes()).unwrap();
+    let s = summarise("samples.jsonl", text.as_bytes()).unwrap();
     assert_eq!((s.samples, s.failed, s.bad_lines), (2, 1, 0));
 }

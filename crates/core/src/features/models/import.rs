@@ -110,6 +110,14 @@ fn from_import_error(e: ImportError) -> Refusal {
         P::NotJson { line, column } => format!("line {line}, column {column}"),
         P::Foreign { found } => found.clone(),
         P::Csv { line, reason } => format!("line {line}: {reason}"),
+        P::TooManyValues { limit }
+        | P::TooManyObjects { limit }
+        | P::TooManyRows { limit }
+        | P::TooManyMetrics { limit } => format!("> {limit}"),
+        P::TooMuchText { limit } => format!("> {limit} B"),
+        P::TooManyColumns { line, limit } => format!("line {line}: > {limit}"),
+        P::LineTooLong { line, limit } => format!("line {line}: > {limit} B"),
+        P::Unreadable { reason } => reason.clone(),
         P::Empty | P::NotText | P::Html | P::NoMetrics => String::new(),
     };
     refusal(&e.file, e.problem.key(), detail)
@@ -119,17 +127,64 @@ fn is_samples_log(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".jsonl")
 }
 
+/// Opens a file to read, refusing anything but a regular file without waiting on it: opening
+/// a FIFO for reading blocks until something writes to it (forever, for an import), and a
+/// device can be read without end.
+fn open_regular(name: &str, path: &Path) -> Result<File, Refusal> {
+    let unreadable = |e: std::io::Error| refusal(name, "unreadable", e.to_string());
+    // The usual case, refused before anything is opened.
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(refusal(name, "not_a_file", String::new()));
+    }
+    let file = open_without_waiting(path).map_err(unreadable)?;
+    // The path may have become something else since it was looked at: what was opened is
+    // what counts.
+    if !file.metadata().map_err(unreadable)?.is_file() {
+        return Err(refusal(name, "not_a_file", String::new()));
+    }
+    reads_wait_again(&file).map_err(unreadable)?;
+    Ok(file)
+}
+
+/// Opens for reading with `O_NONBLOCK`, so that a FIFO put in the file's place opens at once
+/// (and is then refused) instead of blocking.
+#[cfg(unix)]
+fn open_without_waiting(path: &Path) -> std::io::Result<File> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(File::from(fd))
+}
+
+/// Clears `O_NONBLOCK` once the file is known to be a regular file: local file systems
+/// ignore it there, but a network one may honour it and fail a read that would wait.
+#[cfg(unix)]
+fn reads_wait_again(file: &File) -> std::io::Result<()> {
+    let flags = rustix::fs::fcntl_getfl(file)?;
+    rustix::fs::fcntl_setfl(file, flags - rustix::fs::OFlags::NONBLOCK)?;
+    Ok(())
+}
+
+/// Elsewhere there are no FIFOs to wait on; the type is checked after the open as on Unix.
+#[cfg(not(unix))]
+fn open_without_waiting(path: &Path) -> std::io::Result<File> {
+    File::open(path)
+}
+
+#[cfg(not(unix))]
+fn reads_wait_again(_file: &File) -> std::io::Result<()> {
+    Ok(())
+}
+
 fn read_one(source: &ImportSource) -> Result<Parsed, Refusal> {
     let name = source.name().to_owned();
     match source {
         ImportSource::Path { path } => {
-            let path = Path::new(path);
-            let meta =
-                std::fs::metadata(path).map_err(|e| refusal(&name, "unreadable", e.to_string()))?;
-            if !meta.is_file() {
-                return Err(refusal(&name, "not_a_file", String::new()));
-            }
-            let file = File::open(path).map_err(|e| refusal(&name, "unreadable", e.to_string()))?;
+            let file = open_regular(&name, Path::new(path))?;
             if is_samples_log(&name) {
                 samples(&name, file)
             } else {
@@ -294,8 +349,8 @@ fn samples(name: &str, reader: impl Read) -> Result<Parsed, Refusal> {
         hash: Sha256::new(),
         bytes: 0,
     };
-    let summary = lm_eval_samples::summarise(BufReader::with_capacity(1 << 20, &mut hashing))
-        .map_err(|e| refusal(name, "unreadable", e.to_string()))?;
+    let summary = lm_eval_samples::summarise(name, BufReader::with_capacity(1 << 20, &mut hashing))
+        .map_err(from_import_error)?;
     // Drain what the summary did not need (an over-long array), so the hash is the file's.
     std::io::copy(&mut hashing, &mut std::io::sink())
         .map_err(|e| refusal(name, "unreadable", e.to_string()))?;
@@ -525,6 +580,80 @@ impl Mapper<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A FIFO in place of a results file is refused at once, not waited on (opening one for
+    /// reading blocks until a writer comes).
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("results.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.as_ref().is_ok_and(|s| s.success()), "mkfifo: {made:?}");
+        let path = fifo.clone();
+        let (done, wait) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let read = read_sources(&[ImportSource::Path {
+                path: path.to_string_lossy().into_owned(),
+            }]);
+            // The open itself, past the look at the path: what a FIFO swapped in after the
+            // look would meet.
+            let opened = open_without_waiting(&path).map(|f| f.metadata().map(|m| m.is_file()));
+            let _ = done.send((read.refused, opened.ok().and_then(Result::ok)));
+        });
+        let (refused, is_file) = wait
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading a FIFO blocked");
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].problem, "not_a_file");
+        assert_eq!(is_file, Some(false));
+        // A regular file is read as before.
+        let file = dir.path().join("metrics.csv");
+        std::fs::write(&file, "metric,value\naccuracy,0.9\n").unwrap();
+        let read = read_sources(&[ImportSource::Path {
+            path: file.to_string_lossy().into_owned(),
+        }]);
+        assert!(read.refused.is_empty(), "{:?}", read.refused);
+        assert_eq!(read.parsed.len(), 1);
+        // ...and read as any file is: without O_NONBLOCK.
+        let opened = open_regular("metrics.csv", &file).unwrap();
+        let flags = rustix::fs::fcntl_getfl(&opened).unwrap();
+        assert!(!flags.contains(rustix::fs::OFlags::NONBLOCK));
+    }
+
+    #[test]
+    fn refusals_for_limits_name_the_limit() {
+        let text = |text: String, name: &str| {
+            read_sources(&[ImportSource::Text {
+                name: name.into(),
+                text,
+            }])
+            .refused
+        };
+        let keys: Vec<String> = (0..=eval_import::MAX_JSON_VALUES)
+            .map(|i| format!("\"m{i}\": 1"))
+            .collect();
+        let refused = text(
+            format!("{{\"results\": {{\"t\": {{{}}}}}}}", keys.join(",")),
+            "results.json",
+        );
+        assert_eq!(refused[0].problem, "too_many_values");
+        assert_eq!(
+            refused[0].detail,
+            format!("> {}", eval_import::MAX_JSON_VALUES)
+        );
+        let line = format!(
+            "{{\"doc_id\": 0, \"doc\": \"{}\"}}\n",
+            "x".repeat(lm_eval_samples::MAX_LINE_BYTES)
+        );
+        let refused = text(line, "samples_t_2024-01-01T00-00-00.jsonl");
+        assert_eq!(refused[0].problem, "line_too_long");
+        assert!(
+            refused[0].detail.starts_with("line 1: "),
+            "{}",
+            refused[0].detail
+        );
+    }
 
     #[test]
     fn samples_file_names_give_the_task() {
