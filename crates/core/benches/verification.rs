@@ -89,8 +89,7 @@ fn main() {
 
     let login = || {
         let started = Instant::now();
-        let mut s = govbench_core::login(&path, "admin", PASSPHRASE, clock.clone())
-            .expect("login");
+        let mut s = govbench_core::login(&path, "admin", PASSPHRASE, clock.clone()).expect("login");
         let logged_in = started.elapsed();
         s.set_witness(Witness::in_dir(&device)).expect("witness");
         (s, logged_in, started.elapsed())

@@ -434,6 +434,11 @@ where
     Ok(report)
 }
 
+/// A chain's head: (seq, hash).
+pub(crate) type Head = (u64, String);
+/// The first event that fails, and its `audit.problem.*` key.
+pub(crate) type Flaw = (u64, &'static str);
+
 /// Verifies the events of `copy` after `from` (whose stored hash is `from_hash`; `GENESIS` for
 /// 0) up to the copy's head: links, hashes and signatures, as [`verify`] does for the whole
 /// chain. Returns the head, or the first bad event as (seq, problem).
@@ -442,7 +447,7 @@ pub(crate) fn verify_after(
     copy: &str,
     from: u64,
     from_hash: &str,
-) -> CoreResult<Result<Option<(u64, String)>, (u64, &'static str)>> {
+) -> CoreResult<Result<Option<Head>, Flaw>> {
     let Some((head_seq, head_hash)) = head_of(conn, copy)? else {
         return Ok(Ok(None));
     };

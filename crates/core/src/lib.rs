@@ -44,8 +44,6 @@ pub use witness::Witness;
 /// benchmark, which times it beside the chain and signature pass). Returns the events checked
 /// and the first that fails, as (copy, seq, problem).
 #[doc(hidden)]
-pub fn recheck_all(
-    conn: &rusqlite::Connection,
-) -> CoreResult<(u64, Option<(String, u64, &'static str)>)> {
+pub fn recheck_all(conn: &rusqlite::Connection) -> CoreResult<(u64, Option<replay::FirstBad>)> {
     replay::check_all(conn)
 }

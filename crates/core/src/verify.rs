@@ -81,7 +81,7 @@ pub(crate) fn after(
     copy: &str,
     from: u64,
     from_hash: &str,
-) -> CoreResult<Result<Option<(u64, String)>, (u64, &'static str)>> {
+) -> CoreResult<Result<Option<audit::Head>, audit::Flaw>> {
     let chain = audit::verify_after(conn, copy, from, from_hash)?;
     let (_, authority) = crate::replay::check_from(conn, copy, from + 1)?;
     Ok(match (chain, authority) {

@@ -611,3 +611,37 @@ fn an_edited_device_record_vouches_for_nothing() {
     let check = pm.set_witness(Witness::in_dir(device.path())).unwrap();
     assert_eq!(check.map(|c| c.source), Some("device_altered".to_owned()));
 }
+
+#[test]
+fn a_legal_step_that_also_rewrites_who_filed_the_record_is_named() {
+    let demo = Demo::new();
+    let pm = demo.login("chen.jing");
+    let key = pm.secret().unwrap().clone();
+    let target = assessed_requirement(&pm);
+    drop(pm);
+    let (conn, _) = raw_as(&demo, "chen.jing");
+    let id = target.id.to_string();
+    let me = user_id(&conn, "chen.jing");
+    let before = last_image(&conn, "requirement", &id).unwrap();
+    // Approving is the project manager's step from "assessed"; taking over the filing is not.
+    let after = with(&before, |v| {
+        v["status"] = "approved".into();
+        v["filed_by"] = me.clone().into();
+    });
+    let seq = forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&me, "chen.jing"),
+            action: "requirement.approve",
+            entity: ("requirement", &id),
+            before: Some(before),
+            after: Some(after),
+        },
+    );
+    drop(conn);
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "illegal_change".to_owned()))
+    );
+}

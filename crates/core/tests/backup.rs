@@ -136,7 +136,10 @@ fn removing_a_member_backs_up_first_under_the_old_key() {
     assert_eq!(old.unwrap_err().code, ErrorCode::WrongCredentials);
     assert!(!KeySlots::load(path).unwrap().has("ops"));
     let pm = govbench_core::login(path, "pm", PASSPHRASE, fx.clock.clone()).unwrap();
-    assert!(pm.users().unwrap().iter().any(|u| u.name == "ops"), "ops is in the copy");
+    assert!(
+        pm.users().unwrap().iter().any(|u| u.name == "ops"),
+        "ops is in the copy"
+    );
 }
 
 #[cfg(unix)]
@@ -156,7 +159,11 @@ fn backups_are_their_owners_only_and_interrupted_ones_are_swept() {
     for name in leftovers {
         std::fs::write(folder.join(name), b"left over").unwrap();
     }
-    std::fs::write(folder.join("other--x--manual.govbench.partial"), b"not ours").unwrap();
+    std::fs::write(
+        folder.join("other--x--manual.govbench.partial"),
+        b"not ours",
+    )
+    .unwrap();
     let mut biz = fx.login(Role::Business);
     let made = biz.backup(&backups, BackupReason::Manual).unwrap();
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;

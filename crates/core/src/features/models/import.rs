@@ -131,53 +131,12 @@ fn is_samples_log(name: &str) -> bool {
 /// a FIFO for reading blocks until something writes to it (forever, for an import), and a
 /// device can be read without end.
 fn open_regular(name: &str, path: &Path) -> Result<File, Refusal> {
-    let unreadable = |e: std::io::Error| refusal(name, "unreadable", e.to_string());
-    // The usual case, refused before anything is opened.
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_file() {
-        return Err(refusal(name, "not_a_file", String::new()));
-    }
-    let file = open_without_waiting(path).map_err(unreadable)?;
-    // The path may have become something else since it was looked at: what was opened is
-    // what counts.
-    if !file.metadata().map_err(unreadable)?.is_file() {
-        return Err(refusal(name, "not_a_file", String::new()));
-    }
-    reads_wait_again(&file).map_err(unreadable)?;
-    Ok(file)
-}
-
-/// Opens for reading with `O_NONBLOCK`, so that a FIFO put in the file's place opens at once
-/// (and is then refused) instead of blocking.
-#[cfg(unix)]
-fn open_without_waiting(path: &Path) -> std::io::Result<File> {
-    use rustix::fs::{Mode, OFlags};
-    let fd = rustix::fs::open(
-        path,
-        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
-    Ok(File::from(fd))
-}
-
-/// Clears `O_NONBLOCK` once the file is known to be a regular file: local file systems
-/// ignore it there, but a network one may honour it and fail a read that would wait.
-#[cfg(unix)]
-fn reads_wait_again(file: &File) -> std::io::Result<()> {
-    let flags = rustix::fs::fcntl_getfl(file)?;
-    rustix::fs::fcntl_setfl(file, flags - rustix::fs::OFlags::NONBLOCK)?;
-    Ok(())
-}
-
-/// Elsewhere there are no FIFOs to wait on; the type is checked after the open as on Unix.
-#[cfg(not(unix))]
-fn open_without_waiting(path: &Path) -> std::io::Result<File> {
-    File::open(path)
-}
-
-#[cfg(not(unix))]
-fn reads_wait_again(_file: &File) -> std::io::Result<()> {
-    Ok(())
+    crate::regular::open(path)
+        .map(|(file, _)| file)
+        .map_err(|refused| match refused {
+            crate::regular::Refused::NotAFile => refusal(name, "not_a_file", String::new()),
+            crate::regular::Refused::Io(e) => refusal(name, "unreadable", e.to_string()),
+        })
 }
 
 fn read_one(source: &ImportSource) -> Result<Parsed, Refusal> {
@@ -598,7 +557,8 @@ mod tests {
             }]);
             // The open itself, past the look at the path: what a FIFO swapped in after the
             // look would meet.
-            let opened = open_without_waiting(&path).map(|f| f.metadata().map(|m| m.is_file()));
+            let opened = crate::regular::open_without_waiting(&path)
+                .map(|f| f.metadata().map(|m| m.is_file()));
             let _ = done.send((read.refused, opened.ok().and_then(Result::ok)));
         });
         let (refused, is_file) = wait
