@@ -34,11 +34,14 @@ pub enum ErrorCode {
     GateClosed,
     /// A file to import is not a results file (or changed since the preview); nothing stored.
     ImportRefused,
+    /// An audit pack is refused before anything in it is believed (`reason`:
+    /// `pack.refused.<PackRefusal>`, `entry`: the name concerned, if one is).
+    PackRefused,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::WrongCredentials,
         ErrorCode::WorkspaceNotFound,
         ErrorCode::WorkspaceUnreadable,
@@ -58,6 +61,7 @@ impl ErrorCode {
         ErrorCode::KeyChanged,
         ErrorCode::GateClosed,
         ErrorCode::ImportRefused,
+        ErrorCode::PackRefused,
         ErrorCode::Internal,
     ];
 
@@ -82,6 +86,7 @@ impl ErrorCode {
             ErrorCode::KeyChanged => "key_changed",
             ErrorCode::GateClosed => "gate_closed",
             ErrorCode::ImportRefused => "import_refused",
+            ErrorCode::PackRefused => "pack_refused",
             ErrorCode::Internal => "internal",
         }
     }
