@@ -275,6 +275,10 @@ fn main() -> ExitCode {
             eprintln!("govbench: {message}");
             ExitCode::from(3)
         }
+        Err(Failure::Unproven(message)) => {
+            eprintln!("govbench: {message}");
+            ExitCode::from(5)
+        }
         Err(Failure::Usage(message)) => {
             eprintln!("govbench: {message}");
             ExitCode::from(64)
@@ -284,8 +288,10 @@ fn main() -> ExitCode {
 
 enum Failure {
     Api(ApiError),
-    /// The audit chain does not verify.
+    /// The audit chain or an audit pack does not verify.
     Tampered(String),
+    /// An audit pack holds together, but nothing outside it proves who made it.
+    Unproven(String),
     /// An option's value is not one the command knows (translated message).
     Usage(String),
     /// Files to import were refused (each named on stderr); nothing was stored.

@@ -934,7 +934,49 @@ fn a_quarterly_report_and_a_pack_are_exported_and_the_pack_verified_offline() {
         Some("govbench-demo"),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // Alone, the pack proves integrity and says plainly that it proves no more: exit 5.
     let out = govbench(&["pack", "verify", &zip], None);
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains("intact") && printed.contains("integrity only, not authorship"),
+        "{printed}"
+    );
+    let zh = govbench(&["--lang", "zh-CN", "pack", "verify", &zip], None);
+    assert_eq!(zh.status.code(), Some(5));
+    assert!(
+        text(&zh.stdout).contains("不证明出处"),
+        "{}",
+        text(&zh.stdout)
+    );
+    let fingerprint = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Sealed with the key whose fingerprint is "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_eq!(fingerprint.len(), 64);
+    // Against the fingerprint the exporter's report prints, or against the workspace: proven.
+    let out = govbench(&["pack", "verify", &zip, "--signer", &fingerprint], None);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("sealed with the key you gave"));
+    let out = govbench(
+        &[
+            "pack",
+            "verify",
+            &zip,
+            "--workspace",
+            &path,
+            "--user",
+            "zhou.min",
+        ],
+        Some("govbench-demo"),
+    );
     assert!(
         out.status.success(),
         "{}{}",
@@ -942,7 +984,16 @@ fn a_quarterly_report_and_a_pack_are_exported_and_the_pack_verified_offline() {
         text(&out.stderr)
     );
     assert!(
-        text(&out.stdout).contains("intact"),
+        text(&out.stdout).contains("matches the workspace's log"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Someone else's fingerprint: refused, and said why.
+    let other = "ab".repeat(32);
+    let out = govbench(&["pack", "verify", &zip, "--signer", &other], None);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("another key than the one whose fingerprint you gave"),
         "{}",
         text(&out.stdout)
     );
@@ -961,6 +1012,20 @@ fn a_quarterly_report_and_a_pack_are_exported_and_the_pack_verified_offline() {
     let out = govbench(&["pack", "verify", &tampered.display().to_string()], None);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains(&name), "{}", text(&out.stdout));
+    // A ZIP that lists a name twice is refused as a pack that does not verify.
+    let mut doubled = zip_entries(&bytes);
+    let first = doubled.remove(0);
+    doubled.insert(0, (first.0.clone(), b"forged".to_vec()));
+    doubled.push(first);
+    let twice = dir.path().join("twice.zip");
+    write_zip_allowing_duplicates(&twice, &doubled);
+    let out = govbench(&["pack", "verify", &twice.display().to_string()], None);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("two entries of the ZIP have the same name"),
+        "{}",
+        text(&out.stderr)
+    );
     // A quarter that is no quarter: a clear message, nothing written.
     let out = govbench(
         &[
@@ -1008,6 +1073,39 @@ fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
         out.write_all(data).unwrap();
     }
     out.finish().unwrap();
+}
+
+/// Writes entries whose names may repeat, as an attacker's tool would (the ZIP writer refuses
+/// duplicates): each repeat is written under a same-length placeholder, renamed in the bytes.
+fn write_zip_allowing_duplicates(path: &Path, entries: &[(String, Vec<u8>)]) {
+    let mut seen = std::collections::HashSet::new();
+    let mut renames = Vec::new();
+    let named: Vec<(String, Vec<u8>)> = entries
+        .iter()
+        .map(|(name, data)| {
+            if seen.insert(name.clone()) {
+                (name.clone(), data.clone())
+            } else {
+                let placeholder: String = "~".repeat(name.len());
+                renames.push((placeholder.clone(), name.clone()));
+                (placeholder, data.clone())
+            }
+        })
+        .collect();
+    write_zip(path, &named);
+    let mut bytes = std::fs::read(path).unwrap();
+    for (placeholder, name) in renames {
+        let mut start = 0;
+        while let Some(at) = bytes[start..]
+            .windows(placeholder.len())
+            .position(|w| w == placeholder.as_bytes())
+        {
+            let at = start + at;
+            bytes[at..at + name.len()].copy_from_slice(name.as_bytes());
+            start = at + 1;
+        }
+    }
+    std::fs::write(path, bytes).unwrap();
 }
 
 /// `govbench … | grep -q x` and `| head` close the pipe early; the command must end quietly

@@ -87,7 +87,7 @@ struct Fields<'a> {
     prev_hash: &'a [u8],
 }
 
-type Hex = [u8; 64];
+pub(crate) type Hex = [u8; 64];
 
 impl Fields<'_> {
     /// SHA-256 over every field, each length-prefixed so no two field lists share an
@@ -120,6 +120,11 @@ impl Fields<'_> {
 
 impl Event {
     pub fn hash(&self) -> String {
+        String::from_utf8_lossy(&self.digest()).into_owned()
+    }
+
+    /// The hash as 64 lower-case hex digits, without allocating.
+    pub(crate) fn digest(&self) -> Hex {
         let fields = Fields {
             copy_id: self.copy_id.as_bytes(),
             seq: self.seq,
@@ -134,7 +139,7 @@ impl Event {
             after: self.after.as_deref().map(str::as_bytes),
             prev_hash: self.prev_hash.as_bytes(),
         };
-        String::from_utf8_lossy(&fields.hash()).into_owned()
+        fields.hash()
     }
 }
 
@@ -312,23 +317,50 @@ pub fn hash_of(conn: &Connection, copy_id: &str, seq: u64) -> CoreResult<Option<
 /// that do not link to the event before them: the one before in the slice, or for a copy's
 /// first event in the slice the hash `before` names (its predecessor outside the slice).
 pub fn broken_links(events: &[Sealed], before: &BTreeMap<String, String>) -> Vec<u64> {
-    let mut broken = Vec::new();
-    let mut previous: Option<&Sealed> = None;
-    for sealed in events {
+    let mut links = Links::new(before);
+    events
+        .iter()
+        .filter(|sealed| !links.hold(sealed))
+        .map(|sealed| sealed.event.seq)
+        .collect()
+}
+
+/// The link check of [`broken_links`] one event at a time, keeping only the event before: a
+/// slice read as a stream (an audit pack's) is checked in one pass and constant memory.
+pub(crate) struct Links<'a> {
+    before: &'a BTreeMap<String, String>,
+    /// Copy, seq and stored hash of the event before.
+    previous: Option<(String, u64, String)>,
+}
+
+impl<'a> Links<'a> {
+    pub(crate) fn new(before: &'a BTreeMap<String, String>) -> Self {
+        Links {
+            before,
+            previous: None,
+        }
+    }
+
+    /// Whether the event's hash matches its fields and it links to the event before it: the
+    /// one before in the slice, or for a copy's first event there the hash `before` names.
+    pub(crate) fn hold(&mut self, sealed: &Sealed) -> bool {
         let e = &sealed.event;
-        let expected_prev = match previous.filter(|p| p.event.copy_id == e.copy_id) {
-            Some(p) if p.event.seq + 1 == e.seq => Some(p.hash.as_str()),
+        let expected_prev = match self
+            .previous
+            .as_ref()
+            .filter(|(copy, _, _)| *copy == e.copy_id)
+        {
+            Some((_, seq, hash)) if seq.checked_add(1) == Some(e.seq) => Some(hash.as_str()),
             // A gap inside the slice: an event is missing.
             Some(_) => None,
             None if e.seq == 1 => Some(GENESIS),
-            None => before.get(&e.copy_id).map(String::as_str),
+            None => self.before.get(&e.copy_id).map(String::as_str),
         };
-        if e.hash() != sealed.hash || expected_prev != Some(e.prev_hash.as_str()) {
-            broken.push(e.seq);
-        }
-        previous = Some(sealed);
+        let holds = expected_prev == Some(e.prev_hash.as_str())
+            && e.digest().as_slice() == sealed.hash.as_bytes();
+        self.previous = Some((e.copy_id.clone(), e.seq, sealed.hash.clone()));
+        holds
     }
-    broken
 }
 
 /// Verifies every copy's chain from its first event to its recorded head, on this connection
@@ -492,11 +524,33 @@ pub(crate) fn verify_after(
 /// registered (by `user.create`, signed by an admin, or `user.enroll`, signed with the user's
 /// previous key) and removed (`user.remove`). The registering events themselves are checked
 /// like every other event, against the keys registered before them.
-struct Signers {
+pub(crate) struct Signers {
     /// User id → (seq of the event that set it, what it set), in seq order.
     timeline: HashMap<String, Vec<(u64, Signer)>>,
     /// Events before this seq may be unsigned (written before signing existed).
     first_signed: u64,
+}
+
+/// One copy's [`Signers`] as an audit pack carries them (`audit/keys.json`): what each
+/// member's user events set, and from which seq on events must be signed. Trusted only as far
+/// as the pack's seal is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignerTimeline {
+    /// Events before this seq may be unsigned (written before signing existed); `None` when
+    /// no event of the copy is signed.
+    pub first_signed: Option<u64>,
+    /// User id → what each of their user events set, in seq order.
+    pub users: BTreeMap<String, Vec<KeyChange>>,
+}
+
+/// What one user event set: a signing key (hex), no key yet (a member from before signing),
+/// or the member removed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeyChange {
+    pub seq: u64,
+    pub key: Option<String>,
+    #[serde(default)]
+    pub removed: bool,
 }
 
 #[derive(Clone)]
@@ -508,7 +562,7 @@ enum Signer {
 }
 
 impl Signers {
-    fn of(conn: &Connection, copy: &str) -> CoreResult<Signers> {
+    pub(crate) fn of(conn: &Connection, copy: &str) -> CoreResult<Signers> {
         let first_signed: Option<i64> = conn.query_row(
             "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND signature IS NOT NULL",
             [copy],
@@ -535,8 +589,70 @@ impl Signers {
         })
     }
 
+    /// Read from a pack's `keys.json`. Entries are put in seq order; a key that does not parse
+    /// counts as no key (events it would check are refused).
+    pub(crate) fn from_timeline(timeline: &SignerTimeline) -> Signers {
+        let mut users: HashMap<String, Vec<(u64, Signer)>> = HashMap::new();
+        for (user, changes) in &timeline.users {
+            let mut entries: Vec<(u64, Signer)> = changes
+                .iter()
+                .map(|c| {
+                    let signer = match (&c.key, c.removed) {
+                        (_, true) => Signer::Removed,
+                        (Some(key), false) => keyslots::PublicKeys {
+                            sign: key.clone(),
+                            seal: String::new(),
+                        }
+                        .verifying_key()
+                        .map_or(Signer::NoKey, Signer::Key),
+                        (None, false) => Signer::NoKey,
+                    };
+                    (c.seq, signer)
+                })
+                .collect();
+            entries.sort_by_key(|(seq, _)| *seq);
+            users.insert(user.clone(), entries);
+        }
+        Signers {
+            timeline: users,
+            first_signed: timeline.first_signed.unwrap_or(u64::MAX),
+        }
+    }
+
+    /// As a pack carries them.
+    pub(crate) fn timeline(&self) -> SignerTimeline {
+        let users = self
+            .timeline
+            .iter()
+            .map(|(user, entries)| {
+                let changes = entries
+                    .iter()
+                    .map(|(seq, signer)| KeyChange {
+                        seq: *seq,
+                        key: match signer {
+                            Signer::Key(key) => Some(hex::encode(key.as_bytes())),
+                            Signer::NoKey | Signer::Removed => None,
+                        },
+                        removed: matches!(signer, Signer::Removed),
+                    })
+                    .collect();
+                (user.clone(), changes)
+            })
+            .collect();
+        SignerTimeline {
+            first_signed: (self.first_signed != u64::MAX).then_some(self.first_signed),
+            users,
+        }
+    }
+
+    /// Events before this seq may be unsigned.
+    pub(crate) fn first_signed(&self) -> u64 {
+        self.first_signed
+    }
+
     /// The key that must have signed event `seq` by `actor`, or the problem if none may.
-    fn key_for(
+    /// Entries are found by binary search, so a long timeline costs no more than a short one.
+    pub(crate) fn key_for(
         &self,
         actor: &str,
         seq: u64,
@@ -548,12 +664,17 @@ impl Signers {
             .get(actor)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let before = entries
-            .iter()
-            .rev()
-            .find(|(at, _)| *at < seq)
+        let at = entries.partition_point(|(set, _)| *set < seq);
+        let before = at
+            .checked_sub(1)
+            .and_then(|i| entries.get(i))
             .map(|(_, s)| s);
-        let own = || entries.iter().find(|(at, _)| *at == seq).map(|(_, s)| s);
+        let own = || {
+            entries
+                .get(at)
+                .filter(|(set, _)| *set == seq)
+                .map(|(_, s)| s)
+        };
         // Trust on first use in exactly two places: the founder registering themselves in the
         // first event, and a member from before signing enrolling their first key.
         let self_registers = entity == actor.as_bytes()
@@ -767,7 +888,7 @@ fn verify_span(conn: &Connection, span: &Span, signers: &Signers) -> CoreResult<
 
 /// Signatures waiting to be checked together.
 #[derive(Default)]
-struct SignatureBatch {
+pub(crate) struct SignatureBatch {
     seqs: Vec<u64>,
     messages: Vec<Hex>,
     signatures: Vec<ed25519_dalek::Signature>,
@@ -785,36 +906,63 @@ impl SignatureBatch {
         signature: ed25519_dalek::Signature,
         key: VerifyingKey,
     ) -> Option<u64> {
+        if self.add(seq, message, signature, key) {
+            self.flush()
+        } else {
+            None
+        }
+    }
+
+    /// Adds one. Returns whether the batch is full (time to check it).
+    pub(crate) fn add(
+        &mut self,
+        seq: u64,
+        message: Hex,
+        signature: ed25519_dalek::Signature,
+        key: VerifyingKey,
+    ) -> bool {
         self.seqs.push(seq);
         self.messages.push(message);
         self.signatures.push(signature);
         self.keys.push(key);
-        if self.seqs.len() < Self::SIZE {
-            return None;
-        }
-        self.flush()
+        self.seqs.len() >= Self::SIZE
     }
 
     /// Checks what is waiting. Returns the seq of the first bad signature.
     fn flush(&mut self) -> Option<u64> {
+        self.check(true).first().copied()
+    }
+
+    /// Checks what is waiting. Returns the seqs of every bad signature.
+    pub(crate) fn flush_all(&mut self) -> Vec<u64> {
+        self.check(false)
+    }
+
+    fn check(&mut self, first_only: bool) -> Vec<u64> {
         let messages: Vec<&[u8]> = self.messages.iter().map(|m| m.as_slice()).collect();
         let all_good = messages.is_empty()
             || ed25519_dalek::verify_batch(&messages, &self.signatures, &self.keys).is_ok();
-        let first_bad = if all_good {
-            None
-        } else {
-            (0..self.seqs.len())
-                .find(|&i| {
-                    self.keys[i]
-                        .verify_strict(messages[i], &self.signatures[i])
-                        .is_err()
-                })
-                .map(|i| self.seqs[i])
-        };
+        let mut bad = Vec::new();
+        if !all_good {
+            let each = self
+                .seqs
+                .iter()
+                .zip(&messages)
+                .zip(&self.signatures)
+                .zip(&self.keys);
+            for (((seq, message), signature), key) in each {
+                if key.verify_strict(message, signature).is_err() {
+                    bad.push(*seq);
+                    if first_only {
+                        break;
+                    }
+                }
+            }
+        }
         self.seqs.clear();
         self.messages.clear();
         self.signatures.clear();
         self.keys.clear();
-        first_bad
+        bad
     }
 }

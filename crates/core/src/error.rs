@@ -33,6 +33,13 @@ pub enum CoreError {
     /// A file to import was refused; nothing was stored.
     #[error("{}: {} ({})", .0.file, .0.problem, .0.detail)]
     ImportRefused(govbench_protocol::Refusal),
+    /// A file is refused as an audit pack before anything in it is believed; `entry` names
+    /// the entry or listing concerned, when one is.
+    #[error("audit pack refused: {} {entry:?}", reason.key())]
+    PackRefused {
+        reason: govbench_protocol::PackRefusal,
+        entry: Option<String>,
+    },
     /// Field name → rule key (`rule.required`, …).
     #[error("invalid input: {0:?}")]
     Validation(BTreeMap<String, String>),
@@ -176,6 +183,15 @@ impl From<CoreError> for ApiError {
                     .with("detail", r.detail);
                 if plain {
                     err.message_key = "error.import_refused_plain".into();
+                }
+                err
+            }
+            CoreError::PackRefused { reason, entry } => {
+                let mut err = ApiError::new(ErrorCode::PackRefused)
+                    .with("reason", format!("pack.refused.{}", reason.key()));
+                if let Some(entry) = entry {
+                    err.message_key = "error.pack_refused_entry".into();
+                    err = err.with("entry", entry);
                 }
                 err
             }

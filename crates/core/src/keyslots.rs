@@ -167,6 +167,13 @@ impl PublicKeys {
     }
 }
 
+/// A signing key's fingerprint, the one people compare: the SHA-256 of the key's 32 bytes
+/// (Ed25519, as registered), as 64 lower-case hex digits. The quarterly report prints the
+/// exporter's; `govbench pack verify --signer` takes it.
+pub fn fingerprint(key: &VerifyingKey) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
 /// Checks `signature` (hex) over `message` against a registered verifying key.
 pub fn verify_signature(key: &VerifyingKey, message: &[u8], signature: &str) -> bool {
     parse_signature(signature.as_bytes())

@@ -362,7 +362,7 @@ fn a_pack_verifies_offline_and_names_every_file_tampered_with() {
     let mut auditor = fx.login(Role::Auditor);
     let record = export(&mut auditor, ExportKind::Pack, "zh-CN", &pack);
     assert_eq!(record.exported_by, auditor.user().id);
-    let report = govbench_core::verify_pack(&pack).unwrap();
+    let report = govbench_core::verify_pack(&pack, None).unwrap();
     assert!(report.intact(), "{report:?}");
     assert_eq!(report.number, record.number);
     assert!(report.files_checked >= 6, "{report:?}");
@@ -408,7 +408,7 @@ fn a_pack_verifies_offline_and_names_every_file_tampered_with() {
             },
             None,
         );
-        let report = govbench_core::verify_pack(&tampered).unwrap();
+        let report = govbench_core::verify_pack(&tampered, None).unwrap();
         assert!(!report.intact());
         assert_eq!(report.altered, vec![victim.clone()], "{victim}: {report:?}");
     }
@@ -421,7 +421,7 @@ fn a_pack_verifies_offline_and_names_every_file_tampered_with() {
         |_| None,
         Some(("notes.txt", b"hi")),
     );
-    let report = govbench_core::verify_pack(&tampered).unwrap();
+    let report = govbench_core::verify_pack(&tampered, None).unwrap();
     assert_eq!(report.missing, vec!["records/requirement.csv".to_owned()]);
     assert_eq!(report.unlisted, vec!["notes.txt".to_owned()]);
     repack(
@@ -439,14 +439,16 @@ fn a_pack_verifies_offline_and_names_every_file_tampered_with() {
         None,
     );
     assert!(
-        !govbench_core::verify_pack(&tampered)
+        !govbench_core::verify_pack(&tampered, None)
             .unwrap()
             .signature_valid
     );
     // Not a pack at all.
     std::fs::write(&tampered, b"PK not really").unwrap();
     assert_eq!(
-        govbench_core::verify_pack(&tampered).unwrap_err().code,
+        govbench_core::verify_pack(&tampered, None)
+            .unwrap_err()
+            .code,
         ErrorCode::Validation
     );
 }
@@ -543,8 +545,23 @@ fn the_demo_quarter_is_assessed_from_every_module_and_its_pack_verifies() {
             path: out.display().to_string(),
         })
         .unwrap();
-    let report = govbench_core::verify_pack(&out).unwrap();
+    let report = govbench_core::verify_pack(&out, None).unwrap();
     assert!(report.intact(), "{report:?}");
+    assert_eq!(
+        report.verdict(),
+        govbench_protocol::PackVerdict::IntegrityOnly
+    );
+    // Against the demo's log and the exporter's fingerprint, who made it is proven.
+    let logged = login("qian.hui")
+        .verify_pack_against_log(&out, None)
+        .unwrap();
+    assert_eq!(
+        logged.verdict(),
+        govbench_protocol::PackVerdict::Proven,
+        "{logged:?}"
+    );
+    let signed = govbench_core::verify_pack(&out, Some(&report.seal_fingerprint)).unwrap();
+    assert_eq!(signed.verdict(), govbench_protocol::PackVerdict::Proven);
     assert!(outcome.audit_seq > 0);
     // The demo's whole chain still verifies with the exports recorded in it.
     assert!(login("qian.hui").verify_audit().unwrap().is_intact());

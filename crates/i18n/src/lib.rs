@@ -272,6 +272,22 @@ mod tests {
             "step_outcome",
             p::StepOutcome::ALL.map(|v| v.key()).to_vec(),
         ));
+        wanted.extend(keyed(
+            "pack.trust",
+            p::PackTrust::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "pack.verdict",
+            p::PackVerdict::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "pack.doubt",
+            p::PackDoubt::ALL.map(|v| v.key()).to_vec(),
+        ));
+        wanted.extend(keyed(
+            "pack.refused",
+            p::PackRefusal::ALL.map(|v| v.key()).to_vec(),
+        ));
         for locale in Locale::ALL {
             let missing: Vec<_> = wanted
                 .iter()

@@ -409,32 +409,167 @@ pub struct ExportRequest {
     pub lang: String,
 }
 
-/// `pack verify`: each file of a pack against its manifest.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+keyed_enum! {
+    /// What a pack was checked against besides itself. The seal proves the pack is as its
+    /// sealer made it; who the sealer is can only come from outside the pack.
+    pub enum PackTrust {
+        /// Nothing: the seal was checked against the key the manifest names, the events
+        /// against the keys the pack carries. Integrity, not authorship.
+        None = "none",
+        /// The exporter's key fingerprint, as the quarterly report's cover prints it.
+        Signer = "signer",
+        /// The workspace's own audit log: the key it registered for the exporter, the export
+        /// it recorded, and every event of the slice.
+        Workspace = "workspace",
+    }
+}
+
+keyed_enum! {
+    /// What a pack's check concluded.
+    pub enum PackVerdict {
+        /// Intact, and sealed by whom the trust root says (and, under the workspace, every
+        /// event is in its log).
+        Proven = "proven",
+        /// Intact as far as the pack itself can tell; nothing outside it was given, so who
+        /// made it is not proven.
+        IntegrityOnly = "integrity_only",
+        /// Something does not hold (the report names it).
+        Refused = "refused",
+    }
+}
+
+keyed_enum! {
+    /// Why a pack's authorship does not hold under the trust root given.
+    pub enum PackDoubt {
+        /// The seal's key is not the one whose fingerprint was given.
+        SignerMismatch = "signer_mismatch",
+        /// The pack names another workspace.
+        OtherWorkspace = "other_workspace",
+        /// The chain head the pack was exported at is not in the workspace's log.
+        HeadNotInLog = "head_not_in_log",
+        /// The seal's key is not the key the workspace's log registered for the exporter at
+        /// the export.
+        SealKeyNotRegistered = "seal_key_not_registered",
+        /// The workspace's log records no pack export with this number and these bytes.
+        NotRecorded = "not_recorded",
+        /// Events of the slice are not in the workspace's log with the same hash.
+        EventsNotInLog = "events_not_in_log",
+    }
+}
+
+keyed_enum! {
+    /// Why a file is refused as an audit pack before anything in it is believed: ZIP tricks
+    /// that show one thing to Govbench and another to an unzip tool, or sizes meant to
+    /// exhaust the machine.
+    pub enum PackRefusal {
+        /// Two entries have the same name (tools disagree on which one they extract).
+        DuplicateEntry = "duplicate_entry",
+        /// The manifest lists a file twice (or lists the manifest or its seal).
+        ListedTwice = "listed_twice",
+        /// A name that is not a plain relative path.
+        BadName = "bad_name",
+        /// More entries than any pack has.
+        TooManyEntries = "too_many_entries",
+        /// The manifest states sizes beyond what a pack may hold, or a file is larger than its
+        /// kind allows.
+        TooLarge = "too_large",
+        /// The ZIP's local headers disagree with its directory, entries overlap, or it hides
+        /// entries its directory does not list.
+        InconsistentZip = "inconsistent_zip",
+    }
+}
+
+/// `pack verify`: each file of a pack against its manifest, the seal, the log slice, and
+/// (given a trust root) who made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackReport {
     pub number: String,
     pub quarter: String,
     pub head: String,
+    /// The exporter as the manifest names them.
+    pub exported_by: String,
+    /// Fingerprint of the key that sealed the manifest (hex SHA-256 of the Ed25519 key; empty
+    /// if the manifest names no usable key).
+    pub seal_fingerprint: String,
+    /// What the pack was checked against besides itself.
+    pub trust: PackTrust,
     pub files_checked: usize,
     /// Files whose bytes do not match the manifest.
     pub altered: Vec<String>,
     /// Files the manifest names that the pack lacks.
     pub missing: Vec<String>,
-    /// Files in the pack the manifest does not name.
+    /// Entries in the pack the manifest does not name (never read).
     pub unlisted: Vec<String>,
-    /// Audit events in the slice whose hash or link does not hold (by seq).
+    /// Events of the slice read.
+    pub events_checked: u64,
+    /// Events whose hash, link or signature does not hold: how many, and the first seqs
+    /// ([`PackReport::LISTED`] at most).
+    pub broken_count: u64,
     pub broken_events: Vec<u64>,
-    /// The manifest's signature by the exporter holds.
+    /// Lines of the slice that are not events: how many, and the first line numbers.
+    pub unreadable_count: u64,
+    pub unreadable_lines: Vec<u64>,
+    /// Under the workspace: events its log does not hold with the same hash (how many, the
+    /// first seqs).
+    pub not_in_log_count: u64,
+    pub not_in_log: Vec<u64>,
+    /// The manifest's signature by the key it names holds.
     pub signature_valid: bool,
-    pub exported_by: String,
+    /// Under a trust root: what does not hold about who made the pack.
+    pub doubts: Vec<PackDoubt>,
+}
+
+impl Default for PackReport {
+    fn default() -> Self {
+        PackReport {
+            number: String::new(),
+            quarter: String::new(),
+            head: String::new(),
+            exported_by: String::new(),
+            seal_fingerprint: String::new(),
+            trust: PackTrust::None,
+            files_checked: 0,
+            altered: Vec::new(),
+            missing: Vec::new(),
+            unlisted: Vec::new(),
+            events_checked: 0,
+            broken_count: 0,
+            broken_events: Vec::new(),
+            unreadable_count: 0,
+            unreadable_lines: Vec::new(),
+            not_in_log_count: 0,
+            not_in_log: Vec::new(),
+            signature_valid: false,
+            doubts: Vec::new(),
+        }
+    }
 }
 
 impl PackReport {
+    /// How many seqs or lines a report lists of each kind (the counts are whole).
+    pub const LISTED: usize = 100;
+
+    /// The pack agrees with itself (and, under the workspace, its events with the keys the
+    /// log registered): every file matches the manifest, the seal holds, the slice links up and
+    /// its signatures hold.
     pub fn intact(&self) -> bool {
         self.signature_valid
             && self.altered.is_empty()
             && self.missing.is_empty()
             && self.unlisted.is_empty()
-            && self.broken_events.is_empty()
+            && self.broken_count == 0
+            && self.unreadable_count == 0
+    }
+
+    /// Intact and, under a trust root, made by whom it says; intact with no root proves
+    /// integrity only.
+    pub fn verdict(&self) -> PackVerdict {
+        if !self.intact() || !self.doubts.is_empty() || self.not_in_log_count > 0 {
+            PackVerdict::Refused
+        } else if self.trust == PackTrust::None {
+            PackVerdict::IntegrityOnly
+        } else {
+            PackVerdict::Proven
+        }
     }
 }

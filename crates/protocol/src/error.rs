@@ -37,11 +37,14 @@ pub enum ErrorCode {
     /// The workspace is open for reading only: its log failed verification, or this copy is
     /// older than one this device saw. Nothing was written.
     WorkspaceHeld,
+    /// An audit pack is refused before anything in it is believed (`reason`:
+    /// `pack.refused.<PackRefusal>`, `entry`: the name concerned, if one is).
+    PackRefused,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::WrongCredentials,
         ErrorCode::WorkspaceNotFound,
         ErrorCode::WorkspaceUnreadable,
@@ -62,6 +65,7 @@ impl ErrorCode {
         ErrorCode::GateClosed,
         ErrorCode::ImportRefused,
         ErrorCode::WorkspaceHeld,
+        ErrorCode::PackRefused,
         ErrorCode::Internal,
     ];
 
@@ -87,6 +91,7 @@ impl ErrorCode {
             ErrorCode::GateClosed => "gate_closed",
             ErrorCode::ImportRefused => "import_refused",
             ErrorCode::WorkspaceHeld => "workspace_held",
+            ErrorCode::PackRefused => "pack_refused",
             ErrorCode::Internal => "internal",
         }
     }

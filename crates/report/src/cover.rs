@@ -7,6 +7,7 @@ use crate::layout::{
 };
 use crate::text::{Face, Fonts};
 use crate::{words, RenderError, ReportInput};
+use govbench_i18n::Locale;
 use govbench_protocol::AssessmentStatus;
 use qrcode::{EcLevel, QrCode};
 
@@ -289,7 +290,63 @@ fn chain_head(page: &mut Page, fonts: &Fonts, input: &ReportInput<'_>) -> Result
         Align::Left,
         &command,
     );
+    if let Some(fingerprint) = input.signer_fingerprint {
+        signer_key(page, fonts, locale, fingerprint, baseline + 3.0);
+    }
     Ok(())
+}
+
+/// The exporter's key fingerprint, on one line to be copied whole, and the command that
+/// checks an audit pack of this export against it; `top` is where the lines start.
+fn signer_key(page: &mut Page, fonts: &Fonts, locale: Locale, fingerprint: &str, top: f32) {
+    let label = Style::new(Face::Bold, 9.0, INK);
+    let mut y = top + label.baseline_offset();
+    page.text(
+        fonts,
+        MARGIN,
+        y,
+        label,
+        Align::Left,
+        &locale.t("report.cover.signer_key"),
+    );
+    let mono = Style::new(Face::Regular, 10.0, INK);
+    y += mono.line_height();
+    let value = fit(fonts, fingerprint, mono.size, CONTENT_WIDTH);
+    page.text(
+        fonts,
+        MARGIN,
+        y,
+        Style::new(Face::Regular, value, INK),
+        Align::Left,
+        fingerprint,
+    );
+    let hint = Style::new(Face::Regular, 9.0, MUTED);
+    let sentence = locale.t("report.cover.verify_pack");
+    for line in fonts.wrap(hint.face, hint.size, &sentence, CONTENT_WIDTH) {
+        y += hint.line_height();
+        page.text(fonts, MARGIN, y, hint, Align::Left, &line);
+    }
+    let command = format!("govbench pack verify PACK.zip --signer {fingerprint}");
+    let size = fit(fonts, &command, 8.5, CONTENT_WIDTH);
+    y += Style::new(Face::Regular, size, INK).line_height() + 0.5;
+    page.text(
+        fonts,
+        MARGIN,
+        y,
+        Style::new(Face::Regular, size, INK),
+        Align::Left,
+        &command,
+    );
+}
+
+/// The font size at which `text` fits in `width` on one line, at most `size`.
+fn fit(fonts: &Fonts, text: &str, size: f32, width: f32) -> f32 {
+    let natural = fonts.width(Face::Regular, size, text);
+    if natural > width {
+        size * width / natural
+    } else {
+        size
+    }
 }
 
 /// The QR code as filled squares (one rectangle per horizontal run of dark modules).

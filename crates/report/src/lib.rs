@@ -40,6 +40,10 @@ pub struct ReportInput<'a> {
     pub document_number: &'a str,
     /// The audit-chain head `<copy>:<seq>:<64 hex>` the report was exported at.
     pub head: &'a str,
+    /// The exporter's key fingerprint (hex SHA-256 of their Ed25519 public key), printed
+    /// beside the head: what an audit pack of the export is checked against
+    /// (`govbench pack verify --signer`). `None` prints nothing.
+    pub signer_fingerprint: Option<&'a str>,
     pub exported_at: DateTime<Utc>,
     pub exported_by: &'a str,
     /// The exporter's zone: times are printed in it, with the offset shown.

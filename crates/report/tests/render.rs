@@ -107,6 +107,8 @@ fn english_report_reads_back_with_every_part() {
         fixture::DOCUMENT_NUMBER,
         "govbench audit verify --anchor",
         "Page 3 of",
+        "Exporter's signing key (SHA-256 fingerprint)",
+        "To check that an audit pack of this export was sealed with this key, run:",
     ] {
         assert_has(&text, expected);
     }
@@ -116,6 +118,19 @@ fn english_report_reads_back_with_every_part() {
     assert!(
         text.0.contains(fixture::HEAD),
         "the chain head is not extractable"
+    );
+    // Beside it the exporter's key fingerprint, whole, and the command that checks a pack.
+    let cover = pages(&text.0)[0];
+    assert!(
+        cover.contains(fixture::SIGNER),
+        "no fingerprint on the cover"
+    );
+    assert!(
+        text.1.contains(&format!(
+            "govbench pack verify PACK.zip --signer {}",
+            fixture::SIGNER
+        )),
+        "the pack command is not extractable"
     );
     let tally = "6 met · 4 to watch · 3 missed";
     assert_has(&text, tally);
@@ -191,6 +206,9 @@ fn chinese_report_extracts_chinese_text() {
         "项目经理签署",
         fixture::DOCUMENT_NUMBER,
         fixture::HEAD,
+        "导出人签名密钥（SHA-256 指纹）",
+        "如需核对本次导出的审计包确由该密钥封签，请运行：",
+        fixture::SIGNER,
     ] {
         assert_has(&text, expected);
     }

@@ -1,6 +1,7 @@
 //! Services every feature reuses: input checks, lifecycles as data, row decoding, the history
 //! of any record, comment threads and attachments on any record, corrective actions wherever
-//! they come from, numbers people quote, full-text search, and the workspace's own record.
+//! they come from, numbers people quote, full-text search, spreadsheet cells that never run as
+//! formulas, and the workspace's own record.
 
 pub mod attachments;
 pub mod comments;
@@ -13,5 +14,6 @@ pub mod records;
 pub mod rows;
 pub mod scorecard;
 pub mod search;
+pub mod spreadsheet;
 pub mod validate;
 pub mod workspace;

@@ -6,12 +6,12 @@ use crate::access::Session;
 use crate::authz;
 use crate::error::{ApiResult, CoreResult};
 use crate::features::users;
-use crate::shared::follow_ups;
 use crate::shared::quarters::{quarter_of, Span};
+use crate::shared::{follow_ups, workspace};
 use govbench_protocol::{
     quarter_key, AssessmentAction, AssessmentDetail, AssessmentId, AssessmentPermission,
     AssessmentStatus, AssessmentSummary, AssessmentsDashboard, AssessmentsOverview,
-    DashboardSection, EntityKind, PackReport, QuarterlyAssessment,
+    AuditPermission, DashboardSection, EntityKind, PackReport, QuarterlyAssessment,
 };
 use std::path::Path;
 
@@ -135,7 +135,15 @@ impl Session {
             let span = Span::parse(quarter, r.zone, r.now)?;
             let content = export::content(r.conn, span)?;
             let head = export::head(r.conn, r.copy_id)?;
-            export::render(r, &content, locale, "GBR-PREVIEW", &head)
+            let fingerprint = export::exporter_fingerprint(r, None)?;
+            export::render(
+                r,
+                &content,
+                locale,
+                "GBR-PREVIEW",
+                &head,
+                fingerprint.as_deref(),
+            )
         })
     }
 }
@@ -156,9 +164,42 @@ fn summary(a: &QuarterlyAssessment) -> AssessmentSummary {
     }
 }
 
-/// Checks an audit pack offline (no workspace, no login).
-pub fn verify_pack(path: &Path) -> ApiResult<PackReport> {
-    Ok(pack::verify(path)?)
+/// Checks an audit pack offline (no workspace, no login). `signer`, when given, is the
+/// exporter's key fingerprint as the quarterly report's cover prints it (hex SHA-256 of their
+/// Ed25519 public key): the seal must be theirs, and then the keys the pack carries for its
+/// events are vouched for by them. Without it the report proves integrity, not authorship
+/// (`PackTrust::None`, verdict `IntegrityOnly` at best).
+pub fn verify_pack(path: &Path, signer: Option<&str>) -> ApiResult<PackReport> {
+    let root = pack::Root {
+        signer: signer.map(pack::parse_fingerprint).transpose()?,
+        workspace: None,
+    };
+    Ok(pack::verify(path, &root)?)
+}
+
+impl Session {
+    /// Checks an audit pack against this workspace's log: the pack must be this workspace's,
+    /// recorded in its log as exported with exactly these bytes, sealed with the key the log
+    /// registered for the exporter at the export, and every event of its slice must be in the
+    /// log with the same hash and signed with the key its actor held then. (The log itself is
+    /// what `verify_audit` checks.)
+    pub fn verify_pack_against_log(
+        &self,
+        path: &Path,
+        signer: Option<&str>,
+    ) -> ApiResult<PackReport> {
+        let signer = signer.map(pack::parse_fingerprint).transpose()?;
+        self.read(AuditPermission::Verify, |r| {
+            let root = pack::Root {
+                signer,
+                workspace: Some(pack::WorkspaceLog {
+                    conn: r.conn,
+                    id: workspace::id(r.conn)?.to_string(),
+                }),
+            };
+            pack::verify(path, &root)
+        })
+    }
 }
 
 impl Session {

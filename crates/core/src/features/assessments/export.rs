@@ -9,6 +9,7 @@ use crate::access::Reader;
 use crate::audit;
 use crate::error::{CoreError, CoreResult};
 use crate::features::users;
+use crate::keyslots::{self, UserSecret};
 use crate::shared::numbers::number;
 use crate::shared::quarters::Span;
 use crate::shared::workspace;
@@ -100,6 +101,22 @@ pub fn locale(lang: &str) -> CoreResult<Locale> {
     }
 }
 
+/// The fingerprint of the key the exporter signs with (the session's own, else the one the
+/// workspace registered for them), printed on the report's cover: what `pack verify --signer`
+/// takes.
+pub fn exporter_fingerprint(
+    reader: &Reader<'_>,
+    signer: Option<&UserSecret>,
+) -> CoreResult<Option<String>> {
+    let keys = match signer {
+        Some(secret) => Some(secret.public_keys()),
+        None => users::find(reader.conn, reader.user.id)?.and_then(|u| u.keys),
+    };
+    Ok(keys
+        .and_then(|k| k.verifying_key().ok())
+        .map(|k| keyslots::fingerprint(&k)))
+}
+
 /// The report's PDF bytes.
 pub fn render(
     reader: &Reader<'_>,
@@ -107,6 +124,7 @@ pub fn render(
     locale: Locale,
     number: &str,
     head: &str,
+    signer_fingerprint: Option<&str>,
 ) -> CoreResult<Vec<u8>> {
     let workspace = workspace::meta(reader.conn, "name")?;
     govbench_report::render(&govbench_report::ReportInput {
@@ -117,6 +135,7 @@ pub fn render(
         names: &content.names,
         document_number: number,
         head,
+        signer_fingerprint,
         exported_at: reader.now,
         exported_by: &reader.user.display_name,
         utc_offset: reader.zone,
@@ -141,7 +160,15 @@ pub(crate) fn write(
     (preparing.progress)(0, 4);
     let content = content(reader.conn, span)?;
     (preparing.progress)(1, 4);
-    let pdf = render(reader, &content, locale, &number, &head)?;
+    let fingerprint = exporter_fingerprint(reader, preparing.signer)?;
+    let pdf = render(
+        reader,
+        &content,
+        locale,
+        &number,
+        &head,
+        fingerprint.as_deref(),
+    )?;
     (preparing.progress)(2, 4);
     let bytes = match kind {
         ExportKind::Report => pdf,

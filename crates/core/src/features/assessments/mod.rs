@@ -8,7 +8,8 @@
 //!
 //! The shape of every feature module (see `requirements`), plus `scorecard` (the sections put
 //! together), `export` (report and pack written outside the transaction, recorded inside it)
-//! and `pack` (the pack's format and its offline verification).
+//! and `pack` (the pack's format and its verification: offline against the exporter's key
+//! fingerprint, or against the workspace's log; without either, integrity only).
 
 mod api;
 mod apply;
