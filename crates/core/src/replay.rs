@@ -439,7 +439,12 @@ fn change(kind: EntityKind, action: Action, e: &Seen<'_>) -> Result<(), &'static
 }
 
 /// Is the record's change of status a step its lifecycle allows for `action`?
-fn step(kind: EntityKind, action: Action, before: &Image, after: &Image) -> Result<(), &'static str> {
+fn step(
+    kind: EntityKind,
+    action: Action,
+    before: &Image,
+    after: &Image,
+) -> Result<(), &'static str> {
     let name = features::status_field(kind);
     let status = |image: &Image| image.get(name).and_then(|s| s.as_str()).map(str::to_owned);
     let (Some(from), Some(to)) = (status(before), status(after)) else {
