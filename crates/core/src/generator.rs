@@ -110,7 +110,8 @@ pub fn seed_with_progress(
     };
     // Requirements are filed by Business, as the role matrix says; verification re-checks
     // every event as its author's action. The filer is a member the admin adds first.
-    let (filer, filer_secret) = add_business_filer(conn, copy_id, (actor, signer), start)?;
+    let (filer_record, filer_secret) = add_business_filer(conn, copy_id, (actor, signer), start)?;
+    let filer = filer_record.id;
     let filer_actor = Actor {
         id: Some(filer.to_string()),
         name: "generator.business".into(),
@@ -165,17 +166,31 @@ pub fn seed_with_progress(
         tx.commit()?;
         progress(written, events.max(requirements));
     }
+    // The filer has no key slot (nobody logs in as them): once the filing is done, the admin
+    // removes them, as a workspace's slots must match its active members.
+    let tx = conn.transaction()?;
+    let removed = crate::features::users::Record {
+        active: false,
+        version: filer_record.version + 1,
+        ..filer_record.clone()
+    };
+    crate::features::users::deactivate(&tx, &filer_record, &removed)?;
+    let at = start + Duration::seconds(written as i64 * 7);
+    let remove = Action::User(govbench_protocol::UserAction::Remove).key();
+    let change = Change::updated(&filer_record, &removed)?;
+    audit::append(&tx, copy_id, at, &who, remove, &change, signer)?;
+    tx.commit()?;
     Ok(())
 }
 
 /// Adds a Business member (with keys, no key slot: nobody logs in as them) through an event
-/// signed by the admin, and returns them with their secret.
+/// signed by the admin, and returns their record and secret.
 fn add_business_filer(
     conn: &mut Connection,
     copy_id: &str,
     (admin, admin_secret): (UserId, &UserSecret),
     at: DateTime<Utc>,
-) -> CoreResult<(UserId, UserSecret)> {
+) -> CoreResult<(crate::features::users::Record, UserSecret)> {
     let secret = UserSecret::random();
     let tx = conn.transaction()?;
     let admin_summary = govbench_protocol::UserSummary {
@@ -214,7 +229,7 @@ fn add_business_filer(
         admin_secret,
     )?;
     tx.commit()?;
-    Ok((record.id, secret))
+    Ok((record, secret))
 }
 
 /// The write workloads compared between SQLCipher and plain SQLite: `n` requirements with their

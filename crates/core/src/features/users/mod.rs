@@ -14,6 +14,7 @@ pub(crate) use store::{
     active_names, display_names, exists, find, find_any, find_by_name_any, has_events,
     inactive_names, insert, key_holders, user_ref,
 };
+pub(crate) use store::{deactivate, Record};
 pub(crate) use validate::validate_fields;
 
 use govbench_protocol::EntityKind;
