@@ -112,40 +112,15 @@ impl Authority {
     /// the log as events name them.
     pub fn resume(conn: &Connection, copy: &str, from: u64) -> CoreResult<Authority> {
         let mut authority = Authority::default();
-        let mut stmt = conn.prepare(
-            "SELECT seq, actor_id, action, entity_type, entity_id, before, after
-             FROM audit_events WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1
-               AND seq < ?2 ORDER BY seq",
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {SEEN} FROM audit_events
+             WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1 AND seq < ?2
+             ORDER BY seq"
+        ))?;
         let mut rows = stmt.query(params![copy, from as i64])?;
         while let Some(row) = rows.next()? {
-            let (actor, action, entity_type, entity_id, before, after): (
-                Option<String>,
-                String,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-            ) = (
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-            );
-            let seen = Seen {
-                copy,
-                seq: row.get::<_, i64>(0)? as u64,
-                actor: actor.as_deref(),
-                action: &action,
-                entity_type: &entity_type,
-                entity_id: &entity_id,
-                before: before.as_deref(),
-                after: after.as_deref(),
-            };
             // Verified when they were appended; rebuilt here without judging them again.
-            authority.learn(&seen);
+            authority.learn(&seen(row)?);
         }
         Ok(authority)
     }
@@ -496,38 +471,52 @@ fn last_event(conn: &Connection, e: &Seen<'_>) -> CoreResult<Option<LastEvent>> 
     Ok(found)
 }
 
-/// Checks every copy's events from the first, in log order. Returns how many were checked
-/// and the first that its author could not have written, as (copy, seq, problem).
-pub(crate) fn check_all(conn: &Connection) -> CoreResult<(u64, Option<FirstBad>)> {
-    let mut authority = Authority::from_start();
-    let mut stmt = conn.prepare(
-        "SELECT copy_id, seq, actor_id, action, entity_type, entity_id, before, after
-         FROM audit_events ORDER BY copy_id, seq",
-    )?;
-    let mut rows = stmt.query([])?;
+/// The columns [`seen`] reads, in its order.
+const SEEN: &str = "copy_id, seq, actor_id, action, entity_type, entity_id, before, after";
+
+/// One event as this pass reads it, borrowed from a row of [`SEEN`] columns.
+fn seen<'r>(row: &'r rusqlite::Row<'_>) -> rusqlite::Result<Seen<'r>> {
+    let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
+        Ok(row.get_ref(i)?.as_str_or_null().ok().flatten())
+    };
+    Ok(Seen {
+        copy: text(0)?.unwrap_or_default(),
+        seq: row.get::<_, i64>(1)? as u64,
+        actor: text(2)?,
+        action: text(3)?.unwrap_or_default(),
+        entity_type: text(4)?.unwrap_or_default(),
+        entity_id: text(5)?.unwrap_or_default(),
+        before: text(6)?,
+        after: text(7)?,
+    })
+}
+
+/// Checks the events `query` selects (in log order), stopping at the first that fails.
+/// Returns how many passed and that one.
+fn check_each(
+    authority: &mut Authority,
+    conn: &Connection,
+    query: &str,
+    params: impl rusqlite::Params,
+) -> CoreResult<(u64, Option<FirstBad>)> {
+    let mut stmt = conn.prepare(query)?;
+    let mut rows = stmt.query(params)?;
     let mut checked = 0;
     while let Some(row) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
-            Ok(row.get_ref(i)?.as_str_or_null().ok().flatten())
-        };
-        let copy = text(0)?.unwrap_or_default();
-        let seq = row.get::<_, i64>(1)? as u64;
-        let seen = Seen {
-            copy,
-            seq,
-            actor: text(2)?,
-            action: text(3)?.unwrap_or_default(),
-            entity_type: text(4)?.unwrap_or_default(),
-            entity_id: text(5)?.unwrap_or_default(),
-            before: text(6)?,
-            after: text(7)?,
-        };
+        let seen = seen(row)?;
         if let Err(problem) = authority.check(conn, &seen)? {
-            return Ok((checked, Some((copy.to_owned(), seq, problem))));
+            return Ok((checked, Some((seen.copy.to_owned(), seen.seq, problem))));
         }
         checked += 1;
     }
     Ok((checked, None))
+}
+
+/// Checks every copy's events from the first, in log order. Returns how many were checked
+/// and the first that its author could not have written, as (copy, seq, problem).
+pub(crate) fn check_all(conn: &Connection) -> CoreResult<(u64, Option<FirstBad>)> {
+    let query = format!("SELECT {SEEN} FROM audit_events ORDER BY copy_id, seq");
+    check_each(&mut Authority::from_start(), conn, &query, [])
 }
 
 /// Checks the events of `copy` from `from` on as their authors' actions (the events before
@@ -536,35 +525,12 @@ pub(crate) fn check_from(
     conn: &Connection,
     copy: &str,
     from: u64,
-) -> CoreResult<(u64, Option<(u64, &'static str)>)> {
+) -> CoreResult<(u64, Option<crate::audit::Flaw>)> {
+    let query =
+        format!("SELECT {SEEN} FROM audit_events WHERE copy_id = ?1 AND seq >= ?2 ORDER BY seq");
     let mut authority = Authority::resume(conn, copy, from)?;
-    let mut stmt = conn.prepare(
-        "SELECT seq, actor_id, action, entity_type, entity_id, before, after
-         FROM audit_events WHERE copy_id = ?1 AND seq >= ?2 ORDER BY seq",
-    )?;
-    let mut rows = stmt.query(params![copy, from as i64])?;
-    let mut checked = 0;
-    while let Some(row) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
-            Ok(row.get_ref(i)?.as_str_or_null().ok().flatten())
-        };
-        let seq = row.get::<_, i64>(0)? as u64;
-        let seen = Seen {
-            copy,
-            seq,
-            actor: text(1)?,
-            action: text(2)?.unwrap_or_default(),
-            entity_type: text(3)?.unwrap_or_default(),
-            entity_id: text(4)?.unwrap_or_default(),
-            before: text(5)?,
-            after: text(6)?,
-        };
-        if let Err(problem) = authority.check(conn, &seen)? {
-            return Ok((checked, Some((seq, problem))));
-        }
-        checked += 1;
-    }
-    Ok((checked, None))
+    let (checked, bad) = check_each(&mut authority, conn, &query, params![copy, from as i64])?;
+    Ok((checked, bad.map(|(_, seq, problem)| (seq, problem))))
 }
 
 /// The member register as a copy's user events build it, each event checked on its own: its

@@ -119,26 +119,38 @@ pub fn number(value: &serde_json::Value) -> Result<f64, NotANumber> {
 /// the rest: a list or object the file put where a number or name belongs is shown, not
 /// copied whole.
 pub fn compact(value: &serde_json::Value) -> String {
+    cut_bytes(&serialised_up_to(value, MAX_STRING_BYTES + 1))
+}
+
+/// A value as compact JSON, its first `limit` bytes at most: the serialiser is stopped once
+/// that much is written, so a large value is never copied whole.
+pub(crate) fn serialised_up_to(value: &serde_json::Value, limit: usize) -> Vec<u8> {
     /// Keeps what fits and refuses the rest, which stops the serialiser.
-    struct Bounded(Vec<u8>);
+    struct Bounded {
+        bytes: Vec<u8>,
+        limit: usize,
+    }
     impl std::io::Write for Bounded {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let room = MAX_STRING_BYTES + 1 - self.0.len();
+            let room = self.limit.saturating_sub(self.bytes.len());
             if room == 0 {
                 return Err(std::io::ErrorKind::WriteZero.into());
             }
             let n = buf.len().min(room);
-            self.0.extend_from_slice(&buf[..n]);
+            self.bytes.extend_from_slice(&buf[..n]);
             Ok(n)
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let mut out = Bounded(Vec::new());
+    let mut out = Bounded {
+        bytes: Vec::new(),
+        limit,
+    };
     // An error here only means the text was cut.
     let _ = serde_json::to_writer(&mut out, value);
-    cut_bytes(&out.0)
+    out.bytes
 }
 
 /// Text cut to [`MAX_STRING_BYTES`] at a character boundary, ending in `…` when cut.

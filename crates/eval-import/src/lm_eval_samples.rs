@@ -410,29 +410,11 @@ fn input_of(arguments: Option<&RawValue>) -> String {
     })
 }
 
-/// A value as compact JSON, only as long as [`cut`] keeps it.
+/// A value as compact JSON, only as long as [`cut`] keeps it (a character is at most 4 bytes:
+/// more than this is more than `cut` keeps).
 fn shown(value: &Value) -> String {
-    /// Stops the serialiser once there is more than `cut` keeps.
-    struct Enough(Vec<u8>);
-    impl std::io::Write for Enough {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            // A character is at most 4 bytes: more than this is more than `cut` keeps.
-            let room = (KEPT_TEXT_CHARS + 1) * 4 - self.0.len().min((KEPT_TEXT_CHARS + 1) * 4);
-            if room == 0 {
-                return Err(std::io::ErrorKind::WriteZero.into());
-            }
-            let n = buf.len().min(room);
-            self.0.extend_from_slice(&buf[..n]);
-            Ok(n)
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut out = Enough(Vec::new());
-    // An error only means there was more than is shown.
-    let _ = serde_json::to_writer(&mut out, value);
-    String::from_utf8_lossy(&out.0).into_owned()
+    let bytes = crate::lenient_json::serialised_up_to(value, (KEPT_TEXT_CHARS + 1) * 4);
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// The start of a text, as much as [`cut`] keeps.
