@@ -262,32 +262,37 @@ pub fn sealed_between(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> CoreResult<Vec<Sealed>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT copy_id, seq, id, at, actor_id, actor_name, action, entity_type, entity_id,
-                before, after, prev_hash, hash, signature
-         FROM audit_events WHERE at >= ?1 AND at < ?2 ORDER BY copy_id, seq",
-    )?;
-    let rows = stmt.query_map(params![stamp(start), stamp(end)], |r| {
-        Ok(Sealed {
-            event: Event {
-                copy_id: r.get(0)?,
-                seq: r.get::<_, i64>(1)? as u64,
-                id: r.get(2)?,
-                at: r.get(3)?,
-                actor_id: r.get(4)?,
-                actor_name: r.get(5)?,
-                action: r.get(6)?,
-                entity_type: r.get(7)?,
-                entity_id: r.get(8)?,
-                before: r.get(9)?,
-                after: r.get(10)?,
-                prev_hash: r.get(11)?,
-            },
-            hash: r.get(12)?,
-            signature: r.get(13)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SEALED} FROM audit_events WHERE at >= ?1 AND at < ?2 ORDER BY copy_id, seq"
+    ))?;
+    let rows = stmt.query_map(params![stamp(start), stamp(end)], sealed)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The columns [`sealed`] reads, in its order.
+pub(crate) const SEALED: &str = "copy_id, seq, id, at, actor_id, actor_name, action, entity_type,
+    entity_id, before, after, prev_hash, hash, signature";
+
+/// A stored event with its hash and signature, from a row of [`SEALED`] columns.
+pub(crate) fn sealed(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sealed> {
+    Ok(Sealed {
+        event: Event {
+            copy_id: r.get(0)?,
+            seq: r.get::<_, i64>(1)? as u64,
+            id: r.get(2)?,
+            at: r.get(3)?,
+            actor_id: r.get(4)?,
+            actor_name: r.get(5)?,
+            action: r.get(6)?,
+            entity_type: r.get(7)?,
+            entity_id: r.get(8)?,
+            before: r.get(9)?,
+            after: r.get(10)?,
+            prev_hash: r.get(11)?,
+        },
+        hash: r.get(12)?,
+        signature: r.get(13)?,
+    })
 }
 
 /// For each copy in a slice (ordered by copy and seq), the stored hash of the event just

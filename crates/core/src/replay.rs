@@ -554,29 +554,18 @@ pub(crate) fn register(
     let first_signed = first_signed.map_or(u64::MAX, |s| s as u64);
     let mut authority = Authority::from_start();
     let mut first_bad = None;
-    let mut stmt = conn.prepare(
-        "SELECT seq, id, at, actor_id, actor_name, action, entity_type, entity_id, before, after,
-                prev_hash, hash, signature
-         FROM audit_events WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM audit_events WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1
          ORDER BY seq",
-    )?;
+        crate::audit::SEALED
+    ))?;
     let mut rows = stmt.query([copy])?;
     while let Some(row) = rows.next()? {
-        let event = crate::audit::Event {
-            copy_id: copy.to_owned(),
-            seq: row.get::<_, i64>(0)? as u64,
-            id: row.get(1)?,
-            at: row.get(2)?,
-            actor_id: row.get(3)?,
-            actor_name: row.get(4)?,
-            action: row.get(5)?,
-            entity_type: row.get(6)?,
-            entity_id: row.get(7)?,
-            before: row.get(8)?,
-            after: row.get(9)?,
-            prev_hash: row.get(10)?,
-        };
-        let (hash, signature): (String, Option<String>) = (row.get(11)?, row.get(12)?);
+        let crate::audit::Sealed {
+            event,
+            hash,
+            signature,
+        } = crate::audit::sealed(row)?;
         let seen = Seen {
             copy,
             seq: event.seq,

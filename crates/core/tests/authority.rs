@@ -159,6 +159,15 @@ fn held_code(session: &mut Session) -> Option<ErrorCode> {
         .map(|e| e.code)
 }
 
+/// Puts a slot for `name` in the key file, as anyone who can write the file can.
+fn plant_slot(demo: &Demo, name: &str, passphrase: &str, secret: &UserSecret, key: &DataKey) {
+    let mut slots = KeySlots::load(&demo.path).unwrap();
+    slots
+        .add(name, passphrase, secret, key, KdfParams::TESTING)
+        .unwrap();
+    slots.save(&demo.path).unwrap();
+}
+
 fn first_requirement(session: &Session, status: RequirementStatus) -> String {
     session
         .requirements(&govbench_protocol::RequirementQuery {
@@ -353,17 +362,13 @@ fn an_admin_created_by_a_business_user_is_named_and_cannot_log_in() {
     )
     .unwrap();
     drop(conn);
-    let mut slots = KeySlots::load(&demo.path).unwrap();
-    slots
-        .add(
-            "shadow.admin",
-            "shadow passphrase",
-            &accomplice,
-            &data_key,
-            KdfParams::TESTING,
-        )
-        .unwrap();
-    slots.save(&demo.path).unwrap();
+    plant_slot(
+        &demo,
+        "shadow.admin",
+        "shadow passphrase",
+        &accomplice,
+        &data_key,
+    );
     assert_eq!(
         first_bad(&demo.login("qian.hui")),
         Some((seq, "not_permitted".to_owned()))
@@ -410,17 +415,7 @@ fn keys_enrolled_for_the_admin_by_someone_else_open_nothing() {
     .unwrap();
     drop(conn);
     // The admin's slot swapped for one she knows the passphrase of.
-    let mut slots = KeySlots::load(&demo.path).unwrap();
-    slots
-        .add(
-            "admin",
-            "liu knows this one",
-            &stolen,
-            &data_key,
-            KdfParams::TESTING,
-        )
-        .unwrap();
-    slots.save(&demo.path).unwrap();
+    plant_slot(&demo, "admin", "liu knows this one", &stolen, &data_key);
     assert_eq!(
         first_bad(&demo.login("qian.hui")),
         Some((seq, "not_permitted".to_owned()))
