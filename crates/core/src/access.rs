@@ -275,13 +275,16 @@ impl Session {
             }
             _ => (0, crate::audit::GENESIS.to_owned()),
         };
-        let verified = match crate::verify::after(&self.conn, &self.copy_id, mark.0, &mark.1)? {
-            Ok(head) => head,
-            Err((seq, problem)) => {
-                self.held.get_or_insert(Hold::Log { seq, problem });
-                None
-            }
-        };
+        let files = &self.files;
+        let open_reader = || crate::store::open_reader(&files.path, &files.key);
+        let verified =
+            match crate::verify::after(&self.conn, &open_reader, &self.copy_id, mark.0, &mark.1)? {
+                Ok(head) => head,
+                Err((seq, problem)) => {
+                    self.held.get_or_insert(Hold::Log { seq, problem });
+                    None
+                }
+            };
         if let Some(c) = check.as_ref().filter(|c| !c.found && c.source == "device") {
             let head = crate::audit::head_of(&self.conn, &self.copy_id)?.map_or(0, |h| h.0);
             self.held.get_or_insert(Hold::Rollback {

@@ -380,18 +380,24 @@ pub fn verify_parallel<F>(conn: &Connection, open_reader: &F) -> CoreResult<Audi
 where
     F: Fn() -> CoreResult<Connection> + Sync,
 {
-    const MIN_SPAN: u64 = 50_000;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(4) as u64;
     let longest = heads(conn)?
         .values()
         .map(|(seq, _)| *seq)
         .max()
         .unwrap_or(0);
-    let span_len = longest.div_ceil(threads).max(MIN_SPAN);
+    let span_len = longest.div_ceil(threads()).max(MIN_SPAN);
     verify_in_spans(conn, Some(open_reader), span_len)
+}
+
+/// Shorter chains are checked on one thread: a span is worth a thread from this length on.
+const MIN_SPAN: u64 = 50_000;
+
+/// How many threads a long chain is checked on (every core, at most four).
+fn threads() -> u64 {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4) as u64
 }
 
 /// Verifies the chains in spans of at most `span_len` events. Spans after the first are
@@ -417,39 +423,20 @@ where
         ..report.clone()
     };
     for (copy, (head_seq, head_hash)) in &heads {
-        let signers = Signers::of(conn, copy)?;
-        let spans = split(copy, *head_seq, span_len);
-        let results = run_spans(conn, open_reader, &spans, &signers)?;
-        let mut prev_hash: Hex = [b'0'; 64];
-        for (span, result) in spans.iter().zip(results) {
-            match result.bad {
-                Some((seq, problem)) if seq == span.from => {
-                    return Ok(bad(copy, seq, problem, &report))
-                }
-                _ => {}
-            }
-            if result.first_prev != Some(prev_hash) {
-                return Ok(bad(copy, span.from, "broken_link", &report));
-            }
-            report.events_verified += result.verified;
-            report.signatures_verified += result.signed;
-            report.unsigned_events += result.verified - result.signed;
-            if let Some((seq, problem)) = result.bad {
-                return Ok(bad(copy, seq, problem, &report));
-            }
-            prev_hash = result.last_hash.unwrap_or(prev_hash);
-        }
-        if prev_hash.as_slice() != head_hash.as_bytes() {
-            return Ok(bad(copy, *head_seq, "broken_link", &report));
-        }
-        let beyond: Option<i64> = conn.query_row(
-            "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND seq > ?2",
-            params![copy, *head_seq as i64],
-            |r| r.get(0),
+        let genesis: Hex = [b'0'; 64];
+        let range = verify_range(
+            conn,
+            open_reader,
+            copy,
+            (0, genesis),
+            (*head_seq, head_hash),
+            span_len,
         )?;
-        if let Some(seq) = beyond {
-            // Appended around the write path: the head was never moved to it.
-            return Ok(bad(copy, seq as u64, "broken_link", &report));
+        report.events_verified += range.verified;
+        report.signatures_verified += range.signed;
+        report.unsigned_events += range.verified - range.signed;
+        if let Some((seq, problem)) = range.bad {
+            return Ok(bad(copy, seq, problem, &report));
         }
     }
     // A chain with no head was written around the write path. Walk the distinct copies by
@@ -471,6 +458,70 @@ where
     Ok(report)
 }
 
+/// What checking a run of one copy's chain found.
+struct RangeResult {
+    verified: u64,
+    signed: u64,
+    bad: Option<Flaw>,
+}
+
+/// Checks the events of `copy` after `from` (seq and stored hash; `(0, GENESIS)` for the whole
+/// chain) up to its head, in spans of at most `span_len` events checked on connections from
+/// `open_reader`, one thread each, then stitched: each span must start where the one before
+/// it ended, the last must end at the head, and nothing may lie beyond the head.
+fn verify_range<F>(
+    conn: &Connection,
+    open_reader: Option<&F>,
+    copy: &str,
+    (from, from_hash): (u64, Hex),
+    (head_seq, head_hash): (u64, &str),
+    span_len: u64,
+) -> CoreResult<RangeResult>
+where
+    F: Fn() -> CoreResult<Connection> + Sync + ?Sized,
+{
+    let mut range = RangeResult {
+        verified: 0,
+        signed: 0,
+        bad: None,
+    };
+    let signers = Signers::of(conn, copy)?;
+    let spans = split(copy, from + 1, head_seq, span_len);
+    let results = run_spans(conn, open_reader, &spans, &signers)?;
+    let mut prev_hash = from_hash;
+    for (span, result) in spans.iter().zip(results) {
+        if let Some((seq, problem)) = result.bad.filter(|(seq, _)| *seq == span.from) {
+            range.bad = Some((seq, problem));
+            return Ok(range);
+        }
+        if span.from <= span.to && result.first_prev != Some(prev_hash) {
+            range.bad = Some((span.from, "broken_link"));
+            return Ok(range);
+        }
+        range.verified += result.verified;
+        range.signed += result.signed;
+        if let Some(bad) = result.bad {
+            range.bad = Some(bad);
+            return Ok(range);
+        }
+        prev_hash = result.last_hash.unwrap_or(prev_hash);
+    }
+    if prev_hash.as_slice() != head_hash.as_bytes() {
+        range.bad = Some((head_seq, "broken_link"));
+        return Ok(range);
+    }
+    let beyond: Option<i64> = conn.query_row(
+        "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND seq > ?2",
+        params![copy, head_seq as i64],
+        |r| r.get(0),
+    )?;
+    if let Some(seq) = beyond {
+        // Appended around the write path: the head was never moved to it.
+        range.bad = Some((seq as u64, "broken_link"));
+    }
+    Ok(range)
+}
+
 /// A chain's head: (seq, hash).
 pub(crate) type Head = (u64, String);
 /// The first event that fails, and its `audit.problem.*` key.
@@ -479,50 +530,40 @@ pub(crate) type Flaw = (u64, &'static str);
 /// Verifies the events of `copy` after `from` (whose stored hash is `from_hash`; `GENESIS` for
 /// 0) up to the copy's head: links, hashes and signatures, as [`verify`] does for the whole
 /// chain. Returns the head, or the first bad event as (seq, problem).
-pub(crate) fn verify_after(
+pub(crate) fn verify_after<F>(
     conn: &Connection,
+    open_reader: &F,
     copy: &str,
     from: u64,
     from_hash: &str,
-) -> CoreResult<Result<Option<Head>, Flaw>> {
+) -> CoreResult<Result<Option<Head>, Flaw>>
+where
+    F: Fn() -> CoreResult<Connection> + Sync,
+{
     let Some((head_seq, head_hash)) = head_of(conn, copy)? else {
         return Ok(Ok(None));
     };
     if head_seq < from {
         return Ok(Err((head_seq, "sequence_gap")));
     }
-    let beyond: Option<i64> = conn.query_row(
-        "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND seq > ?2",
-        params![copy, head_seq as i64],
-        |r| r.get(0),
+    let mut from_hex: Hex = [b'0'; 64];
+    if from_hash.len() != 64 {
+        return Ok(Err((from, "broken_link")));
+    }
+    from_hex.copy_from_slice(from_hash.as_bytes());
+    let span_len = (head_seq - from).div_ceil(threads()).max(MIN_SPAN);
+    let range = verify_range(
+        conn,
+        Some(open_reader),
+        copy,
+        (from, from_hex),
+        (head_seq, &head_hash),
+        span_len,
     )?;
-    if let Some(seq) = beyond {
-        return Ok(Err((seq as u64, "broken_link")));
-    }
-    if head_seq == from {
-        return Ok(if head_hash == from_hash {
-            Ok(Some((head_seq, head_hash)))
-        } else {
-            Err((head_seq, "broken_link"))
-        });
-    }
-    let signers = Signers::of(conn, copy)?;
-    let span = Span {
-        copy: copy.to_owned(),
-        from: from + 1,
-        to: head_seq,
-    };
-    let result = verify_span(conn, &span, &signers)?;
-    if let Some(bad) = result.bad {
-        return Ok(Err(bad));
-    }
-    if result.first_prev.as_ref().map(|h| h.as_slice()) != Some(from_hash.as_bytes()) {
-        return Ok(Err((from + 1, "broken_link")));
-    }
-    if result.last_hash.as_ref().map(|h| h.as_slice()) != Some(head_hash.as_bytes()) {
-        return Ok(Err((head_seq, "broken_link")));
-    }
-    Ok(Ok(Some((head_seq, head_hash))))
+    Ok(match range.bad {
+        Some(bad) => Err(bad),
+        None => Ok(Some((head_seq, head_hash))),
+    })
 }
 
 /// Who may sign what in one copy's chain, read from its user events: each user's key as
@@ -574,8 +615,10 @@ impl Signers {
             |r| r.get(0),
         )?;
         let mut timeline: HashMap<String, Vec<(u64, Signer)>> = HashMap::new();
+        // The index on the entity, named: without statistics SQLite would rather walk the
+        // primary key for the ORDER BY — the whole log — than sort a few member events.
         let mut stmt = conn.prepare(
-            "SELECT seq, entity_id, after FROM audit_events
+            "SELECT seq, entity_id, after FROM audit_events INDEXED BY audit_by_entity_time
              WHERE entity_type = 'user' AND copy_id = ?1 ORDER BY seq",
         )?;
         let mut rows = stmt.query([copy])?;
@@ -746,10 +789,10 @@ struct SpanResult {
     bad: Option<(u64, &'static str)>,
 }
 
-fn split(copy: &str, head_seq: u64, span_len: u64) -> Vec<Span> {
+fn split(copy: &str, first: u64, head_seq: u64, span_len: u64) -> Vec<Span> {
     let span_len = span_len.max(1);
     let mut spans = Vec::new();
-    let mut from = 1;
+    let mut from = first;
     while from <= head_seq {
         let to = head_seq.min(from.saturating_add(span_len - 1));
         spans.push(Span {
@@ -762,8 +805,8 @@ fn split(copy: &str, head_seq: u64, span_len: u64) -> Vec<Span> {
     if spans.is_empty() {
         spans.push(Span {
             copy: copy.to_owned(),
-            from: 1,
-            to: 0,
+            from: first,
+            to: first - 1,
         });
     }
     spans

@@ -112,8 +112,9 @@ impl Authority {
     /// the log as events name them.
     pub fn resume(conn: &Connection, copy: &str, from: u64) -> CoreResult<Authority> {
         let mut authority = Authority::default();
+        // The entity index, named (see `audit::Signers::of`): a few member events, not the log.
         let mut stmt = conn.prepare(&format!(
-            "SELECT {SEEN} FROM audit_events
+            "SELECT {SEEN} FROM audit_events INDEXED BY audit_by_entity_time
              WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1 AND seq < ?2
              ORDER BY seq"
         ))?;
@@ -555,8 +556,8 @@ pub(crate) fn register(
     let mut authority = Authority::from_start();
     let mut first_bad = None;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {} FROM audit_events WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1
-         ORDER BY seq",
+        "SELECT {} FROM audit_events INDEXED BY audit_by_entity_time
+         WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1 ORDER BY seq",
         crate::audit::SEALED
     ))?;
     let mut rows = stmt.query([copy])?;

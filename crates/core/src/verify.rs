@@ -76,13 +76,17 @@ impl Session {
 /// Verifies the events of `copy` after `from` (whose hash is `from_hash`) as `audit verify`
 /// does — links, hashes, signatures, and each event as its author's action — and returns the
 /// head, or the first bad event. What login runs: with nothing new it reads a few user events.
-pub(crate) fn after(
+pub(crate) fn after<F>(
     conn: &Connection,
+    open_reader: &F,
     copy: &str,
     from: u64,
     from_hash: &str,
-) -> CoreResult<Result<Option<audit::Head>, audit::Flaw>> {
-    let chain = audit::verify_after(conn, copy, from, from_hash)?;
+) -> CoreResult<Result<Option<audit::Head>, audit::Flaw>>
+where
+    F: Fn() -> CoreResult<Connection> + Sync,
+{
+    let chain = audit::verify_after(conn, open_reader, copy, from, from_hash)?;
     let (_, authority) = crate::replay::check_from(conn, copy, from + 1)?;
     Ok(match (chain, authority) {
         (Err(a), Some(b)) => Err(if b.0 < a.0 { b } else { a }),
