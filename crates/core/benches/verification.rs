@@ -78,6 +78,19 @@ fn main() {
         chain.events_verified
     );
     eprintln!("re-check as the author's action: {recheck:.2?} for {checked} events");
+    // As `audit verify` runs them: the re-check on a connection of its own beside the chain.
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        let recheck = scope.spawn(|| govbench_core::recheck_all(&reader().expect("reader")));
+        let chain = audit::verify_parallel(conn, &reader).expect("chain");
+        assert!(chain.first_bad.is_none());
+        let (_, bad) = recheck.join().expect("re-check thread").expect("re-check");
+        assert_eq!(bad, None);
+    });
+    eprintln!(
+        "chain, signatures and re-check together (as audit verify runs them): {:.2?}",
+        started.elapsed()
+    );
     let started = Instant::now();
     let report = session.verify_audit().expect("verify");
     eprintln!(

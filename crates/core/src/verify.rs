@@ -54,10 +54,18 @@ impl Session {
                 });
             }
             let files = reader.files();
-            let mut report = audit::verify_parallel(reader.conn, &|| {
-                crate::store::open_reader(&files.path, &files.key)
-            })?;
-            authority(reader.conn, &mut report)?;
+            let open_reader = || crate::store::open_reader(&files.path, &files.key);
+            // The re-check reads the log on a connection of its own, beside the chain check.
+            let (chain, rechecked) = std::thread::scope(|scope| {
+                let recheck = scope.spawn(|| crate::replay::check_all(&open_reader()?));
+                let chain = audit::verify_parallel(reader.conn, &open_reader);
+                let rechecked = recheck
+                    .join()
+                    .map_err(|_| CoreError::Malformed("the re-check thread panicked".into()));
+                (chain, rechecked)
+            });
+            let mut report = chain?;
+            authority(rechecked??, &mut report);
             report.storage = Some(storage);
             report.records = Some(records(reader.conn)?);
             report.key_slots = Some(key_slots(reader)?);
@@ -96,13 +104,12 @@ where
     })
 }
 
-/// Re-checks every event as its author's action (`replay`), and names the first that its
-/// author could not have written if it comes before anything the chain check found.
-fn authority(conn: &Connection, report: &mut AuditReport) -> CoreResult<()> {
-    let (checked, bad) = crate::replay::check_all(conn)?;
+/// Takes in the re-check of every event as its author's action (`replay`): names the first
+/// that its author could not have written if it comes before anything the chain check found.
+fn authority((checked, bad): (u64, Option<crate::replay::FirstBad>), report: &mut AuditReport) {
     report.actions_checked = checked;
     let Some((copy, seq, problem)) = bad else {
-        return Ok(());
+        return;
     };
     let earlier = report
         .first_bad
@@ -118,7 +125,6 @@ fn authority(conn: &Connection, report: &mut AuditReport) -> CoreResult<()> {
             problem: problem.to_owned(),
         });
     }
-    Ok(())
 }
 
 fn storage(conn: &Connection) -> CoreResult<StorageCheck> {
