@@ -27,6 +27,9 @@ export GOVBENCH_PASSPHRASE="govbench-demo" GOVBENCH_DATA_DIR='C:\govbench-data'
 cp "$exe" "$run/govbench.exe"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$run/bcryptprimitives.dll" tests/packaging/wine/bcryptprimitives.c
 "$wine" wineboot --init >/dev/null 2>&1
+# wineboot returns before the new prefix has settled (services still starting, the registry
+# still being written); a command run meanwhile has been seen to exit 1 without a word.
+"$wineserver" -w
 drive_c="$WINEPREFIX/drive_c"
 
 gb() { "$wine" "$run/govbench.exe" --lang en "$@"; }
