@@ -3,7 +3,7 @@
 //! Windows refuses to flush a handle opened only for reading ("Access denied", os error 5)
 //! where Linux allows it, so every flush here goes through a handle opened for writing.
 
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -78,7 +78,7 @@ pub(crate) fn flush(path: &Path) -> std::io::Result<()> {
 pub(crate) fn sync_parent(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        File::open(dir)?.sync_all()?;
+        std::fs::File::open(dir)?.sync_all()?;
     }
     #[cfg(not(unix))]
     let _ = path;
