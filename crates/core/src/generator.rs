@@ -10,8 +10,9 @@ use crate::shared::comments;
 use crate::write::Change;
 use chrono::{DateTime, Duration, Utc};
 use govbench_protocol::{
-    Action, CommentAction, CommentId, Comparator, EntityRef, Kpi, Priority, RequirementAction,
-    RequirementDraft, RequirementId, RequirementStatus, UserId,
+    Action, Assessment, CommentAction, CommentId, Comparator, Decision, DeliveryPlan, EntityRef,
+    Feasibility, Kpi, Priority, RequirementAction, RequirementDraft, RequirementId,
+    RequirementStatus, Role, UserId,
 };
 
 const FILE: &str = Action::Requirement(RequirementAction::File).key();
@@ -61,7 +62,7 @@ fn record(i: u64, filed_by: UserId, start: DateTime<Utc>) -> Record {
             department: DEPARTMENTS[(i % DEPARTMENTS.len() as u64) as usize].into(),
             wanted_by: (at + Duration::days((i % 200) as i64)).date_naive(),
         },
-        status: RequirementStatus::ALL[(i % 10) as usize],
+        status: RequirementStatus::Draft,
         filed_by,
         assessment: None,
         decision: None,
@@ -72,8 +73,9 @@ fn record(i: u64, filed_by: UserId, start: DateTime<Utc>) -> Record {
     }
 }
 
-/// Adds `requirements` requirement rows (each with its audit event) and then plain audit
-/// events until the copy's chain holds `events` more events, in transactions of 10,000.
+/// Adds `requirements` requirement rows, filed and taken through their lifecycle (one to
+/// eight events each, four on average: every status is represented), and then comments until
+/// the copy's chain holds `events` more events, in transactions of about 10,000 events.
 pub fn seed(
     conn: &mut Connection,
     copy_id: &str,
@@ -108,37 +110,31 @@ pub fn seed_with_progress(
         id: Some(actor.to_string()),
         name: "generator".into(),
     };
-    // Requirements are filed by Business, as the role matrix says; verification re-checks
-    // every event as its author's action. The filer is a member the admin adds first.
-    let (filer_record, filer_secret) = add_business_filer(conn, copy_id, (actor, signer), start)?;
-    let filer = filer_record.id;
-    let filer_actor = Actor {
-        id: Some(filer.to_string()),
-        name: "generator.business".into(),
+    // Requirements are filed by Business and taken through their lifecycle by R&D and a
+    // project manager, as the role matrix says: verification re-checks every event as its
+    // author's action. The three are members the admin adds first (and removes at the end).
+    let admin = (actor, signer);
+    let crew = Crew {
+        business: add_member(conn, copy_id, admin, Role::Business, start)?,
+        rnd: add_member(conn, copy_id, admin, Role::RnD, start)?,
+        manager: add_member(conn, copy_id, admin, Role::ProjectManager, start)?,
     };
     let mut written = 0u64;
     let mut filed: Vec<RequirementId> = Vec::with_capacity(requirements as usize);
-    while written < events.max(requirements) {
+    let more = |written: u64, filed: usize| (filed as u64) < requirements || written < events;
+    while more(written, filed.len()) {
         let tx = conn.transaction()?;
         for _ in 0..10_000 {
-            if written >= events.max(requirements) {
+            if !more(written, filed.len()) {
                 break;
             }
             let at = start + Duration::seconds(written as i64 * 7);
-            let change = if written < requirements {
-                let r = record(written, filer, start);
-                requirements::insert(&tx, &r)?;
+            let change = if (filed.len() as u64) < requirements {
+                let i = filed.len() as u64;
+                let target = RequirementStatus::ALL[(i % 10) as usize];
+                let r = record(i, crew.business.0.id, start);
                 filed.push(r.id);
-                audit::append(
-                    &tx,
-                    copy_id,
-                    at,
-                    &filer_actor,
-                    FILE,
-                    &Change::created(&r)?,
-                    &filer_secret,
-                )?;
-                written += 1;
+                written += crew.file(&tx, copy_id, at, r, target)?;
                 continue;
             } else {
                 // A real comment row for every event, on one of the seeded requirements (or on
@@ -164,33 +160,164 @@ pub fn seed_with_progress(
             written += 1;
         }
         tx.commit()?;
-        progress(written, events.max(requirements));
+        progress(written, events.max(written));
     }
-    // The filer has no key slot (nobody logs in as them): once the filing is done, the admin
+    // The crew has no key slots (nobody logs in as them): once the filing is done, the admin
     // removes them, as a workspace's slots must match its active members.
     let tx = conn.transaction()?;
-    let removed = crate::features::users::Record {
-        active: false,
-        version: filer_record.version + 1,
-        ..filer_record.clone()
-    };
-    crate::features::users::deactivate(&tx, &filer_record, &removed)?;
     let at = start + Duration::seconds(written as i64 * 7);
     let remove = Action::User(govbench_protocol::UserAction::Remove).key();
-    let change = Change::updated(&filer_record, &removed)?;
-    audit::append(&tx, copy_id, at, &who, remove, &change, signer)?;
+    for (member, _) in [crew.business, crew.rnd, crew.manager] {
+        let removed = crate::features::users::Record {
+            active: false,
+            version: member.version + 1,
+            ..member.clone()
+        };
+        crate::features::users::deactivate(&tx, &member, &removed)?;
+        let change = Change::updated(&member, &removed)?;
+        audit::append(&tx, copy_id, at, &who, remove, &change, signer)?;
+    }
     tx.commit()?;
     Ok(())
 }
 
-/// Adds a Business member (with keys, no key slot: nobody logs in as them) through an event
+type Member = (crate::features::users::Record, UserSecret);
+
+/// The members who take the seeded requirements through their lifecycle.
+struct Crew {
+    business: Member,
+    rnd: Member,
+    manager: Member,
+}
+
+impl Crew {
+    /// Files requirement `r` and takes it to `target` by the lifecycle's steps, each recorded
+    /// as the role that may take it. Returns the number of events written.
+    fn file(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        copy_id: &str,
+        at: DateTime<Utc>,
+        mut r: Record,
+        target: RequirementStatus,
+    ) -> CoreResult<u64> {
+        use RequirementAction as A;
+        use RequirementStatus as S;
+        let submitted = target != S::Draft;
+        if submitted {
+            r.status = S::Submitted;
+        }
+        requirements::insert(tx, &r)?;
+        let (business, secret) = &self.business;
+        audit::append(
+            tx,
+            copy_id,
+            at,
+            &actor(business),
+            FILE,
+            &Change::created(&r)?,
+            secret,
+        )?;
+        let path: &[A] = match target {
+            S::Draft | S::Submitted => &[],
+            S::UnderAssessment => &[A::StartAssessment],
+            S::Assessed => &[A::StartAssessment, A::Assess],
+            S::Approved => &[A::StartAssessment, A::Assess, A::Approve],
+            S::Rejected => &[A::StartAssessment, A::Assess, A::Reject],
+            S::Returned => &[A::StartAssessment, A::Assess, A::Return],
+            S::InDevelopment => &[
+                A::StartAssessment,
+                A::Assess,
+                A::Approve,
+                A::Plan,
+                A::StartDevelopment,
+            ],
+            S::Delivered | S::Closed => &[
+                A::StartAssessment,
+                A::Assess,
+                A::Approve,
+                A::Plan,
+                A::StartDevelopment,
+                A::MarkDelivered,
+            ],
+        };
+        let close: &[A] = if target == S::Closed {
+            &[A::Close]
+        } else {
+            &[]
+        };
+        for action in path.iter().chain(close) {
+            let (by, secret) = match action {
+                A::StartAssessment | A::Assess => &self.rnd,
+                _ => &self.manager,
+            };
+            let mut after = r.clone();
+            after.status = requirements::lifecycle::LIFECYCLE.next(*action, r.status)?;
+            match action {
+                A::Assess => {
+                    after.assessment = Some(Assessment {
+                        feasibility: Feasibility::Feasible,
+                        resources: "2 名算法工程师 two engineers".into(),
+                        effort_person_days: 20,
+                        plan: "微调并评测 fine-tune and evaluate".into(),
+                        risks: "数据质量 data quality".into(),
+                    })
+                }
+                A::Approve => after.decision = Some(Decision::Approve),
+                A::Reject => {
+                    after.decision = Some(Decision::Reject {
+                        reason: "资源不足 no capacity".into(),
+                    })
+                }
+                A::Return => {
+                    after.decision = Some(Decision::Return {
+                        reason: "请补充指标 more KPIs please".into(),
+                    })
+                }
+                A::Plan => {
+                    after.plan = Some(DeliveryPlan {
+                        owner: by.id,
+                        milestones: Vec::new(),
+                        target_delivery: r.draft.wanted_by,
+                    })
+                }
+                _ => {}
+            }
+            after.updated_at = at;
+            after.version = r.version + 1;
+            requirements::update(tx, &r, &after)?;
+            let key = Action::Requirement(*action).key();
+            audit::append(
+                tx,
+                copy_id,
+                at,
+                &actor(by),
+                key,
+                &Change::updated(&r, &after)?,
+                secret,
+            )?;
+            r = after;
+        }
+        Ok(1 + (path.len() + close.len()) as u64)
+    }
+}
+
+fn actor(member: &crate::features::users::Record) -> Actor {
+    Actor {
+        id: Some(member.id.to_string()),
+        name: member.name.clone(),
+    }
+}
+
+/// Adds a member of `role` (with keys, no key slot: nobody logs in as them) through an event
 /// signed by the admin, and returns their record and secret.
-fn add_business_filer(
+fn add_member(
     conn: &mut Connection,
     copy_id: &str,
     (admin, admin_secret): (UserId, &UserSecret),
+    role: Role,
     at: DateTime<Utc>,
-) -> CoreResult<(crate::features::users::Record, UserSecret)> {
+) -> CoreResult<Member> {
     let secret = UserSecret::random();
     let tx = conn.transaction()?;
     let admin_summary = govbench_protocol::UserSummary {
@@ -209,9 +336,9 @@ fn add_business_filer(
         &tx,
         &ctx,
         &govbench_protocol::NewUser {
-            name: format!("generator.business.{}", &short[short.len() - 8..]),
-            display_name: "业务 Business (generated)".into(),
-            role: govbench_protocol::Role::Business,
+            name: format!("generator.{}.{}", role.key(), &short[short.len() - 8..]),
+            display_name: format!("{} (generated)", role.key()),
+            role,
             passphrase: String::new(),
         },
         secret.public_keys(),

@@ -16,11 +16,12 @@ use crate::features;
 use crate::keyslots::PublicKeys;
 use crate::shared::history::action_key;
 use crate::shared::lifecycle::StepVerdict;
+use crate::shared::reach::{Fields, Reach};
 use govbench_protocol::{Action, EntityKind, Role, UserAction, UserId, UserSummary};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 /// A member as the verified log says: what their role, state and keys are.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,13 +72,16 @@ pub(crate) struct Authority {
     workspace_created: bool,
     /// Every signing key (hex) the log ever registered to a member.
     ever_registered: std::collections::HashSet<String>,
+    /// Keys the fingerprints of after-images, chosen anew for every pass: a forger cannot
+    /// search offline for a before-image that passes for the record's last after-image.
+    keyed: std::hash::RandomState,
 }
 
 #[derive(Clone)]
 struct LastEvent {
     copy: String,
     seq: u64,
-    after: Option<[u8; 32]>,
+    after: Option<u64>,
 }
 
 /// The fields of a member's image the rules read.
@@ -92,10 +96,6 @@ struct UserImage {
     active: bool,
     #[serde(default)]
     keys: Option<PublicKeys>,
-}
-
-fn digest(text: &str) -> [u8; 32] {
-    Sha256::digest(text.as_bytes()).into()
 }
 
 impl Authority {
@@ -197,8 +197,12 @@ impl Authority {
         let Some(kind) = EntityKind::from_key(e.entity_type) else {
             return Ok(Err("illegal_change"));
         };
+        let reach = features::reach(parsed);
+        if reach.entity != kind {
+            return Ok(Err("illegal_change"));
+        }
         if kind == EntityKind::User || matches!(parsed, Action::User(_)) {
-            return Ok(self.member_change(e, actor, role, parsed, founding));
+            return Ok(self.member_change(e, actor, role, parsed, &reach, founding));
         }
         if crate::authz::own_records_only(parsed.permission(), role) {
             let author = e.before.and_then(|b| field(b, "filed_by"));
@@ -206,7 +210,7 @@ impl Authority {
                 return Ok(Err("not_author"));
             }
         }
-        Ok(change(kind, parsed, e))
+        Ok(change(kind, parsed, &reach, actor, e))
     }
 
     /// Does the event start from the record as the log last left it? A creation must find no
@@ -216,7 +220,7 @@ impl Authority {
         let last = match self.records.get(&key) {
             Some(last) => Some(last.clone()),
             None if self.complete => None,
-            None => last_event(conn, e)?,
+            None => last_event(conn, e, &self.keyed)?,
         };
         let last_after = last.as_ref().and_then(|l| l.after);
         let Some(before) = e.before else {
@@ -229,7 +233,7 @@ impl Authority {
         let Some(last) = last.filter(|l| l.after.is_some()) else {
             return Ok(Err("stale_before"));
         };
-        if last.after == Some(digest(before)) {
+        if last.after == Some(self.keyed.hash_one(before)) {
             return Ok(Ok(()));
         }
         // Not the same text: an image written by an older version may lack fields added since
@@ -256,6 +260,7 @@ impl Authority {
         actor: &str,
         role: Role,
         action: Action,
+        reach: &Reach,
         founding: bool,
     ) -> Result<(), &'static str> {
         let Action::User(user_action) = action else {
@@ -267,7 +272,11 @@ impl Authority {
                 UserAction::RotateKey | UserAction::ContinueCopy
                     if e.entity_type == EntityKind::Workspace.key() =>
                 {
-                    Ok(())
+                    match e.before {
+                        Some(_) => change(EntityKind::Workspace, action, reach, actor, e),
+                        // Workspaces from before the workspace's record was logged.
+                        None => Ok(()),
+                    }
                 }
                 _ => Err("illegal_change"),
             };
@@ -362,81 +371,98 @@ impl Authority {
             LastEvent {
                 copy: e.copy.to_owned(),
                 seq: e.seq,
-                after: e.after.map(digest),
+                after: e.after.map(|a| self.keyed.hash_one(a)),
             },
         );
     }
 }
 
-/// Fields that say what a record is, who made it and when: no action changes them once the
-/// record exists (a requirement re-attributed to another filer would also slip past the
-/// own-records rules).
-const IDENTITY: &[&str] = &[
-    "id",
-    "number",
-    "on",
-    "created_at",
-    "created_by",
-    "filed_by",
-    "author_id",
-    "added_by",
-    "opened_by",
-    "opened_at",
-    "started_by",
-    "started_at",
-    "exported_by",
-];
-
-type Image = serde_json::Map<String, serde_json::Value>;
-
-/// Is a change of an existing record one `action` can make? It keeps the record's identity,
-/// moves its version by exactly one, and changes its status only by a step of its lifecycle.
-fn change(kind: EntityKind, action: Action, e: &Seen<'_>) -> Result<(), &'static str> {
-    let (Some(before), Some(after)) = (e.before, e.after) else {
-        return Ok(());
-    };
-    let (Ok(before), Ok(after)) = (
-        serde_json::from_str::<Image>(before),
-        serde_json::from_str::<Image>(after),
-    ) else {
-        return Err("illegal_change");
-    };
-    let same = |name: &str| before.get(name) == after.get(name);
-    if !IDENTITY.iter().all(|name| same(name)) {
-        return Err("illegal_change");
-    }
-    let version = |image: &Image| image.get("version").and_then(|v| v.as_u64());
-    if let (Some(b), Some(a)) = (version(&before), version(&after)) {
-        if b.checked_add(1) != Some(a) {
-            return Err("illegal_change");
-        }
-    }
-    step(kind, action, &before, &after)
-}
-
-/// Is the record's change of status a step its lifecycle allows for `action`?
-fn step(
+/// Is the recorded change one `action` can make, signed by `signer`? It is about the kind of
+/// record the action acts on, moves the version by exactly one, changes the status only by a
+/// step of the kind's lifecycle, and stays within the action's reach: the parts it may change,
+/// in the signer's own name (`shared::reach`).
+fn change(
     kind: EntityKind,
     action: Action,
-    before: &Image,
-    after: &Image,
+    reach: &Reach,
+    signer: &str,
+    e: &Seen<'_>,
 ) -> Result<(), &'static str> {
-    let name = features::status_field(kind);
-    let status = |image: &Image| image.get(name).and_then(|s| s.as_str()).map(str::to_owned);
-    let (Some(from), Some(to)) = (status(before), status(after)) else {
+    judged(kind, action, reach, signer, e.entity_id, e.before, e.after)
+}
+
+/// [`change`] of images as text.
+fn judged(
+    kind: EntityKind,
+    action: Action,
+    reach: &Reach,
+    signer: &str,
+    entity_id: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<(), &'static str> {
+    // No action deletes a record.
+    let Some(after) = after.and_then(Fields::parse) else {
+        return Err("illegal_change");
+    };
+    let before = match before.map(Fields::parse) {
+        Some(None) => return Err("illegal_change"),
+        Some(Some(b)) => Some(b),
+        None => None,
+    };
+    let status = features::status_field(kind);
+    reach.judge(signer, status, before.as_ref(), &after)?;
+    let Some(before) = before else {
+        // A creation: of the record the event names.
+        return match after.text("id") {
+            Some(id) if id != entity_id => Err("illegal_change"),
+            _ => Ok(()),
+        };
+    };
+    let (Some(from), Some(to)) = (before.text(status), after.text(status)) else {
         return Ok(());
     };
-    match features::judge_step(kind, action, &from, &to) {
+    match features::judge_step(kind, action, from, to) {
         None | Some(StepVerdict::Legal) => Ok(()),
         Some(StepVerdict::NotAStep) if from == to => Ok(()),
         Some(StepVerdict::NotAStep | StepVerdict::Illegal) => Err("illegal_step"),
     }
 }
 
+/// Is a change the write path is about to record within what `action` may do, by `signer`?
+/// The same judgement verification makes of the recorded event.
+pub(crate) fn within_reach(
+    action: Action,
+    change: &crate::write::Change,
+    signer: &str,
+) -> CoreResult<()> {
+    let reach = features::reach(action);
+    let text = |image: &Option<serde_json::Value>| image.as_ref().map(|v| v.to_string());
+    let (before, after) = (text(&change.before), text(&change.after));
+    let verdict = if change.entity.kind == reach.entity {
+        judged(
+            reach.entity,
+            action,
+            &reach,
+            signer,
+            &change.entity.id.to_string(),
+            before.as_deref(),
+            after.as_deref(),
+        )
+    } else {
+        Err("illegal_change")
+    };
+    verdict.map_err(|problem| {
+        crate::error::CoreError::Malformed(format!(
+            "{} would record a change beyond its reach ({problem})",
+            action.key()
+        ))
+    })
+}
+
 /// One top-level text field of an image.
 fn field(image: &str, name: &str) -> Option<String> {
-    let value: Image = serde_json::from_str(image).ok()?;
-    value.get(name)?.as_str().map(str::to_owned)
+    Fields::parse(image)?.text(name).map(str::to_owned)
 }
 
 /// Do two images agree on every field both carry?
@@ -451,7 +477,11 @@ fn agree(recorded: &str, before: &str) -> bool {
 }
 
 /// The last event about `e`'s record before `e`, looked up in the log.
-fn last_event(conn: &Connection, e: &Seen<'_>) -> CoreResult<Option<LastEvent>> {
+fn last_event(
+    conn: &Connection,
+    e: &Seen<'_>,
+    keyed: &std::hash::RandomState,
+) -> CoreResult<Option<LastEvent>> {
     let found = conn
         .prepare_cached(
             "SELECT copy_id, seq, after FROM audit_events
@@ -464,7 +494,10 @@ fn last_event(conn: &Connection, e: &Seen<'_>) -> CoreResult<Option<LastEvent>> 
                 Ok(LastEvent {
                     copy: r.get(0)?,
                     seq: r.get::<_, i64>(1)? as u64,
-                    after: r.get::<_, Option<String>>(2)?.as_deref().map(digest),
+                    after: r
+                        .get::<_, Option<String>>(2)?
+                        .as_deref()
+                        .map(|a| keyed.hash_one(a)),
                 })
             },
         )

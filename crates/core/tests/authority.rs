@@ -182,9 +182,35 @@ fn first_requirement(session: &Session, status: RequirementStatus) -> String {
         .to_string()
 }
 
-/// `name` writes beneath the API, signed with their own key, `action` on requirement `id`:
-/// from the record the log last recorded (as `before` makes it), to that image changed by
+/// `name` writes beneath the API, signed with their own key, `action` on the record `kind`
+/// `id`: from the record the log last recorded (as `before` makes it), to that image changed by
 /// `after`. Returns the forged event's seq.
+fn forge_on(
+    demo: &Demo,
+    name: &str,
+    (kind, id): (&str, &str),
+    action: &str,
+    before: impl FnOnce(String) -> String,
+    after: impl FnOnce(&mut serde_json::Value),
+) -> u64 {
+    let key = demo.login(name).secret().unwrap().clone();
+    let (conn, _) = raw_as(demo, name);
+    let actor = user_id(&conn, name);
+    let before = before(last_image(&conn, kind, id).unwrap());
+    let after = with(&before, after);
+    forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&actor, name),
+            action,
+            entity: (kind, id),
+            before: Some(before),
+            after: Some(after),
+        },
+    )
+}
+
 fn forge_on_requirement(
     demo: &Demo,
     name: &str,
@@ -193,22 +219,7 @@ fn forge_on_requirement(
     before: impl FnOnce(String) -> String,
     after: impl FnOnce(&mut serde_json::Value),
 ) -> u64 {
-    let key = demo.login(name).secret().unwrap().clone();
-    let (conn, _) = raw_as(demo, name);
-    let actor = user_id(&conn, name);
-    let before = before(last_image(&conn, "requirement", id).unwrap());
-    let after = with(&before, after);
-    forge(
-        &conn,
-        &key,
-        Forgery {
-            actor: (&actor, name),
-            action,
-            entity: ("requirement", id),
-            before: Some(before),
-            after: Some(after),
-        },
-    )
+    forge_on(demo, name, ("requirement", id), action, before, after)
 }
 
 fn approved(v: &mut serde_json::Value) {
@@ -603,4 +614,181 @@ fn a_legal_step_that_also_rewrites_who_filed_the_record_is_named() {
         first_bad(&demo.login("qian.hui")),
         Some((seq, "illegal_change".to_owned()))
     );
+}
+
+#[test]
+fn a_legal_step_that_also_changes_what_the_action_does_not_touch_is_named() {
+    let demo = Demo::new();
+    let id = first_requirement(&demo.login("chen.jing"), RequirementStatus::Assessed);
+    // Approving decides; it does not rewrite what the business asked for.
+    let rewrite = |v: &mut serde_json::Value| {
+        approved(v);
+        v["decision"] = serde_json::json!({"kind": "approve"});
+        v["draft"]["title"] = "改过的标题 a different ask".into();
+    };
+    let seq = forge_on_requirement(
+        &demo,
+        "chen.jing",
+        &id,
+        "requirement.approve",
+        |b| b,
+        rewrite,
+    );
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "illegal_change".to_owned()))
+    );
+}
+
+#[test]
+fn an_action_recorded_on_a_record_of_another_kind_is_named() {
+    let demo = Demo::new();
+    let (conn, _) = raw_as(&demo, "chen.jing");
+    let model: String = conn
+        .query_row(
+            "SELECT entity_id FROM audit_events WHERE entity_type = 'model' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(conn);
+    // A project manager plans requirements; "planning" a model to move its live version is
+    // not what that action does.
+    let seq = forge_on(
+        &demo,
+        "chen.jing",
+        ("model", &model),
+        "requirement.plan",
+        |b| b,
+        |v| v["live"] = serde_json::Value::Null,
+    );
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "illegal_change".to_owned()))
+    );
+}
+
+/// A new requirement, filed beneath the API by `name` with `edit` applied to a real filing.
+fn forge_filing(demo: &Demo, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> u64 {
+    let key = demo.login(name).secret().unwrap().clone();
+    let (conn, _) = raw_as(demo, name);
+    let me = user_id(&conn, name);
+    let template = conn
+        .query_row(
+            "SELECT after FROM audit_events WHERE action = 'requirement.file' LIMIT 1",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .unwrap();
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut image: serde_json::Value = serde_json::from_str(&template).unwrap();
+    image["id"] = id.clone().into();
+    image["filed_by"] = me.clone().into();
+    image["status"] = "draft".into();
+    edit(&mut image);
+    forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&me, name),
+            action: "requirement.file",
+            entity: ("requirement", &id),
+            before: None,
+            after: Some(image.to_string()),
+        },
+    )
+}
+
+#[test]
+fn a_record_created_past_its_first_steps_or_in_someone_elses_name_is_named() {
+    let demo = Demo::new();
+    let seq = forge_filing(&demo, "liu.yang", |v| v["status"] = "approved".into());
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "illegal_step".to_owned()))
+    );
+
+    let demo = Demo::new();
+    let he_na = user_id(&raw_as(&demo, "liu.yang").0, "he.na");
+    let seq = forge_filing(&demo, "liu.yang", |v| v["filed_by"] = he_na.clone().into());
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "not_signer".to_owned()))
+    );
+
+    // The same filing, honestly made, verifies: the forger's tools are not what fails.
+    let demo = Demo::new();
+    forge_filing(&demo, "liu.yang", |_| {});
+    assert_eq!(first_bad(&demo.login("qian.hui")), None);
+}
+
+/// An incident of the demo still open to notes (an Operations member may add them).
+fn noted_incident(demo: &Demo) -> String {
+    let (conn, _) = raw_as(demo, "zhao.qiang");
+    conn.query_row(
+        "SELECT id FROM incidents WHERE status != 'closed' ORDER BY number LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_note_that_rewrites_the_timeline_or_speaks_for_someone_else_is_named() {
+    let demo = Demo::new();
+    let id = noted_incident(&demo);
+    let note = |by: &str| serde_json::json!({"at": "2026-11-30T09:00:00Z", "by": by, "kind": "note", "status": null, "text": "补记 a note"});
+    // Rewriting what was said earlier, while adding a note in one's own name.
+    let me = user_id(&raw_as(&demo, "zhao.qiang").0, "zhao.qiang");
+    let seq = forge_on(
+        &demo,
+        "zhao.qiang",
+        ("incident", &id),
+        "incident.add_note",
+        |b| b,
+        |v| {
+            let timeline = v["timeline"].as_array_mut().unwrap();
+            timeline[0]["text"] = "从未发生 it never happened".into();
+            timeline.push(note(&me));
+        },
+    );
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "illegal_change".to_owned()))
+    );
+
+    // Adding a note in the admin's name.
+    let demo = Demo::new();
+    let id = noted_incident(&demo);
+    let admin = user_id(&raw_as(&demo, "zhao.qiang").0, "admin");
+    let seq = forge_on(
+        &demo,
+        "zhao.qiang",
+        ("incident", &id),
+        "incident.add_note",
+        |b| b,
+        |v| {
+            v["timeline"].as_array_mut().unwrap().push(note(&admin));
+        },
+    );
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, "not_signer".to_owned()))
+    );
+
+    // The same note in one's own name verifies.
+    let demo = Demo::new();
+    let id = noted_incident(&demo);
+    let me = user_id(&raw_as(&demo, "zhao.qiang").0, "zhao.qiang");
+    forge_on(
+        &demo,
+        "zhao.qiang",
+        ("incident", &id),
+        "incident.add_note",
+        |b| b,
+        |v| {
+            v["timeline"].as_array_mut().unwrap().push(note(&me));
+        },
+    );
+    assert_eq!(first_bad(&demo.login("qian.hui")), None);
 }

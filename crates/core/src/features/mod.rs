@@ -134,6 +134,22 @@ pub(crate) fn judge_step(
     }
 }
 
+/// What an action may do to a record (verification judges every recorded change against it).
+/// One arm per feature; each feature's `reach` has one arm per action.
+pub(crate) fn reach(action: Action) -> crate::shared::reach::Reach {
+    match action {
+        Action::Requirement(a) => requirements::reach::reach(a),
+        Action::User(a) => users::reach::reach(a),
+        Action::Comment(a) => comments::reach(a),
+        Action::Model(a) => models::reach::reach(a),
+        Action::Evaluation(a) => models::reach::evaluation_reach(a),
+        Action::Incident(a) => incidents::reach::reach(a),
+        Action::Drill(a) => drills::reach::reach(a),
+        Action::Attachment(a) => attachments::reach(a),
+        Action::Assessment(a) => assessments::reach::reach(a),
+    }
+}
+
 /// The field of a record's image that holds its lifecycle status.
 pub(crate) fn status_field(kind: EntityKind) -> &'static str {
     match kind {

@@ -44,6 +44,15 @@ impl Stored for Attachment {
 
 /// Reads the file to attach: refused (naming the limit) when larger than
 /// [`MAX_ATTACHMENT_BYTES`], before anything is read into memory.
+/// What adding an attachment may record: a new attachment in its adder's name.
+pub(crate) fn reach(action: govbench_protocol::AttachmentAction) -> crate::shared::reach::Reach {
+    match action {
+        govbench_protocol::AttachmentAction::Add => {
+            crate::shared::reach::Reach::creates(EntityKind::Attachment).signed(&["/added_by"])
+        }
+    }
+}
+
 pub(crate) fn prepare(_reader: &Reader<'_>, command: &AttachmentCommand) -> CoreResult<Staged> {
     let AttachmentCommand::Add { path, .. } = command;
     Ok(Staged {

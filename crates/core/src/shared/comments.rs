@@ -37,6 +37,15 @@ impl Image for Record {
     }
 }
 
+/// What adding a comment may record: a new comment in its author's name.
+pub(crate) fn reach(action: govbench_protocol::CommentAction) -> crate::shared::reach::Reach {
+    match action {
+        govbench_protocol::CommentAction::Add => {
+            crate::shared::reach::Reach::creates(EntityKind::Comment).signed(&["/author_id"])
+        }
+    }
+}
+
 pub fn apply(
     tx: &Transaction<'_>,
     ctx: &Context<'_>,

@@ -10,6 +10,7 @@ pub mod history;
 pub mod lifecycle;
 pub mod numbers;
 pub mod quarters;
+pub mod reach;
 pub mod records;
 pub mod rows;
 pub mod scorecard;

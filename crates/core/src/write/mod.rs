@@ -108,6 +108,9 @@ impl Session {
     ) -> CoreResult<CommandOutcome> {
         let write = self.begin_write(action)?;
         let change = apply(&write.tx, &write.ctx, command, staged)?;
+        // Verification will judge this change against what the action may do; a change it
+        // would refuse is a bug in the write path, stopped here rather than recorded.
+        crate::replay::within_reach(action, &change, &write.ctx.actor.id.to_string())?;
         let actor = Actor::of(write.ctx.actor);
         // A member enrolling their first key signs with it; everyone else with the key they
         // logged in with.

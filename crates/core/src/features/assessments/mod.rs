@@ -16,6 +16,7 @@ mod apply;
 pub mod export;
 pub(crate) mod lifecycle;
 pub mod pack;
+pub(crate) mod reach;
 #[doc(hidden)]
 pub mod samples;
 pub mod scorecard;

@@ -13,6 +13,7 @@ pub(crate) mod assessment;
 pub mod library;
 pub(crate) mod lifecycle;
 mod queries;
+pub(crate) mod reach;
 pub(crate) mod samples;
 mod store;
 mod validate;

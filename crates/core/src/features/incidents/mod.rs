@@ -12,6 +12,7 @@ pub(crate) mod assessment;
 pub mod clocks;
 pub(crate) mod lifecycle;
 mod queries;
+pub(crate) mod reach;
 pub(crate) mod samples;
 mod store;
 mod validate;

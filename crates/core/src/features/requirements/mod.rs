@@ -7,6 +7,7 @@
 //! - `validate` — checks of every input, all field errors at once;
 //! - `store` — the stored record (also its audit image), its table and search index;
 //! - `apply` — one command → one `Change`, inside the write path's transaction;
+//! - `reach` — what each action may change of a record, which verification re-checks;
 //! - `queries` — lists, details, dashboard figures;
 //! - `api` — the use cases front ends call, each behind the read door;
 //! - `samples` — one instance of every command and read, for the role-matrix tests.
@@ -16,13 +17,14 @@ mod apply;
 pub(crate) mod assessment;
 pub(crate) mod lifecycle;
 mod queries;
+pub(crate) mod reach;
 pub(crate) mod samples;
 mod store;
 mod validate;
 
 pub(crate) use apply::apply;
 pub(crate) use queries::summary_of as summary;
-pub(crate) use store::{exists, find, insert, Record};
+pub(crate) use store::{exists, find, insert, update, Record};
 
 use govbench_protocol::EntityKind;
 

@@ -5,6 +5,7 @@
 mod api;
 mod apply;
 pub(crate) mod assessment;
+pub(crate) mod reach;
 pub(crate) mod samples;
 mod store;
 mod validate;
