@@ -359,6 +359,7 @@ impl Session {
                 found: true,
                 rewritten_from: None,
                 rewritten_to: None,
+                copy_ends_at: None,
             }));
         }
         let keys = &self.registered_keys;

@@ -157,6 +157,7 @@ impl Witness {
                 found: false,
                 rewritten_from: None,
                 rewritten_to: None,
+                copy_ends_at: None,
             })),
             Seen::Entry(entry) => {
                 check_checkpoints(conn, &chain.copy, &entry.checkpoints, "device")
@@ -260,10 +261,17 @@ pub(crate) fn check_checkpoints(
             found: true,
             rewritten_from: None,
             rewritten_to: None,
+            copy_ends_at: None,
         }));
     }
     // Each event's hash covers the one before it, so the checkpoints that still hold are a
     // prefix: the rewrite lies after the last of them.
+    let ends: Option<i64> = conn.query_row(
+        "SELECT MAX(seq) FROM audit_events WHERE copy_id = ?1",
+        [copy],
+        |r| r.get(0),
+    )?;
+    let ends = ends.map_or(0, |e| e as u64);
     let mut last_good = 0;
     for (seq, hash) in checkpoints {
         if holds(*seq, hash)? {
@@ -278,6 +286,7 @@ pub(crate) fn check_checkpoints(
         found: false,
         rewritten_from: Some(last_good + 1),
         rewritten_to: Some(*newest_seq),
+        copy_ends_at: (ends < *newest_seq).then_some(ends),
     }))
 }
 

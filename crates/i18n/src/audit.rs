@@ -118,15 +118,22 @@ impl Locale {
                 a.rewritten_from.map(|v| v.to_string()).unwrap_or_default(),
                 a.rewritten_to.map(|v| v.to_string()).unwrap_or_default(),
             );
-            let key = match a.source.as_str() {
-                "device_altered" => "audit.bad.witness_altered",
-                "given" => "audit.bad.anchor_given",
+            let ends = a.copy_ends_at.map(|e| e.to_string()).unwrap_or_default();
+            let key = match (a.source.as_str(), a.copy_ends_at) {
+                ("device_altered", _) => "audit.bad.witness_altered",
+                (_, Some(_)) => "audit.bad.anchor_older",
+                ("given", None) => "audit.bad.anchor_given",
                 _ => "audit.bad.anchor_device",
             };
             let seq = a.head.split(':').next().unwrap_or_default();
             return Some(self.format(
                 key,
-                [("from", from.as_str()), ("to", to.as_str()), ("seq", seq)],
+                [
+                    ("from", from.as_str()),
+                    ("to", to.as_str()),
+                    ("seq", seq),
+                    ("ends", ends.as_str()),
+                ],
             ));
         }
         None
@@ -197,8 +204,23 @@ mod tests {
             found: false,
             rewritten_from: Some(41),
             rewritten_to: Some(57),
+            copy_ends_at: None,
         });
         let text = Locale::En.audit_summary(&r);
         assert!(text.contains("41") && text.contains("57"), "{text}");
+        assert!(text.contains("rewritten"), "{text}");
+        // An older copy put back is told as such, not as a rewrite.
+        if let Some(a) = r.anchor.as_mut() {
+            a.copy_ends_at = Some(40);
+        }
+        let text = Locale::En.audit_summary(&r);
+        assert!(
+            text.contains("older") && text.contains("57") && text.contains("40"),
+            "{text}"
+        );
+        assert!(
+            Locale::ZhCn.audit_summary(&r).contains("较旧")
+                || Locale::ZhCn.audit_summary(&r).contains('旧')
+        );
     }
 }

@@ -78,6 +78,10 @@ pub struct AnchorCheck {
     /// range), `from..=to` of the anchor's copy.
     pub rewritten_from: Option<u64>,
     pub rewritten_to: Option<u64>,
+    /// When not found because this copy's log ends before the anchor: where it ends (an
+    /// older copy put back, rather than a rewrite).
+    #[serde(default)]
+    pub copy_ends_at: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

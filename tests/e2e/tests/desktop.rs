@@ -1370,3 +1370,97 @@ async fn the_quarter_is_assessed_signed_presented_and_exported() {
     ui.key("Escape").await;
     ui.el("#scorecard").await;
 }
+
+/// The demo workspace's files (database and key file) in the app's data dir.
+fn demo_files(home: &Path) -> Vec<PathBuf> {
+    let dir = home.join("govbench");
+    std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("demo.govbench"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An older copy of the workspace put back over the newer one: whoever logs in on this device
+/// finds it held read-only, with why, until an Admin confirms on Integrity & backups that this
+/// copy is the one to continue.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_put_back_is_held_until_an_admin_continues_it() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    let Some((driver, ui)) = launch().await else {
+        return;
+    };
+    // This device sees the log once, then a copy of the files is taken.
+    ui.login("admin").await;
+    ui.logout().await;
+    let older = tempfile::tempdir().unwrap();
+    let files = demo_files(driver.home());
+    assert!(!files.is_empty(), "the demo workspace is in the data dir");
+    for file in &files {
+        std::fs::copy(file, older.path().join(file.file_name().unwrap())).unwrap();
+    }
+    // Work goes on: a comment, which this device sees.
+    ui.login("liu.yang").await;
+    ui.open_requirement("门诊病历智能质控").await;
+    ui.fill("#comment-body", "补充一条说明 one more note").await;
+    ui.click("#comment-submit").await;
+    ui.wait_text("#page-req-detail", "the comment", |t| {
+        t.contains("补充一条说明")
+    })
+    .await;
+    ui.logout().await;
+    // The older copy is put back.
+    for file in demo_files(driver.home()) {
+        std::fs::remove_file(file).unwrap();
+    }
+    for file in &files {
+        let name = file.file_name().unwrap();
+        std::fs::copy(older.path().join(name), file).unwrap();
+    }
+
+    // Another user of the device is told, and cannot write.
+    ui.login("liu.yang").await;
+    let banner = ui
+        .wait_text("#held-banner", "the held banner", |t| !t.trim().is_empty())
+        .await;
+    assert!(
+        banner.contains("只读") || banner.contains("仅可读取"),
+        "{banner}"
+    );
+    let chip = ui.text("#audit-status").await;
+    assert!(
+        chip.contains("旧"),
+        "the header says the copy is older: {chip}"
+    );
+    ui.screenshot("24-held-rollback").await;
+    ui.logout().await;
+
+    // The Admin confirms this copy, in the log; the hold lifts.
+    ui.login("admin").await;
+    ui.wait_text("#held-banner", "the held banner", |t| !t.trim().is_empty())
+        .await;
+    ui.click("#nav-trust").await;
+    ui.el("#continue-copy").await;
+    ui.screenshot("24a-continue-copy").await;
+    ui.click("#continue-copy").await;
+    ui.wait_text("body", "the hold lifted", |_| true).await;
+    for _ in 0..50 {
+        let still = ui.text("#held-banner").await;
+        if still.trim().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        ui.text("#held-banner").await.trim().is_empty(),
+        "the hold lifts once the Admin continues this copy"
+    );
+    ui.screenshot("24b-continued").await;
+}
