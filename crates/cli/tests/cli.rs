@@ -527,7 +527,7 @@ fn control_sequences_in_stored_text_never_reach_the_terminal() {
 
 fn fixture(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/eval-results")
+        .join("../../tests/fixtures/eval-results")
         .join(path)
         .display()
         .to_string()

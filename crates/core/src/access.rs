@@ -4,11 +4,11 @@
 //! the data without an authorization check.
 
 use crate::authz;
+use crate::change::Context;
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::keyslots::{DataKey, KdfParams, UserSecret};
 use crate::witness::{ChainOf, Seen, Witness};
-use crate::write::Context;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use govbench_protocol::AnchorCheck;
 use govbench_protocol::{

@@ -17,9 +17,9 @@
 //! Events written before signing existed (schema 1–2) are accepted unsigned only before the
 //! copy's first signed event, and are counted in the report.
 
+use crate::change::Change;
 use crate::error::{CoreError, CoreResult};
 use crate::keyslots::{self, UserSecret};
-use crate::write::Change;
 use chrono::{DateTime, SecondsFormat, Utc};
 use ed25519_dalek::VerifyingKey;
 use govbench_protocol::{AuditReport, BadEvent, UserSummary};

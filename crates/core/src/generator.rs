@@ -3,11 +3,11 @@
 //! verification run on realistic volumes. Not used by the application.
 
 use crate::audit::{self, Actor};
+use crate::change::Change;
 use crate::error::CoreResult;
 use crate::features::requirements::{self, Record};
 use crate::keyslots::UserSecret;
 use crate::shared::comments;
-use crate::write::Change;
 use chrono::{DateTime, Duration, Utc};
 use govbench_protocol::{
     Action, Assessment, CommentAction, CommentId, Comparator, Decision, DeliveryPlan, EntityRef,
@@ -326,7 +326,7 @@ fn add_member(
         display_name: "generator".into(),
         role: govbench_protocol::Role::Admin,
     };
-    let ctx = crate::write::Context {
+    let ctx = crate::change::Context {
         now: at,
         actor: &admin_summary,
         zone: chrono::Offset::fix(&Utc),

@@ -11,6 +11,7 @@ mod access;
 pub mod audit;
 pub mod authz;
 pub mod backup;
+pub mod change;
 pub mod clock;
 mod crash;
 pub mod demo;

@@ -433,7 +433,7 @@ fn judged(
 /// The same judgement verification makes of the recorded event.
 pub(crate) fn within_reach(
     action: Action,
-    change: &crate::write::Change,
+    change: &crate::change::Change,
     signer: &str,
 ) -> CoreResult<()> {
     let reach = features::reach(action);

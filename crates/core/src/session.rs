@@ -8,13 +8,13 @@
 
 use crate::access::{Files, Hold, Parts, Session};
 use crate::audit::{self, Actor};
+use crate::change::{Change, Context};
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::users;
 use crate::keyslots::{DataKey, KdfParams, KeySlots, UserSecret};
 use crate::shared::workspace::{self, meta};
 use crate::store;
-use crate::write::{Change, Context};
 use govbench_protocol::{NewUser, Passphrase, Role, UserCommand, UserId, UserSummary, WorkspaceId};
 use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};

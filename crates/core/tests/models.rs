@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/eval-results")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/eval-results")
 }
 
 fn model(name: &str) -> ModelDraft {

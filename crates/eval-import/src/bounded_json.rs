@@ -458,7 +458,7 @@ mod tests {
         }
         let mut out = Vec::new();
         walk(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/eval-results"),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/eval-results"),
             &mut out,
         );
         out.sort();

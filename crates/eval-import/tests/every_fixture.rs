@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/eval-results")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/eval-results")
 }
 
 fn files() -> Vec<(String, Vec<u8>)> {

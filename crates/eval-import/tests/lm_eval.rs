@@ -5,7 +5,7 @@ use std::path::Path;
 
 fn fixture(path: &str) -> (String, Vec<u8>) {
     let full = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/eval-results/lm-eval")
+        .join("../../tests/fixtures/eval-results/lm-eval")
         .join(path);
     let bytes = std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
     (path.to_owned(), bytes)

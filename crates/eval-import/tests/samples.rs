@@ -5,7 +5,7 @@ use std::path::Path;
 
 fn open(path: &str) -> std::io::BufReader<std::fs::File> {
     let full = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/eval-results/lm-eval")
+        .join("../../tests/fixtures/eval-results/lm-eval")
         .join(path);
     std::io::BufReader::new(std::fs::File::open(full).unwrap())
 }

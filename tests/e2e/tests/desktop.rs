@@ -129,7 +129,7 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
     // What the import dialog returns: a results file and a real samples log with failures.
     let picked = std::env::join_paths([
         passing_results(home.path()),
-        workspace_root().join("../shared/fixtures/eval-results/lm-eval/EleutherAI__lm-evaluation-harness/pr3936/samples_negotiationtom_belief_2026-07-08T16-04-34.219874.jsonl"),
+        workspace_root().join("tests/fixtures/eval-results/lm-eval/EleutherAI__lm-evaluation-harness/pr3936/samples_negotiationtom_belief_2026-07-08T16-04-34.219874.jsonl"),
     ])
     .map_err(|e| Unavailable(e.to_string()))?;
     // Where the save dialog "saves" exports (it must exist, like a folder a user picks).

@@ -5,11 +5,12 @@
 //! transaction (it may be large); adding it is one action.
 
 use crate::access::Reader;
+use crate::change::{record_image, Change, Context};
 use crate::error::{Attempt, CoreError, CoreResult};
 use crate::features::{self, users};
 use crate::shared::records::{self, Stored};
 use crate::shared::validate::cleaned;
-use crate::write::{record_image, Change, Context, Staged};
+use crate::write::Staged;
 use govbench_protocol::{
     Attachment, AttachmentCommand, AttachmentId, AttachmentInfo, EntityKind, EntityRef,
     MAX_ATTACHMENT_BYTES,

@@ -1,11 +1,11 @@
 //! Comment threads on any record. A comment is its own entity (`comment`) pointing at the
 //! record it is on; adding one is a command through the write path like any other.
 
+use crate::change::{Change, Context, Image};
 use crate::error::{Attempt, CoreError, CoreResult};
 use crate::features;
 use crate::shared::rows;
 use crate::shared::validate::Check;
-use crate::write::{Change, Context, Image};
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
     Comment, CommentCommand, CommentId, EntityKind, EntityRef, RecentPage, UserId,

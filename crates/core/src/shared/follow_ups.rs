@@ -3,10 +3,10 @@
 //! owners' dashboards through one derived index (`open_actions`), rewritten with the record
 //! that holds them.
 
+use crate::change::Context;
 use crate::error::{CoreError, CoreResult};
 use crate::features::users;
 use crate::shared::validate::Check;
-use crate::write::Context;
 use chrono::NaiveDate;
 use govbench_protocol::{
     ActionDone, ActionDraft, CorrectiveAction, EntityKind, EntityRef, OpenAction, Role, UserId,

@@ -5,8 +5,8 @@
 //! Every such table has `local_key INTEGER PRIMARY KEY, id TEXT UNIQUE, version, body` and
 //! the record's [`Stored::INDEXED`] columns.
 
+use crate::change::Image;
 use crate::error::{CoreError, CoreResult};
-use crate::write::Image;
 use govbench_protocol::{EntityKind, EntityRef};
 use rusqlite::{params_from_iter, Connection, OptionalExtension, ToSql};
 use serde::de::DeserializeOwned;

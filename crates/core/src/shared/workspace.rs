@@ -1,9 +1,9 @@
 //! The workspace's own record: its settings in `meta`, and the image its events carry
 //! (`workspace.create`, `user.rotate_key`, `user.continue_copy`).
 
+use crate::change::Change;
 use crate::error::{CoreError, CoreResult};
 use crate::keyslots::KdfParams;
-use crate::write::Change;
 use govbench_protocol::{EntityRef, WorkspaceId};
 use rusqlite::{params, Connection, OptionalExtension};
 

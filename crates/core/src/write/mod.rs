@@ -10,10 +10,7 @@
 //! After a crash at any point the file opens with the old key or the new one, and the next
 //! login finishes what was started.
 
-mod change;
-
-pub(crate) use change::record_image;
-pub use change::{Change, Context, Image};
+pub use crate::change::{Change, Context, Image};
 
 use crate::access::{Reader, Session};
 use crate::audit::{self, Actor};

@@ -1,10 +1,11 @@
 use super::lifecycle::ASSESSMENT;
 use super::{export, scorecard, store, validate};
 use crate::access::Reader;
+use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
 use crate::shared::follow_ups;
 use crate::shared::quarters::Span;
-use crate::write::{Change, Context, Preparing, Staged};
+use crate::write::{Preparing, Staged};
 use govbench_protocol::{
     AssessmentCommand as C, AssessmentId, AssessmentStatus as S, Meeting, QuarterlyAssessment,
     SignOff,

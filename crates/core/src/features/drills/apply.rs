@@ -1,9 +1,9 @@
 use super::lifecycle::RUN;
 use super::{queries, store, validate};
+use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
 use crate::shared::numbers::number;
 use crate::shared::{follow_ups, records};
-use crate::write::{Change, Context};
 use govbench_protocol::{
     DrillCommand as C, DrillPlan, DrillPlanId, DrillRun, DrillRunId, DrillRunStatus as S,
     DrillTemplate, DrillTemplateId, DrillTemplateRecord, StepRecord,

@@ -1,10 +1,10 @@
 //! The stored drill template revisions, plans and runs: each is its own audit image
 //! (`shared::records`).
 
+use crate::change::record_image;
 use crate::error::CoreResult;
 use crate::shared::follow_ups;
 use crate::shared::records::{self, Stored};
-use crate::write::record_image;
 use govbench_protocol::{
     DrillPlan, DrillPlanId, DrillRun, DrillRunId, DrillRunStatus, DrillTemplateRecord, EntityKind,
 };

@@ -1,11 +1,11 @@
 use super::lifecycle::INCIDENT;
 use super::store::{self, RulesRecord, RULES_ID};
 use super::validate;
+use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
 use crate::features::drills;
 use crate::shared::numbers::number;
 use crate::shared::{follow_ups, records};
-use crate::write::{Change, Context};
 use govbench_protocol::{
     Incident, IncidentCommand as C, IncidentDraft, IncidentId, IncidentStatus as S,
     PostIncidentReview, Reached, ResponseRules, TeamMember, TeamMemberId, TimelineEntry,

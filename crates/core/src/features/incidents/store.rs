@@ -1,10 +1,10 @@
 //! The stored incident, team member and response rules: each is its own audit image
 //! (`shared::records`).
 
+use crate::change::record_image;
 use crate::error::CoreResult;
 use crate::shared::follow_ups;
 use crate::shared::records::{self, Stored};
-use crate::write::record_image;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
     EntityKind, Incident, IncidentId, IncidentStatus, ResponseRules, ResponseRulesId, TeamMember,

@@ -3,9 +3,10 @@ use super::lifecycle::{EVALUATION, VERSION};
 use super::store::{self, Evaluation, Model, Version};
 use super::{validate, verdicts};
 use crate::access::Reader;
+use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
 use crate::shared::records;
-use crate::write::{Change, Context, Staged};
+use crate::write::Staged;
 use govbench_protocol::{
     EvaluationCommand as E, EvaluationDecision, EvaluationId, EvaluationStatus as ES, GateOverride,
     LiveChange, LivePeriod, MetricValue, ModelAction, ModelCommand as C, ModelDraft, ModelId,

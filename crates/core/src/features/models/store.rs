@@ -1,8 +1,8 @@
 //! The stored model, version and evaluation: each is its own audit image (`shared::records`).
 
+use crate::change::record_image;
 use crate::error::CoreResult;
 use crate::shared::records::{self, Stored};
-use crate::write::record_image;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
     EntityKind, EvaluationDecision, EvaluationId, EvaluationMeta, EvaluationStatus, ImportWarning,

@@ -2,8 +2,8 @@ use super::lifecycle::LIFECYCLE;
 use super::store::{self, Record};
 use super::validate;
 use crate::authz;
+use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
-use crate::write::{Change, Context};
 use govbench_protocol::{
     RequirementCommand as C, RequirementDraft, RequirementId, RequirementStatus as S,
 };

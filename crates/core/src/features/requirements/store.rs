@@ -1,9 +1,9 @@
 //! The stored requirement: its row, its audit image and its search terms.
 
+use crate::change::Image;
 use crate::error::{CoreError, CoreResult};
 use crate::shared::rows;
 use crate::shared::search::{self, SearchTable};
-use crate::write::Image;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
     Assessment, Decision, DeliveryPlan, EntityRef, Priority, RequirementDraft, RequirementId,

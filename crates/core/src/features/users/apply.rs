@@ -1,10 +1,11 @@
 use super::store::{self, Record};
 use super::validate::validate_new;
 use crate::access::Reader;
+use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
 use crate::keyslots::{DataKey, KeySlots, UserSecret};
 use crate::shared::workspace;
-use crate::write::{Change, Context, SlotEdit, Staged};
+use crate::write::{SlotEdit, Staged};
 use govbench_protocol::{Role, UserCommand};
 use rusqlite::Transaction;
 

@@ -1,7 +1,7 @@
+use crate::change::{Context, Image};
 use crate::error::CoreResult;
 use crate::keyslots::PublicKeys;
 use crate::shared::rows;
-use crate::write::{Context, Image};
 use chrono::{DateTime, Utc};
 use govbench_protocol::{EntityRef, NewUser, Role, UserId, UserRef, UserSummary};
 use rusqlite::{params, Connection, OptionalExtension, Row};

@@ -1,4 +1,5 @@
-//! What the write path hands a feature (`Context`) and what the feature hands back (`Change`).
+//! What the write path hands a feature (`Context`) and what the feature hands back (`Change`),
+//! which the audit log records.
 //! A leaf module: features depend on it, it depends on no feature.
 
 use crate::error::{CoreError, CoreResult};
@@ -27,7 +28,7 @@ pub trait Image: Serialize {
 macro_rules! record_image {
     ($($ty:ty),+ $(,)?) => {
         $(
-            impl $crate::write::Image for $ty {
+            impl $crate::change::Image for $ty {
                 fn entity(&self) -> govbench_protocol::EntityRef {
                     self.id.into()
                 }

@@ -1,0 +1,307 @@
+//! The layering of `crates/core` (ARCHITECTURE.md, "Layers"), checked on the sources in the
+//! style of rust-analyzer's `tidy.rs`: every `crate::…` path a file names is looked up in the
+//! table below, and a file that reaches a higher layer — or a feature that reaches a feature
+//! which reaches it back — fails the test with the file and line.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The layers, lowest first. A module may use its own layer and the ones below.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "infrastructure",
+        &[
+            "error", "clock", "crash", "durable", "regular", "keyslots", "store", "audit",
+            "witness", "authz", "kinds", "members", "change",
+        ],
+    ),
+    ("access", &["access", "replay"]),
+    ("shared services", &["shared"]),
+    ("features", &["features::*"]),
+    (
+        "dispatch",
+        &[
+            "features",
+            "write",
+            "session",
+            "verify",
+            "backup",
+            "remember",
+            "demo",
+            "generator",
+        ],
+    ),
+];
+
+/// Uses against the layering not yet undone — (from, to, the way out) — each a known debt. The
+/// test also fails when one of them is gone, so the list only shrinks.
+const KNOWN: &[(&str, &str, &str)] = &[
+    (
+        "access",
+        "verify",
+        "the session's witness check moves up into `session`",
+    ),
+    (
+        "access",
+        "backup",
+        "the session keeps its backups through a hook set by `session`",
+    ),
+    (
+        "access",
+        "features::users",
+        "member lookups move into an infrastructure `members`",
+    ),
+    (
+        "error",
+        "access",
+        "`Hold` moves into its own infrastructure module",
+    ),
+    (
+        "replay",
+        "features",
+        "per-kind facts (status field, lifecycle, reach) move into `kinds`",
+    ),
+    (
+        "replay",
+        "shared",
+        "`action_key`, `StepVerdict`, `Reach` move below `shared`",
+    ),
+    (
+        "shared",
+        "features",
+        "per-kind facts (`comment_thread`, `attachable`, `exists`) into `kinds`",
+    ),
+    (
+        "shared",
+        "features::users",
+        "member lookups move into an infrastructure `members`",
+    ),
+    (
+        "shared",
+        "write",
+        "`Staged` becomes a per-feature type the write path owns",
+    ),
+    (
+        "store",
+        "shared",
+        "the search tables' schema moves with the features' migrations",
+    ),
+    (
+        "store",
+        "backup",
+        "the backup before a migration becomes a hook the session passes",
+    ),
+    (
+        "features::assessments",
+        "write",
+        "`Preparing` moves below the features",
+    ),
+    (
+        "features::models",
+        "write",
+        "`Staged` becomes a per-feature type the write path owns",
+    ),
+    (
+        "features::users",
+        "write",
+        "`Staged` and `SlotEdit` likewise",
+    ),
+    (
+        "features::assessments",
+        "features",
+        "the policy areas' sections register like `reach`",
+    ),
+    (
+        "features::drills",
+        "features",
+        "the samples' `Login`/`SampleRead` move below the features",
+    ),
+    ("features::incidents", "features", "likewise"),
+    ("features::models", "features", "likewise"),
+    ("features::requirements", "features", "likewise"),
+    ("features::users", "features", "likewise"),
+    (
+        "features::drills",
+        "features::incidents",
+        "one narrow query, in one direction",
+    ),
+];
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The module a file belongs to, as the layer table names it: `shared`, `features::drills`,
+/// `features` (its `mod.rs` and the files beside it), `write`, `audit`…
+fn module_of(file: &Path) -> String {
+    let relative = file.strip_prefix(src()).unwrap_or(file);
+    let parts: Vec<String> = relative
+        .iter()
+        .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_owned())
+        .collect();
+    match parts.as_slice() {
+        [first, feature, _, ..] if first == "features" => format!("features::{feature}"),
+        [first, ..] => first.clone(),
+        [] => String::new(),
+    }
+}
+
+/// The module a `crate::` path names, in the same terms.
+fn module_named(path: &str) -> String {
+    let mut parts = path.split("::");
+    match (parts.next(), parts.next()) {
+        (Some("features"), Some(feature))
+            if feature.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && !feature.is_empty()
+                && std::fs::metadata(src().join("features").join(feature))
+                    .is_ok_and(|m| m.is_dir()) =>
+        {
+            format!("features::{feature}")
+        }
+        (Some(first), _) => first.to_owned(),
+        (None, _) => String::new(),
+    }
+}
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|(_, modules)| {
+        modules.iter().any(|m| {
+            *m == module || (m.ends_with("::*") && module.starts_with(m.trim_end_matches('*')))
+        })
+    })
+}
+
+/// Every `crate::…` path in a line of code (not in comments), with `use crate::{a, b}` groups
+/// expanded one level.
+fn paths_in(line: &str) -> Vec<String> {
+    let code = line.split("//").next().unwrap_or_default();
+    let mut found = Vec::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        let prefix: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        match after[prefix.len()..].strip_prefix('{') {
+            Some(group) => {
+                let inner = group.split('}').next().unwrap_or_default();
+                found.extend(
+                    inner
+                        .split(',')
+                        .map(|p| p.trim().trim_start_matches('{'))
+                        .filter(|p| !p.is_empty())
+                        .map(|p| format!("{prefix}{p}")),
+                );
+            }
+            None => found.push(prefix.trim_end_matches(':').to_owned()),
+        }
+        rest = after;
+    }
+    found
+}
+
+/// Every use of another module: (from, to) → the first place it happens.
+fn uses() -> BTreeMap<(String, String), String> {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut uses = BTreeMap::new();
+    // Test modules kept in files of their own (`*_tests.rs`) test across layers by design.
+    files.retain(|f| !f.to_string_lossy().ends_with("_tests.rs"));
+    for file in files {
+        let from = module_of(&file);
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for (number, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("#[cfg(test)]") {
+                break;
+            }
+            for path in paths_in(line) {
+                let to = module_named(&path);
+                if to.is_empty() || to == from || to == "self" {
+                    continue;
+                }
+                let place = format!(
+                    "{}:{}",
+                    file.strip_prefix(src()).unwrap_or(&file).display(),
+                    number + 1
+                );
+                uses.entry((from.clone(), to)).or_insert(place);
+            }
+        }
+    }
+    uses
+}
+
+#[test]
+fn no_module_reaches_a_higher_layer_and_no_two_features_reach_each_other() {
+    let uses = uses();
+    // (from, to) → what is wrong, where.
+    let mut problems: BTreeMap<(String, String), String> = BTreeMap::new();
+    for ((from, to), place) in &uses {
+        let pair = (from.clone(), to.clone());
+        let (Some(lower), Some(higher)) = (layer_of(from), layer_of(to)) else {
+            problems.insert(
+                pair,
+                format!("{place}: `{from}` or `{to}` is in no layer (add it to LAYERS)"),
+            );
+            continue;
+        };
+        if higher > lower {
+            let why = format!(
+                "{place}: `{from}` ({}) uses `{to}` ({})",
+                LAYERS[lower].0, LAYERS[higher].0
+            );
+            problems.insert(pair, why);
+            continue;
+        }
+        let both_features = from.starts_with("features::") && to.starts_with("features::");
+        if both_features && from < to {
+            if let Some(back) = uses.get(&(to.clone(), from.clone())) {
+                problems.insert(
+                    pair,
+                    format!("{place} and {back}: `{from}` and `{to}` use each other"),
+                );
+            }
+        }
+    }
+    let known: BTreeSet<(String, String)> = KNOWN
+        .iter()
+        .map(|(from, to, _)| ((*from).to_owned(), (*to).to_owned()))
+        .collect();
+    let new: Vec<&String> = problems
+        .iter()
+        .filter(|(pair, _)| !known.contains(*pair))
+        .map(|(_, why)| why)
+        .collect();
+    let gone: Vec<String> = known
+        .iter()
+        .filter(|pair| !problems.contains_key(*pair))
+        .map(|(from, to)| format!("{from} → {to}"))
+        .collect();
+    assert!(
+        new.is_empty() && gone.is_empty(),
+        "layering (ARCHITECTURE.md, \"Layers\"):\n{}\nno longer happening (remove from KNOWN):\n{}",
+        new.iter()
+            .map(|p| format!("  {p}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        gone.iter()
+            .map(|p| format!("  {p}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+}
