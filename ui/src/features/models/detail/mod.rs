@@ -1,0 +1,162 @@
+//! A model's page: its versions with their stage, latest verdict and what the go-live gate
+//! still misses (and the moves the user may make), the KPI policy, trends per KPI, every
+//! evaluation (pick two to compare), which version was live when, the requirements it
+//! delivers, history and comments.
+
+mod add_version;
+mod evaluations;
+mod linked_requirements;
+mod live_timeline;
+mod policy;
+mod versions;
+
+use std::rc::Rc;
+use std::str::FromStr;
+
+use govbench_protocol::{
+    endpoint, ApiError, EntityRef, ErrorCode, ModelAction as A, ModelDetail, ModelId, VersionStage,
+};
+use yew::prelude::*;
+
+use super::chart::TrendChart;
+use super::list::domain_text;
+use crate::app::{use_app, Route};
+use crate::components::{
+    CommentThread, ErrorAlert, GateRefusal, HistoryTimeline, Loading, RouteLink,
+};
+use crate::hooks::{use_command, use_fetch, Commands};
+use crate::{api, text};
+use add_version::AddVersion;
+use evaluations::EvaluationsPanel;
+use linked_requirements::RequirementsPanel;
+use live_timeline::LiveTimeline;
+use policy::PolicyPanel;
+use versions::VersionsPanel;
+
+#[derive(Properties, PartialEq)]
+pub struct DetailProps {
+    pub id: String,
+}
+
+#[component]
+pub fn ModelDetailPage(props: &DetailProps) -> Html {
+    let ctx = use_app();
+    let id = ModelId::from_str(&props.id).ok();
+    let detail = use_fetch(id, |id: Option<ModelId>| async move {
+        match id {
+            Some(id) => api::call::<endpoint::ModelGet>(&id).await,
+            None => Err(ApiError::new(ErrorCode::NotFound)),
+        }
+    });
+    let trends = use_fetch(id, |id: Option<ModelId>| async move {
+        match id {
+            Some(id) => api::call::<endpoint::KpiTrends>(&id).await,
+            None => Ok(Vec::new()),
+        }
+    });
+    let commands = use_command();
+    let d = match (&detail.data, &detail.error) {
+        (Some(d), _) if Some(d.model.id) == id => d.clone(),
+        (_, Some(err)) => {
+            return html! {
+                <section class="page" id="page-model">
+                    <ErrorAlert id="model-error" error={Some(err.clone())} />
+                    <RouteLink to={Route::Models} class={classes!("btn")}>{ ctx.t("nav.models") }</RouteLink>
+                </section>
+            }
+        }
+        _ => return html! { <section class="page" id="page-model"><Loading /></section> },
+    };
+    let m = &d.model;
+    let live = d
+        .versions
+        .iter()
+        .find(|v| v.version.stage == VersionStage::Live);
+    let allowed = |a: A| d.allowed_actions.contains(&a);
+    html! {
+        <section class="page" id="page-model" data-id={m.id.to_string()}>
+            <nav class="breadcrumbs" aria-label={ctx.t("common.breadcrumbs")}>
+                <RouteLink to={Route::Models}>{ ctx.t("nav.models") }</RouteLink>
+                <span aria-hidden="true">{" / "}</span>
+                <span aria-current="page">{ m.draft.name.clone() }</span>
+            </nav>
+            <header class="detail-head">
+                <h1 id="model-heading">{ m.draft.name.clone() }</h1>
+                <div class="detail-badges">
+                    <span class="tag">{ domain_text(&ctx, &m.draft.domain) }</span>
+                    <span class={classes!("tag", format!("risk-{}", m.draft.risk_tier.key()))}>
+                        { ctx.format("model.risk_tier", &[("tier", &ctx.t(&format!("risk.{}", m.draft.risk_tier.key())))]) }
+                    </span>
+                    if let Some(v) = live {
+                        <span class="badge status-badge status-live" id="model-live">
+                            <span class="badge-dot" aria-hidden="true"></span>
+                            { ctx.format("model.live_is", &[("version", &v.version.draft.label)]) }
+                        </span>
+                        if v.version.gate_override.is_some() {
+                            <span class="override-flag" title={ctx.t("model.override_hint")}>{ "⚠ " }{ ctx.t("model.overridden") }</span>
+                        }
+                    }
+                    if !d.months_missing.is_empty() {
+                        <span class="tag tag-warn" id="model-months-missing">
+                            { ctx.format("dash.models.months_missing", &[("months", &d.months_missing.join(", "))]) }
+                        </span>
+                    }
+                </div>
+            </header>
+            <ErrorAlert id="action-error" error={commands.error.clone().filter(|e| e.code != ErrorCode::GateClosed)} />
+            <GateRefusal error={commands.error.clone()} />
+            <div class="detail-grid">
+                <div class="detail-main">
+                    <VersionsPanel detail={d.clone()} commands={commands.clone()} />
+                    if allowed(A::AddVersion) {
+                        <AddVersion model={m.id} commands={commands.clone()} />
+                    }
+                    <section class="panel" aria-labelledby="trends-title" id="model-trends">
+                        <h2 id="trends-title">{ ctx.t("model.trends") }</h2>
+                        if let Some(trends) = &trends.data {
+                            <div class="trend-grid">
+                                { for trends.iter().map(|t| html! { <TrendChart trend={t.clone()} /> }) }
+                            </div>
+                        } else {
+                            <Loading />
+                        }
+                    </section>
+                    <EvaluationsPanel detail={d.clone()} />
+                    <PolicyPanel detail={d.clone()} commands={commands.clone()} editable={allowed(A::SetPolicy)} />
+                    <HistoryTimeline id="model-history" of={EntityRef::from(m.id)} entries={Rc::new(d.history.clone())} />
+                    <CommentThread id="model-comments" on={EntityRef::from(m.id)} comments={Rc::new(d.comments.clone())} commands={commands.clone()} />
+                </div>
+                <aside class="detail-side">
+                    <section class="panel facts" aria-labelledby="model-facts-title">
+                        <h2 id="model-facts-title">{ ctx.t("detail.facts") }</h2>
+                        <dl>
+                            <dt>{ ctx.t("model.field.department") }</dt>
+                            <dd>{ if m.draft.business_department.is_empty() { "—".to_owned() } else { m.draft.business_department.clone() } }</dd>
+                            <dt>{ ctx.t("model.field.rnd_owner") }</dt>
+                            <dd>{ d.rnd_owner.as_ref().map(|u| u.display_name.clone()).unwrap_or_else(|| "—".into()) }</dd>
+                            <dt>{ ctx.t("detail.created") }</dt>
+                            <dd>{ format!("{} · {}", text::local_time(m.created_at), m.created_by.display_name) }</dd>
+                        </dl>
+                        if !m.draft.description.is_empty() {
+                            <p class="prose">{ m.draft.description.clone() }</p>
+                        }
+                    </section>
+                    <LiveTimeline detail={d.clone()} />
+                    <RequirementsPanel detail={d.clone()} commands={commands.clone()} editable={allowed(A::LinkRequirements)} />
+                </aside>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ViewProps {
+    pub detail: Rc<ModelDetail>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditableProps {
+    pub detail: Rc<ModelDetail>,
+    pub commands: Commands,
+    pub editable: bool,
+}
