@@ -8,6 +8,7 @@ use crate::change::Context;
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::keyslots::{DataKey, KdfParams, UserSecret};
+use crate::members;
 use crate::witness::{ChainOf, Seen, Witness};
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use govbench_protocol::AnchorCheck;
@@ -453,7 +454,7 @@ impl Session {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut slots = crate::keyslots::KeySlots::load(&self.files.path)?;
-        let members = crate::features::users::active_names(&tx)?;
+        let members = members::active_names(&tx)?;
         let ids = members.iter().map(|n| slots.slot_id(n)).collect();
         slots.keep_only(&self.files.key.id());
         slots.retain_slots(&ids);
@@ -473,14 +474,14 @@ impl Session {
     pub(crate) fn reconcile_slots(&mut self, my_keys: &[DataKey]) -> CoreResult<()> {
         if my_keys.len() < 2 {
             let slots = crate::keyslots::KeySlots::load(&self.files.path)?;
-            let removed = crate::features::users::inactive_names(&self.conn)?;
+            let removed = members::inactive_names(&self.conn)?;
             if removed.iter().any(|name| slots.has(name)) {
                 return self.drop_old_keys();
             }
             return Ok(());
         }
         let slots = crate::keyslots::KeySlots::load(&self.files.path)?;
-        let members = crate::features::users::key_holders(&self.conn)?;
+        let members = members::key_holders(&self.conn)?;
         match my_keys {
             [newest, _, ..] => {
                 let committed = members

@@ -21,6 +21,8 @@ pub mod features;
 #[doc(hidden)]
 pub mod generator;
 pub mod keyslots;
+pub(crate) mod kinds;
+pub(crate) mod members;
 mod regular;
 pub mod remember;
 mod replay;

@@ -410,7 +410,7 @@ fn judged(
         Some(Some(b)) => Some(b),
         None => None,
     };
-    let status = features::status_field(kind);
+    let status = crate::kinds::status_field(kind);
     reach.judge(signer, status, before.as_ref(), &after)?;
     let Some(before) = before else {
         // A creation: of the record the event names.

@@ -13,6 +13,7 @@ use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::users;
 use crate::keyslots::{DataKey, KdfParams, KeySlots, UserSecret};
+use crate::members;
 use crate::shared::workspace::{self, meta};
 use crate::store;
 use govbench_protocol::{NewUser, Passphrase, Role, UserCommand, UserId, UserSummary, WorkspaceId};
@@ -193,10 +194,10 @@ pub fn login(
             // was written around it. The workspace still opens for them, read-only, with the
             // problem named; a member the log names but refused (made by someone who could
             // not) never gets this far.
-            let record = users::find_by_name_any(&conn.0, user_name)?
+            let record = members::find_by_name_any(&conn.0, user_name)?
                 .filter(|r| r.active)
                 .ok_or(CoreError::WrongCredentials)?;
-            if users::has_events(&conn.0, record.id)? {
+            if members::has_events(&conn.0, record.id)? {
                 return Err(CoreError::WrongCredentials.into());
             }
             register.held.get_or_insert(Hold::Unaccounted {

@@ -14,6 +14,7 @@ use crate::audit;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features;
 use crate::keyslots::KeySlots;
+use crate::members;
 use crate::witness;
 use govbench_protocol::{
     AuditPermission, AuditReport, BadEvent, EntityKind, EntityRef, RecordCheck, RecordProblem,
@@ -204,7 +205,7 @@ fn records(conn: &Connection) -> CoreResult<RecordCheck> {
         check.records_checked += 1;
     }
     for kind in &EntityKind::ALL {
-        let Some(table) = features::table(*kind) else {
+        let Some(table) = crate::kinds::table(*kind) else {
             continue;
         };
         let mut stmt = conn.prepare(&format!("SELECT id FROM {table}"))?;
@@ -234,7 +235,7 @@ fn records(conn: &Connection) -> CoreResult<RecordCheck> {
 
 fn key_slots(reader: &Reader<'_>) -> CoreResult<SlotCheck> {
     let slots = KeySlots::load(&reader.files().path)?;
-    let members = features::users::active_names(reader.conn)?;
+    let members = members::active_names(reader.conn)?;
     let member_slots: HashSet<String> = members.iter().map(|n| slots.slot_id(n)).collect();
     Ok(SlotCheck {
         members: members.len() as u64,

@@ -47,11 +47,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "the session keeps its backups through a hook set by `session`",
     ),
     (
-        "access",
-        "features::users",
-        "member lookups move into an infrastructure `members`",
-    ),
-    (
         "error",
         "access",
         "`Hold` moves into its own infrastructure module",
@@ -65,16 +60,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "replay",
         "shared",
         "`action_key`, `StepVerdict`, `Reach` move below `shared`",
-    ),
-    (
-        "shared",
-        "features",
-        "per-kind facts (`comment_thread`, `attachable`, `exists`) into `kinds`",
-    ),
-    (
-        "shared",
-        "features::users",
-        "member lookups move into an infrastructure `members`",
     ),
     (
         "shared",

@@ -11,83 +11,16 @@ pub mod users;
 
 use crate::access::Session;
 use crate::error::{ApiResult, CoreError, CoreResult};
+use crate::members;
 use crate::shared::lifecycle::StepVerdict;
 use crate::shared::{attachments, comments, history};
 use govbench_protocol::{
-    Action, AssessmentId, AssessmentPermission, AttachmentId, AttachmentInfo, AttachmentPreview,
-    AuditPermission, Comment, CommentId, Dashboard, DrillPermission, DrillPlanId, DrillRunId,
-    DrillTemplateId, EntityKind, EntityRef, EvaluationId, EvaluationPermission, ExportId,
-    HistoryEntry, IncidentId, IncidentPermission, ModelId, ModelPermission, ModelVersionId,
-    Permission, PolicyArea, RecentPage, RecentRequest, RequirementId, RequirementPermission,
-    Section, TeamMemberId, UserId, UserPermission,
+    Action, AssessmentId, AttachmentId, AttachmentInfo, AttachmentPreview, AuditPermission,
+    Comment, CommentId, Dashboard, DrillPlanId, DrillRunId, DrillTemplateId, EntityKind, EntityRef,
+    EvaluationId, ExportId, HistoryEntry, IncidentId, ModelId, ModelVersionId, Permission,
+    PolicyArea, RecentPage, RecentRequest, RequirementId, Section, TeamMemberId, UserId,
 };
 use rusqlite::Connection;
-
-/// Kinds of record that carry a comment thread, with the permission needed to read them (and
-/// so to comment on them). One arm per kind.
-pub(crate) fn comment_thread(kind: EntityKind) -> Option<Permission> {
-    match kind {
-        EntityKind::Requirement => Some(RequirementPermission::Read.into()),
-        EntityKind::Model | EntityKind::ModelVersion => Some(ModelPermission::Read.into()),
-        EntityKind::Evaluation => Some(EvaluationPermission::Read.into()),
-        EntityKind::Incident => Some(IncidentPermission::Read.into()),
-        EntityKind::DrillRun => Some(DrillPermission::Read.into()),
-        EntityKind::Workspace
-        | EntityKind::User
-        | EntityKind::Comment
-        | EntityKind::TeamMember
-        | EntityKind::ResponseRules
-        | EntityKind::DrillTemplate
-        | EntityKind::DrillPlan
-        | EntityKind::Attachment
-        | EntityKind::ReportExport => None,
-        EntityKind::Assessment => Some(AssessmentPermission::Read.into()),
-    }
-}
-
-/// Kinds of record that take attachments (evidence), with the permission needed to read
-/// them (and so to attach to them). One arm per kind.
-pub(crate) fn attachable(kind: EntityKind) -> Option<Permission> {
-    match kind {
-        EntityKind::Incident => Some(IncidentPermission::Read.into()),
-        EntityKind::DrillRun => Some(DrillPermission::Read.into()),
-        EntityKind::Workspace
-        | EntityKind::User
-        | EntityKind::Comment
-        | EntityKind::Requirement
-        | EntityKind::Model
-        | EntityKind::ModelVersion
-        | EntityKind::Evaluation
-        | EntityKind::TeamMember
-        | EntityKind::ResponseRules
-        | EntityKind::DrillTemplate
-        | EntityKind::DrillPlan
-        | EntityKind::Attachment
-        | EntityKind::Assessment
-        | EntityKind::ReportExport => None,
-    }
-}
-
-/// Who may read a record of `kind` (and so its history). One arm per kind.
-pub(crate) fn read_permission(kind: EntityKind) -> Permission {
-    match kind {
-        EntityKind::Requirement => RequirementPermission::Read.into(),
-        EntityKind::User => UserPermission::Read.into(),
-        EntityKind::Model | EntityKind::ModelVersion => ModelPermission::Read.into(),
-        EntityKind::Evaluation => EvaluationPermission::Read.into(),
-        EntityKind::Incident | EntityKind::TeamMember | EntityKind::ResponseRules => {
-            IncidentPermission::Read.into()
-        }
-        EntityKind::DrillTemplate | EntityKind::DrillPlan | EntityKind::DrillRun => {
-            DrillPermission::Read.into()
-        }
-        EntityKind::Assessment | EntityKind::ReportExport => AssessmentPermission::Read.into(),
-        // An attachment: whoever may read what it is on (checked when it is read).
-        EntityKind::Attachment => AuditPermission::Verify.into(),
-        // A comment, or the workspace itself: whoever may read the workspace at all.
-        EntityKind::Comment | EntityKind::Workspace => AuditPermission::Verify.into(),
-    }
-}
 
 /// The quarterly assessment's section of a policy area, computed by the feature module that
 /// owns the area. One arm per area: a new module adds its area and its section here.
@@ -150,87 +83,8 @@ pub(crate) fn reach(action: Action) -> crate::shared::reach::Reach {
     }
 }
 
-/// The field of a record's image that holds its lifecycle status.
-pub(crate) fn status_field(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::ModelVersion => "stage",
-        EntityKind::Workspace
-        | EntityKind::User
-        | EntityKind::Requirement
-        | EntityKind::Comment
-        | EntityKind::Model
-        | EntityKind::Evaluation
-        | EntityKind::Incident
-        | EntityKind::TeamMember
-        | EntityKind::ResponseRules
-        | EntityKind::DrillTemplate
-        | EntityKind::DrillPlan
-        | EntityKind::DrillRun
-        | EntityKind::Attachment
-        | EntityKind::Assessment
-        | EntityKind::ReportExport => "status",
-    }
-}
-
 /// How many comments and history entries a record's page shows before "earlier".
 pub(crate) const RECENT: u32 = 50;
-
-/// Does the record exist? One arm per kind.
-pub(crate) fn exists(conn: &Connection, entity: EntityRef) -> CoreResult<bool> {
-    match entity.kind {
-        EntityKind::Requirement => requirements::exists(conn, RequirementId(entity.id)),
-        EntityKind::User => users::exists(conn, UserId(entity.id)),
-        EntityKind::Comment => comments::exists(conn, CommentId(entity.id)),
-        EntityKind::Model => Ok(models::find_model(conn, ModelId(entity.id))?.is_some()),
-        EntityKind::ModelVersion => {
-            Ok(models::find_version(conn, ModelVersionId(entity.id))?.is_some())
-        }
-        EntityKind::Evaluation => {
-            Ok(models::find_evaluation(conn, EvaluationId(entity.id))?.is_some())
-        }
-        EntityKind::Incident => Ok(incidents::find(conn, IncidentId(entity.id))?.is_some()),
-        EntityKind::TeamMember => {
-            Ok(incidents::find_member(conn, TeamMemberId(entity.id))?.is_some())
-        }
-        EntityKind::ResponseRules => {
-            Ok(incidents::rules_record(conn)?.is_some_and(|r| r.id.0 == entity.id))
-        }
-        EntityKind::DrillTemplate => {
-            Ok(drills::find_template(conn, DrillTemplateId(entity.id))?.is_some())
-        }
-        EntityKind::DrillPlan => Ok(drills::find_plan(conn, DrillPlanId(entity.id))?.is_some()),
-        EntityKind::DrillRun => Ok(drills::find_run(conn, DrillRunId(entity.id))?.is_some()),
-        EntityKind::Attachment => Ok(attachments::find(conn, AttachmentId(entity.id))?.is_some()),
-        EntityKind::Assessment => Ok(assessments::find(conn, AssessmentId(entity.id))?.is_some()),
-        EntityKind::ReportExport => {
-            Ok(assessments::find_export(conn, ExportId(entity.id))?.is_some())
-        }
-        EntityKind::Workspace => Ok(false),
-    }
-}
-
-/// The table holding records of `kind`, keyed by `id` (deep verification compares every row
-/// with the log). One arm per kind.
-pub(crate) fn table(kind: EntityKind) -> Option<&'static str> {
-    match kind {
-        EntityKind::Requirement => Some("requirements"),
-        EntityKind::User => Some("users"),
-        EntityKind::Comment => Some("comments"),
-        EntityKind::Model => Some("models"),
-        EntityKind::ModelVersion => Some("model_versions"),
-        EntityKind::Evaluation => Some("evaluations"),
-        EntityKind::Incident => Some("incidents"),
-        EntityKind::TeamMember => Some("team_members"),
-        EntityKind::ResponseRules => Some("response_rules"),
-        EntityKind::DrillTemplate => Some("drill_templates"),
-        EntityKind::DrillPlan => Some("drill_plans"),
-        EntityKind::DrillRun => Some("drill_runs"),
-        EntityKind::Attachment => Some("attachments"),
-        EntityKind::Assessment => Some("assessments"),
-        EntityKind::ReportExport => Some("report_exports"),
-        EntityKind::Workspace => None,
-    }
-}
 
 /// The record's complete image as stored now, in the form its audit events carry; `None`
 /// when it does not exist. One arm per kind. (Replaying a log must reproduce these.)
@@ -243,7 +97,7 @@ pub fn current_image(
     }
     match entity.kind {
         EntityKind::Requirement => image(requirements::find(conn, RequirementId(entity.id))?),
-        EntityKind::User => image(users::find_any(conn, UserId(entity.id))?),
+        EntityKind::User => image(members::find_any(conn, UserId(entity.id))?),
         EntityKind::Comment => image(comments::load(conn, CommentId(entity.id))?),
         EntityKind::Model => image(models::find_model(conn, ModelId(entity.id))?),
         EntityKind::ModelVersion => image(models::find_version(conn, ModelVersionId(entity.id))?),
@@ -268,7 +122,7 @@ pub fn current_image(
 impl Session {
     /// A page of the comment thread on `request.of` (most recent first page).
     pub fn comments(&self, request: &RecentRequest) -> ApiResult<RecentPage<Comment>> {
-        let read = comment_thread(request.of.kind)
+        let read = crate::kinds::comment_thread(request.of.kind)
             .ok_or_else(|| CoreError::invalid("on", "not_commentable"))?;
         self.read(read, |r| {
             comments::recent(r.conn, request.of, request.before.as_deref(), RECENT)
@@ -277,14 +131,15 @@ impl Session {
 
     /// A page of the history of `request.of`.
     pub fn history(&self, request: &RecentRequest) -> ApiResult<RecentPage<HistoryEntry>> {
-        self.read(read_permission(request.of.kind), |r| {
+        self.read(crate::kinds::read_permission(request.of.kind), |r| {
             history::recent(r.conn, request.of, request.before.as_deref(), RECENT)
         })
     }
 
     /// The attachments on `on` (whoever may read `on` may see them).
     pub fn attachments(&self, on: EntityRef) -> ApiResult<Vec<AttachmentInfo>> {
-        let read = attachable(on.kind).ok_or_else(|| CoreError::invalid("on", "not_attachable"))?;
+        let read = crate::kinds::attachable(on.kind)
+            .ok_or_else(|| CoreError::invalid("on", "not_attachable"))?;
         self.read(read, |r| attachments::on(r.conn, on))
     }
 
@@ -297,7 +152,7 @@ impl Session {
         let attachment = self.read(AuditPermission::Verify, |r| {
             attachments::find(r.conn, id)?.ok_or(CoreError::NotFound(id.into()))
         })?;
-        let read = attachable(attachment.on.kind)
+        let read = crate::kinds::attachable(attachment.on.kind)
             .ok_or_else(|| CoreError::invalid("on", "not_attachable"))?;
         self.read(read, |r| {
             let bytes = attachments::bytes(r.conn, &attachment)?;

@@ -7,7 +7,7 @@
 use crate::access::Reader;
 use crate::change::{record_image, Change, Context};
 use crate::error::{Attempt, CoreError, CoreResult};
-use crate::features::{self, users};
+use crate::members;
 use crate::shared::records::{self, Stored};
 use crate::shared::validate::cleaned;
 use crate::write::Staged;
@@ -116,7 +116,7 @@ pub fn media_type(name: &str) -> &'static str {
 
 /// Checks that the actor may read `on` (attaching evidence to a record means reading it).
 fn may_attach(conn: &Connection, ctx: &Context<'_>, on: EntityRef) -> CoreResult<()> {
-    let Some(read) = features::attachable(on.kind) else {
+    let Some(read) = crate::kinds::attachable(on.kind) else {
         return Err(CoreError::invalid("on", "not_attachable"));
     };
     if !crate::authz::allows(ctx.actor.role, read) {
@@ -125,7 +125,7 @@ fn may_attach(conn: &Connection, ctx: &Context<'_>, on: EntityRef) -> CoreResult
             attempted: Attempt::Read(read),
         });
     }
-    if !features::exists(conn, on)? {
+    if !crate::kinds::exists(conn, on)? {
         return Err(CoreError::NotFound(on));
     }
     Ok(())
@@ -176,7 +176,7 @@ pub fn on(conn: &Connection, on: EntityRef) -> CoreResult<Vec<AttachmentInfo>> {
         .filter(|a| a.on == on)
         .map(|a| {
             Ok(AttachmentInfo {
-                added_by_name: users::user_ref(conn, a.added_by)?.display_name,
+                added_by_name: members::user_ref(conn, a.added_by)?.display_name,
                 attachment: a,
             })
         })

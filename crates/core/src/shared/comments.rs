@@ -3,9 +3,9 @@
 
 use crate::change::{Change, Context, Image};
 use crate::error::{Attempt, CoreError, CoreResult};
-use crate::features;
-use crate::shared::rows;
+use crate::members;
 use crate::shared::validate::Check;
+use crate::store::rows;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
     Comment, CommentCommand, CommentId, EntityKind, EntityRef, RecentPage, UserId,
@@ -57,7 +57,7 @@ pub fn apply(
             check.multiline("body", body, MAX_BODY_CHARS);
             check.finish()?;
             // Commenting on a record means reading it: the role must be allowed to.
-            let Some(read) = features::comment_thread(on.kind) else {
+            let Some(read) = crate::kinds::comment_thread(on.kind) else {
                 return Err(CoreError::invalid("on", "not_commentable"));
             };
             if !crate::authz::allows(ctx.actor.role, read) {
@@ -66,7 +66,7 @@ pub fn apply(
                     attempted: Attempt::Read(read),
                 });
             }
-            if !features::exists(tx, *on)? {
+            if !crate::kinds::exists(tx, *on)? {
                 return Err(CoreError::NotFound(*on));
             }
             let record = Record {
@@ -174,7 +174,7 @@ pub fn recent(
                 .parse()
                 .map_err(|_| CoreError::Malformed("comment id".into()))?,
             on,
-            author: features::users::user_ref(conn, author)?,
+            author: members::user_ref(conn, author)?,
             at,
             body,
         });

@@ -5,7 +5,7 @@
 
 use crate::change::Context;
 use crate::error::{CoreError, CoreResult};
-use crate::features::users;
+use crate::members;
 use crate::shared::validate::Check;
 use chrono::NaiveDate;
 use govbench_protocol::{
@@ -30,7 +30,7 @@ pub fn check(
         check
             .multiline(format!("{field}.{i}.text"), &d.text, MAX_TEXT)
             .date(format!("{field}.{i}.due"), d.due);
-        if users::find(conn, d.owner)?.is_none() {
+        if members::find(conn, d.owner)?.is_none() {
             check.fail(format!("{field}.{i}.owner"), "unknown_user");
         }
     }

@@ -12,7 +12,6 @@ pub mod numbers;
 pub mod quarters;
 pub mod reach;
 pub mod records;
-pub mod rows;
 pub mod scorecard;
 pub mod search;
 pub mod spreadsheet;

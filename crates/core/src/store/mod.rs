@@ -3,6 +3,7 @@
 
 mod migrations;
 mod network;
+pub mod rows;
 
 pub use migrations::{migrate, SCHEMA_VERSION};
 pub use network::is_network_path;

@@ -17,6 +17,7 @@ use crate::audit::{self, Actor};
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::{assessments, drills, incidents, models, requirements, users};
 use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
+use crate::members;
 use crate::shared::{attachments, comments};
 use govbench_protocol::{
     Action, BackupReason, Command, CommandOutcome, UserAction, UserPermission,
@@ -67,8 +68,9 @@ impl Session {
         if let Some(backup) = before_rotation {
             // The copy keeps the old key, but from now on only for those who remain. If this
             // fails the rotation still stands; the copy is pruned in time like any other.
-            let members =
-                self.read_core(UserPermission::Read.into(), |r| users::active_names(r.conn));
+            let members = self.read_core(UserPermission::Read.into(), |r| {
+                members::active_names(r.conn)
+            });
             if let Ok(members) = members {
                 let _ = crate::backup::drop_removed_slots(Path::new(&backup), &members);
             }
@@ -127,8 +129,8 @@ impl Session {
         // Whom a new data key is sealed to: every active member, all of whom must have keys.
         let members = match staged.rotation {
             Some(_) => {
-                let holders = users::key_holders(&write.tx)?;
-                if users::active_names(&write.tx)?.len() != holders.len() {
+                let holders = members::key_holders(&write.tx)?;
+                if members::active_names(&write.tx)?.len() != holders.len() {
                     return Err(CoreError::invalid("members", "members_not_enrolled"));
                 }
                 Some(holders)

@@ -5,7 +5,7 @@ use super::{export, pack, store};
 use crate::access::Session;
 use crate::authz;
 use crate::error::{ApiResult, CoreResult};
-use crate::features::users;
+use crate::members;
 use crate::shared::quarters::{quarter_of, Span};
 use crate::shared::{follow_ups, workspace};
 use govbench_protocol::{
@@ -38,7 +38,7 @@ impl Session {
             let may = |p: AssessmentPermission| authz::allows(r.user.role, p.into());
             let exports = store::exports(r.conn, EXPORTS_LISTED)?;
             let names =
-                users::display_names(r.conn, exports.iter().map(|e| e.exported_by).collect())?;
+                members::display_names(r.conn, exports.iter().map(|e| e.exported_by).collect())?;
             Ok(AssessmentsOverview {
                 assessments: assessments.iter().map(summary).collect(),
                 open_quarters,

@@ -8,8 +8,8 @@ use super::{pack, scorecard, store};
 use crate::access::Reader;
 use crate::audit;
 use crate::error::{CoreError, CoreResult};
-use crate::features::users;
 use crate::keyslots::{self, UserSecret};
+use crate::members;
 use crate::shared::numbers::number;
 use crate::shared::quarters::Span;
 use crate::shared::workspace;
@@ -79,7 +79,7 @@ pub fn content(conn: &Connection, span: Span) -> CoreResult<Content> {
         }
     }
     Ok(Content {
-        names: users::display_names(conn, ids)?,
+        names: members::display_names(conn, ids)?,
         span,
         assessment,
         scorecard,
@@ -110,7 +110,7 @@ pub fn exporter_fingerprint(
 ) -> CoreResult<Option<String>> {
     let keys = match signer {
         Some(secret) => Some(secret.public_keys()),
-        None => users::find(reader.conn, reader.user.id)?.and_then(|u| u.keys),
+        None => members::find(reader.conn, reader.user.id)?.and_then(|u| u.keys),
     };
     Ok(keys
         .and_then(|k| k.verifying_key().ok())

@@ -5,7 +5,8 @@ use super::{queries, store};
 use crate::access::Session;
 use crate::authz;
 use crate::error::{ApiResult, CoreResult};
-use crate::features::{incidents, users};
+use crate::features::incidents;
+use crate::members;
 use crate::shared::{attachments, follow_ups};
 use chrono::Duration;
 use govbench_protocol::{
@@ -73,7 +74,7 @@ impl Session {
                 ids.push(f.owner);
                 ids.extend(f.done.as_ref().map(|d| d.by));
             }
-            let names = users::display_names(r.conn, ids)?;
+            let names = members::display_names(r.conn, ids)?;
             let mut model_names = incidents::ModelNames::default();
             let incidents = incidents::of_drill(r.conn, id.0)?
                 .iter()

@@ -3,7 +3,7 @@
 
 use super::{library, store};
 use crate::error::CoreResult;
-use crate::features::users;
+use crate::members;
 use chrono::{Months, NaiveDate};
 use govbench_protocol::{
     DrillPlan, DrillRun, DrillRunSummary, DrillTemplate, PlanRow, StepOutcome, TemplateRow,
@@ -85,7 +85,7 @@ pub fn plan_rows(
                     .iter()
                     .find(|t| t.template.id == plan.draft.template)
                     .map(|t| t.template.title.clone()),
-                owner_name: users::user_ref(conn, plan.draft.owner)?.display_name,
+                owner_name: members::user_ref(conn, plan.draft.owner)?.display_name,
                 done,
                 overdue: plan.active && next_due < today,
                 next_due,

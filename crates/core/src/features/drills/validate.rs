@@ -1,5 +1,5 @@
 use crate::error::CoreResult;
-use crate::features::users;
+use crate::members;
 use crate::shared::follow_ups;
 use crate::shared::validate::Check;
 use govbench_protocol::{ActionDraft, DrillEvaluation, DrillPlanDraft, DrillTemplate, LocalText};
@@ -102,7 +102,7 @@ pub fn plan(conn: &Connection, draft: &DrillPlanDraft, template_exists: bool) ->
     if !(1..=12).contains(&draft.every_months) {
         check.fail("every_months", "out_of_range");
     }
-    if users::find(conn, draft.owner)?.is_none() {
+    if members::find(conn, draft.owner)?.is_none() {
         check.fail("owner", "unknown_user");
     }
     check.finish()

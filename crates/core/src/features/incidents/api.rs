@@ -5,7 +5,8 @@ use super::{queries, store};
 use crate::access::Session;
 use crate::authz;
 use crate::error::{ApiResult, CoreResult};
-use crate::features::{models, users};
+use crate::features::models;
+use crate::members;
 use crate::shared::{attachments, follow_ups};
 use govbench_protocol::{
     DashboardSection, EntityKind, IncidentAction, IncidentAlert, IncidentDetail, IncidentId,
@@ -115,7 +116,7 @@ impl Session {
             allowed_actions.retain(|a| !reported(*a));
             Ok(IncidentDetail {
                 clocks: i.clocks(r.now),
-                opened_by_name: users::user_ref(r.conn, i.opened_by)?.display_name,
+                opened_by_name: members::user_ref(r.conn, i.opened_by)?.display_name,
                 model_name: model.as_ref().map(|m| m.draft.name.clone()),
                 version_label,
                 can_roll_back: rollback_to.is_some()
@@ -153,13 +154,13 @@ impl Session {
             let roster = store::team(r.conn)?;
             let mut members = Vec::new();
             for m in roster.iter().filter(|m| !m.removed) {
-                let user = users::find_any(r.conn, m.draft.user)?;
+                let user = members::find_any(r.conn, m.draft.user)?;
                 members.push(TeamMemberRow {
-                    name: users::user_ref(r.conn, m.draft.user)?.display_name,
+                    name: members::user_ref(r.conn, m.draft.user)?.display_name,
                     backup_name: m
                         .draft
                         .backup
-                        .map(|b| users::user_ref(r.conn, b).map(|u| u.display_name))
+                        .map(|b| members::user_ref(r.conn, b).map(|u| u.display_name))
                         .transpose()?,
                     inactive: !user.is_some_and(|u| u.active),
                     member: m.clone(),

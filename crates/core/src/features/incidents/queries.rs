@@ -4,7 +4,8 @@
 use super::clocks::quarter_of;
 use super::store;
 use crate::error::CoreResult;
-use crate::features::{models, users};
+use crate::features::models;
+use crate::members;
 use crate::shared::records;
 use chrono::{DateTime, FixedOffset, Utc};
 use govbench_protocol::{
@@ -237,5 +238,5 @@ pub fn names_of(conn: &Connection, i: &Incident) -> CoreResult<Vec<(UserId, Stri
             ids.extend(a.done.as_ref().map(|d| d.by));
         }
     }
-    users::display_names(conn, ids)
+    members::display_names(conn, ids)
 }

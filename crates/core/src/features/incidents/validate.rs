@@ -1,5 +1,6 @@
 use crate::error::CoreResult;
-use crate::features::{models, users};
+use crate::features::models;
+use crate::members;
 use crate::shared::follow_ups;
 use crate::shared::validate::Check;
 use chrono::{DateTime, Duration, Utc};
@@ -103,7 +104,7 @@ pub fn flows(conn: &Connection, flows: &[ResponseFlow]) -> CoreResult<()> {
         check.count(at("notify"), f.notify.len(), MAX_NOTIFY);
         for (j, target) in f.notify.iter().enumerate().take(MAX_NOTIFY) {
             if let NotifyTarget::Member(user) = target {
-                if users::find(conn, *user)?.is_none() {
+                if members::find(conn, *user)?.is_none() {
                     check.fail(format!("flows.{i}.notify.{j}"), "unknown_user");
                 }
             }
@@ -120,7 +121,7 @@ pub fn member(
 ) -> CoreResult<()> {
     let mut check = Check::new();
     check.text("contact", &draft.contact, 200);
-    if users::find(conn, draft.user)?.is_none() {
+    if members::find(conn, draft.user)?.is_none() {
         check.fail("user", "unknown_user");
     } else if roster
         .iter()
@@ -131,7 +132,7 @@ pub fn member(
     if let Some(backup) = draft.backup {
         if backup == draft.user {
             check.fail("backup", "backup_is_self");
-        } else if users::find(conn, backup)?.is_none() {
+        } else if members::find(conn, backup)?.is_none() {
             check.fail("backup", "unknown_user");
         }
     }

@@ -4,7 +4,8 @@ use super::queries::{self, Loaded};
 use super::{import, store};
 use crate::access::Session;
 use crate::error::{ApiResult, CoreResult};
-use crate::features::{requirements, users, RECENT};
+use crate::features::{requirements, RECENT};
+use crate::members;
 use crate::shared::{comments, history};
 use govbench_protocol::{
     DashboardSection, EvaluationDetail, EvaluationId, EvaluationPermission, EvaluationQuery,
@@ -51,7 +52,7 @@ impl Session {
                     .model
                     .draft
                     .rnd_owner
-                    .map(|u| users::user_ref(r.conn, u))
+                    .map(|u| members::user_ref(r.conn, u))
                     .transpose()?,
                 model: govbench_protocol::Model {
                     id: l.model.id,
@@ -60,7 +61,7 @@ impl Session {
                     links: l.model.links.clone(),
                     live: l.model.live,
                     timeline: l.model.timeline.clone(),
-                    created_by: users::user_ref(r.conn, l.model.created_by)?,
+                    created_by: members::user_ref(r.conn, l.model.created_by)?,
                     created_at: l.model.created_at,
                     updated_at: l.model.updated_at,
                     version: l.model.version,
@@ -125,12 +126,12 @@ impl Session {
                 reviewer: e
                     .review
                     .as_ref()
-                    .map(|rv| users::user_ref(r.conn, rv.by))
+                    .map(|rv| members::user_ref(r.conn, rv.by))
                     .transpose()?,
                 decision_owner: e
                     .decision
                     .as_ref()
-                    .map(|d| users::user_ref(r.conn, d.owner))
+                    .map(|d| members::user_ref(r.conn, d.owner))
                     .transpose()?,
                 history: history::recent(r.conn, id.into(), None, RECENT)?,
                 comments: comments::recent(r.conn, id.into(), None, RECENT)?,
@@ -147,7 +148,7 @@ impl Session {
                     status: e.status,
                     review: e.review.clone(),
                     decision: e.decision.clone(),
-                    created_by: users::user_ref(r.conn, e.created_by)?,
+                    created_by: members::user_ref(r.conn, e.created_by)?,
                     created_at: e.created_at,
                     updated_at: e.updated_at,
                     version: e.version,

@@ -5,7 +5,7 @@ use super::lifecycle::{EVALUATION, VERSION};
 use super::store::{self, Evaluation, Model, Version};
 use super::verdicts;
 use crate::error::CoreResult;
-use crate::features::users;
+use crate::members;
 use chrono::NaiveDate;
 use govbench_protocol::{
     EvaluationStatus, EvaluationSummary, Evaluator, KpiTrend, KpiVerdict, ModelAction,
@@ -142,7 +142,7 @@ impl Loaded {
             model: v.model,
             draft: v.draft.clone(),
             stage: self.stage(v),
-            created_by: users::user_ref(conn, v.created_by)?,
+            created_by: members::user_ref(conn, v.created_by)?,
             created_at: v.created_at,
             updated_at: v.updated_at,
             version: v.version,

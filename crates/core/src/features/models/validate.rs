@@ -1,6 +1,7 @@
 use super::store::{self, name_key};
 use crate::error::CoreResult;
-use crate::features::{requirements, users};
+use crate::features::requirements;
+use crate::members;
 use crate::shared::validate::Check;
 use govbench_protocol::{
     EvaluationMeta, Evaluator, KpiPolicy, ManualValue, ModelDraft, ModelId, RequirementLink,
@@ -20,7 +21,7 @@ pub const VALUE_LIMIT: f64 = 1e12;
 pub const MIN_JUSTIFICATION_CHARS: usize = 20;
 
 fn active_user(conn: &Connection, check: &mut Check, field: &str, id: UserId) -> CoreResult<()> {
-    if users::find(conn, id)?.is_none() {
+    if members::find(conn, id)?.is_none() {
         check.fail(field, "unknown_user");
     }
     Ok(())

@@ -3,9 +3,9 @@
 
 use super::store::{self, priority_at, status_at, SEARCH};
 use crate::error::CoreResult;
-use crate::features::users;
-use crate::shared::rows;
+use crate::members;
 use crate::shared::search::{self, Query};
+use crate::store::rows;
 use chrono::NaiveDate;
 use govbench_protocol::{
     Priority, Requirement, RequirementId, RequirementPage, RequirementQuery, RequirementSort,
@@ -328,13 +328,13 @@ pub fn requirement(
 ) -> CoreResult<Requirement> {
     let r = store::load(conn, id)?;
     let plan_owner = match &r.plan {
-        Some(p) => Some(users::user_ref(conn, p.owner)?),
+        Some(p) => Some(members::user_ref(conn, p.owner)?),
         None => None,
     };
     Ok(Requirement {
         id: r.id,
         overdue: is_overdue(r.status, r.draft.wanted_by, today),
-        filed_by: users::user_ref(conn, r.filed_by)?,
+        filed_by: members::user_ref(conn, r.filed_by)?,
         draft: r.draft,
         status: r.status,
         assessment: r.assessment,

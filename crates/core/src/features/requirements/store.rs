@@ -2,8 +2,8 @@
 
 use crate::change::Image;
 use crate::error::{CoreError, CoreResult};
-use crate::shared::rows;
 use crate::shared::search::{self, SearchTable};
+use crate::store::rows;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
     Assessment, Decision, DeliveryPlan, EntityRef, Priority, RequirementDraft, RequirementId,

@@ -1,5 +1,5 @@
 use crate::error::CoreResult;
-use crate::features::users;
+use crate::members;
 use crate::shared::validate::Check;
 use govbench_protocol::{Assessment, Decision, DeliveryPlan, RequirementDraft};
 use rusqlite::Connection;
@@ -63,7 +63,7 @@ pub fn decision(d: &Decision) -> CoreResult<()> {
 
 pub fn plan(conn: &Connection, plan: &DeliveryPlan) -> CoreResult<()> {
     let mut check = Check::new();
-    if users::find(conn, plan.owner)?.is_none() {
+    if members::find(conn, plan.owner)?.is_none() {
         check.fail("owner", "unknown_user");
     }
     check.date("target_delivery", plan.target_delivery).count(

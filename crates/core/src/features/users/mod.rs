@@ -7,15 +7,14 @@ mod apply;
 pub(crate) mod assessment;
 pub(crate) mod reach;
 pub(crate) mod samples;
-mod store;
 mod validate;
 
+/// The members' records are infrastructure (who may act is read before any feature runs);
+/// this feature's commands and pages use them as its store.
+use crate::members as store;
+
 pub(crate) use apply::{apply, prepare};
-pub(crate) use store::{
-    active_names, display_names, exists, find, find_any, find_by_name_any, has_events,
-    inactive_names, insert, key_holders, user_ref,
-};
-pub(crate) use store::{deactivate, Record};
+pub(crate) use store::{deactivate, insert, Record};
 pub(crate) use validate::validate_fields;
 
 use govbench_protocol::EntityKind;

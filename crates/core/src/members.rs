@@ -1,7 +1,11 @@
+//! The members' records (the `users` table, each stored as its audit image): who exists, who
+//! is active, which keys they hold. Infrastructure: sessions, the write path and every
+//! feature read them; the `users` feature's commands write them.
+
 use crate::change::{Context, Image};
 use crate::error::CoreResult;
 use crate::keyslots::PublicKeys;
-use crate::shared::rows;
+use crate::store::rows;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{EntityRef, NewUser, Role, UserId, UserRef, UserSummary};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -195,10 +199,6 @@ pub(crate) fn has_events(conn: &Connection, id: UserId) -> CoreResult<bool> {
         .query_row([id.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
-}
-
-pub(crate) fn exists(conn: &Connection, id: UserId) -> CoreResult<bool> {
-    Ok(find_any(conn, id)?.is_some())
 }
 
 pub fn list(conn: &Connection) -> CoreResult<Vec<UserSummary>> {
