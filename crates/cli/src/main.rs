@@ -1,18 +1,18 @@
 //! `govbench`: the headless front end. A thin wrapper over `govbench_core::session`, like the
 //! desktop shell: parse arguments, call the API, print the result or the translated error.
 //! The passphrase comes from `GOVBENCH_PASSPHRASE` or a prompt, never from argv.
+//! Every non-zero exit says why on stderr, in the user's language: a refused command line,
+//! a failed command (see [`Failure`]), output that cannot be written, and a panic.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use govbench_core::{generator, CreateOptions, KdfParams, Session, SystemClock};
+use govbench_core::{Session, SystemClock};
 use govbench_i18n::Locale;
-use govbench_protocol::{
-    ApiError, BackupReason, ErrorCode, NewUser, Priority, RequirementQuery, RequirementSort,
-    RequirementStatus, Role, UserCommand,
-};
+use govbench_protocol::{ApiError, ErrorCode};
+use std::ffi::OsString;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// `println!` for what a command prints; see `output` for why it is not `println!`.
 macro_rules! out {
@@ -24,14 +24,20 @@ macro_rules! out {
     };
 }
 
+mod audit;
+mod backup;
 mod drills;
+mod evaluations;
 mod incidents;
 mod models;
 mod output;
 mod reports;
+mod requirements;
+mod users;
+mod workspace;
 
-/// Rows per page of `requirements list --page N`, as in the app.
-const PAGE_SIZE: u32 = 50;
+/// Exit code after a panic (sysexits.h EX_SOFTWARE): a defect, not anything the user did.
+const EXIT_INTERNAL_ERROR: i32 = 70;
 
 #[derive(Parser)]
 #[command(
@@ -80,22 +86,22 @@ enum Top {
     /// Requirements (policy §2.1.1).
     Requirements {
         #[command(subcommand)]
-        command: RequirementsCommand,
+        command: requirements::RequirementsCommand,
     },
     /// The tamper-evident operation log.
     Audit {
         #[command(subcommand)]
-        command: AuditCommand,
+        command: audit::AuditCommand,
     },
     /// Encrypted backups of a workspace, and verified restore.
     Backup {
         #[command(subcommand)]
-        command: BackupCommand,
+        command: backup::BackupCommand,
     },
     /// Members and their access (admins).
     Users {
         #[command(subcommand)]
-        command: UsersCommand,
+        command: users::UsersCommand,
     },
     /// The model inventory: models, versions, stages (policy §2.3.1).
     Models {
@@ -105,7 +111,7 @@ enum Top {
     /// Evaluation reports: import results files, list verdicts (policy §2.1.2).
     Eval {
         #[command(subcommand)]
-        command: models::EvalCommand,
+        command: evaluations::EvalCommand,
     },
     /// Drills (policy §2.3.2): the template library.
     Drills {
@@ -129,120 +135,6 @@ enum Top {
     },
 }
 
-#[derive(Subcommand)]
-enum BackupCommand {
-    /// Back the workspace up now (database and key file, encrypted as they are).
-    Create {
-        #[arg(long)]
-        workspace: PathBuf,
-        #[arg(long)]
-        user: String,
-        /// Backup folder (default: this device's, beside the app's data).
-        #[arg(long)]
-        folder: Option<PathBuf>,
-    },
-    /// List a workspace's backups, newest first.
-    List {
-        #[arg(long)]
-        workspace: PathBuf,
-        #[arg(long)]
-        folder: Option<PathBuf>,
-    },
-    /// Restore a backup into a new file: opened with your slot and fully verified before it
-    /// is put in place. Never overwrites anything.
-    Restore {
-        #[arg(long)]
-        backup: PathBuf,
-        #[arg(long)]
-        into: PathBuf,
-        #[arg(long)]
-        user: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum UsersCommand {
-    /// Remove a member: their key slot goes, and the workspace is re-encrypted under a new
-    /// data key that only the remaining members hold.
-    Remove {
-        #[arg(long)]
-        workspace: PathBuf,
-        /// The admin doing it.
-        #[arg(long)]
-        user: String,
-        /// The member to remove.
-        #[arg(long)]
-        name: String,
-    },
-    /// Re-encrypt the workspace under a new data key sealed to every active member.
-    RotateKey {
-        #[arg(long)]
-        workspace: PathBuf,
-        #[arg(long)]
-        user: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum RequirementsCommand {
-    /// The requirement list, with every filter the app's list has.
-    List {
-        #[arg(long)]
-        workspace: PathBuf,
-        #[arg(long)]
-        user: String,
-        /// draft, submitted, under_assessment, assessed, approved, rejected, returned,
-        /// in_development, delivered, closed
-        #[arg(long)]
-        status: Option<String>,
-        /// Chinese by any part of a word, other languages by word beginnings.
-        #[arg(long)]
-        search: Option<String>,
-        #[arg(long)]
-        department: Option<String>,
-        /// low, medium, high, critical
-        #[arg(long)]
-        priority: Option<String>,
-        /// Only open requirements past their wanted-by date (in your time zone).
-        #[arg(long)]
-        overdue: bool,
-        /// updated_desc (default), wanted_by_asc, priority_desc, title_asc
-        #[arg(long)]
-        sort: Option<String>,
-        /// Only this page of 50 (from 1); without it, every page.
-        #[arg(long)]
-        page: Option<u32>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
-}
-
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Verify the workspace: page integrity, the signed hash chain, every record against the
-    /// log, key slots, and the chain head this device (or --anchor) saw. Exit 0 and one
-    /// sentence of what was proved, or non-zero naming the first problem.
-    Verify {
-        #[arg(long)]
-        workspace: PathBuf,
-        #[arg(long)]
-        user: String,
-        /// A chain head printed on an earlier report (`<seq>:<hash>`): the chain must still
-        /// contain exactly that event.
-        #[arg(long)]
-        anchor: Option<String>,
-    },
-    /// After this device found the workspace older than a copy it saw (a copy put back), an
-    /// Admin confirms in the log that this copy is the one to continue; writes are refused
-    /// on it until then.
-    Continue {
-        #[arg(long)]
-        workspace: PathBuf,
-        #[arg(long)]
-        user: String,
-    },
-}
-
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Table,
@@ -250,7 +142,13 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let early = locale_before_parsing(&args);
+    install_panic_hook(early);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return refuse_arguments(&e, early),
+    };
     let locale = Locale::from_tag(
         &cli.lang
             .clone()
@@ -269,7 +167,7 @@ fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
-        // The reasons were printed file by file.
+        // The reasons were printed file by file, before this was returned.
         Err(Failure::Refused) => ExitCode::from(4),
         Err(Failure::Tampered(message)) => {
             eprintln!("govbench: {message}");
@@ -284,6 +182,90 @@ fn main() -> ExitCode {
             ExitCode::from(64)
         }
     }
+}
+
+/// A command line clap refuses: its own message (in English, naming what it did not
+/// understand), then a line in the user's language. Help and version go to stdout with
+/// success, as clap does them.
+fn refuse_arguments(e: &clap::Error, locale: Locale) -> ExitCode {
+    if !e.use_stderr() {
+        e.exit()
+    }
+    let _ = e.print();
+    eprintln!("govbench: {}", locale.t("cli.arguments_refused"));
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+}
+
+/// The language for what is said before the arguments are parsed (a refused command line,
+/// or a panic that early): `--lang` as clap reads it, else `GOVBENCH_LANG`, else `LANG`.
+fn locale_before_parsing(args: &[OsString]) -> Locale {
+    let mut given = None;
+    let mut rest = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = rest.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg == "--lang" {
+            given = rest.next().map(|v| v.into_owned());
+        } else if let Some(value) = arg.strip_prefix("--lang=") {
+            given = Some(value.to_owned());
+        }
+    }
+    let tag = given
+        .or_else(|| std::env::var("GOVBENCH_LANG").ok())
+        .or_else(|| std::env::var("LANG").ok())
+        .unwrap_or_default();
+    Locale::from_tag(&tag)
+}
+
+/// A panic anywhere is a defect: instead of Rust's English report and exit code 101, one
+/// line in the user's language and [`EXIT_INTERNAL_ERROR`]. The process ends in the hook,
+/// so a panic on a worker thread ends it too, before anything more is written.
+fn install_panic_hook(early: Locale) {
+    // Two threads panicking at once still print one line: the second waits for the exit.
+    static REPORTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    std::panic::set_hook(Box::new(move |info| {
+        let _reporting = REPORTING.lock();
+        let locale = output::locale().unwrap_or(early);
+        let reason = panic_reason(info.payload(), info.location());
+        // Not `eprintln!`: it panics when stderr is gone, and a panic in the hook aborts.
+        let _ = writeln!(
+            std::io::stderr(),
+            "govbench: {}",
+            internal_error_line(locale, &reason)
+        );
+        std::process::exit(EXIT_INTERNAL_ERROR);
+    }));
+}
+
+/// What the panic said and where, as the hook reports it.
+fn panic_reason(
+    payload: &(dyn std::any::Any + Send),
+    location: Option<&std::panic::Location<'_>>,
+) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("?");
+    match location {
+        Some(at) => format!("{message} ({}:{})", at.file(), at.line()),
+        None => message.to_owned(),
+    }
+}
+
+/// The one line a panic prints: the reason on a single line, made safe for a terminal.
+fn internal_error_line(locale: Locale, reason: &str) -> String {
+    let one_line = reason
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    locale.format(
+        "cli.internal_error",
+        [("reason", for_terminal(&one_line).as_ref())],
+    )
 }
 
 enum Failure {
@@ -332,331 +314,30 @@ impl From<ApiError> for Failure {
 }
 
 fn run(command: Top, locale: Locale) -> Result<(), Failure> {
-    let clock = Arc::new(SystemClock);
     match command {
-        Top::Models { command } => models::run_models(command, locale)?,
-        Top::Eval { command } => models::run_eval(command, locale)?,
-        Top::Drills { command } => drills::run(command, locale)?,
-        Top::Incidents { command } => incidents::run(command, locale)?,
-        Top::Report { command } => reports::run_report(command, locale)?,
-        Top::Pack { command } => reports::run_pack(command, locale)?,
         Top::Init {
             workspace,
             admin,
             display_name,
-        } => {
-            let passphrase = passphrase(locale, true)?;
-            let admin = NewUser {
-                display_name: display_name.unwrap_or_else(|| admin.clone()),
-                name: admin,
-                role: Role::Admin,
-                passphrase,
-            };
-            let session = govbench_core::create_workspace(
-                &workspace,
-                &admin,
-                CreateOptions::default(),
-                clock,
-            )?;
-            out!(
-                "{}",
-                locale.format(
-                    "cli.created",
-                    [
-                        ("path", workspace.display().to_string().as_str()),
-                        ("user", session.user().name.as_str())
-                    ]
-                )
-            );
-        }
-        Top::Demo { workspace } => {
-            govbench_core::demo::create(&workspace, KdfParams::INTERACTIVE, chrono::Utc::now())?;
-            out!(
-                "{}",
-                locale.format(
-                    "cli.demo_created",
-                    [
-                        ("path", workspace.display().to_string().as_str()),
-                        ("passphrase", govbench_core::demo::PASSPHRASE)
-                    ]
-                )
-            );
-        }
+        } => workspace::init(workspace, admin, display_name, locale),
+        Top::Demo { workspace } => workspace::demo(workspace, locale),
         Top::Generate {
             workspace,
             admin,
             requirements,
             audit_events,
-        } => {
-            let passphrase = passphrase(locale, true)?;
-            let admin = NewUser {
-                display_name: admin.clone(),
-                name: admin,
-                role: Role::Admin,
-                passphrase,
-            };
-            let started = Instant::now();
-            let mut session = govbench_core::create_workspace(
-                &workspace,
-                &admin,
-                CreateOptions::default(),
-                clock,
-            )?;
-            let actor = session.user().id;
-            let copy = session.copy_id().to_owned();
-            let signer = session
-                .secret()
-                .cloned()
-                .ok_or_else(|| ApiError::new(ErrorCode::Internal))?;
-            let mut report = |written: u64, total: u64| {
-                eprint!(
-                    "\r{}",
-                    locale.format(
-                        "cli.generate_progress",
-                        [
-                            ("written", written.to_string().as_str()),
-                            ("total", total.to_string().as_str())
-                        ]
-                    )
-                );
-            };
-            generator::seed_with_progress(
-                session.connection_for_tools(),
-                &copy,
-                actor,
-                &signer,
-                requirements,
-                audit_events.max(requirements),
-                &mut report,
-            )
-            .map_err(ApiError::from)?;
-            eprintln!();
-            out!(
-                "{}",
-                locale.format(
-                    "cli.generated",
-                    [
-                        ("path", workspace.display().to_string().as_str()),
-                        ("requirements", requirements.to_string().as_str()),
-                        (
-                            "events",
-                            audit_events.max(requirements).to_string().as_str()
-                        ),
-                        (
-                            "seconds",
-                            format!("{:.1}", started.elapsed().as_secs_f64()).as_str()
-                        ),
-                    ]
-                )
-            );
-        }
-        Top::Requirements {
-            command:
-                RequirementsCommand::List {
-                    workspace,
-                    user,
-                    status,
-                    search,
-                    department,
-                    priority,
-                    overdue,
-                    sort,
-                    page,
-                    format,
-                },
-        } => {
-            let status = keyed(
-                locale,
-                "--status",
-                status,
-                &RequirementStatus::ALL,
-                RequirementStatus::key,
-            )?;
-            let priority = keyed(
-                locale,
-                "--priority",
-                priority,
-                &Priority::ALL,
-                Priority::key,
-            )?;
-            let sort = keyed(
-                locale,
-                "--sort",
-                sort,
-                &RequirementSort::ALL,
-                RequirementSort::key,
-            )?
-            .unwrap_or_default();
-            if page == Some(0) {
-                return Err(Failure::Usage(locale.format(
-                    "cli.invalid_value",
-                    [
-                        ("option", "--page"),
-                        ("value", "0"),
-                        ("allowed", "1, 2, 3, …"),
-                    ],
-                )));
-            }
-            let session = login(&workspace, &user, locale)?;
-            let mut query = RequirementQuery {
-                status,
-                priority,
-                department,
-                text: search,
-                overdue_only: overdue,
-                sort,
-                offset: page.map_or(0, |p| (p - 1).saturating_mul(PAGE_SIZE)),
-                limit: if page.is_some() { PAGE_SIZE } else { 500 },
-            };
-            let mut items = Vec::new();
-            let total = loop {
-                let result = session.requirements(&query)?;
-                let n = result.items.len() as u32;
-                items.extend(result.items);
-                if page.is_some() || n < query.limit {
-                    break result.total;
-                }
-                query.offset += n;
-            };
-            match format {
-                Format::Json => {
-                    let json = serde_json::to_string_pretty(&items).map_err(|e| {
-                        ApiError::new(ErrorCode::Internal).with("reason", e.to_string())
-                    })?;
-                    out!("{}", for_terminal(&json));
-                }
-                Format::Table => print_table(&items, total, locale),
-            }
-        }
-        Top::Audit {
-            command:
-                AuditCommand::Verify {
-                    workspace,
-                    user,
-                    anchor,
-                },
-        } => {
-            let session = login(&workspace, &user, locale)?;
-            let report = match &anchor {
-                Some(anchor) => session.verify_audit_against(anchor)?,
-                None => session.verify_audit()?,
-            };
-            let sentence = locale.audit_summary(&report);
-            if !report.is_intact() {
-                return Err(Failure::Tampered(sentence));
-            }
-            out!("{sentence}");
-        }
-        Top::Audit {
-            command: AuditCommand::Continue { workspace, user },
-        } => {
-            let mut session = login(&workspace, &user, locale)?;
-            let outcome = session.execute(govbench_protocol::UserCommand::ContinueCopy)?;
-            let seq = outcome.audit_seq.to_string();
-            out!(
-                "{}",
-                locale.format("cli.copy_continued", [("seq", seq.as_str())])
-            );
-        }
-        Top::Backup { command } => match command {
-            BackupCommand::Create {
-                workspace,
-                user,
-                folder,
-            } => {
-                let backups = backups_for(folder)?;
-                let mut session = login(&workspace, &user, locale)?;
-                let made = session.backup(&backups, BackupReason::Manual)?;
-                out!(
-                    "{}",
-                    locale.format("cli.backup_made", [("path", made.path.as_str())])
-                );
-            }
-            BackupCommand::List { workspace, folder } => {
-                let backups = backups_for(folder)?;
-                let stem = workspace
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let list = backups.list(&stem).map_err(ApiError::from)?;
-                if list.is_empty() {
-                    out!("{}", locale.t("cli.no_backups"));
-                }
-                for b in list {
-                    out!(
-                        "{}\t{}\t{:.1} MiB\t{}",
-                        b.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
-                        locale.t(&format!("backup.reason.{}", b.reason.key())),
-                        b.bytes as f64 / 1048576.0,
-                        for_terminal(&b.path)
-                    );
-                }
-            }
-            BackupCommand::Restore { backup, into, user } => {
-                let passphrase = passphrase(locale, false)?;
-                let outcome = govbench_core::backup::restore(
-                    &backup,
-                    &into,
-                    &user,
-                    &passphrase,
-                    Arc::new(SystemClock),
-                )?;
-                let sentence = locale.audit_summary(&outcome.report);
-                match outcome.restored_to {
-                    Some(path) => out!(
-                        "{}",
-                        locale.format(
-                            "cli.restored",
-                            [("path", path.as_str()), ("proof", sentence.as_str())]
-                        )
-                    ),
-                    None => {
-                        return Err(Failure::Tampered(
-                            locale.format("cli.not_restored", [("proof", sentence.as_str())]),
-                        ))
-                    }
-                }
-            }
-        },
-        Top::Users { command } => {
-            let (workspace, user, command) = match command {
-                UsersCommand::Remove {
-                    workspace,
-                    user,
-                    name,
-                } => (workspace, user, Some(name)),
-                UsersCommand::RotateKey { workspace, user } => (workspace, user, None),
-            };
-            let mut session = login(&workspace, &user, locale)?;
-            let command = match command {
-                Some(name) => {
-                    let member = session
-                        .users()?
-                        .into_iter()
-                        .find(|u| u.name.eq_ignore_ascii_case(name.trim()))
-                        .ok_or_else(|| {
-                            ApiError::new(ErrorCode::Validation).with("name", "rule.unknown_user")
-                        })?;
-                    UserCommand::Remove { id: member.id }
-                }
-                None => UserCommand::RotateKey,
-            };
-            let progress = |done: u64, total: u64| {
-                let percent = (done * 100).checked_div(total).unwrap_or(100);
-                eprint!(
-                    "\r{}",
-                    locale.format(
-                        "cli.rekey_progress",
-                        [("percent", percent.to_string().as_str())]
-                    )
-                );
-            };
-            session.execute_with_progress(command, &progress)?;
-            eprintln!();
-            out!("{}", locale.t("cli.rekeyed"));
-        }
+        } => workspace::generate(workspace, admin, requirements, audit_events, locale),
+        Top::Requirements { command } => requirements::run(command, locale),
+        Top::Audit { command } => audit::run(command, locale),
+        Top::Backup { command } => backup::run(command, locale),
+        Top::Users { command } => users::run(command, locale),
+        Top::Models { command } => models::run_models(command, locale),
+        Top::Eval { command } => evaluations::run(command, locale),
+        Top::Drills { command } => drills::run(command, locale),
+        Top::Incidents { command } => incidents::run(command, locale),
+        Top::Report { command } => reports::run_report(command, locale),
+        Top::Pack { command } => reports::run_pack(command, locale),
     }
-    Ok(())
 }
 
 /// `text` with every character that a terminal would act on instead of show — C0 and C1
@@ -753,50 +434,11 @@ fn passphrase(locale: Locale, confirm: bool) -> Result<String, ApiError> {
     Ok(first)
 }
 
-fn print_table(items: &[govbench_protocol::RequirementSummary], total: u64, locale: Locale) {
-    let header = [
-        locale.t("cli.col.id"),
-        locale.t("cli.col.status"),
-        locale.t("cli.col.priority"),
-        locale.t("cli.col.wanted_by"),
-        locale.t("cli.col.department"),
-        locale.t("cli.col.title"),
-    ];
-    out!("{}", header.join("\t"));
-    for r in items {
-        let overdue = if r.overdue {
-            format!(" ({})", locale.t("cli.overdue"))
-        } else {
-            String::new()
-        };
-        out!(
-            "{}\t{}\t{}\t{}{}\t{}\t{}",
-            r.id,
-            locale.t(&r.status.text_key()),
-            locale.t(&format!("priority.{}", r.priority.key())),
-            r.wanted_by,
-            overdue,
-            for_terminal(&r.department),
-            for_terminal(&r.title)
-        );
-    }
-    let summary = if items.len() as u64 == total {
-        locale.format("cli.total", [("count", total.to_string().as_str())])
-    } else {
-        locale.format(
-            "cli.shown_of",
-            [
-                ("shown", items.len().to_string().as_str()),
-                ("count", total.to_string().as_str()),
-            ],
-        )
-    };
-    out!("{summary}");
-}
-
 #[cfg(test)]
 mod tests {
-    use super::for_terminal;
+    use super::{for_terminal, internal_error_line, locale_before_parsing, panic_reason};
+    use govbench_i18n::Locale;
+    use std::ffi::OsString;
 
     #[test]
     fn terminal_output_escapes_what_a_terminal_would_act_on() {
@@ -809,5 +451,50 @@ mod tests {
         let back: String = serde_json::from_str(&for_terminal(&json)).unwrap();
         assert_eq!(back, "x\u{9b}\u{2066}y");
         assert_eq!(for_terminal("line\nbreak"), "line\nbreak");
+    }
+
+    #[test]
+    fn a_panic_is_one_translated_line_with_its_reason() {
+        let en = internal_error_line(Locale::En, "index out of bounds (src/x.rs:3)");
+        assert_eq!(
+            en,
+            "Internal error: index out of bounds (src/x.rs:3). Nothing more was written; \
+             please report this."
+        );
+        let zh = internal_error_line(Locale::ZhCn, "index out of bounds");
+        assert!(
+            zh.contains("内部错误") && zh.contains("index out of bounds"),
+            "{zh}"
+        );
+        // A multi-line reason (an `assert_eq!` report) stays one line, and controls in it
+        // never reach the terminal.
+        let line = internal_error_line(Locale::En, "left: 1\n  right: 2\n\u{1b}[2J");
+        assert!(!line.contains('\n') && !line.contains('\u{1b}'), "{line}");
+        assert!(line.contains("left: 1 right: 2 \\u001b[2J"), "{line}");
+        assert!(!line.contains('{'), "{line}");
+    }
+
+    #[test]
+    fn the_panic_reason_is_its_message_and_where() {
+        let here = std::panic::Location::caller();
+        let text: Box<dyn std::any::Any + Send> = Box::new("static text");
+        let reason = panic_reason(text.as_ref(), Some(here));
+        assert!(reason.starts_with("static text ("), "{reason}");
+        assert!(reason.ends_with(&format!(":{})", here.line())), "{reason}");
+        let formatted: Box<dyn std::any::Any + Send> = Box::new(String::from("made 7"));
+        assert_eq!(panic_reason(formatted.as_ref(), None), "made 7");
+        let other: Box<dyn std::any::Any + Send> = Box::new(7_u8);
+        assert_eq!(panic_reason(other.as_ref(), None), "?");
+    }
+
+    #[test]
+    fn the_language_is_known_before_the_arguments_are_parsed() {
+        let args = |list: &[&str]| -> Vec<OsString> { list.iter().map(OsString::from).collect() };
+        let zh = args(&["govbench", "nonsense", "--lang", "zh-CN"]);
+        assert_eq!(locale_before_parsing(&zh), Locale::ZhCn);
+        let zh = args(&["govbench", "--lang=zh_CN.UTF-8", "x"]);
+        assert_eq!(locale_before_parsing(&zh), Locale::ZhCn);
+        let en = args(&["govbench", "--lang", "en", "x"]);
+        assert_eq!(locale_before_parsing(&en), Locale::En);
     }
 }

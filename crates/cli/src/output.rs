@@ -21,6 +21,11 @@ pub fn set_locale(locale: Locale) {
     let _ = LOCALE.set(locale);
 }
 
+/// The language set at start, if the arguments were parsed that far.
+pub fn locale() -> Option<Locale> {
+    LOCALE.get().copied()
+}
+
 /// Writes one line (the `out!` macro).
 pub fn line(args: fmt::Arguments<'_>) {
     let mut stdout = io::stdout().lock();

@@ -1157,3 +1157,230 @@ fn output_that_cannot_be_written_is_a_translated_error() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// Fails and says why on stderr, never with Rust's own panic report.
+fn assert_fails_saying_why(out: &Output, case: &str) {
+    let stderr = text(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "{case}: succeeded ({:?}); stdout {}",
+        out.status,
+        text(&out.stdout)
+    );
+    assert!(!stderr.trim().is_empty(), "{case}: nothing on stderr");
+    assert!(!stderr.contains("panicked"), "{case}: {stderr}");
+}
+
+/// Every way a command can fail ends with a non-zero exit (the one its kind of failure
+/// documents) and a message on stderr: a command line clap refuses, a workspace that is not there, a wrong passphrase, a value
+/// that is not one of the allowed ones, an unknown member, files refused for import, a
+/// backup or a pack that is not there.
+#[test]
+fn every_failure_exits_non_zero_with_a_message_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = demo(dir.path());
+    let missing = dir.path().join("nope.govbench").display().to_string();
+    let absent_file = dir.path().join("absent.json").display().to_string();
+    let into = dir.path().join("restored.govbench").display().to_string();
+    let ws = |rest: &[&'static str]| -> Vec<String> {
+        let mut args: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+        args.extend(["--workspace".into(), path.clone(), "--user".into()]);
+        args
+    };
+    let mut list = ws(&["requirements", "list"]);
+    list.push("he.na".into());
+    let cases: Vec<(&str, Vec<String>, Option<&str>, i32)> = vec![
+        ("no arguments", vec![], None, 2),
+        ("unknown subcommand", vec!["frobnicate".into()], None, 2),
+        (
+            "unknown option",
+            [list.clone(), vec!["--colour".into(), "red".into()]].concat(),
+            Some("govbench-demo"),
+            2,
+        ),
+        (
+            "missing required option",
+            vec![
+                "requirements".into(),
+                "list".into(),
+                "--workspace".into(),
+                path.clone(),
+            ],
+            Some("govbench-demo"),
+            2,
+        ),
+        (
+            "malformed number",
+            [list.clone(), vec!["--page".into(), "two".into()]].concat(),
+            Some("govbench-demo"),
+            2,
+        ),
+        (
+            "page zero",
+            [list.clone(), vec!["--page".into(), "0".into()]].concat(),
+            Some("govbench-demo"),
+            64,
+        ),
+        (
+            "unknown status",
+            [list.clone(), vec!["--status".into(), "lost".into()]].concat(),
+            Some("govbench-demo"),
+            64,
+        ),
+        (
+            "missing workspace file",
+            vec![
+                "audit".into(),
+                "verify".into(),
+                "--workspace".into(),
+                missing.clone(),
+                "--user".into(),
+                "he.na".into(),
+            ],
+            Some("govbench-demo"),
+            2,
+        ),
+        (
+            "wrong passphrase",
+            list.clone(),
+            Some("not the passphrase"),
+            2,
+        ),
+        (
+            "unknown member",
+            [
+                ws(&["users", "remove"]),
+                vec!["admin".into(), "--name".into(), "nobody".into()],
+            ]
+            .concat(),
+            Some("govbench-demo"),
+            2,
+        ),
+        (
+            "malformed date",
+            [
+                ws(&["eval", "import"]),
+                vec![
+                    "he.na".into(),
+                    "--model".into(),
+                    "m".into(),
+                    "--version".into(),
+                    "v".into(),
+                    "--date".into(),
+                    "2026-13-45".into(),
+                    absent_file.clone(),
+                ],
+            ]
+            .concat(),
+            Some("govbench-demo"),
+            2,
+        ),
+        (
+            "malformed mapping",
+            [
+                ws(&["eval", "import"]),
+                vec![
+                    "he.na".into(),
+                    "--model".into(),
+                    "m".into(),
+                    "--version".into(),
+                    "v".into(),
+                    "--map".into(),
+                    "accuracy".into(),
+                    absent_file.clone(),
+                ],
+            ]
+            .concat(),
+            Some("govbench-demo"),
+            64,
+        ),
+        (
+            "results file that is not there",
+            [
+                ws(&["eval", "import"]),
+                vec![
+                    "li.wei".into(),
+                    "--model".into(),
+                    "m".into(),
+                    "--version".into(),
+                    "v".into(),
+                    absent_file.clone(),
+                ],
+            ]
+            .concat(),
+            Some("govbench-demo"),
+            4,
+        ),
+        (
+            "backup that is not there",
+            vec![
+                "backup".into(),
+                "restore".into(),
+                "--backup".into(),
+                absent_file.clone(),
+                "--into".into(),
+                into,
+                "--user".into(),
+                "he.na".into(),
+            ],
+            Some("govbench-demo"),
+            2,
+        ),
+        (
+            "pack that is not there",
+            vec!["pack".into(), "verify".into(), absent_file.clone()],
+            None,
+            2,
+        ),
+        (
+            "workspace that already exists",
+            vec![
+                "generate".into(),
+                "--workspace".into(),
+                path.clone(),
+                "--admin".into(),
+                "bench".into(),
+            ],
+            Some("bench passphrase"),
+            2,
+        ),
+    ];
+    for (case, args, passphrase, code) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = govbench(&args, *passphrase);
+        assert_fails_saying_why(&out, case);
+        assert_eq!(
+            out.status.code(),
+            Some(*code),
+            "{case}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+/// A command line clap refuses gets clap's own report and a line in the user's language,
+/// from `--lang` wherever it stands (read before clap has parsed it).
+#[test]
+fn a_refused_command_line_is_also_explained_in_the_users_language() {
+    let out = govbench(&["--lang", "zh-CN", "frobnicate"], None);
+    assert_fails_saying_why(&out, "zh-CN");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("frobnicate") && stderr.contains("无法识别此命令行"),
+        "{stderr}"
+    );
+    let out = govbench(&["frobnicate", "--lang=zh-CN"], None);
+    assert!(text(&out.stderr).contains("无法识别此命令行"));
+    let out = govbench(&["requirements", "list", "--page", "two"], None);
+    assert_fails_saying_why(&out, "en");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--page") && stderr.contains("The command line was not understood"),
+        "{stderr}"
+    );
+    // Help is not a failure: it goes to stdout with success, as before.
+    let out = govbench(&["--help"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("requirements"));
+    assert_eq!(text(&out.stderr), "");
+}

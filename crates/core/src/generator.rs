@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Actor};
 use crate::change::Change;
-use crate::error::CoreResult;
+use crate::error::{ApiResult, Attempt, CoreError, CoreResult};
 use crate::features::requirements::{self, Record};
 use crate::keyslots::UserSecret;
 use crate::shared::comments;
@@ -12,8 +12,9 @@ use chrono::{DateTime, Duration, Utc};
 use govbench_protocol::{
     Action, Assessment, CommentAction, CommentId, Comparator, Decision, DeliveryPlan, EntityRef,
     Feasibility, Kpi, Priority, RequirementAction, RequirementDraft, RequirementId,
-    RequirementStatus, Role, UserId,
+    RequirementStatus, Role, UserAction, UserId,
 };
+use govbench_protocol::{ApiError, ErrorCode};
 
 const FILE: &str = Action::Requirement(RequirementAction::File).key();
 const COMMENT: &str = Action::Comment(CommentAction::Add).key();
@@ -93,6 +94,49 @@ pub fn seed(
         events,
         &mut |_, _| {},
     )
+}
+
+impl crate::Session {
+    /// Fills the workspace with synthetic requirements and audit events (see
+    /// [`seed_with_progress`]): the door front ends use instead of the raw connection. The
+    /// generator writes around the write path, so only an Admin may run it, and not while the
+    /// session is held.
+    pub fn generate(
+        &mut self,
+        requirements: u64,
+        events: u64,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> ApiResult<()> {
+        let role = self.user().role;
+        if role != Role::Admin {
+            // Its first act is adding the members who file and decide: an Admin's action.
+            return Err(CoreError::Forbidden {
+                role,
+                attempted: Attempt::Action(UserAction::Create.into()),
+            }
+            .into());
+        }
+        if let Some(hold) = self.held() {
+            return Err(CoreError::Held(hold.clone()).into());
+        }
+        let actor = self.user().id;
+        let copy = self.copy_id().to_owned();
+        // A session always holds its secret once login or creation has enrolled the user.
+        let signer = self
+            .secret()
+            .cloned()
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal).with("reason", "no signing key"))?;
+        seed_with_progress(
+            self.connection_for_tools(),
+            &copy,
+            actor,
+            &signer,
+            requirements,
+            events,
+            progress,
+        )
+        .map_err(ApiError::from)
+    }
 }
 
 /// [`seed`], calling `progress(written, total)` after every committed transaction.

@@ -145,8 +145,33 @@ fn module_of(file: &Path) -> String {
     }
 }
 
+/// What the crate root re-exports (`pub use access::{Hold, Reader, Session};`): name → module.
+fn reexports() -> BTreeMap<String, String> {
+    let lib = std::fs::read_to_string(src().join("lib.rs")).unwrap_or_default();
+    let mut names = BTreeMap::new();
+    for line in lib.lines() {
+        let Some(rest) = line.trim().strip_prefix("pub use ") else {
+            continue;
+        };
+        let rest = rest.trim_end_matches(';');
+        let Some((module, items)) = rest.split_once("::") else {
+            continue;
+        };
+        for item in items.trim_matches(|c| c == '{' || c == '}').split(',') {
+            let item = item.trim();
+            let name = item.rsplit("::").next().unwrap_or(item);
+            names.insert(name.to_owned(), module.to_owned());
+        }
+    }
+    names
+}
+
 /// The module a `crate::` path names, in the same terms.
 fn module_named(path: &str) -> String {
+    let first = path.split("::").next().unwrap_or_default();
+    if let Some(module) = reexports().get(first) {
+        return module.clone();
+    }
     let mut parts = path.split("::");
     match (parts.next(), parts.next()) {
         (Some("features"), Some(feature))
