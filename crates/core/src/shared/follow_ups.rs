@@ -9,7 +9,8 @@ use crate::members;
 use crate::shared::validate::Check;
 use chrono::NaiveDate;
 use govbench_protocol::{
-    ActionDone, ActionDraft, CorrectiveAction, EntityKind, EntityRef, OpenAction, Role, UserId,
+    Action, ActionDone, ActionDraft, CorrectiveAction, EntityKind, EntityRef, OpenAction, Role,
+    UserId,
 };
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -54,7 +55,7 @@ pub fn from_drafts(drafts: &[ActionDraft]) -> Vec<CorrectiveAction> {
 /// Marks action `id` done: by its owner, or by a project manager or an Admin tidying up.
 pub fn complete(
     ctx: &Context<'_>,
-    on: EntityRef,
+    (on, completing): (EntityRef, Action),
     actions: &mut [CorrectiveAction],
     id: Uuid,
     note: &str,
@@ -73,13 +74,7 @@ pub fn complete(
     if action.owner != ctx.actor.id && !manager {
         return Err(CoreError::NotAuthor {
             entity: on,
-            action: match on.kind {
-                EntityKind::DrillRun => govbench_protocol::DrillAction::CompleteAction.into(),
-                EntityKind::Assessment => {
-                    govbench_protocol::AssessmentAction::CompleteAction.into()
-                }
-                _ => govbench_protocol::IncidentAction::CompleteAction.into(),
-            },
+            action: completing,
         });
     }
     action.done = Some(ActionDone {

@@ -107,7 +107,11 @@ impl Session {
                         AssessmentAction::CompleteAction => {
                             a.meeting.adjustments.iter().any(|x| x.done.is_none())
                         }
-                        _ => true,
+                        AssessmentAction::Open
+                        | AssessmentAction::SaveMeeting
+                        | AssessmentAction::Sign
+                        | AssessmentAction::Return
+                        | AssessmentAction::Export => true,
                     });
                     allowed
                 }

@@ -125,7 +125,13 @@ pub fn apply(
             Ok(())
         }),
         C::CompleteAction { id, action, note } => change(tx, ctx, command, *id, |a| {
-            follow_ups::complete(ctx, a.id.into(), &mut a.meeting.adjustments, *action, note)
+            follow_ups::complete(
+                ctx,
+                (a.id.into(), command.action().into()),
+                &mut a.meeting.adjustments,
+                *action,
+                note,
+            )
         }),
         C::Export { .. } => {
             let export = staged

@@ -76,7 +76,13 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Context<'_>, command: &C) -> CoreResult
             Ok(())
         }),
         C::CompleteAction { run, action, note } => change(tx, ctx, command, *run, |r| {
-            follow_ups::complete(ctx, r.id.into(), &mut r.findings, *action, note)
+            follow_ups::complete(
+                ctx,
+                (r.id.into(), command.action().into()),
+                &mut r.findings,
+                *action,
+                note,
+            )
         }),
     }
 }

@@ -108,10 +108,9 @@ impl Session {
             if i.review.is_none() {
                 allowed_actions.retain(|a| *a != IncidentAction::CompleteAction);
             }
-            let reported = |a: IncidentAction| match a {
-                IncidentAction::InformManagement => i.reached.management.is_some(),
-                IncidentAction::ReportExternally => i.reached.external.is_some(),
-                _ => false,
+            let reported = |a: IncidentAction| {
+                (a == IncidentAction::InformManagement && i.reached.management.is_some())
+                    || (a == IncidentAction::ReportExternally && i.reached.external.is_some())
             };
             allowed_actions.retain(|a| !reported(*a));
             Ok(IncidentDetail {

@@ -56,9 +56,10 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Context<'_>, command: &C) -> CoreResult
         C::InformManagement { id, note } | C::ReportExternally { id, note } => {
             change(tx, ctx, command, *id, |_, i| {
                 validate::note("note", note, false)?;
-                let (slot, kind) = match command {
-                    C::InformManagement { .. } => (&mut i.reached.management, K::Management),
-                    _ => (&mut i.reached.external, K::External),
+                let (slot, kind) = if matches!(command, C::InformManagement { .. }) {
+                    (&mut i.reached.management, K::Management)
+                } else {
+                    (&mut i.reached.external, K::External)
                 };
                 if slot.is_some() {
                     return Err(CoreError::invalid("note", "already_reported"));
@@ -92,7 +93,13 @@ pub fn apply(tx: &Transaction<'_>, ctx: &Context<'_>, command: &C) -> CoreResult
             let Some(review) = i.review.as_mut() else {
                 return Err(CoreError::invalid("action", "unknown_action"));
             };
-            follow_ups::complete(ctx, on, &mut review.actions, *action, note)
+            follow_ups::complete(
+                ctx,
+                (on, command.action().into()),
+                &mut review.actions,
+                *action,
+                note,
+            )
         }),
         C::SetRules { flows } => set_rules(tx, ctx, flows),
         C::AddMember { draft } => {
@@ -212,7 +219,18 @@ fn change(
             C::Acknowledge { note, .. } | C::Mitigate { note, .. } | C::Resolve { note, .. } => {
                 note.as_str()
             }
-            _ => "",
+            C::Open { .. }
+            | C::Edit { .. }
+            | C::AddNote { .. }
+            | C::InformManagement { .. }
+            | C::ReportExternally { .. }
+            | C::Review { .. }
+            | C::Close { .. }
+            | C::CompleteAction { .. }
+            | C::SetRules { .. }
+            | C::AddMember { .. }
+            | C::EditMember { .. }
+            | C::RemoveMember { .. } => "",
         };
         let status = after.status;
         entry(&mut after, ctx, K::Status, Some(status), note);
