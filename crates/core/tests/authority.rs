@@ -135,6 +135,14 @@ fn first_bad(session: &Session) -> Option<(u64, String)> {
         .map(|b| (b.seq, b.problem))
 }
 
+/// The auditor's verification names the event at `seq` with `problem`, and nothing before it.
+fn assert_named(demo: &Demo, seq: u64, problem: &str) {
+    assert_eq!(
+        first_bad(&demo.login("qian.hui")),
+        Some((seq, problem.to_owned()))
+    );
+}
+
 fn login_on(demo: &Demo, name: &str, device: &std::path::Path) -> Session {
     let mut session = demo.login(name);
     session.set_witness(Witness::in_dir(device)).unwrap();
@@ -313,10 +321,7 @@ fn a_member_cannot_make_themselves_admin() {
     )
     .unwrap();
     drop(conn);
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "illegal_change".to_owned()))
-    );
+    assert_named(&demo, seq, "illegal_change");
     // The row says Admin; the log does not. Her session is what the log says, held.
     let mut liu = demo.login("liu.yang");
     assert_eq!(liu.user().role, Role::Business);
@@ -380,10 +385,7 @@ fn an_admin_created_by_a_business_user_is_named_and_cannot_log_in() {
         &accomplice,
         &data_key,
     );
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "not_permitted".to_owned()))
-    );
+    assert_named(&demo, seq, "not_permitted");
     let refused = govbench_core::login(
         &demo.path,
         "shadow.admin",
@@ -427,10 +429,7 @@ fn keys_enrolled_for_the_admin_by_someone_else_open_nothing() {
     drop(conn);
     // The admin's slot swapped for one she knows the passphrase of.
     plant_slot(&demo, "admin", "liu knows this one", &stolen, &data_key);
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "not_permitted".to_owned()))
-    );
+    assert_named(&demo, seq, "not_permitted");
     let refused = govbench_core::login(
         &demo.path,
         "admin",
@@ -454,10 +453,7 @@ fn a_step_the_lifecycle_does_not_allow_is_named_even_by_the_right_role() {
         |b| b,
         approved,
     );
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "illegal_step".to_owned()))
-    );
+    assert_named(&demo, seq, "illegal_step");
 }
 
 #[test]
@@ -478,10 +474,7 @@ fn an_event_that_starts_from_a_record_the_log_never_held_is_named() {
         other_title,
         approved,
     );
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "stale_before".to_owned()))
-    );
+    assert_named(&demo, seq, "stale_before");
 }
 
 /// Copies the workspace's files (database and key file) to `to`.
@@ -610,10 +603,7 @@ fn a_legal_step_that_also_rewrites_who_filed_the_record_is_named() {
         |b| b,
         take_over,
     );
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "illegal_change".to_owned()))
-    );
+    assert_named(&demo, seq, "illegal_change");
 }
 
 #[test]
@@ -634,10 +624,7 @@ fn a_legal_step_that_also_changes_what_the_action_does_not_touch_is_named() {
         |b| b,
         rewrite,
     );
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "illegal_change".to_owned()))
-    );
+    assert_named(&demo, seq, "illegal_change");
 }
 
 #[test]
@@ -662,10 +649,7 @@ fn an_action_recorded_on_a_record_of_another_kind_is_named() {
         |b| b,
         |v| v["live"] = serde_json::Value::Null,
     );
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "illegal_change".to_owned()))
-    );
+    assert_named(&demo, seq, "illegal_change");
 }
 
 /// A new requirement, filed beneath the API by `name` with `edit` applied to a real filing.
@@ -703,18 +687,12 @@ fn forge_filing(demo: &Demo, name: &str, edit: impl FnOnce(&mut serde_json::Valu
 fn a_record_created_past_its_first_steps_or_in_someone_elses_name_is_named() {
     let demo = Demo::new();
     let seq = forge_filing(&demo, "liu.yang", |v| v["status"] = "approved".into());
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "illegal_step".to_owned()))
-    );
+    assert_named(&demo, seq, "illegal_step");
 
     let demo = Demo::new();
     let he_na = user_id(&raw_as(&demo, "liu.yang").0, "he.na");
     let seq = forge_filing(&demo, "liu.yang", |v| v["filed_by"] = he_na.clone().into());
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "not_signer".to_owned()))
-    );
+    assert_named(&demo, seq, "not_signer");
 
     // The same filing, honestly made, verifies: the forger's tools are not what fails.
     let demo = Demo::new();
@@ -752,10 +730,7 @@ fn a_note_that_rewrites_the_timeline_or_speaks_for_someone_else_is_named() {
             timeline.push(note(&me));
         },
     );
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "illegal_change".to_owned()))
-    );
+    assert_named(&demo, seq, "illegal_change");
 
     // Adding a note in the admin's name.
     let demo = Demo::new();
@@ -771,10 +746,7 @@ fn a_note_that_rewrites_the_timeline_or_speaks_for_someone_else_is_named() {
             v["timeline"].as_array_mut().unwrap().push(note(&admin));
         },
     );
-    assert_eq!(
-        first_bad(&demo.login("qian.hui")),
-        Some((seq, "not_signer".to_owned()))
-    );
+    assert_named(&demo, seq, "not_signer");
 
     // The same note in one's own name verifies.
     let demo = Demo::new();
