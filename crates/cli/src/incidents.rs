@@ -65,21 +65,20 @@ pub fn run(command: IncidentsCommand, locale: Locale) -> Result<(), Failure> {
     } = command;
     let session = login(&workspace, &user, locale)?;
     let mut details: Vec<IncidentDetail> = Vec::new();
-    let mut offset = 0;
+    let mut query = IncidentQuery {
+        quarter,
+        include_drills: true,
+        limit: PAGE,
+        ..IncidentQuery::default()
+    };
     loop {
-        let page = session.incidents(&IncidentQuery {
-            quarter: quarter.clone(),
-            include_drills: true,
-            offset,
-            limit: PAGE,
-            ..IncidentQuery::default()
-        })?;
+        let page = session.incidents(&query)?;
         for summary in &page.items {
             details.push(session.incident(summary.id)?);
         }
-        offset += PAGE;
-        if page.items.len() < PAGE as usize || u64::from(offset) >= page.total {
-            break;
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
         }
     }
     match format {

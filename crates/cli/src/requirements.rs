@@ -9,6 +9,8 @@ use govbench_protocol::{
 };
 use std::path::PathBuf;
 
+/// Rows read at a time when listing every page (the most one read returns).
+const ALL_PAGE_SIZE: u32 = 500;
 /// Rows per page of `requirements list --page N`, as in the app.
 const PAGE_SIZE: u32 = 50;
 
@@ -92,7 +94,7 @@ pub fn run(command: RequirementsCommand, locale: Locale) -> Result<(), Failure> 
         )));
     }
     let session = login(&workspace, &user, locale)?;
-    let mut query = RequirementQuery {
+    let query = RequirementQuery {
         status,
         priority,
         department,
@@ -100,17 +102,24 @@ pub fn run(command: RequirementsCommand, locale: Locale) -> Result<(), Failure> 
         overdue_only: overdue,
         sort,
         offset: page.map_or(0, |p| (p - 1).saturating_mul(PAGE_SIZE)),
-        limit: if page.is_some() { PAGE_SIZE } else { 500 },
+        limit: if page.is_some() {
+            PAGE_SIZE
+        } else {
+            ALL_PAGE_SIZE
+        },
+        after: None,
     };
-    let mut items = Vec::new();
-    let total = loop {
+    let (items, total) = if page.is_some() {
         let result = session.requirements(&query)?;
-        let n = result.items.len() as u32;
-        items.extend(result.items);
-        if page.is_some() || n < query.limit {
-            break result.total;
-        }
-        query.offset += n;
+        (result.items, result.total)
+    } else {
+        // Every page, each read on from where the last stopped: one pass however long.
+        let mut items = Vec::new();
+        let total = session.each_requirement(&query, |page| {
+            items.extend(page);
+            Ok(())
+        })?;
+        (items, total)
     };
     match format {
         Format::Json => {

@@ -353,6 +353,26 @@ fn quarterly_statistics_count_real_incidents_only_in_the_teams_time_zone() {
     assert_eq!(with.total, 4);
     assert_eq!(with.items.iter().filter(|i| i.drill).count(), 1);
     assert!(with.items.iter().any(|i| i.number.starts_with("DRL-INC-")));
+    assert_eq!(with.next, None);
+    // Read one at a time, each page on from the last one's cursor: the same list.
+    let mut one_by_one = Vec::new();
+    let mut query = IncidentQuery {
+        include_drills: true,
+        limit: 1,
+        ..Default::default()
+    };
+    loop {
+        let page = ops.incidents(&query).unwrap();
+        one_by_one.extend(page.items.iter().map(|i| i.id));
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(
+        one_by_one,
+        with.items.iter().map(|i| i.id).collect::<Vec<_>>()
+    );
     // 31 March 20:00 UTC is already Q2 in Beijing.
     fx.clock
         .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 31, 20, 0, 0).unwrap());

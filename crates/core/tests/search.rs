@@ -5,8 +5,10 @@
 mod common;
 
 use common::{draft, Fixture};
+use govbench_core::Session;
 use govbench_protocol::{
-    ErrorCode, RequirementCommand, RequirementQuery, RequirementSort, RequirementStatus, Role,
+    ErrorCode, RequirementCommand, RequirementId, RequirementQuery, RequirementSort,
+    RequirementStatus, Role,
 };
 
 fn titles(session: &govbench_core::Session, query: RequirementQuery) -> (Vec<String>, u64) {
@@ -170,7 +172,87 @@ fn few_and_many_matches_give_the_same_answers_as_a_full_scan() {
                 shown, expected,
                 "{word} {status:?}: first page, newest first"
             );
+            let read_on = every_page(
+                &auditor,
+                RequirementQuery {
+                    text: Some(word.into()),
+                    status,
+                    limit: 97,
+                    ..Default::default()
+                },
+            );
+            let expected: Vec<_> = by_hand.iter().map(|r| r.id).collect();
+            assert_eq!(read_on, expected, "{word} {status:?}: every page by cursor");
         }
+    }
+    // Every order reads on from its cursor to the same list the offsets give.
+    for sort in RequirementSort::ALL {
+        let by_offset = {
+            let mut all = Vec::new();
+            let mut query = RequirementQuery {
+                sort,
+                limit: 500,
+                ..Default::default()
+            };
+            loop {
+                let page = auditor.requirements(&query).unwrap();
+                let n = page.items.len() as u32;
+                all.extend(page.items.into_iter().map(|r| r.id));
+                if n < query.limit {
+                    break all;
+                }
+                query.offset += n;
+            }
+        };
+        let by_cursor = every_page(
+            &auditor,
+            RequirementQuery {
+                sort,
+                limit: 333,
+                ..Default::default()
+            },
+        );
+        assert_eq!(by_cursor.len(), 3_000, "{sort:?}");
+        assert_eq!(by_cursor, by_offset, "{sort:?}");
+    }
+}
+
+/// Every page of `query`, each read on from the previous page's cursor; the last page says
+/// nothing follows.
+fn every_page(session: &Session, mut query: RequirementQuery) -> Vec<RequirementId> {
+    let mut all = Vec::new();
+    loop {
+        let page = session.requirements(&query).unwrap();
+        assert!(page.items.len() <= query.limit as usize);
+        all.extend(page.items.iter().map(|r| r.id));
+        match page.next {
+            Some(next) => {
+                assert_eq!(
+                    page.items.len(),
+                    query.limit as usize,
+                    "a full page before more"
+                );
+                query.after = Some(next);
+            }
+            None => return all,
+        }
+    }
+}
+
+/// A cursor the app did not hand out is refused as the field it came in, in words.
+#[test]
+fn a_made_up_cursor_is_refused_as_the_after_field() {
+    let fx = Fixture::new();
+    let auditor = fx.login(Role::Auditor);
+    for after in ["7", "[\"x\"]", "[1, 2, 3, 4, 5]"] {
+        let refused = auditor
+            .requirements(&RequirementQuery {
+                after: Some(after.into()),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Validation, "{after}");
+        assert_eq!(refused.details["after"], "rule.not_a_cursor", "{after}");
     }
 }
 

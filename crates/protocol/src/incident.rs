@@ -468,12 +468,18 @@ pub struct IncidentQuery {
     pub include_drills: bool,
     pub offset: u32,
     pub limit: u32,
+    /// Read on after this cursor (a page's `next`) instead of skipping `offset` rows.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IncidentPage {
     pub items: Vec<IncidentSummary>,
     pub total: u64,
+    /// The cursor after the last of `items`, to read on; `None` when nothing follows.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

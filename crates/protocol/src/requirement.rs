@@ -227,12 +227,19 @@ pub struct RequirementQuery {
     pub offset: u32,
     /// 0 means the default page size.
     pub limit: u32,
+    /// Read on after this cursor (a page's `next`) instead of skipping `offset` rows: every
+    /// page then costs the same, however deep in the list.
+    #[serde(default)]
+    pub after: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequirementPage {
     pub items: Vec<RequirementSummary>,
     pub total: u64,
+    /// The cursor after the last of `items`, to read on; `None` when nothing follows.
+    #[serde(default)]
+    pub next: Option<String>,
     /// Departments in use, for the filter.
     pub departments: Vec<String>,
 }

@@ -7,6 +7,7 @@
 
 use crate::change::Image;
 use crate::error::{CoreError, CoreResult};
+use crate::store::keyset::{self, KeyOrder, PageStart};
 use govbench_protocol::{EntityKind, EntityRef};
 use rusqlite::{params_from_iter, Connection, OptionalExtension, ToSql};
 use serde::de::DeserializeOwned;
@@ -97,6 +98,44 @@ pub fn exists<T: Stored>(conn: &Connection, id: Uuid) -> CoreResult<bool> {
         .query_row([id.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+/// Up to `limit` records matching `condition` (as for [`select`]) in `order` from `start`,
+/// and the cursor after them when more follow: every list pages this way (see
+/// [`crate::store::keyset`]).
+pub fn page<T: Stored>(
+    conn: &Connection,
+    condition: &str,
+    args: &[&dyn ToSql],
+    order: &KeyOrder,
+    start: &PageStart,
+    limit: u32,
+) -> CoreResult<(Vec<T>, Option<String>)> {
+    let mut cursor_args: Vec<Box<dyn ToSql>> = Vec::new();
+    let clause = keyset::narrowed(format!("WHERE {condition}"), &mut cursor_args, order, start)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT body, {} FROM {} {clause} ORDER BY {} LIMIT {} OFFSET {}",
+        order.select_list(),
+        T::TABLE,
+        order.order_by(),
+        u64::from(limit) + 1,
+        start.offset()
+    ))?;
+    let all: Vec<&dyn ToSql> = args
+        .iter()
+        .copied()
+        .chain(cursor_args.iter().map(|a| a.as_ref()))
+        .collect();
+    let mut rows = stmt.query(all.as_slice())?;
+    let (mut items, mut last) = (Vec::new(), None);
+    while let Some(row) = rows.next()? {
+        if items.len() == limit as usize {
+            return Ok((items, last.map(|c: keyset::Cursor| c.encode())));
+        }
+        items.push(decoded(&row.get::<_, String>(0)?)?);
+        last = Some(order.cursor_at(row, 1)?);
+    }
+    Ok((items, None))
 }
 
 /// The records matching `condition` (SQL over the derived columns, `?1`… bound to `args`)

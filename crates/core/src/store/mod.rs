@@ -1,6 +1,7 @@
 //! The encrypted SQLite file: opening it with the data key, refusing what must not be opened,
 //! and bringing its schema up to date.
 
+pub mod keyset;
 mod migrations;
 mod network;
 pub mod rows;

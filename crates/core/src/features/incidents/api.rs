@@ -40,8 +40,7 @@ fn incident_actions(
 impl Session {
     pub fn incidents(&self, query: &IncidentQuery) -> ApiResult<IncidentPage> {
         self.read(IncidentPermission::Read, |r| {
-            let (items, total) = queries::page(r.conn, query, r.zone, r.now)?;
-            Ok(IncidentPage { items, total })
+            queries::page(r.conn, query, r.zone, r.now)
         })
     }
 
@@ -178,7 +177,7 @@ impl Session {
             return Ok(None);
         }
         self.read_core(IncidentPermission::Read.into(), |r| {
-            let (mut active, _) = queries::page(
+            let mut active = queries::page(
                 r.conn,
                 &IncidentQuery {
                     active_only: true,
@@ -188,7 +187,8 @@ impl Session {
                 },
                 r.zone,
                 r.now,
-            )?;
+            )?
+            .items;
             let breached = active
                 .iter()
                 .filter(|i| i.clock.is_some_and(|c| c.is_breached()))

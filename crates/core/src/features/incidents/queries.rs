@@ -7,11 +7,12 @@ use crate::error::CoreResult;
 use crate::features::models;
 use crate::members;
 use crate::shared::records;
+use crate::store::keyset::{KeyOrder, PageStart};
 use chrono::{DateTime, FixedOffset, Utc};
 use govbench_protocol::{
-    quarter_key, worst_clock, ClockStatus, Incident, IncidentAlert, IncidentQuery, IncidentStats,
-    IncidentStatus as S, IncidentSummary, ModelId, NotifyTarget, Severity, SeverityStats, UserId,
-    UserSummary,
+    quarter_key, worst_clock, ClockStatus, Incident, IncidentAlert, IncidentPage, IncidentQuery,
+    IncidentStats, IncidentStatus as S, IncidentSummary, ModelId, NotifyTarget, Severity,
+    SeverityStats, UserId, UserSummary,
 };
 use rusqlite::{Connection, ToSql};
 use std::collections::HashMap;
@@ -68,13 +69,19 @@ fn quarter_range(
     Ok((span.start, span.end))
 }
 
-/// One page of the list, newest first, and how many match.
+/// The list's order: newest first.
+const NEWEST_FIRST: KeyOrder = KeyOrder {
+    columns: &["opened_at", "local_key"],
+    descending: true,
+};
+
+/// One page of the list, newest first, how many match, and where the next page starts.
 pub fn page(
     conn: &Connection,
     query: &IncidentQuery,
     zone: FixedOffset,
     now: DateTime<Utc>,
-) -> CoreResult<(Vec<IncidentSummary>, u64)> {
+) -> CoreResult<IncidentPage> {
     let mut conditions: Vec<String> = Vec::new();
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     let mut bind = |conditions: &mut Vec<String>, sql: &str, value: Box<dyn ToSql>| {
@@ -113,21 +120,19 @@ pub fn page(
         .prepare_cached(&format!("SELECT COUNT(*) FROM incidents WHERE {condition}"))?
         .query_row(refs.as_slice(), |row| row.get(0))?;
     let limit = query.limit.clamp(1, MAX_PAGE);
-    let page: Vec<Incident> = records::select(
-        conn,
-        &condition,
-        &format!(
-            "opened_at DESC, local_key DESC LIMIT {limit} OFFSET {}",
-            query.offset
-        ),
-        &refs,
-    )?;
+    let start = PageStart::of(query.offset, query.after.as_deref())?;
+    let (page, next): (Vec<Incident>, _) =
+        records::page(conn, &condition, &refs, &NEWEST_FIRST, &start, limit)?;
     let mut names = ModelNames::default();
     let items = page
         .iter()
         .map(|i| summary(conn, &mut names, i, now))
         .collect::<CoreResult<Vec<_>>>()?;
-    Ok((items, total as u64))
+    Ok(IncidentPage {
+        items,
+        total: total as u64,
+        next,
+    })
 }
 
 /// Incidents opened in `quarter` (in the user's zone), by level; drills never count.

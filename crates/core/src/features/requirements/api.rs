@@ -8,7 +8,7 @@ use crate::features::RECENT;
 use crate::shared::{comments, history};
 use govbench_protocol::{
     DashboardSection, RequirementDetail, RequirementId, RequirementPage, RequirementPermission,
-    RequirementQuery, RequirementsDashboard,
+    RequirementQuery, RequirementSummary, RequirementsDashboard,
 };
 
 /// How many requirements each dashboard list shows.
@@ -18,6 +18,20 @@ impl Session {
     pub fn requirements(&self, query: &RequirementQuery) -> ApiResult<RequirementPage> {
         self.read(RequirementPermission::Read, |r| {
             queries::list(r.conn, query, r.today)
+        })
+    }
+
+    /// Every requirement `query` finds (from its `offset` or `after` on), a page of
+    /// `query.limit` at a time, handed to `each` as it is read; and their total. For listings
+    /// and exports that want the whole list: the search is read once, and every page reads on
+    /// from the last.
+    pub fn each_requirement(
+        &self,
+        query: &RequirementQuery,
+        each: impl FnMut(Vec<RequirementSummary>) -> CoreResult<()>,
+    ) -> ApiResult<u64> {
+        self.read(RequirementPermission::Read, |r| {
+            queries::each_page(r.conn, query, r.today, each)
         })
     }
 

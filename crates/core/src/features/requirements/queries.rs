@@ -5,6 +5,7 @@ use super::store::{self, priority_at, status_at, SEARCH};
 use crate::error::CoreResult;
 use crate::members;
 use crate::shared::search::{self, Query};
+use crate::store::keyset::{self, Cursor, KeyOrder, PageStart};
 use crate::store::rows;
 use chrono::NaiveDate;
 use govbench_protocol::{
@@ -35,7 +36,7 @@ pub struct Filter {
     /// Open requirements wanted before this date (the user's "today").
     pub overdue_before: Option<NaiveDate>,
     /// Only requirements matching this search expression (few enough matches to look up by
-    /// key in SQL; many are walked by `matching_page`).
+    /// key in SQL; many are walked by `page`).
     pub text: Option<String>,
 }
 
@@ -99,17 +100,23 @@ impl Filter {
 }
 
 /// Every order ends in `local_key`, which each index carries, so a page is read straight
-/// from an index.
-fn order_by(sort: RequirementSort) -> &'static str {
-    match sort {
-        RequirementSort::UpdatedDesc => "updated_at DESC, local_key DESC",
-        RequirementSort::WantedByAsc => "wanted_by ASC, local_key",
-        RequirementSort::PriorityDesc => "priority DESC, updated_at DESC, local_key DESC",
-        RequirementSort::TitleAsc => "title COLLATE NOCASE ASC, local_key",
+/// from an index, and read on from where the last one stopped.
+fn key_order(sort: RequirementSort) -> KeyOrder {
+    let (columns, descending): (&'static [&'static str], bool) = match sort {
+        RequirementSort::UpdatedDesc => (&["updated_at", "local_key"], true),
+        RequirementSort::WantedByAsc => (&["wanted_by", "local_key"], false),
+        RequirementSort::PriorityDesc => (&["priority", "updated_at", "local_key"], true),
+        RequirementSort::TitleAsc => (&["title COLLATE NOCASE", "local_key"], false),
+    };
+    KeyOrder {
+        columns,
+        descending,
     }
 }
 
 const SUMMARY_COLUMNS: &str = "id, title, status, priority, department, wanted_by, updated_at";
+/// Where the order's own columns start in a row that selected `SUMMARY_COLUMNS` first.
+const ORDER_AT: usize = 7;
 
 fn summary(row: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<RequirementSummary> {
     let status = status_at(row, 2)?;
@@ -126,73 +133,99 @@ fn summary(row: &rusqlite::Row<'_>, today: NaiveDate) -> rusqlite::Result<Requir
     })
 }
 
+/// A page of summaries, and the cursor after it when more follow.
+type Page = (Vec<RequirementSummary>, Option<Cursor>);
+
+/// Up to `limit` requirements that pass `filter` (and, when given, whose keys are in
+/// `matches`) in `sort` order from `start`, reading one row past the page to know whether
+/// another follows.
+///
+/// Few matches (or none asked for) are a condition SQLite looks up by key; many are walked:
+/// the sort order is read from its index and rows whose key did not match are passed over, so
+/// a common word costs one read of its matches and a page's worth of rows.
+fn page(
+    conn: &Connection,
+    filter: &Filter,
+    matches: Option<&search::Matches>,
+    sort: RequirementSort,
+    start: &PageStart,
+    limit: u32,
+    today: NaiveDate,
+) -> CoreResult<Page> {
+    let order = key_order(sort);
+    let (clause, mut args) = filter.sql();
+    let clause = keyset::narrowed(clause, &mut args, &order, start)?;
+    let mut sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, {} FROM requirements {clause} ORDER BY {}",
+        order.select_list(),
+        order.order_by()
+    );
+    let mut skip = start.offset();
+    if matches.is_none() {
+        sql.push_str(" LIMIT ? OFFSET ?");
+        args.push(Box::new(limit.saturating_add(1)));
+        args.push(Box::new(std::mem::take(&mut skip)));
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+    let (mut items, mut last) = (Vec::new(), None);
+    while let Some(row) = rows.next()? {
+        let key: i64 = row.get(order.columns.len() + ORDER_AT - 1)?;
+        if matches.is_some_and(|m| !m.contains(key)) {
+            continue;
+        }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if items.len() == limit as usize {
+            return Ok((items, last));
+        }
+        items.push(summary(row, today)?);
+        last = Some(order.cursor_at(row, ORDER_AT)?);
+    }
+    Ok((items, None))
+}
+
+/// How many requirements pass `filter` and are in `matches`, read from the filter's index
+/// alone.
+fn count_matching(
+    conn: &Connection,
+    filter: &Filter,
+    matches: &search::Matches,
+) -> CoreResult<u64> {
+    if filter.is_empty() {
+        return Ok(matches.len() as u64);
+    }
+    let (clause, args) = filter.sql();
+    let mut stmt = conn.prepare_cached(&format!("SELECT local_key FROM requirements {clause}"))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+    let mut n = 0u64;
+    while let Some(row) = rows.next()? {
+        if matches.contains(row.get(0)?) {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 pub fn summaries(
     conn: &Connection,
     filter: &Filter,
     sort: RequirementSort,
-    offset: u32,
     limit: u32,
     today: NaiveDate,
 ) -> CoreResult<Vec<RequirementSummary>> {
-    let (clause, mut args) = filter.sql();
-    args.push(Box::new(limit));
-    args.push(Box::new(offset));
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM requirements {clause} ORDER BY {} LIMIT ? OFFSET ?",
-        order_by(sort)
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |row| {
-        summary(row, today)
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// A page of the requirements that pass `filter` and whose keys are in `matches`, walking the
-/// sort order until the page is full; and their total (read from the filter's index alone).
-fn matching_page(
-    conn: &Connection,
-    filter: &Filter,
-    matches: &search::Matches,
-    query: &RequirementQuery,
-    limit: u32,
-    today: NaiveDate,
-) -> CoreResult<(Vec<RequirementSummary>, u64)> {
-    let (clause, args) = filter.sql();
-    let total = if filter.is_empty() {
-        matches.len() as u64
-    } else {
-        let mut stmt =
-            conn.prepare_cached(&format!("SELECT local_key FROM requirements {clause}"))?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        let mut n = 0u64;
-        while let Some(row) = rows.next()? {
-            if matches.contains(row.get(0)?) {
-                n += 1;
-            }
-        }
-        n
-    };
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SUMMARY_COLUMNS}, local_key FROM requirements {clause} ORDER BY {}",
-        order_by(query.sort)
-    ))?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-    let (mut skipped, mut items) = (0u32, Vec::new());
-    while items.len() < limit as usize {
-        let Some(row) = rows.next()? else {
-            break;
-        };
-        if !matches.contains(row.get(7)?) {
-            continue;
-        }
-        if skipped < query.offset {
-            skipped += 1;
-            continue;
-        }
-        items.push(summary(row, today)?);
-    }
-    Ok((items, total))
+    let (items, _) = page(
+        conn,
+        filter,
+        None,
+        sort,
+        &PageStart::Offset(0),
+        limit,
+        today,
+    )?;
+    Ok(items)
 }
 
 pub fn count(conn: &Connection, filter: &Filter) -> CoreResult<u64> {
@@ -219,56 +252,113 @@ pub fn departments(conn: &Connection) -> CoreResult<Vec<String>> {
     Ok(names.collect::<Result<_, _>>()?)
 }
 
+/// A list query resolved once: its filter, the search matches to walk (when there are too
+/// many to look up by key), and how many requirements it finds.
+struct Resolved {
+    filter: Filter,
+    walk: Option<search::Matches>,
+    total: u64,
+    sort: RequirementSort,
+    limit: u32,
+}
+
+impl Resolved {
+    fn new(conn: &Connection, query: &RequirementQuery, today: NaiveDate) -> CoreResult<Self> {
+        let mut filter = Filter {
+            statuses: query.status.into_iter().collect(),
+            priority: query.priority,
+            department: query.department.clone().filter(|d| !d.trim().is_empty()),
+            filed_by: None,
+            overdue_before: query.overdue_only.then_some(today),
+            text: None,
+        };
+        let (walk, total) = match query.text.as_deref().and_then(search::parse_query) {
+            None => (None, Some(count(conn, &filter)?)),
+            Some(Query::Nothing) => (None, None),
+            Some(Query::Match(expression)) => {
+                let matches = search::matches(conn, SEARCH, &expression)?;
+                if matches.len() > LOOKUP_LIMIT {
+                    let total = count_matching(conn, &filter, &matches)?;
+                    (Some(matches), Some(total))
+                } else if matches.is_empty() {
+                    (None, None)
+                } else {
+                    let only_text = filter.is_empty();
+                    filter.text = Some(expression);
+                    let total = if only_text {
+                        matches.len() as u64
+                    } else {
+                        count(conn, &filter)?
+                    };
+                    (None, Some(total))
+                }
+            }
+        };
+        Ok(Resolved {
+            filter,
+            walk,
+            // A search with nothing to find finds nothing, whatever the filter.
+            total: total.unwrap_or(0),
+            sort: query.sort,
+            limit: match query.limit {
+                0 => PAGE_SIZE,
+                n => n.min(MAX_PAGE_SIZE),
+            },
+        })
+    }
+
+    fn page(&self, conn: &Connection, start: &PageStart, today: NaiveDate) -> CoreResult<Page> {
+        if self.total == 0 {
+            return Ok((Vec::new(), None));
+        }
+        page(
+            conn,
+            &self.filter,
+            self.walk.as_ref(),
+            self.sort,
+            start,
+            self.limit,
+            today,
+        )
+    }
+}
+
 pub fn list(
     conn: &Connection,
     query: &RequirementQuery,
     today: NaiveDate,
 ) -> CoreResult<RequirementPage> {
-    let mut filter = Filter {
-        statuses: query.status.into_iter().collect(),
-        priority: query.priority,
-        department: query.department.clone().filter(|d| !d.trim().is_empty()),
-        filed_by: None,
-        overdue_before: query.overdue_only.then_some(today),
-        text: None,
-    };
-    let limit = match query.limit {
-        0 => PAGE_SIZE,
-        n => n.min(MAX_PAGE_SIZE),
-    };
-    let departments = departments(conn)?;
-    let (items, total) = match query.text.as_deref().and_then(search::parse_query) {
-        None => (
-            summaries(conn, &filter, query.sort, query.offset, limit, today)?,
-            count(conn, &filter)?,
-        ),
-        Some(Query::Nothing) => (Vec::new(), 0),
-        Some(Query::Match(expression)) => {
-            let matches = search::matches(conn, SEARCH, &expression)?;
-            if matches.len() > LOOKUP_LIMIT {
-                matching_page(conn, &filter, &matches, query, limit, today)?
-            } else if matches.is_empty() {
-                (Vec::new(), 0)
-            } else {
-                let only_text = filter.is_empty();
-                filter.text = Some(expression);
-                let total = if only_text {
-                    matches.len() as u64
-                } else {
-                    count(conn, &filter)?
-                };
-                (
-                    summaries(conn, &filter, query.sort, query.offset, limit, today)?,
-                    total,
-                )
-            }
-        }
-    };
+    let start = PageStart::of(query.offset, query.after.as_deref())?;
+    key_order(query.sort).check(&start)?;
+    let resolved = Resolved::new(conn, query, today)?;
+    let (items, next) = resolved.page(conn, &start, today)?;
     Ok(RequirementPage {
         items,
-        total,
-        departments,
+        total: resolved.total,
+        next: next.map(|c| c.encode()),
+        departments: departments(conn)?,
     })
+}
+
+/// Every requirement `query` finds from its start on, a page at a time (each read on from the
+/// last by its cursor; the search is read once for all), handed to `each`; and their total.
+pub fn each_page(
+    conn: &Connection,
+    query: &RequirementQuery,
+    today: NaiveDate,
+    mut each: impl FnMut(Vec<RequirementSummary>) -> CoreResult<()>,
+) -> CoreResult<u64> {
+    let mut start = PageStart::of(query.offset, query.after.as_deref())?;
+    key_order(query.sort).check(&start)?;
+    let resolved = Resolved::new(conn, query, today)?;
+    loop {
+        let (items, next) = resolved.page(conn, &start, today)?;
+        each(items)?;
+        match next {
+            Some(cursor) => start = PageStart::After(cursor),
+            None => return Ok(resolved.total),
+        }
+    }
 }
 
 pub fn counts_by_status(conn: &Connection) -> CoreResult<Vec<(S, u64)>> {
@@ -306,7 +396,7 @@ pub fn waiting_for(
         statuses,
         ..Filter::default()
     };
-    summaries(conn, &filter, RequirementSort::WantedByAsc, 0, limit, today)
+    summaries(conn, &filter, RequirementSort::WantedByAsc, limit, today)
 }
 
 pub fn overdue(
@@ -318,7 +408,7 @@ pub fn overdue(
         overdue_before: Some(today),
         ..Filter::default()
     };
-    summaries(conn, &filter, RequirementSort::WantedByAsc, 0, limit, today)
+    summaries(conn, &filter, RequirementSort::WantedByAsc, limit, today)
 }
 
 pub fn requirement(

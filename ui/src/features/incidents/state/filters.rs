@@ -66,8 +66,10 @@ impl IncidentFilters {
             quarter: parse_quarter(&self.quarter).map(|(y, q)| quarter_key(y, q)),
             active_only: self.active_only,
             include_drills: self.include_drills,
+            // The pager jumps to a page by its number: an offset, not a cursor.
             offset: self.page.saturating_mul(PAGE_SIZE),
             limit: PAGE_SIZE,
+            after: None,
         }
     }
 }

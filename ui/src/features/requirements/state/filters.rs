@@ -81,8 +81,10 @@ impl ListFilters {
             text: (!text.is_empty()).then(|| text.to_owned()),
             overdue_only: self.overdue_only,
             sort: self.sort,
+            // The pager jumps to a page by its number: an offset, not a cursor.
             offset: self.page.saturating_mul(PAGE_SIZE),
             limit: PAGE_SIZE,
+            after: None,
         }
     }
 }
