@@ -10,7 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, ApiResult};
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::state::{backend_field_errors, FieldErrors};
 
 /// What a fetch has produced so far.

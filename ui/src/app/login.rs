@@ -7,11 +7,12 @@ use govbench_protocol::{ApiError, PickFileRequest, SessionInfo, StartupState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use super::shell::LangSwitch;
 use crate::api;
-use crate::app::{use_app, LangSwitch};
 use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, Brand, ErrorAlert, FieldError,
 };
+use crate::context::use_app;
 use crate::state::login::{CreateAction, CreateForm, LoginAction, LoginForm};
 use crate::state::{backend_field_errors, FieldErrors};
 use crate::text;

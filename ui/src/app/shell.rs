@@ -10,13 +10,14 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::routes::{switch, Route};
-use super::use_app;
+use super::routes::switch;
 use crate::api;
 use crate::components::{value_of, Brand, ErrorAlert, RouteLink};
+use crate::context::use_app;
 use crate::features::incidents::AlertStrip;
 use crate::hooks::use_fetch;
 use crate::nav::{section_of, NAV};
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]

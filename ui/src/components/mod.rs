@@ -20,7 +20,8 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{use_app, Route};
+use crate::context::use_app;
+use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
 

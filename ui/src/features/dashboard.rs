@@ -6,14 +6,15 @@ use govbench_protocol::{DashboardSection, NoRequest, RequirementPermission};
 use yew::prelude::*;
 
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, Loading, RouteLink};
+use crate::context::use_app;
 use crate::features::assessments::AssessmentsCard;
 use crate::features::drills::DrillsCard;
 use crate::features::incidents::IncidentsCard;
 use crate::features::models::ModelsCard;
 use crate::features::requirements::RequirementsCard;
 use crate::hooks::use_fetch;
+use crate::route::Route;
 
 fn card(section: &DashboardSection) -> Html {
     match section {

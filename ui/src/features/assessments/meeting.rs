@@ -13,11 +13,11 @@ use yew::prelude::*;
 
 use super::state::{MeetingAction, MeetingForm, ADJUSTMENTS};
 use crate::api;
-use crate::app::use_app;
 use crate::components::{
     action_progress, invalid_attrs, on_text, ActionEditor, ActionList, DateField, FieldError,
     OtherErrors,
 };
+use crate::context::use_app;
 use crate::hooks::{errors_to, use_fetch, Commands, Exec};
 use crate::text;
 

@@ -13,9 +13,10 @@ use yew_router::prelude::*;
 
 use super::scorecard::Tally;
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{on_change, Empty, ErrorAlert, Loading, RouteLink, StatusBadge};
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 use crate::text;
 
 #[component]
@@ -240,7 +241,7 @@ fn short_head(head: &str) -> String {
 }
 
 /// A report's language by name (`中文`, `English`); a tag the catalogue does not know as is.
-fn language_name(ctx: &crate::app::AppCtx, tag: &str) -> String {
+fn language_name(ctx: &crate::context::AppCtx, tag: &str) -> String {
     let key = format!("export.lang.{tag}");
     let name = ctx.t(&key);
     if name == key {

@@ -16,9 +16,10 @@ use super::chart::ScorecardChart;
 use super::scorecard::{MetricBadge, Tally};
 use super::state::{present_key, slide_at, slide_count, Deck, DeckAction, PresentKey, Slide};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, Loading, RouteLink, StatusBadge};
+use crate::context::use_app;
 use crate::hooks::{use_document_keydown, use_fetch};
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for Deck {

@@ -15,9 +15,10 @@ use super::export::ExportPanel;
 use super::meeting::{Adjustments, MeetingEditor, MeetingView};
 use super::scorecard::{ScorecardView, Tally};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{on_text, ErrorAlert, Loading, RouteLink, StatusBadge};
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::chart::ScorecardChart;
 use super::state::{is_long, rows_shown};
-use crate::app::use_app;
+use crate::context::use_app;
 
 #[derive(Properties, PartialEq)]
 pub struct StatusProps {

@@ -13,13 +13,14 @@ use yew_router::prelude::*;
 
 use super::state::{PlanAction, PlanForm};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, DateField, Empty, ErrorAlert, FieldError,
     Loading, OtherErrors, RouteLink, StatusBadge, UserSelect,
 };
+use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
 use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for PlanForm {

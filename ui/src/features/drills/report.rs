@@ -15,12 +15,13 @@ use yew::prelude::*;
 
 use super::state::{elapsed_face, target_face, took_face, totals};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     action_progress, ActionList, Attachments, ErrorAlert, Loading, RouteLink, StatusBadge,
 };
+use crate::context::use_app;
 use crate::features::incidents::{DrillLabel, IncidentStatusBadge, SeverityBadge};
 use crate::hooks::{use_command, use_fetch, Exec};
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]

@@ -22,14 +22,15 @@ use super::state::{
     took_face, with_check, FinishAction, FinishForm, RunnerKey,
 };
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     on_change, on_text, ActionEditor, ErrorAlert, FieldError, Loading, OtherErrors, RouteLink,
 };
+use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
 use crate::hooks::{
     errors_to, use_command, use_document_keydown, use_fetch, use_now, Commands, Exec,
 };
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for FinishForm {

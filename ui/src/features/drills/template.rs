@@ -11,9 +11,10 @@ use yew_router::prelude::*;
 
 use super::state::{Bilingual, Lang, List, TemplateAction as A, TemplateForm};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{on_change, on_text, Empty, ErrorAlert, Loading, OtherErrors, RouteLink};
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors};
 use crate::text;
 

@@ -14,10 +14,11 @@ use super::state::{
     FilterAction, IncidentFilters,
 };
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::Pager;
 use crate::components::{checked_of, on_change, on_text, Empty, ErrorAlert, Loading, RouteLink};
+use crate::context::use_app;
 use crate::hooks::{use_fetch, use_now};
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for IncidentFilters {

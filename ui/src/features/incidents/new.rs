@@ -16,12 +16,13 @@ use yew_router::prelude::*;
 use super::badges::DrillLabel;
 use super::state::{target_text, IncidentForm, IncidentFormAction as A};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, DateField, ErrorAlert, FieldError, OtherErrors,
     RouteLink,
 };
+use crate::context::use_app;
 use crate::hooks::{errors_to, use_command, use_fetch, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 
 impl Reducible for IncidentForm {

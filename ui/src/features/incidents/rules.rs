@@ -14,11 +14,12 @@ use yew::prelude::*;
 use super::badges::SeverityBadge;
 use super::state::{target_text, FlowEdit, RulesAction, RulesForm};
 use crate::api;
-use crate::app::{use_app, AppCtx, Route};
 use crate::components::{
     checked_of, on_change, on_text, ErrorAlert, Loading, OtherErrors, RouteLink,
 };
+use crate::context::{use_app, AppCtx};
 use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
 

@@ -13,12 +13,13 @@ use yew::prelude::*;
 
 use super::state::{MemberAction, MemberForm};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     invalid_attrs, on_change, on_text, Empty, ErrorAlert, FieldError, Loading, OtherErrors,
     RouteLink, UserSelect,
 };
+use crate::context::use_app;
 use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 
 impl Reducible for MemberForm {
     type Action = MemberAction;

@@ -16,12 +16,13 @@ use govbench_protocol::{
 use yew::prelude::*;
 
 use crate::api;
-use crate::app::{use_app, AppCtx, Route};
 use crate::components::{
     invalid_attrs, on_change, on_text, CommentThread, DateField, ErrorAlert, FieldError,
     HistoryTimeline, Loading, RouteLink, StatusBadge,
 };
+use crate::context::{use_app, AppCtx};
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
 

@@ -18,12 +18,13 @@ use yew_router::prelude::*;
 
 use super::state::{ImportAction, ImportForm};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, DateField, ErrorAlert, FieldError, Loading,
     RouteLink,
 };
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Exec};
+use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors};
 
 /// A dropped file is read into memory; larger results belong in the file dialog, which

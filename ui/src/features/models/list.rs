@@ -10,15 +10,16 @@ use yew_router::prelude::*;
 
 use super::state::ModelForm;
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     invalid_attrs, on_change, on_text, Empty, ErrorAlert, FieldError, Loading, RouteLink,
 };
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 
 /// The domain's name in the user's language, or the domain as typed.
-pub fn domain_text(ctx: &crate::app::AppCtx, domain: &str) -> String {
+pub fn domain_text(ctx: &crate::context::AppCtx, domain: &str) -> String {
     let key = format!("domain.{domain}");
     let text = ctx.t(&key);
     if text == key {

@@ -17,12 +17,13 @@ use super::state::decide::{build_decision, DecisionKind};
 use super::state::draft::{format_number, DraftForm};
 use super::state::plan::{PlanAction, PlanForm};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     invalid_attrs, on_change, on_text, CommentThread, DateField, Empty, ErrorAlert, FieldError,
     HistoryTimeline, Loading, OtherErrors, RouteLink,
 };
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Exec};
+use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors, SubmitForm};
 use crate::text;
 

@@ -9,10 +9,11 @@ use yew::prelude::*;
 use super::badges::{OverdueFlag, PriorityBadge, RequirementStatusBadge};
 use super::state::filters::{sort_key, FilterAction, ListFilters, SORTS};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::Pager;
 use crate::components::{checked_of, on_change, on_text, Empty, ErrorAlert, Loading, RouteLink};
+use crate::context::use_app;
 use crate::hooks::use_fetch;
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for ListFilters {

@@ -11,8 +11,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::app::use_app;
 use crate::components::{on_text, ErrorAlert, Loading};
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Exec};
 use crate::text;
 

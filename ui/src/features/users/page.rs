@@ -12,10 +12,10 @@ use yew::prelude::*;
 
 use super::state::{UserFilter, UserForm, UserFormAction};
 use crate::api;
-use crate::app::{use_app, AppCtx};
 use crate::components::{
     invalid_attrs, on_change, on_text, Empty, FieldError, Loading, OtherErrors,
 };
+use crate::context::{use_app, AppCtx};
 use crate::hooks::{use_command, use_fetch, Exec};
 use crate::state::{backend_field_errors, unclaimed_errors, FieldErrors};
 use crate::text;

@@ -23,11 +23,12 @@ use yew::prelude::*;
 
 use super::badges::{DrillLabel, IncidentStatusBadge, SeverityBadge};
 use super::state::{lifecycle, RESPONSE_STEPS};
-use crate::app::{use_app, Route};
 use crate::components::{
     Attachments, CommentThread, ErrorAlert, GateRefusal, HistoryTimeline, Loading, RouteLink,
 };
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch};
+use crate::route::Route;
 use crate::{api, text};
 use clocks::ClocksPanel;
 use description::DescriptionPanel;

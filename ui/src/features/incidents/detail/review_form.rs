@@ -7,8 +7,8 @@ use govbench_protocol::{endpoint, IncidentCommand as C, IncidentId, NoRequest};
 use yew::prelude::*;
 
 use crate::api;
-use crate::app::use_app;
 use crate::components::{invalid_attrs, on_text, ActionEditor, FieldError, OtherErrors};
+use crate::context::use_app;
 use crate::features::incidents::state::{ReviewAction, ReviewForm};
 use crate::hooks::{errors_to, use_fetch, Commands, Exec};
 

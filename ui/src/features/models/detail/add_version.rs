@@ -3,8 +3,8 @@
 use govbench_protocol::{ModelCommand as C, ModelId, VersionDraft};
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::{invalid_attrs, on_text, FieldError, OtherErrors};
+use crate::context::use_app;
 use crate::features::models::state::VersionForm;
 use crate::hooks::{Commands, Exec};
 use crate::state::FieldErrors;

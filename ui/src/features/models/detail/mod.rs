@@ -20,11 +20,12 @@ use yew::prelude::*;
 
 use super::chart::TrendChart;
 use super::list::domain_text;
-use crate::app::{use_app, Route};
 use crate::components::{
     CommentThread, ErrorAlert, GateRefusal, HistoryTimeline, Loading, RouteLink,
 };
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Commands};
+use crate::route::Route;
 use crate::{api, text};
 use add_version::AddVersion;
 use evaluations::EvaluationsPanel;
