@@ -4,8 +4,10 @@
 
 use std::future::Future;
 use std::rc::Rc;
+use std::str::FromStr;
 
-use govbench_protocol::{ApiError, Command, CommandOutcome, ErrorCode};
+use govbench_protocol::endpoint::{self, Endpoint};
+use govbench_protocol::{ApiError, Command, CommandOutcome, ErrorCode, NoRequest, UserSummary};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -35,9 +37,22 @@ where
     F: Fn(D) -> Fut + 'static,
     Fut: Future<Output = ApiResult<T>> + 'static,
 {
+    use_fetch_for(deps, fetch).0
+}
+
+/// [`use_fetch`], and the `deps` the data on screen was fetched for (a page reused for another
+/// record keeps showing the previous one until the new one arrives).
+#[hook]
+fn use_fetch_for<T, D, F, Fut>(deps: D, fetch: F) -> (Fetched<T>, Option<D>)
+where
+    T: 'static,
+    D: Clone + PartialEq + 'static,
+    F: Fn(D) -> Fut + 'static,
+    Fut: Future<Output = ApiResult<T>> + 'static,
+{
     let ctx = use_app();
     let ended = ctx.clone();
-    let data = use_state(|| None::<Rc<T>>);
+    let data = use_state(|| None::<(D, Rc<T>)>);
     let error = use_state(|| None::<ApiError>);
     let loading = use_state(|| true);
     let latest = use_mut_ref(|| 0u64);
@@ -51,6 +66,7 @@ where
             };
             loading.set(true);
             let answer = fetch(deps.clone());
+            let deps = deps.clone();
             spawn_local(async move {
                 let result = answer.await;
                 if *latest.borrow() != mine {
@@ -59,7 +75,7 @@ where
                 loading.set(false);
                 match result {
                     Ok(value) => {
-                        data.set(Some(Rc::new(value)));
+                        data.set(Some((deps, Rc::new(value))));
                         error.set(None);
                     }
                     Err(err) => {
@@ -70,10 +86,74 @@ where
             });
         });
     }
-    Fetched {
-        data: (*data).clone(),
+    let fetched = Fetched {
+        data: (*data).as_ref().map(|(_, value)| value.clone()),
         error: (*error).clone(),
         loading: *loading,
+    };
+    (fetched, (*data).as_ref().map(|(deps, _)| deps.clone()))
+}
+
+/// A detail page's record, fetched through endpoint `E` by the id in its route.
+pub struct Detail<I, T> {
+    /// The route's id, typed; `None` when the route's text is not one (the fetch then fails
+    /// as not found).
+    pub id: Option<I>,
+    /// The record, only ever the one `id` names: after navigating from another record, its
+    /// data is not shown while this one loads.
+    pub fetched: Fetched<T>,
+}
+
+/// Parses a route's id into `E`'s typed id and fetches that record (again whenever the
+/// workspace changes).
+#[hook]
+pub fn use_detail<E>(route_id: &str) -> Detail<E::Request, E::Response>
+where
+    E: Endpoint + 'static,
+    E::Request: FromStr + Clone + PartialEq + 'static,
+    E::Response: 'static,
+{
+    let id = E::Request::from_str(route_id).ok();
+    let (mut fetched, fetched_for) =
+        use_fetch_for(id.clone(), |id: Option<E::Request>| async move {
+            match id {
+                Some(id) => api::call::<E>(&id).await,
+                None => Err(ApiError::new(ErrorCode::NotFound)),
+            }
+        });
+    if fetched_for.as_ref() != Some(&id) {
+        fetched.data = None;
+    }
+    Detail { id, fetched }
+}
+
+/// The workspace's members, for the pickers of owners, team members and attendees.
+pub struct Users {
+    /// Empty until they arrive (and when not wanted).
+    pub list: Rc<Vec<UserSummary>>,
+    pub error: Option<ApiError>,
+}
+
+/// The workspace's members.
+#[hook]
+pub fn use_users() -> Users {
+    use_users_if(true)
+}
+
+/// The workspace's members, asked for only when `wanted` (a panel whose picker the user may
+/// not use asks nothing).
+#[hook]
+pub fn use_users_if(wanted: bool) -> Users {
+    let users = use_fetch(wanted, |wanted: bool| async move {
+        if wanted {
+            api::call::<endpoint::UsersList>(&NoRequest {}).await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    Users {
+        list: users.data.unwrap_or_default(),
+        error: users.error,
     }
 }
 

@@ -13,7 +13,7 @@ use yew_router::prelude::*;
 
 use super::scorecard::Tally;
 use crate::api;
-use crate::components::{on_change, Empty, ErrorAlert, Loading, RouteLink, StatusBadge};
+use crate::components::{on_change, Empty, ErrorAlert, FetchView, RouteLink, StatusBadge};
 use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
 use crate::route::Route;
@@ -26,21 +26,19 @@ pub fn AssessmentsPage() -> Html {
         api::call::<endpoint::AssessmentsOverviewGet>(&NoRequest {})
     });
     let commands = use_command();
-    let body = match (&overview.data, &overview.error) {
-        (None, Some(err)) => {
-            html! { <ErrorAlert id="assessments-error" error={Some(err.clone())} /> }
-        }
-        (None, None) => html! { <Loading /> },
-        (Some(o), _) => html! {
-            <>
-                if o.can_open && !o.open_quarters.is_empty() {
-                    <OpenForm overview={o.clone()} commands={commands.clone()} />
-                }
-                <Quarters overview={o.clone()} />
-                <Exports overview={o.clone()} />
-            </>
-        },
-    };
+    let body = FetchView::new(&overview, "assessments-error")
+        .keep_data()
+        .show(|o| {
+            html! {
+                <>
+                    if o.can_open && !o.open_quarters.is_empty() {
+                        <OpenForm overview={o.clone()} commands={commands.clone()} />
+                    }
+                    <Quarters overview={o.clone()} />
+                    <Exports overview={o.clone()} />
+                </>
+            }
+        });
     html! {
         <section class="page" id="page-assessments">
             <div class="page-head">

@@ -14,8 +14,8 @@ use yew_router::prelude::*;
 use super::state::{PlanAction, PlanForm};
 use crate::api;
 use crate::components::{
-    checked_of, invalid_attrs, on_change, on_text, DateField, Empty, ErrorAlert, FieldError,
-    Loading, OtherErrors, RouteLink, StatusBadge, UserSelect,
+    checked_of, invalid_attrs, on_change, on_text, DateField, Empty, ErrorAlert, FetchView,
+    FieldError, OtherErrors, RouteLink, StatusBadge, UserSelect,
 };
 use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
@@ -58,17 +58,17 @@ pub fn DrillsPage() -> Html {
     });
     let commands = use_command();
     let start = use_start(&commands);
-    let body = match (&overview.data, &overview.error) {
-        (None, Some(err)) => html! { <ErrorAlert id="drills-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(o), _) => html! {
-            <>
-                <Templates overview={o.clone()} commands={commands.clone()} start={start.clone()} />
-                <Plans overview={o.clone()} commands={commands.clone()} start={start.clone()} />
-                <Runs runs={o.runs.clone()} />
-            </>
-        },
-    };
+    let body = FetchView::new(&overview, "drills-error")
+        .keep_data()
+        .show(|o| {
+            html! {
+                <>
+                    <Templates overview={o.clone()} commands={commands.clone()} start={start.clone()} />
+                    <Plans overview={o.clone()} commands={commands.clone()} start={start.clone()} />
+                    <Runs runs={o.runs.clone()} />
+                </>
+            }
+        });
     html! {
         <section class="page" id="page-drills">
             <div class="page-head">

@@ -5,13 +5,11 @@
 //! leaves (back to the drill's page).
 
 use std::rc::Rc;
-use std::str::FromStr;
 
 use chrono::{DateTime, Local, Utc};
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, DrillCommand, DrillRunDetail, DrillRunId, DrillRunStatus, ErrorCode, NoRequest,
-    StepOutcome,
+    DrillCommand, DrillRunDetail, DrillRunStatus, ErrorCode, NoRequest, StepOutcome,
 };
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -28,7 +26,7 @@ use crate::components::{
 use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
 use crate::hooks::{
-    errors_to, use_command, use_document_keydown, use_fetch, use_now, Commands, Exec,
+    errors_to, use_command, use_detail, use_document_keydown, use_fetch, use_now, Commands, Exec,
 };
 use crate::route::Route;
 use crate::text;
@@ -91,13 +89,7 @@ fn key_place(e: &KeyboardEvent) -> KeyPlace {
 #[component]
 pub fn RunnerPage(props: &RunnerProps) -> Html {
     let ctx = use_app();
-    let id = DrillRunId::from_str(&props.id).ok();
-    let detail = use_fetch(id, |id: Option<DrillRunId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::DrillRunGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::DrillRunGet>(&props.id);
     let commands = use_command();
     let navigator = use_navigator();
     // The step the person is on; `None` until they move (then the first unchecked one).
@@ -106,10 +98,7 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
     // The key handler of the latest render, called by the one document listener.
     let handler = use_document_keydown();
 
-    let d: Option<Rc<DrillRunDetail>> = match &detail.data {
-        Some(d) if Some(d.run.id) == id => Some(d.clone()),
-        _ => None,
-    };
+    let d: Option<Rc<DrillRunDetail>> = detail.fetched.data.clone();
     let steps_len = d.as_ref().map(|d| d.run.steps.len()).unwrap_or(0);
     let sel = selected
         .or_else(|| d.as_ref().and_then(|d| d.run.current_step()))
@@ -200,7 +189,7 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
     let Some(d) = d else {
         return html! {
             <section class="runner" id="page-drill-runner">
-                if let Some(err) = &detail.error {
+                if let Some(err) = &detail.fetched.error {
                     <ErrorAlert id="runner-error" error={Some(err.clone())} />
                     <RouteLink to={Route::Drills} class={classes!("btn")}>{ ctx.t("nav.drills") }</RouteLink>
                 } else {

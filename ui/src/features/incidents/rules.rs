@@ -15,10 +15,10 @@ use super::badges::SeverityBadge;
 use super::state::{target_text, FlowEdit, RulesAction, RulesForm};
 use crate::api;
 use crate::components::{
-    checked_of, on_change, on_text, ErrorAlert, Loading, OtherErrors, RouteLink,
+    checked_of, on_change, on_text, ErrorAlert, FetchView, OtherErrors, RouteLink,
 };
 use crate::context::{use_app, AppCtx};
-use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::hooks::{errors_to, use_command, use_fetch, use_users, Commands, Exec};
 use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
@@ -49,25 +49,25 @@ pub fn RulesPage() -> Html {
     let rules = use_fetch((), |()| {
         api::call::<endpoint::ResponseRulesGet>(&NoRequest {})
     });
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users().list;
     let commands = use_command();
     let editing = use_state(|| false);
     let may_edit = ctx.may(IncidentPermission::SetRules);
 
-    let body = match (&rules.data, &rules.error) {
-        (None, Some(err)) => html! { <ErrorAlert id="rules-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(r), _) if *editing => html! {
-            <RulesEditor flows={r.flows.clone()} users={users.clone()} commands={commands.clone()}
-                on_close={{ let editing = editing.clone(); Callback::from(move |_| editing.set(false)) }} />
-        },
-        (Some(r), _) => html! {
-            <div class="rules-grid">
-                { for r.flows.iter().map(|f| html! { <FlowCard flow={f.clone()} users={users.clone()} /> }) }
-            </div>
-        },
-    };
+    let body = FetchView::new(&rules, "rules-error").keep_data().show(|r| {
+        if *editing {
+            html! {
+                <RulesEditor flows={r.flows.clone()} users={users.clone()} commands={commands.clone()}
+                    on_close={{ let editing = editing.clone(); Callback::from(move |_| editing.set(false)) }} />
+            }
+        } else {
+            html! {
+                <div class="rules-grid">
+                    { for r.flows.iter().map(|f| html! { <FlowCard flow={f.clone()} users={users.clone()} /> }) }
+                </div>
+            }
+        }
+    });
     let revision = rules.data.as_ref().map(|r| {
         if r.revision == 0 {
             ctx.t("rules.revision_default")

@@ -14,11 +14,11 @@ use yew::prelude::*;
 use super::state::{MemberAction, MemberForm};
 use crate::api;
 use crate::components::{
-    invalid_attrs, on_change, on_text, Empty, ErrorAlert, FieldError, Loading, OtherErrors,
+    invalid_attrs, on_change, on_text, Empty, ErrorAlert, FetchView, FieldError, OtherErrors,
     RouteLink, UserSelect,
 };
 use crate::context::use_app;
-use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::hooks::{errors_to, use_command, use_fetch, use_users, Commands, Exec};
 use crate::route::Route;
 
 impl Reducible for MemberForm {
@@ -34,19 +34,14 @@ impl Reducible for MemberForm {
 pub fn TeamPage() -> Html {
     let ctx = use_app();
     let team = use_fetch((), |()| api::call::<endpoint::TeamGet>(&NoRequest {}));
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
+    let users = use_users();
     let commands = use_command();
     // `None`: no form; `Some(None)`: adding; `Some(Some(id))`: editing that member.
     let editing = use_state(|| None::<Option<TeamMemberId>>);
     let confirming = use_state(|| None::<TeamMemberId>);
 
-    let body = match (&team.data, &team.error) {
-        (_, Some(err)) if team.data.is_none() => {
-            html! { <ErrorAlert id="team-error" error={Some(err.clone())} /> }
-        }
-        (None, _) => html! { <Loading /> },
-        (Some(t), _) => {
-            let people = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let body = FetchView::new(&team, "team-error").keep_data().show(|t| {
+            let people = users.list.clone();
             let mut rows: Vec<&TeamMemberRow> = t.members.iter().collect();
             rows.sort_by_key(|r| {
                 (
@@ -177,8 +172,7 @@ pub fn TeamPage() -> Html {
                     }
                 </>
             }
-        }
-    };
+        });
 
     let missing = team
         .data

@@ -11,7 +11,7 @@ use yew_router::prelude::*;
 use super::state::ModelForm;
 use crate::api;
 use crate::components::{
-    invalid_attrs, on_change, on_text, Empty, ErrorAlert, FieldError, Loading, RouteLink,
+    invalid_attrs, on_change, on_text, Empty, ErrorAlert, FetchView, FieldError, RouteLink,
 };
 use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Exec};
@@ -34,14 +34,12 @@ pub fn ModelsPage() -> Html {
     let ctx = use_app();
     let models = use_fetch((), |()| api::call::<endpoint::ModelsList>(&NoRequest {}));
     let adding = use_state(|| false);
-    let body = match (&models.data, &models.error) {
-        (_, Some(err)) => html! { <ErrorAlert id="models-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(list), None) if list.is_empty() => html! {
-            <Empty title={ctx.t("models.empty")} hint={ctx.t("models.empty_hint")} />
-        },
-        (Some(list), None) => html! { <ModelTable models={(**list).clone()} /> },
-    };
+    let body = FetchView::new(&models, "models-error")
+        .empty_when(
+            |list| list.is_empty(),
+            html! { <Empty title={ctx.t("models.empty")} hint={ctx.t("models.empty_hint")} /> },
+        )
+        .show(|list| html! { <ModelTable models={(**list).clone()} /> });
     let domains: Vec<String> = {
         let mut all: Vec<String> = DEFAULT_DOMAINS.iter().map(|d| (*d).to_owned()).collect();
         for m in models.data.iter().flat_map(|l| l.iter()) {

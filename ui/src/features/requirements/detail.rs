@@ -1,11 +1,10 @@
 //! Requirement detail: every field, the actions the user may take now, history and comments.
 
 use std::rc::Rc;
-use std::str::FromStr;
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, Decision, EntityRef, ErrorCode, Feasibility, NoRequest, RequirementAction as A,
+    ApiError, Decision, EntityRef, Feasibility, NoRequest, RequirementAction as A,
     RequirementCommand as C, RequirementDetail, RequirementDraft, RequirementId,
 };
 use yew::prelude::*;
@@ -18,11 +17,11 @@ use super::state::draft::{format_number, DraftForm};
 use super::state::plan::{PlanAction, PlanForm};
 use crate::api;
 use crate::components::{
-    invalid_attrs, on_change, on_text, CommentThread, DateField, Empty, ErrorAlert, FieldError,
-    HistoryTimeline, Loading, OtherErrors, RouteLink,
+    invalid_attrs, on_change, on_text, CommentThread, DateField, Empty, ErrorAlert, FetchView,
+    FieldError, HistoryTimeline, OtherErrors, RouteLink,
 };
 use crate::context::use_app;
-use crate::hooks::{use_command, use_fetch, Exec};
+use crate::hooks::{use_command, use_detail, use_fetch, Exec};
 use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors, SubmitForm};
 use crate::text;
@@ -82,35 +81,24 @@ pub struct DetailProps {
 #[component]
 pub fn DetailPage(props: &DetailProps) -> Html {
     let ctx = use_app();
-    let id = RequirementId::from_str(&props.id).ok();
-    let detail = use_fetch(id, |id: Option<RequirementId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::RequirementGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::RequirementGet>(&props.id);
     let commands = use_command();
     let editing = use_state(|| false);
 
-    let Some(id) = id else {
+    let Some(id) = detail.id else {
         return html! {
             <section class="page" id="page-req-detail">
                 <Empty title={ctx.t("detail.not_found")} />
             </section>
         };
     };
-    // After navigating from another requirement, its data shows until this one arrives.
-    let d = match (&detail.data, &detail.error) {
-        (Some(d), _) if d.requirement.id == id => d.clone(),
-        (_, Some(err)) => {
-            return html! {
-                <section class="page" id="page-req-detail">
-                    <ErrorAlert id="action-error" error={Some(err.clone())} />
-                    <RouteLink to={Route::Requirements} class={classes!("btn")}>{ ctx.t("nav.requirements") }</RouteLink>
-                </section>
-            }
-        }
-        _ => return html! { <section class="page" id="page-req-detail"><Loading /></section> },
+    let d = match FetchView::new(&detail.fetched, "action-error").page(
+        "page-req-detail",
+        Route::Requirements,
+        ctx.t("nav.requirements"),
+    ) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let r = &d.requirement;
     let allowed = |a: A| d.allowed_actions.contains(&a);

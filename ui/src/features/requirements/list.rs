@@ -10,7 +10,7 @@ use super::badges::{OverdueFlag, PriorityBadge, RequirementStatusBadge};
 use super::state::filters::{sort_key, FilterAction, ListFilters, SORTS};
 use crate::api;
 use crate::components::Pager;
-use crate::components::{checked_of, on_change, on_text, Empty, ErrorAlert, Loading, RouteLink};
+use crate::components::{checked_of, on_change, on_text, Empty, FetchView, RouteLink};
 use crate::context::use_app;
 use crate::hooks::use_fetch;
 use crate::route::Route;
@@ -120,10 +120,7 @@ pub fn ListPage() -> Html {
         </div>
     };
 
-    let body = match (&page.data, &page.error) {
-        (_, Some(err)) => html! { <ErrorAlert id="list-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(p), None) if p.items.is_empty() => html! {
+    let empty = html! {
             <>
                 <table id="req-table" class="table" hidden=true><tbody></tbody></table>
                 if filters.is_filtered() {
@@ -138,8 +135,10 @@ pub fn ListPage() -> Html {
                     </Empty>
                 }
             </>
-        },
-        (Some(p), None) => {
+    };
+    let body = FetchView::new(&page, "list-error")
+        .empty_when(|p| p.items.is_empty(), empty)
+        .show(|p| {
             html! {
                 <>
                     <div class="table-wrap">
@@ -183,8 +182,7 @@ pub fn ListPage() -> Html {
                         page={filters.page} shown={p.items.len()} total={p.total} on_page={on_page.clone()} />
                 </>
             }
-        }
-    };
+        });
 
     html! {
         <section class="page" id="page-requirements">
