@@ -5,20 +5,16 @@
 use std::rc::Rc;
 
 use chrono::Local;
-use govbench_protocol::endpoint;
-use govbench_protocol::{
-    AssessmentCommand, AssessmentId, CorrectiveAction, Meeting, NoRequest, UserId,
-};
+use govbench_protocol::{AssessmentCommand, AssessmentId, CorrectiveAction, Meeting, UserId};
 use yew::prelude::*;
 
 use super::state::{MeetingAction, MeetingForm, ADJUSTMENTS};
-use crate::api;
 use crate::components::{
     action_progress, invalid_attrs, on_text, ActionEditor, ActionList, DateField, FieldError,
     OtherErrors,
 };
 use crate::context::use_app;
-use crate::hooks::{errors_to, use_fetch, Commands, Exec};
+use crate::hooks::{errors_to, use_users, Commands, Exec};
 use crate::text;
 
 impl Reducible for MeetingForm {
@@ -49,8 +45,7 @@ pub fn MeetingEditor(props: &EditorProps) -> Html {
         let meeting = props.meeting.clone();
         use_reducer(move || MeetingForm::from_meeting(&meeting))
     };
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users().list;
     let id = props.id;
     let submit = {
         let form = form.clone();

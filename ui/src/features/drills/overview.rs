@@ -19,7 +19,7 @@ use crate::components::{
 };
 use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
-use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::hooks::{errors_to, use_command, use_fetch, use_users_if, Commands, Exec};
 use crate::route::Route;
 use crate::text;
 
@@ -156,14 +156,7 @@ fn Plans(props: &SectionProps) -> Html {
     let o = &props.overview;
     // `None`: no form; `Some(None)`: adding; `Some(Some(id))`: editing that plan.
     let editing = use_state(|| None::<Option<DrillPlanId>>);
-    let users = use_fetch(o.can_plan, |can: bool| async move {
-        if can {
-            api::call::<endpoint::UsersList>(&NoRequest {}).await
-        } else {
-            Ok(Vec::new())
-        }
-    });
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users_if(o.can_plan).list;
     let close = {
         let editing = editing.clone();
         Callback::from(move |_| editing.set(None))

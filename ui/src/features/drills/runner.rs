@@ -8,9 +8,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Local, Utc};
 use govbench_protocol::endpoint;
-use govbench_protocol::{
-    DrillCommand, DrillRunDetail, DrillRunStatus, ErrorCode, NoRequest, StepOutcome,
-};
+use govbench_protocol::{DrillCommand, DrillRunDetail, DrillRunStatus, ErrorCode, StepOutcome};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -19,14 +17,13 @@ use super::state::{
     all_checked, elapsed_face, moved, next_after, runner_key, suggested_result, target_face,
     took_face, with_check, FinishAction, FinishForm, RunnerKey,
 };
-use crate::api;
 use crate::components::{
     on_change, on_text, ActionEditor, ErrorAlert, FieldError, Loading, OtherErrors, RouteLink,
 };
 use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
 use crate::hooks::{
-    errors_to, use_command, use_detail, use_document_keydown, use_fetch, use_now, Commands, Exec,
+    errors_to, use_command, use_detail, use_document_keydown, use_now, use_users, Commands, Exec,
 };
 use crate::route::Route;
 use crate::text;
@@ -367,8 +364,7 @@ fn FinishPanel(props: &FinishProps) -> Html {
         let suggested = suggested_result(&d.run, &d.times);
         move || FinishForm::new(suggested)
     });
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users().list;
     let run_id = d.run.id;
     // Focus moves to the form when it appears, so the keyboard goes on from the last step.
     use_effect_with((), |_| {

@@ -9,17 +9,16 @@ use govbench_i18n::{number, signed};
 use govbench_protocol::endpoint;
 use govbench_protocol::{
     Comparison, DecisionKind, Direction, EntityKind, EntityRef, EvaluationAction as A,
-    EvaluationCommand as C, EvaluationDetail, Evaluator, KpiVerdict, NoRequest,
+    EvaluationCommand as C, EvaluationDetail, Evaluator, KpiVerdict,
 };
 use yew::prelude::*;
 
-use crate::api;
 use crate::components::{
     invalid_attrs, on_change, on_text, CommentThread, DateField, ErrorAlert, FetchView, FieldError,
     HistoryTimeline, RouteLink, StatusBadge,
 };
 use crate::context::{use_app, AppCtx};
-use crate::hooks::{use_command, use_detail, use_fetch, Commands, Exec};
+use crate::hooks::{use_command, use_detail, use_users_if, Commands, Exec};
 use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
@@ -397,13 +396,7 @@ fn DecisionPanel(props: &ActProps) -> Html {
     let due = use_state(String::new);
     let note = use_state(String::new);
     let errors = use_state(FieldErrors::new);
-    let users = use_fetch(may(A::Decide), |wanted: bool| async move {
-        if wanted {
-            api::call::<endpoint::UsersList>(&NoRequest {}).await
-        } else {
-            Ok(Vec::new())
-        }
-    });
+    let users = use_users_if(may(A::Decide)).list;
     let id = d.evaluation.id;
     let current = d.evaluation.decision.as_ref().map(|dec| html! {
         <div id="evaluation-decision" data-kind={dec.kind.key()} data-done={dec.done.is_some().to_string()}>
@@ -468,7 +461,7 @@ fn DecisionPanel(props: &ActProps) -> Html {
                     <label for="decision-owner">{ ctx.t("eval.decision_owner") }</label>
                     <select id="decision-owner" onchange={{ let owner = owner.clone(); on_change(move |v| owner.set(v)) }}>
                         <option value="" selected={owner.is_empty()}>{ "—" }</option>
-                        { for users.data.iter().flat_map(|u| u.iter()).map(|u| html! {
+                        { for users.iter().map(|u| html! {
                             <option value={u.id.to_string()} selected={*owner == u.id.to_string()}>{ format!("{} ({})", u.display_name, text::role(ctx.locale, u.role)) }</option>
                         }) }
                     </select>

@@ -4,8 +4,8 @@ use std::rc::Rc;
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, Decision, EntityRef, Feasibility, NoRequest, RequirementAction as A,
-    RequirementCommand as C, RequirementDetail, RequirementDraft, RequirementId,
+    ApiError, Decision, EntityRef, Feasibility, RequirementAction as A, RequirementCommand as C,
+    RequirementDetail, RequirementDraft, RequirementId,
 };
 use yew::prelude::*;
 
@@ -15,13 +15,12 @@ use super::state::assess::{AssessAction, AssessForm};
 use super::state::decide::{build_decision, DecisionKind};
 use super::state::draft::{format_number, DraftForm};
 use super::state::plan::{PlanAction, PlanForm};
-use crate::api;
 use crate::components::{
     invalid_attrs, on_change, on_text, CommentThread, DateField, Empty, ErrorAlert, FetchView,
     FieldError, HistoryTimeline, OtherErrors, RouteLink,
 };
 use crate::context::use_app;
-use crate::hooks::{use_command, use_detail, use_fetch, Exec};
+use crate::hooks::{use_command, use_detail, use_users, Exec};
 use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors, SubmitForm};
 use crate::text;
@@ -532,26 +531,24 @@ fn DecidePanel(props: &DecideProps) -> Html {
 fn PlanPanel(props: &PanelProps) -> Html {
     let ctx = use_app();
     let form = use_reducer(PlanForm::default);
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
+    let users = use_users();
     let id = props.id;
     let submit = submit_command(&form, &props.run, move |plan| C::Plan { id, plan });
     let errors = &form.errors;
     let (inv_o, desc_o) = invalid_attrs(errors, "owner", "plan-owner");
     let (inv_t, desc_t) = invalid_attrs(errors, "target_delivery", "plan-target");
-    let user_options = match &users.data {
-        Some(list) => list
-            .iter()
-            .map(|u| {
-                let value = u.id.to_string();
-                html! {
-                    <option value={value.clone()} selected={form.owner == value}>
-                        { format!("{} ({}) · {}", u.display_name, u.name, text::role(ctx.locale, u.role)) }
-                    </option>
-                }
-            })
-            .collect::<Html>(),
-        _ => html! {},
-    };
+    let user_options = users
+        .list
+        .iter()
+        .map(|u| {
+            let value = u.id.to_string();
+            html! {
+                <option value={value.clone()} selected={form.owner == value}>
+                    { format!("{} ({}) · {}", u.display_name, u.name, text::role(ctx.locale, u.role)) }
+                </option>
+            }
+        })
+        .collect::<Html>();
     let mut known: Vec<String> = vec![
         "owner".into(),
         "target_delivery".into(),
