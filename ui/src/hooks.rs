@@ -210,6 +210,32 @@ pub fn errors_to<R: Reducible + 'static>(
     Callback::from(move |errors| form.dispatch(action(errors)))
 }
 
+/// A form's submit handler, written once: the page does not reload; the form's own `check`
+/// comes first (its errors go to `show_errors`, nothing is sent); what it checked becomes the
+/// command `send` makes (with what to do after), and the backend's field errors go to
+/// `show_errors` too.
+pub fn submit_form<P: 'static>(
+    run: &Callback<Exec>,
+    check: impl Fn() -> Result<P, FieldErrors> + 'static,
+    show_errors: Callback<FieldErrors>,
+    send: impl Fn(P) -> Exec + 'static,
+) -> Callback<SubmitEvent> {
+    let run = run.clone();
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        match check() {
+            Err(errors) => show_errors.emit(errors),
+            Ok(checked) => run.emit(send(checked).field_errors_to(show_errors.clone())),
+        }
+    })
+}
+
+/// A callback that shows field errors in a form's `errors` state.
+pub fn errors_into(errors: &UseStateHandle<FieldErrors>) -> Callback<FieldErrors> {
+    let errors = errors.clone();
+    Callback::from(move |e| errors.set(e))
+}
+
 /// Runs commands for a page, one at a time.
 #[derive(Clone, PartialEq)]
 pub struct Commands {

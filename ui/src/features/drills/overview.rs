@@ -19,7 +19,7 @@ use crate::components::{
 };
 use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
-use crate::hooks::{errors_to, use_command, use_fetch, use_users_if, Commands, Exec};
+use crate::hooks::{errors_to, submit_form, use_command, use_fetch, use_users_if, Commands, Exec};
 use crate::route::Route;
 use crate::text;
 
@@ -272,32 +272,23 @@ fn PlanEditor(props: &PlanEditorProps) -> Html {
         move || initial
     });
     let submit = {
-        let form = form.clone();
-        let run = props.commands.run.clone();
         let close = props.on_close.clone();
         let editing = props.editing;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft() {
-                Err(errors) => form.dispatch(PlanAction::Errors(errors)),
-                Ok(draft) => {
-                    let command = match editing {
-                        Some(id) => DrillCommand::EditPlan {
-                            id,
-                            draft,
-                            active: form.active,
-                        },
-                        None => DrillCommand::AddPlan { draft },
-                    };
-                    let on_ok = {
-                        let close = close.clone();
-                        Callback::from(move |_| close.emit(()))
-                    };
-                    let on_fail = errors_to(&form, PlanAction::Errors);
-                    run.emit(Exec::new(command).on_ok(on_ok).field_errors_to(on_fail));
-                }
-            }
-        })
+        submit_form(
+            &props.commands.run,
+            {
+                let form = form.clone();
+                move || form.draft().map(|draft| (draft, form.active))
+            },
+            errors_to(&form, PlanAction::Errors),
+            move |(draft, active)| {
+                let command = match editing {
+                    Some(id) => DrillCommand::EditPlan { id, draft, active },
+                    None => DrillCommand::AddPlan { draft },
+                };
+                Exec::new(command).on_ok(close.reform(|_| ()))
+            },
+        )
     };
     let errors = &form.errors;
     let text_in = |make: fn(String) -> PlanAction| {

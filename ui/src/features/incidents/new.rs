@@ -21,7 +21,7 @@ use crate::components::{
     RouteLink,
 };
 use crate::context::use_app;
-use crate::hooks::{errors_to, use_command, use_fetch, Exec};
+use crate::hooks::{errors_to, submit_form, use_command, use_fetch, Exec};
 use crate::route::Route;
 use crate::state::FieldErrors;
 
@@ -63,34 +63,27 @@ pub fn NewIncidentPage(props: &NewIncidentProps) -> Html {
         }
     });
 
-    let submit = {
-        let form = form.clone();
-        let run = commands.run.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft(&Local, Utc::now()) {
-                Err(errors) => form.dispatch(A::Errors(errors)),
-                Ok(draft) => {
-                    let open_it = {
-                        let navigator = navigator.clone();
-                        Callback::from(move |outcome: CommandOutcome| {
-                            if let Some(nav) = &navigator {
-                                nav.push(&Route::IncidentDetail {
-                                    id: outcome.entity.id.to_string(),
-                                });
-                            }
-                        })
-                    };
-                    let on_fail = errors_to(&form, A::Errors);
-                    run.emit(
-                        Exec::new(IncidentCommand::Open { draft, drill })
-                            .on_ok(open_it)
-                            .field_errors_to(on_fail),
-                    );
-                }
-            }
-        })
-    };
+    let submit = submit_form(
+        &commands.run,
+        {
+            let form = form.clone();
+            move || form.draft(&Local, Utc::now())
+        },
+        errors_to(&form, A::Errors),
+        move |draft| {
+            let open_it = {
+                let navigator = navigator.clone();
+                Callback::from(move |outcome: CommandOutcome| {
+                    if let Some(nav) = &navigator {
+                        nav.push(&Route::IncidentDetail {
+                            id: outcome.entity.id.to_string(),
+                        });
+                    }
+                })
+            };
+            Exec::new(IncidentCommand::Open { draft, drill }).on_ok(open_it)
+        },
+    );
 
     let errors: &FieldErrors = &form.errors;
     let text = |id: &'static str, field: &'static str, make: fn(String) -> A| {

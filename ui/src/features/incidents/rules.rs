@@ -18,7 +18,7 @@ use crate::components::{
     checked_of, on_change, on_text, ErrorAlert, FetchView, OtherErrors, RouteLink,
 };
 use crate::context::{use_app, AppCtx};
-use crate::hooks::{errors_to, use_command, use_fetch, use_users, Commands, Exec};
+use crate::hooks::{errors_to, submit_form, use_command, use_fetch, use_users, Commands, Exec};
 use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
@@ -169,27 +169,16 @@ fn RulesEditor(props: &EditorProps) -> Html {
         move || RulesForm::from_flows(&flows)
     });
     let submit = {
-        let form = form.clone();
-        let run = props.commands.run.clone();
         let close = props.on_close.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.flows() {
-                Err(errors) => form.dispatch(RulesAction::Errors(errors)),
-                Ok(flows) => {
-                    let on_ok = {
-                        let close = close.clone();
-                        Callback::from(move |_| close.emit(()))
-                    };
-                    let on_fail = errors_to(&form, RulesAction::Errors);
-                    run.emit(
-                        Exec::new(C::SetRules { flows })
-                            .on_ok(on_ok)
-                            .field_errors_to(on_fail),
-                    );
-                }
-            }
-        })
+        submit_form(
+            &props.commands.run,
+            {
+                let form = form.clone();
+                move || form.flows()
+            },
+            errors_to(&form, RulesAction::Errors),
+            move |flows| Exec::new(C::SetRules { flows }).on_ok(close.reform(|_| ())),
+        )
     };
     let errors: &FieldErrors = &form.errors;
     let mut known = Vec::new();

@@ -18,7 +18,7 @@ use crate::components::{
     RouteLink, UserSelect,
 };
 use crate::context::use_app;
-use crate::hooks::{errors_to, use_command, use_fetch, use_users, Commands, Exec};
+use crate::hooks::{errors_to, submit_form, use_command, use_fetch, use_users, Commands, Exec};
 use crate::route::Route;
 
 impl Reducible for MemberForm {
@@ -223,28 +223,23 @@ fn MemberEditor(props: &EditorProps) -> Html {
         move || initial
     });
     let submit = {
-        let form = form.clone();
-        let run = props.commands.run.clone();
         let close = props.on_close.clone();
         let editing = props.editing;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft() {
-                Err(errors) => form.dispatch(MemberAction::Errors(errors)),
-                Ok(draft) => {
-                    let command = match editing {
-                        Some(id) => C::EditMember { id, draft },
-                        None => C::AddMember { draft },
-                    };
-                    let on_ok = {
-                        let close = close.clone();
-                        Callback::from(move |_| close.emit(()))
-                    };
-                    let on_fail = errors_to(&form, MemberAction::Errors);
-                    run.emit(Exec::new(command).on_ok(on_ok).field_errors_to(on_fail));
-                }
-            }
-        })
+        submit_form(
+            &props.commands.run,
+            {
+                let form = form.clone();
+                move || form.draft()
+            },
+            errors_to(&form, MemberAction::Errors),
+            move |draft| {
+                let command = match editing {
+                    Some(id) => C::EditMember { id, draft },
+                    None => C::AddMember { draft },
+                };
+                Exec::new(command).on_ok(close.reform(|_| ()))
+            },
+        )
     };
     let errors = &form.errors;
     let (inv_u, desc_u) = invalid_attrs(errors, "user", "team-user");

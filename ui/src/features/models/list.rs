@@ -14,7 +14,7 @@ use crate::components::{
     invalid_attrs, on_change, on_text, Empty, ErrorAlert, FetchView, FieldError, RouteLink,
 };
 use crate::context::use_app;
-use crate::hooks::{use_command, use_fetch, Exec};
+use crate::hooks::{errors_into, submit_form, use_command, use_fetch, Exec};
 use crate::route::Route;
 use crate::state::FieldErrors;
 
@@ -140,34 +140,27 @@ fn RegisterForm(props: &RegisterProps) -> Html {
             form.set(next);
         }
     };
-    let submit = {
-        let form = form.clone();
-        let errors = errors.clone();
-        let run = commands.run.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft() {
-                Err(errs) => errors.set(errs),
-                Ok(draft) => {
-                    let on_ok = {
-                        let navigator = navigator.clone();
-                        Callback::from(move |outcome: govbench_protocol::CommandOutcome| {
-                            if let Some(nav) = &navigator {
-                                nav.push(&Route::ModelDetail {
-                                    id: outcome.entity.id.to_string(),
-                                });
-                            }
-                        })
-                    };
-                    run.emit(
-                        Exec::new(ModelCommand::Register { draft })
-                            .on_ok(on_ok)
-                            .field_errors_into(&errors),
-                    );
-                }
-            }
-        })
-    };
+    let submit = submit_form(
+        &commands.run,
+        {
+            let form = form.clone();
+            move || form.draft()
+        },
+        errors_into(&errors),
+        move |draft| {
+            let on_ok = {
+                let navigator = navigator.clone();
+                Callback::from(move |outcome: govbench_protocol::CommandOutcome| {
+                    if let Some(nav) = &navigator {
+                        nav.push(&Route::ModelDetail {
+                            id: outcome.entity.id.to_string(),
+                        });
+                    }
+                })
+            };
+            Exec::new(ModelCommand::Register { draft }).on_ok(on_ok)
+        },
+    );
     let field = |id: &'static str,
                  name: &'static str,
                  label: String,

@@ -20,7 +20,7 @@ use crate::components::{
     FieldError, HistoryTimeline, OtherErrors, RouteLink,
 };
 use crate::context::use_app;
-use crate::hooks::{use_command, use_detail, use_users, Exec};
+use crate::hooks::{errors_to, submit_form, use_command, use_detail, use_users, Exec};
 use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors, SubmitForm};
 use crate::text;
@@ -53,23 +53,15 @@ fn submit_command<F>(
 where
     F: Reducible + SubmitForm<Action = <F as Reducible>::Action> + 'static,
 {
-    let form = form.clone();
-    let run = run.clone();
-    Callback::from(move |e: SubmitEvent| {
-        e.prevent_default();
-        match form.check() {
-            Err(errors) => form.dispatch(F::errors_action(errors)),
-            Ok(payload) => {
-                let on_fail = {
-                    let form = form.clone();
-                    Callback::from(move |err: ApiError| {
-                        form.dispatch(F::errors_action(backend_field_errors(&err)))
-                    })
-                };
-                run.emit(Exec::new(command(payload)).on_fail(on_fail));
-            }
-        }
-    })
+    submit_form(
+        run,
+        {
+            let form = form.clone();
+            move || form.check()
+        },
+        errors_to(form, F::errors_action),
+        move |payload| Exec::new(command(payload)),
+    )
 }
 
 #[derive(Properties, PartialEq)]
