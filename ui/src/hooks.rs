@@ -300,6 +300,94 @@ pub fn use_command() -> Commands {
     }
 }
 
+/// Endpoint `E` called from a form outside the write path (logging in, creating a
+/// workspace): one call at a time, busy while it runs, its error kept for the form's alert.
+pub struct Call<E: Endpoint> {
+    pub busy: bool,
+    /// The last call's error (cleared by the next call), or one given to `show_error`.
+    pub error: Option<ApiError>,
+    /// Puts an error in the form's alert (a failure beside the call, such as the file
+    /// picker's).
+    pub show_error: Callback<ApiError>,
+    run: CallRun<E>,
+}
+
+/// A request, what to do with the answer, and where the backend's field errors go.
+type CallRun<E> = Callback<(
+    <E as Endpoint>::Request,
+    Callback<<E as Endpoint>::Response>,
+    Callback<FieldErrors>,
+)>;
+
+impl<E: Endpoint + 'static> Call<E> {
+    /// A form's submit handler: the page does not reload; nothing starts while a call runs;
+    /// the form's own `check` first (its errors go to `show_errors`, nothing is sent); then
+    /// the call, `on_ok` with its answer, and the backend's field errors to `show_errors`.
+    pub fn submit(
+        &self,
+        check: impl Fn() -> Result<E::Request, FieldErrors> + 'static,
+        show_errors: Callback<FieldErrors>,
+        on_ok: Callback<E::Response>,
+    ) -> Callback<SubmitEvent> {
+        let (run, busy) = (self.run.clone(), self.busy);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            match check() {
+                Err(errors) => show_errors.emit(errors),
+                Ok(request) => run.emit((request, on_ok.clone(), show_errors.clone())),
+            }
+        })
+    }
+}
+
+/// Calls endpoint `E` for a form (see [`Call`]); the alert starts with `initial_error`.
+#[hook]
+pub fn use_call<E>(initial_error: Option<ApiError>) -> Call<E>
+where
+    E: Endpoint + 'static,
+{
+    let busy = use_state(|| false);
+    let error = use_state(move || initial_error);
+    let run = {
+        let (busy, error) = (busy.clone(), error.clone());
+        Callback::from(
+            move |(request, on_ok, show_errors): (
+                E::Request,
+                Callback<E::Response>,
+                Callback<FieldErrors>,
+            )| {
+                busy.set(true);
+                error.set(None);
+                let (busy, error) = (busy.clone(), error.clone());
+                spawn_local(async move {
+                    let result = api::call::<E>(&request).await;
+                    busy.set(false);
+                    match result {
+                        Ok(answer) => on_ok.emit(answer),
+                        Err(err) => {
+                            show_errors.emit(backend_field_errors(&err));
+                            error.set(Some(err));
+                        }
+                    }
+                });
+            },
+        )
+    };
+    let show_error = {
+        let error = error.clone();
+        Callback::from(move |err: ApiError| error.set(Some(err)))
+    };
+    Call {
+        busy: *busy,
+        error: (*error).clone(),
+        show_error,
+        run,
+    }
+}
+
 /// A counter bumped every `ms` milliseconds (re-rendering the component each time), for
 /// periodic work: live clocks, polling. The interval is cleared when the component goes away.
 #[hook]
