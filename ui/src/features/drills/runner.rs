@@ -157,7 +157,7 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
                 KeyPlace::FinishForm => return,
                 KeyPlace::Control if matches!(e.key().as_str(), "Enter" | " ") => return,
                 KeyPlace::Field => true,
-                _ => false,
+                KeyPlace::Control | KeyPlace::Runner => false,
             };
             let Some(key) = runner_key(&e.key(), in_field, modified) else {
                 return;
