@@ -4,13 +4,15 @@
 
 use std::future::Future;
 use std::rc::Rc;
+use std::str::FromStr;
 
-use govbench_protocol::{ApiError, Command, CommandOutcome, ErrorCode};
+use govbench_protocol::endpoint::{self, Endpoint};
+use govbench_protocol::{ApiError, Command, CommandOutcome, ErrorCode, NoRequest, UserSummary};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, ApiResult};
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::state::{backend_field_errors, FieldErrors};
 
 /// What a fetch has produced so far.
@@ -35,9 +37,22 @@ where
     F: Fn(D) -> Fut + 'static,
     Fut: Future<Output = ApiResult<T>> + 'static,
 {
+    use_fetch_for(deps, fetch).0
+}
+
+/// [`use_fetch`], and the `deps` the data on screen was fetched for (a page reused for another
+/// record keeps showing the previous one until the new one arrives).
+#[hook]
+fn use_fetch_for<T, D, F, Fut>(deps: D, fetch: F) -> (Fetched<T>, Option<D>)
+where
+    T: 'static,
+    D: Clone + PartialEq + 'static,
+    F: Fn(D) -> Fut + 'static,
+    Fut: Future<Output = ApiResult<T>> + 'static,
+{
     let ctx = use_app();
     let ended = ctx.clone();
-    let data = use_state(|| None::<Rc<T>>);
+    let data = use_state(|| None::<(D, Rc<T>)>);
     let error = use_state(|| None::<ApiError>);
     let loading = use_state(|| true);
     let latest = use_mut_ref(|| 0u64);
@@ -51,6 +66,7 @@ where
             };
             loading.set(true);
             let answer = fetch(deps.clone());
+            let deps = deps.clone();
             spawn_local(async move {
                 let result = answer.await;
                 if *latest.borrow() != mine {
@@ -59,7 +75,7 @@ where
                 loading.set(false);
                 match result {
                     Ok(value) => {
-                        data.set(Some(Rc::new(value)));
+                        data.set(Some((deps, Rc::new(value))));
                         error.set(None);
                     }
                     Err(err) => {
@@ -70,10 +86,74 @@ where
             });
         });
     }
-    Fetched {
-        data: (*data).clone(),
+    let fetched = Fetched {
+        data: (*data).as_ref().map(|(_, value)| value.clone()),
         error: (*error).clone(),
         loading: *loading,
+    };
+    (fetched, (*data).as_ref().map(|(deps, _)| deps.clone()))
+}
+
+/// A detail page's record, fetched through endpoint `E` by the id in its route.
+pub struct Detail<I, T> {
+    /// The route's id, typed; `None` when the route's text is not one (the fetch then fails
+    /// as not found).
+    pub id: Option<I>,
+    /// The record, only ever the one `id` names: after navigating from another record, its
+    /// data is not shown while this one loads.
+    pub fetched: Fetched<T>,
+}
+
+/// Parses a route's id into `E`'s typed id and fetches that record (again whenever the
+/// workspace changes).
+#[hook]
+pub fn use_detail<E>(route_id: &str) -> Detail<E::Request, E::Response>
+where
+    E: Endpoint + 'static,
+    E::Request: FromStr + Clone + PartialEq + 'static,
+    E::Response: 'static,
+{
+    let id = E::Request::from_str(route_id).ok();
+    let (mut fetched, fetched_for) =
+        use_fetch_for(id.clone(), |id: Option<E::Request>| async move {
+            match id {
+                Some(id) => api::call::<E>(&id).await,
+                None => Err(ApiError::new(ErrorCode::NotFound)),
+            }
+        });
+    if fetched_for.as_ref() != Some(&id) {
+        fetched.data = None;
+    }
+    Detail { id, fetched }
+}
+
+/// The workspace's members, for the pickers of owners, team members and attendees.
+pub struct Users {
+    /// Empty until they arrive (and when not wanted).
+    pub list: Rc<Vec<UserSummary>>,
+    pub error: Option<ApiError>,
+}
+
+/// The workspace's members.
+#[hook]
+pub fn use_users() -> Users {
+    use_users_if(true)
+}
+
+/// The workspace's members, asked for only when `wanted` (a panel whose picker the user may
+/// not use asks nothing).
+#[hook]
+pub fn use_users_if(wanted: bool) -> Users {
+    let users = use_fetch(wanted, |wanted: bool| async move {
+        if wanted {
+            api::call::<endpoint::UsersList>(&NoRequest {}).await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    Users {
+        list: users.data.unwrap_or_default(),
+        error: users.error,
     }
 }
 
@@ -128,6 +208,32 @@ pub fn errors_to<R: Reducible + 'static>(
 ) -> Callback<FieldErrors> {
     let form = form.clone();
     Callback::from(move |errors| form.dispatch(action(errors)))
+}
+
+/// A form's submit handler, written once: the page does not reload; the form's own `check`
+/// comes first (its errors go to `show_errors`, nothing is sent); what it checked becomes the
+/// command `send` makes (with what to do after), and the backend's field errors go to
+/// `show_errors` too.
+pub fn submit_form<P: 'static>(
+    run: &Callback<Exec>,
+    check: impl Fn() -> Result<P, FieldErrors> + 'static,
+    show_errors: Callback<FieldErrors>,
+    send: impl Fn(P) -> Exec + 'static,
+) -> Callback<SubmitEvent> {
+    let run = run.clone();
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        match check() {
+            Err(errors) => show_errors.emit(errors),
+            Ok(checked) => run.emit(send(checked).field_errors_to(show_errors.clone())),
+        }
+    })
+}
+
+/// A callback that shows field errors in a form's `errors` state.
+pub fn errors_into(errors: &UseStateHandle<FieldErrors>) -> Callback<FieldErrors> {
+    let errors = errors.clone();
+    Callback::from(move |e| errors.set(e))
 }
 
 /// Runs commands for a page, one at a time.
@@ -190,6 +296,94 @@ pub fn use_command() -> Commands {
     Commands {
         busy: *busy,
         error: (*error).clone(),
+        run,
+    }
+}
+
+/// Endpoint `E` called from a form outside the write path (logging in, creating a
+/// workspace): one call at a time, busy while it runs, its error kept for the form's alert.
+pub struct Call<E: Endpoint> {
+    pub busy: bool,
+    /// The last call's error (cleared by the next call), or one given to `show_error`.
+    pub error: Option<ApiError>,
+    /// Puts an error in the form's alert (a failure beside the call, such as the file
+    /// picker's).
+    pub show_error: Callback<ApiError>,
+    run: CallRun<E>,
+}
+
+/// A request, what to do with the answer, and where the backend's field errors go.
+type CallRun<E> = Callback<(
+    <E as Endpoint>::Request,
+    Callback<<E as Endpoint>::Response>,
+    Callback<FieldErrors>,
+)>;
+
+impl<E: Endpoint + 'static> Call<E> {
+    /// A form's submit handler: the page does not reload; nothing starts while a call runs;
+    /// the form's own `check` first (its errors go to `show_errors`, nothing is sent); then
+    /// the call, `on_ok` with its answer, and the backend's field errors to `show_errors`.
+    pub fn submit(
+        &self,
+        check: impl Fn() -> Result<E::Request, FieldErrors> + 'static,
+        show_errors: Callback<FieldErrors>,
+        on_ok: Callback<E::Response>,
+    ) -> Callback<SubmitEvent> {
+        let (run, busy) = (self.run.clone(), self.busy);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            match check() {
+                Err(errors) => show_errors.emit(errors),
+                Ok(request) => run.emit((request, on_ok.clone(), show_errors.clone())),
+            }
+        })
+    }
+}
+
+/// Calls endpoint `E` for a form (see [`Call`]); the alert starts with `initial_error`.
+#[hook]
+pub fn use_call<E>(initial_error: Option<ApiError>) -> Call<E>
+where
+    E: Endpoint + 'static,
+{
+    let busy = use_state(|| false);
+    let error = use_state(move || initial_error);
+    let run = {
+        let (busy, error) = (busy.clone(), error.clone());
+        Callback::from(
+            move |(request, on_ok, show_errors): (
+                E::Request,
+                Callback<E::Response>,
+                Callback<FieldErrors>,
+            )| {
+                busy.set(true);
+                error.set(None);
+                let (busy, error) = (busy.clone(), error.clone());
+                spawn_local(async move {
+                    let result = api::call::<E>(&request).await;
+                    busy.set(false);
+                    match result {
+                        Ok(answer) => on_ok.emit(answer),
+                        Err(err) => {
+                            show_errors.emit(backend_field_errors(&err));
+                            error.set(Some(err));
+                        }
+                    }
+                });
+            },
+        )
+    };
+    let show_error = {
+        let error = error.clone();
+        Callback::from(move |err: ApiError| error.set(Some(err)))
+    };
+    Call {
+        busy: *busy,
+        error: (*error).clone(),
+        show_error,
         run,
     }
 }

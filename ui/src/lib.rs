@@ -4,9 +4,11 @@
 //! build everywhere and are unit-tested natively; the views, hooks and the bridge to the Tauri
 //! backend only exist on wasm32.
 //!
-//! - `app/` — the root: context, route table, shell, login;
+//! - `app/` — the root: route table, shell, login; nothing imports it but `start`;
 //! - `features/<feature>/` — one folder per feature: its pages, its components, its state;
 //! - `components/` — generic view pieces every feature uses; `hooks` — fetching and commands;
+//! - `context` (what every page may read) and `route` (the pages' routes) — below all of
+//!   these, so components and hooks never reach up into `app`;
 //! - `state/`, `text`, `nav` — shared pure code.
 
 pub mod features;
@@ -21,7 +23,11 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
 #[cfg(target_arch = "wasm32")]
+mod context;
+#[cfg(target_arch = "wasm32")]
 mod hooks;
+#[cfg(target_arch = "wasm32")]
+mod route;
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]

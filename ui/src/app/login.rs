@@ -7,13 +7,16 @@ use govbench_protocol::{ApiError, PickFileRequest, SessionInfo, StartupState};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use crate::hooks::use_call;
+
+use super::shell::LangSwitch;
 use crate::api;
-use crate::app::{use_app, LangSwitch};
 use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, Brand, ErrorAlert, FieldError,
 };
+use crate::context::use_app;
 use crate::state::login::{CreateAction, CreateForm, LoginAction, LoginForm};
-use crate::state::{backend_field_errors, FieldErrors};
+use crate::state::FieldErrors;
 use crate::text;
 
 impl Reducible for LoginForm {
@@ -34,6 +37,25 @@ impl Reducible for CreateForm {
     }
 }
 
+/// "Choose a file…" for a workspace (`save`: a new one): the path chosen, if any, goes to
+/// `chosen`, a failure to `failed`.
+fn pick_workspace(
+    save: bool,
+    chosen: Callback<String>,
+    failed: Callback<ApiError>,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        let (chosen, failed) = (chosen.clone(), failed.clone());
+        spawn_local(async move {
+            match api::call::<endpoint::PickWorkspaceFile>(&PickFileRequest { save }).await {
+                Ok(Some(path)) => chosen.emit(path),
+                Ok(None) => {}
+                Err(err) => failed.emit(err),
+            }
+        });
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct LoginProps {
     /// `None` when the startup state could not be read (then `error` says why).
@@ -46,8 +68,7 @@ pub struct LoginProps {
 pub fn LoginPage(props: &LoginProps) -> Html {
     let ctx = use_app();
     let form = use_reducer(LoginForm::default);
-    let error = use_state(|| props.error.clone());
-    let busy = use_state(|| false);
+    let login = use_call::<endpoint::Login>(props.error.clone());
     let creating = use_state(|| false);
 
     {
@@ -59,60 +80,21 @@ pub fn LoginPage(props: &LoginProps) -> Html {
         });
     }
 
-    let open_workspace = {
-        let form = form.clone();
-        let error = error.clone();
-        Callback::from(move |_: MouseEvent| {
+    let open_workspace = pick_workspace(
+        false,
+        form.dispatcher().to_callback().reform(LoginAction::Opened),
+        login.show_error.clone(),
+    );
+    let submit = login.submit(
+        {
             let form = form.clone();
-            let error = error.clone();
-            spawn_local(async move {
-                match api::call::<endpoint::PickWorkspaceFile>(&PickFileRequest { save: false })
-                    .await
-                {
-                    Ok(Some(path)) => form.dispatch(LoginAction::Opened(path)),
-                    Ok(None) => {}
-                    Err(err) => error.set(Some(err)),
-                }
-            });
-        })
-    };
-
-    let submit = {
-        let form = form.clone();
-        let error = error.clone();
-        let busy = busy.clone();
-        let on_login = props.on_login.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if *busy {
-                return;
-            }
-            let request = match form.validate() {
-                Ok(r) => r,
-                Err(errors) => {
-                    form.dispatch(LoginAction::SetErrors(errors));
-                    return;
-                }
-            };
-            busy.set(true);
-            error.set(None);
-            let form = form.clone();
-            let error = error.clone();
-            let busy = busy.clone();
-            let on_login = on_login.clone();
-            spawn_local(async move {
-                let result = api::call::<endpoint::Login>(&request).await;
-                busy.set(false);
-                match result {
-                    Ok(session) => on_login.emit(session),
-                    Err(err) => {
-                        form.dispatch(LoginAction::SetErrors(backend_field_errors(&err)));
-                        error.set(Some(err));
-                    }
-                }
-            });
-        })
-    };
+            move || form.validate()
+        },
+        form.dispatcher()
+            .to_callback()
+            .reform(LoginAction::SetErrors),
+        props.on_login.clone(),
+    );
 
     let select_ws = {
         let form = form.clone();
@@ -203,9 +185,9 @@ pub fn LoginPage(props: &LoginProps) -> Html {
                                 onchange={{ let form = form.clone(); Callback::from(move |e: Event| form.dispatch(LoginAction::Remember(checked_of(&e)))) }} />
                             <label for="login-remember">{ ctx.t("login.remember") }</label>
                         </div>
-                        <ErrorAlert id="login-error" error={(*error).clone()} />
-                        <button id="login-submit" type="submit" class="btn btn-primary btn-block" disabled={*busy}>
-                            { if *busy { ctx.t("login.signing_in") } else { ctx.t("login.submit") } }
+                        <ErrorAlert id="login-error" error={login.error.clone()} />
+                        <button id="login-submit" type="submit" class="btn btn-primary btn-block" disabled={login.busy}>
+                            { if login.busy { ctx.t("login.signing_in") } else { ctx.t("login.submit") } }
                         </button>
                     </form>
                 </main>
@@ -277,63 +259,22 @@ struct CreateProps {
 fn CreateWorkspaceDialog(props: &CreateProps) -> Html {
     let ctx = use_app();
     let form = use_reducer(CreateForm::default);
-    let error = use_state(|| None::<ApiError>);
-    let busy = use_state(|| false);
-
-    let pick = {
-        let form = form.clone();
-        let error = error.clone();
-        Callback::from(move |_: MouseEvent| {
+    let create = use_call::<endpoint::CreateWorkspace>(None);
+    let pick = pick_workspace(
+        true,
+        form.dispatcher().to_callback().reform(CreateAction::Path),
+        create.show_error.clone(),
+    );
+    let submit = create.submit(
+        {
             let form = form.clone();
-            let error = error.clone();
-            spawn_local(async move {
-                match api::call::<endpoint::PickWorkspaceFile>(&PickFileRequest { save: true })
-                    .await
-                {
-                    Ok(Some(path)) => form.dispatch(CreateAction::Path(path)),
-                    Ok(None) => {}
-                    Err(err) => error.set(Some(err)),
-                }
-            });
-        })
-    };
-
-    let submit = {
-        let form = form.clone();
-        let error = error.clone();
-        let busy = busy.clone();
-        let on_created = props.on_created.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if *busy {
-                return;
-            }
-            let request = match form.validate() {
-                Ok(r) => r,
-                Err(errors) => {
-                    form.dispatch(CreateAction::SetErrors(errors));
-                    return;
-                }
-            };
-            busy.set(true);
-            error.set(None);
-            let form = form.clone();
-            let error = error.clone();
-            let busy = busy.clone();
-            let on_created = on_created.clone();
-            spawn_local(async move {
-                let result = api::call::<endpoint::CreateWorkspace>(&request).await;
-                busy.set(false);
-                match result {
-                    Ok(session) => on_created.emit(session),
-                    Err(err) => {
-                        form.dispatch(CreateAction::SetErrors(backend_field_errors(&err)));
-                        error.set(Some(err));
-                    }
-                }
-            });
-        })
-    };
+            move || form.validate()
+        },
+        form.dispatcher()
+            .to_callback()
+            .reform(CreateAction::SetErrors),
+        props.on_created.clone(),
+    );
 
     let close = {
         let on_close = props.on_close.clone();
@@ -388,11 +329,11 @@ fn CreateWorkspaceDialog(props: &CreateProps) -> Html {
                     { input("create-display-name", "admin_display_name", ctx.t("create.display_name"), "text", form.display_name.clone(), CreateAction::DisplayName, "name") }
                     { input("create-passphrase", "passphrase", ctx.t("create.passphrase"), "password", form.passphrase.clone(), CreateAction::Passphrase, "new-password") }
                     { input("create-passphrase2", "passphrase2", ctx.t("create.passphrase2"), "password", form.passphrase2.clone(), CreateAction::Passphrase2, "new-password") }
-                    <ErrorAlert id="create-error" error={(*error).clone()} />
+                    <ErrorAlert id="create-error" error={create.error.clone()} />
                     <div class="form-actions">
                         <button type="button" id="create-cancel" class="btn btn-ghost" onclick={close}>{ ctx.t("common.cancel") }</button>
-                        <button type="submit" id="create-submit" class="btn btn-primary" disabled={*busy}>
-                            { if *busy { ctx.t("create.creating") } else { ctx.t("create.submit") } }
+                        <button type="submit" id="create-submit" class="btn btn-primary" disabled={create.busy}>
+                            { if create.busy { ctx.t("create.creating") } else { ctx.t("create.submit") } }
                         </button>
                     </div>
                 </form>

@@ -1,14 +1,10 @@
-//! The application root: startup, the language, login vs. the shell. The context, the route
-//! table and the shell live beside it.
+//! The application root: startup, the language, login vs. the shell. The route table and the
+//! shell live beside it; the context it provides (`crate::context`) and the routes
+//! (`crate::route`) live below every page, so nothing below `app` imports it.
 
-mod context;
 mod login;
 mod routes;
 mod shell;
-
-pub use context::{use_app, AppCtx, Tick};
-pub use routes::Route;
-pub use shell::LangSwitch;
 
 use std::rc::Rc;
 
@@ -20,6 +16,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api;
+use crate::context::{AppCtx, Tick};
 use login::LoginPage;
 use shell::Shell;
 

@@ -1,11 +1,11 @@
-//! The route table: one route per page, and the page each one shows. A feature adds its
-//! routes here.
+//! The route table: the page each route (`crate::route::Route`) shows. A feature adds its
+//! routes in `route.rs` and its pages here.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::use_app;
 use crate::components::RouteLink;
+use crate::context::use_app;
 use crate::features::assessments::{AssessmentPage, AssessmentsPage, PresentPage};
 use crate::features::dashboard::DashboardPage;
 use crate::features::drills::{DrillRunPage, DrillsPage, RunnerPage, TemplateEditorPage};
@@ -18,79 +18,7 @@ use crate::features::models::{
 use crate::features::requirements::{DetailPage, ListPage, NewRequirementPage};
 use crate::features::trust::TrustPage;
 use crate::features::users::UsersPage;
-use crate::nav::Section;
-
-#[derive(Clone, Debug, PartialEq, Routable)]
-pub enum Route {
-    #[at("/")]
-    Home,
-    #[at("/dashboard")]
-    Dashboard,
-    #[at("/requirements")]
-    Requirements,
-    #[at("/requirements/new")]
-    RequirementNew,
-    #[at("/requirements/:id")]
-    RequirementDetail { id: String },
-    #[at("/models")]
-    Models,
-    #[at("/models/:id")]
-    ModelDetail { id: String },
-    #[at("/models/:id/versions/:version/import")]
-    EvaluationImport { id: String, version: String },
-    #[at("/evaluations/:id")]
-    Evaluation { id: String },
-    #[at("/evaluations/:a/compare/:b")]
-    EvaluationCompare { a: String, b: String },
-    #[at("/incidents")]
-    Incidents,
-    #[at("/incidents/new")]
-    IncidentNew,
-    #[at("/incidents/team")]
-    IncidentTeam,
-    #[at("/incidents/rules")]
-    IncidentRules,
-    #[at("/incidents/:id")]
-    IncidentDetail { id: String },
-    #[at("/drills")]
-    Drills,
-    #[at("/drills/templates/:key")]
-    DrillTemplate { key: String },
-    #[at("/drills/runs/:id")]
-    DrillRun { id: String },
-    #[at("/drills/runs/:id/run")]
-    DrillRunner { id: String },
-    #[at("/drills/runs/:id/incident")]
-    DrillIncidentNew { id: String },
-    #[at("/assessments")]
-    Assessments,
-    #[at("/assessments/:quarter")]
-    Assessment { quarter: String },
-    #[at("/assessments/:quarter/present")]
-    AssessmentPresent { quarter: String },
-    #[at("/users")]
-    Users,
-    #[at("/trust")]
-    Trust,
-    #[not_found]
-    #[at("/not-found")]
-    NotFound,
-}
-
-impl Route {
-    pub fn for_section(section: Section) -> Route {
-        match section {
-            Section::Dashboard => Route::Dashboard,
-            Section::Requirements => Route::Requirements,
-            Section::Models => Route::Models,
-            Section::Incidents => Route::Incidents,
-            Section::Drills => Route::Drills,
-            Section::Assessments => Route::Assessments,
-            Section::Users => Route::Users,
-            Section::Trust => Route::Trust,
-        }
-    }
-}
+use crate::route::Route;
 
 pub fn switch(route: Route) -> Html {
     match route {

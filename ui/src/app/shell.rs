@@ -10,13 +10,14 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::routes::{switch, Route};
-use super::use_app;
+use super::routes::switch;
 use crate::api;
-use crate::components::{value_of, Brand, ErrorAlert, RouteLink};
+use crate::components::{value_of, Brand, ErrorAlert, FetchState, FetchView, RouteLink};
+use crate::context::use_app;
 use crate::features::incidents::AlertStrip;
 use crate::hooks::use_fetch;
 use crate::nav::{section_of, NAV};
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]
@@ -155,19 +156,20 @@ fn HeldBanner() -> Html {
 fn AuditStatus() -> Html {
     let ctx = use_app();
     let report = use_fetch((), |()| api::call::<endpoint::AuditVerify>(&NoRequest {}));
-    let (state, label) = match (&report.data, &report.error) {
-        (_, Some(err)) => (
+    // A failed check is said even while an earlier result is at hand.
+    let (state, label) = match FetchView::new(&report, "audit-status").state() {
+        FetchState::Failed(err) => (
             "error",
             format!(
                 "⚠ {}",
                 ctx.format("audit.failed", &[("reason", &ctx.error(err))])
             ),
         ),
-        (None, None) => ("pending", ctx.t("audit.checking")),
-        (Some(r), None) if r.is_intact() => {
+        FetchState::Loading => ("pending", ctx.t("audit.checking")),
+        FetchState::Ready(r) if r.is_intact() => {
             ("ok", format!("✓ {}", text::audit_summary(ctx.locale, r)))
         }
-        (Some(r), None) => ("bad", format!("⚠ {}", text::audit_summary(ctx.locale, r))),
+        FetchState::Ready(r) => ("bad", format!("⚠ {}", text::audit_summary(ctx.locale, r))),
     };
     // The full sentence of what was proved (or found) is the tooltip.
     let title = match &report.data {

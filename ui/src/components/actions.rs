@@ -8,10 +8,11 @@ use chrono::Local;
 use govbench_protocol::{CorrectiveAction, EntityKind, OpenAction, UserId, UserSummary};
 use yew::prelude::*;
 
-use crate::app::{use_app, AppCtx, Route};
 use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, DateField, Empty, FieldError, RouteLink,
 };
+use crate::context::{use_app, AppCtx};
+use crate::route::Route;
 use crate::state::actions::{action_counts, ActionRow, RowEdit};
 use crate::state::FieldErrors;
 use crate::text;

@@ -13,8 +13,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::app::use_app;
 use crate::components::ErrorAlert;
+use crate::context::use_app;
 use crate::hooks::use_fetch;
 use crate::text;
 

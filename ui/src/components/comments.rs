@@ -6,9 +6,9 @@ use govbench_protocol::endpoint::CommentsPage;
 use govbench_protocol::{Comment, CommentCommand, CommentPermission, EntityRef, RecentPage};
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::earlier::use_earlier;
 use crate::components::{invalid_attrs, on_text, ErrorAlert, FieldError};
+use crate::context::use_app;
 use crate::hooks::{Commands, Exec};
 use crate::state::{require, FieldErrors};
 use crate::text;

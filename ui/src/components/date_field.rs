@@ -11,8 +11,8 @@ use chrono::{Datelike, Local, NaiveDate};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::{on_change, on_text};
+use crate::context::use_app;
 use crate::state::date::{self, month_key, MonthView, Move, WEEK};
 use crate::text;
 

@@ -6,9 +6,9 @@ use govbench_protocol::endpoint::HistoryPage;
 use govbench_protocol::{EntityKind, EntityRef, HistoryEntry, RecentPage};
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::earlier::use_earlier;
 use crate::components::ErrorAlert;
+use crate::context::use_app;
 use crate::text;
 
 #[derive(Properties, PartialEq)]

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod comments;
 pub mod date_field;
 pub mod earlier;
+pub mod fetch_view;
 pub mod history;
 pub mod pager;
 
@@ -12,6 +13,7 @@ pub use actions::{action_progress, ActionEditor, ActionList, OpenActions, UserSe
 pub use attachments::Attachments;
 pub use comments::CommentThread;
 pub use date_field::DateField;
+pub use fetch_view::{FetchState, FetchView};
 pub use history::HistoryTimeline;
 pub use pager::Pager;
 
@@ -20,7 +22,8 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{use_app, Route};
+use crate::context::use_app;
+use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
 

@@ -1,6 +1,6 @@
 //! The pager under a list that pages on the backend: "rows 51–57 of 57" and previous/next.
 
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::state::paging::{page_count, page_range};
 use yew::prelude::*;
 

@@ -6,14 +6,15 @@ use govbench_protocol::{DashboardSection, NoRequest, RequirementPermission};
 use yew::prelude::*;
 
 use crate::api;
-use crate::app::{use_app, Route};
-use crate::components::{ErrorAlert, Loading, RouteLink};
+use crate::components::{FetchView, RouteLink};
+use crate::context::use_app;
 use crate::features::assessments::AssessmentsCard;
 use crate::features::drills::DrillsCard;
 use crate::features::incidents::IncidentsCard;
 use crate::features::models::ModelsCard;
 use crate::features::requirements::RequirementsCard;
 use crate::hooks::use_fetch;
+use crate::route::Route;
 
 fn card(section: &DashboardSection) -> Html {
     match section {
@@ -35,11 +36,8 @@ fn card(section: &DashboardSection) -> Html {
 pub fn DashboardPage() -> Html {
     let ctx = use_app();
     let dashboard = use_fetch((), |()| api::call::<endpoint::Dashboard>(&NoRequest {}));
-    let body = match (&dashboard.data, &dashboard.error) {
-        (_, Some(err)) => html! { <ErrorAlert id="dash-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(d), None) => html! { <>{ for d.sections.iter().map(card) }</> },
-    };
+    let body = FetchView::new(&dashboard, "dash-error")
+        .show(|d| html! { <>{ for d.sections.iter().map(card) }</> });
     html! {
         <section class="page" id="page-dashboard">
             <div class="page-head">

@@ -5,8 +5,9 @@ use govbench_protocol::{AssessmentsDashboard, EntityKind};
 use yew::prelude::*;
 
 use super::scorecard::Tally;
-use crate::app::{use_app, Route};
 use crate::components::{OpenActions, RouteLink, StatusBadge};
+use crate::context::use_app;
+use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
 pub struct CardProps {

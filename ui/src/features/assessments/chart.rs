@@ -8,7 +8,7 @@ use govbench_protocol::{Chart, ChartKind};
 use yew::prelude::*;
 
 use super::state::chart_layout;
-use crate::app::use_app;
+use crate::context::use_app;
 
 /// The series colours cycle through this many CSS classes (`series-0` …).
 const SERIES_COLOURS: usize = 6;

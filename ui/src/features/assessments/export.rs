@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use super::state::{progress_percent, ExportChoice, EXPORT_CHOICES};
 use crate::api;
-use crate::app::use_app;
 use crate::components::ErrorAlert;
+use crate::context::use_app;
 use crate::hooks::use_ticks;
 use crate::text;
 

@@ -5,20 +5,16 @@
 use std::rc::Rc;
 
 use chrono::Local;
-use govbench_protocol::endpoint;
-use govbench_protocol::{
-    AssessmentCommand, AssessmentId, CorrectiveAction, Meeting, NoRequest, UserId,
-};
+use govbench_protocol::{AssessmentCommand, AssessmentId, CorrectiveAction, Meeting, UserId};
 use yew::prelude::*;
 
 use super::state::{MeetingAction, MeetingForm, ADJUSTMENTS};
-use crate::api;
-use crate::app::use_app;
 use crate::components::{
     action_progress, invalid_attrs, on_text, ActionEditor, ActionList, DateField, FieldError,
     OtherErrors,
 };
-use crate::hooks::{errors_to, use_fetch, Commands, Exec};
+use crate::context::use_app;
+use crate::hooks::{errors_to, submit_form, use_users, Commands, Exec};
 use crate::text;
 
 impl Reducible for MeetingForm {
@@ -49,28 +45,22 @@ pub fn MeetingEditor(props: &EditorProps) -> Html {
         let meeting = props.meeting.clone();
         use_reducer(move || MeetingForm::from_meeting(&meeting))
     };
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users().list;
     let id = props.id;
     let submit = {
-        let form = form.clone();
-        let run = props.commands.run.clone();
         let on_saved = props.on_saved.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft(Local::now().date_naive()) {
-                Err(errors) => form.dispatch(MeetingAction::Errors(errors)),
-                Ok(meeting) => {
-                    let on_fail = errors_to(&form, MeetingAction::Errors);
-                    let on_saved = on_saved.clone();
-                    run.emit(
-                        Exec::new(AssessmentCommand::SaveMeeting { id, meeting })
-                            .on_ok(Callback::from(move |_| on_saved.emit(())))
-                            .field_errors_to(on_fail),
-                    );
-                }
-            }
-        })
+        submit_form(
+            &props.commands.run,
+            {
+                let form = form.clone();
+                move || form.draft(Local::now().date_naive())
+            },
+            errors_to(&form, MeetingAction::Errors),
+            move |meeting| {
+                Exec::new(AssessmentCommand::SaveMeeting { id, meeting })
+                    .on_ok(on_saved.reform(|_| ()))
+            },
+        )
     };
     let dispatch = |make: fn(String) -> MeetingAction| {
         let form = form.clone();

@@ -13,9 +13,10 @@ use yew_router::prelude::*;
 
 use super::scorecard::Tally;
 use crate::api;
-use crate::app::{use_app, Route};
-use crate::components::{on_change, Empty, ErrorAlert, Loading, RouteLink, StatusBadge};
+use crate::components::{on_change, Empty, ErrorAlert, FetchView, RouteLink, StatusBadge};
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 use crate::text;
 
 #[component]
@@ -25,21 +26,19 @@ pub fn AssessmentsPage() -> Html {
         api::call::<endpoint::AssessmentsOverviewGet>(&NoRequest {})
     });
     let commands = use_command();
-    let body = match (&overview.data, &overview.error) {
-        (None, Some(err)) => {
-            html! { <ErrorAlert id="assessments-error" error={Some(err.clone())} /> }
-        }
-        (None, None) => html! { <Loading /> },
-        (Some(o), _) => html! {
-            <>
-                if o.can_open && !o.open_quarters.is_empty() {
-                    <OpenForm overview={o.clone()} commands={commands.clone()} />
-                }
-                <Quarters overview={o.clone()} />
-                <Exports overview={o.clone()} />
-            </>
-        },
-    };
+    let body = FetchView::new(&overview, "assessments-error")
+        .keep_data()
+        .show(|o| {
+            html! {
+                <>
+                    if o.can_open && !o.open_quarters.is_empty() {
+                        <OpenForm overview={o.clone()} commands={commands.clone()} />
+                    }
+                    <Quarters overview={o.clone()} />
+                    <Exports overview={o.clone()} />
+                </>
+            }
+        });
     html! {
         <section class="page" id="page-assessments">
             <div class="page-head">
@@ -240,7 +239,7 @@ fn short_head(head: &str) -> String {
 }
 
 /// A report's language by name (`中文`, `English`); a tag the catalogue does not know as is.
-fn language_name(ctx: &crate::app::AppCtx, tag: &str) -> String {
+fn language_name(ctx: &crate::context::AppCtx, tag: &str) -> String {
     let key = format!("export.lang.{tag}");
     let name = ctx.t(&key);
     if name == key {

@@ -15,10 +15,10 @@ use yew_router::prelude::*;
 use super::chart::ScorecardChart;
 use super::scorecard::{MetricBadge, Tally};
 use super::state::{present_key, slide_at, slide_count, Deck, DeckAction, PresentKey, Slide};
-use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, Loading, RouteLink, StatusBadge};
-use crate::hooks::{use_document_keydown, use_fetch};
+use crate::context::use_app;
+use crate::hooks::{use_detail, use_document_keydown};
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for Deck {
@@ -50,17 +50,12 @@ pub struct PresentProps {
 #[component]
 pub fn PresentPage(props: &PresentProps) -> Html {
     let ctx = use_app();
-    let detail = use_fetch(props.quarter.clone(), |quarter: String| async move {
-        api::call::<endpoint::AssessmentGet>(&quarter).await
-    });
+    let detail = use_detail::<endpoint::AssessmentGet>(&props.quarter);
     let navigator = use_navigator();
     let deck = use_reducer(Deck::default);
     // The key handler of the latest render, called by the one document listener.
     let handler = use_document_keydown();
-    let d: Option<Rc<AssessmentDetail>> = match &detail.data {
-        Some(d) if d.quarter == props.quarter => Some(d.clone()),
-        _ => None,
-    };
+    let d: Option<Rc<AssessmentDetail>> = detail.fetched.data.clone();
     let sections = d.as_ref().map_or(0, |d| d.scorecard.sections.len());
     let count = slide_count(sections);
     {
@@ -98,7 +93,7 @@ pub fn PresentPage(props: &PresentProps) -> Html {
     let Some(d) = d else {
         return html! {
             <section class="present" id="page-present">
-                if let Some(err) = &detail.error {
+                if let Some(err) = &detail.fetched.error {
                     <ErrorAlert id="present-error" error={Some(err.clone())} />
                     <RouteLink to={Route::Assessments} class={classes!("btn")}>{ ctx.t("nav.assessments") }</RouteLink>
                 } else {

@@ -14,10 +14,10 @@ use yew::prelude::*;
 use super::export::ExportPanel;
 use super::meeting::{Adjustments, MeetingEditor, MeetingView};
 use super::scorecard::{ScorecardView, Tally};
-use crate::api;
-use crate::app::{use_app, Route};
-use crate::components::{on_text, ErrorAlert, Loading, RouteLink, StatusBadge};
-use crate::hooks::{use_command, use_fetch, Commands, Exec};
+use crate::components::{on_text, ErrorAlert, FetchView, RouteLink, StatusBadge};
+use crate::context::use_app;
+use crate::hooks::{use_command, use_detail, Commands, Exec};
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]
@@ -28,9 +28,7 @@ pub struct QuarterProps {
 #[component]
 pub fn AssessmentPage(props: &QuarterProps) -> Html {
     let ctx = use_app();
-    let detail = use_fetch(props.quarter.clone(), |quarter: String| async move {
-        api::call::<endpoint::AssessmentGet>(&quarter).await
-    });
+    let detail = use_detail::<endpoint::AssessmentGet>(&props.quarter);
     let commands = use_command();
     let meeting_saved = use_state(|| false);
     {
@@ -38,17 +36,13 @@ pub fn AssessmentPage(props: &QuarterProps) -> Html {
         let meeting_saved = meeting_saved.clone();
         use_effect_with(props.quarter.clone(), move |_| meeting_saved.set(false));
     }
-    let d: Rc<AssessmentDetail> = match (&detail.data, &detail.error) {
-        (Some(d), _) if d.quarter == props.quarter => d.clone(),
-        (_, Some(err)) => {
-            return html! {
-                <section class="page" id="page-assessment">
-                    <ErrorAlert id="assessment-error" error={Some(err.clone())} />
-                    <RouteLink to={Route::Assessments} class={classes!("btn")}>{ ctx.t("nav.assessments") }</RouteLink>
-                </section>
-            }
-        }
-        _ => return html! { <section class="page" id="page-assessment"><Loading /></section> },
+    let d: Rc<AssessmentDetail> = match FetchView::new(&detail.fetched, "assessment-error").page(
+        "page-assessment",
+        Route::Assessments,
+        ctx.t("nav.assessments"),
+    ) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let quarter = d.quarter.clone();
     let s = &d.scorecard;

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::chart::ScorecardChart;
 use super::state::{is_long, rows_shown};
-use crate::app::use_app;
+use crate::context::use_app;
 
 #[derive(Properties, PartialEq)]
 pub struct StatusProps {
@@ -169,7 +169,7 @@ fn DataTableView(props: &TableProps) -> Html {
                                     { for row.iter().map(|cell| match cell {
                                         govbench_protocol::Cell::Status(status) => html! { <td><MetricBadge status={*status} /></td> },
                                         govbench_protocol::Cell::Figure(_) => html! { <td class="num mono">{ ctx.locale.cell(cell) }</td> },
-                                        _ => html! { <td>{ ctx.locale.cell(cell) }</td> },
+                                        govbench_protocol::Cell::Text(_) | govbench_protocol::Cell::Local(_) | govbench_protocol::Cell::Key(_) | govbench_protocol::Cell::Date(_) => html! { <td>{ ctx.locale.cell(cell) }</td> },
                                     }) }
                                 </tr>
                             }) }

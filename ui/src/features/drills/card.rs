@@ -4,9 +4,10 @@
 use govbench_protocol::{DrillsDashboard, EntityKind};
 use yew::prelude::*;
 
-use crate::app::{use_app, Route};
 use crate::components::{Empty, OpenActions, RouteLink, StatusBadge};
+use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]

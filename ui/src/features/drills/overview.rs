@@ -13,13 +13,14 @@ use yew_router::prelude::*;
 
 use super::state::{PlanAction, PlanForm};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
-    checked_of, invalid_attrs, on_change, on_text, DateField, Empty, ErrorAlert, FieldError,
-    Loading, OtherErrors, RouteLink, StatusBadge, UserSelect,
+    checked_of, invalid_attrs, on_change, on_text, DateField, Empty, ErrorAlert, FetchView,
+    FieldError, OtherErrors, RouteLink, StatusBadge, UserSelect,
 };
+use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
-use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::hooks::{errors_to, submit_form, use_command, use_fetch, use_users_if, Commands, Exec};
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for PlanForm {
@@ -57,17 +58,17 @@ pub fn DrillsPage() -> Html {
     });
     let commands = use_command();
     let start = use_start(&commands);
-    let body = match (&overview.data, &overview.error) {
-        (None, Some(err)) => html! { <ErrorAlert id="drills-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(o), _) => html! {
-            <>
-                <Templates overview={o.clone()} commands={commands.clone()} start={start.clone()} />
-                <Plans overview={o.clone()} commands={commands.clone()} start={start.clone()} />
-                <Runs runs={o.runs.clone()} />
-            </>
-        },
-    };
+    let body = FetchView::new(&overview, "drills-error")
+        .keep_data()
+        .show(|o| {
+            html! {
+                <>
+                    <Templates overview={o.clone()} commands={commands.clone()} start={start.clone()} />
+                    <Plans overview={o.clone()} commands={commands.clone()} start={start.clone()} />
+                    <Runs runs={o.runs.clone()} />
+                </>
+            }
+        });
     html! {
         <section class="page" id="page-drills">
             <div class="page-head">
@@ -155,14 +156,7 @@ fn Plans(props: &SectionProps) -> Html {
     let o = &props.overview;
     // `None`: no form; `Some(None)`: adding; `Some(Some(id))`: editing that plan.
     let editing = use_state(|| None::<Option<DrillPlanId>>);
-    let users = use_fetch(o.can_plan, |can: bool| async move {
-        if can {
-            api::call::<endpoint::UsersList>(&NoRequest {}).await
-        } else {
-            Ok(Vec::new())
-        }
-    });
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users_if(o.can_plan).list;
     let close = {
         let editing = editing.clone();
         Callback::from(move |_| editing.set(None))
@@ -278,32 +272,23 @@ fn PlanEditor(props: &PlanEditorProps) -> Html {
         move || initial
     });
     let submit = {
-        let form = form.clone();
-        let run = props.commands.run.clone();
         let close = props.on_close.clone();
         let editing = props.editing;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft() {
-                Err(errors) => form.dispatch(PlanAction::Errors(errors)),
-                Ok(draft) => {
-                    let command = match editing {
-                        Some(id) => DrillCommand::EditPlan {
-                            id,
-                            draft,
-                            active: form.active,
-                        },
-                        None => DrillCommand::AddPlan { draft },
-                    };
-                    let on_ok = {
-                        let close = close.clone();
-                        Callback::from(move |_| close.emit(()))
-                    };
-                    let on_fail = errors_to(&form, PlanAction::Errors);
-                    run.emit(Exec::new(command).on_ok(on_ok).field_errors_to(on_fail));
-                }
-            }
-        })
+        submit_form(
+            &props.commands.run,
+            {
+                let form = form.clone();
+                move || form.draft().map(|draft| (draft, form.active))
+            },
+            errors_to(&form, PlanAction::Errors),
+            move |(draft, active)| {
+                let command = match editing {
+                    Some(id) => DrillCommand::EditPlan { id, draft, active },
+                    None => DrillCommand::AddPlan { draft },
+                };
+                Exec::new(command).on_ok(close.reform(|_| ()))
+            },
+        )
     };
     let errors = &form.errors;
     let text_in = |make: fn(String) -> PlanAction| {

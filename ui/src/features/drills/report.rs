@@ -4,23 +4,22 @@
 //! report.
 
 use std::rc::Rc;
-use std::str::FromStr;
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, CorrectiveAction, DrillAction, DrillCommand, DrillRunDetail, DrillRunId,
-    DrillRunStatus, EntityKind, EntityRef, ErrorCode, StepOutcome,
+    CorrectiveAction, DrillAction, DrillCommand, DrillRunDetail, DrillRunStatus, EntityKind,
+    EntityRef, StepOutcome,
 };
 use yew::prelude::*;
 
 use super::state::{elapsed_face, target_face, took_face, totals};
-use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
-    action_progress, ActionList, Attachments, ErrorAlert, Loading, RouteLink, StatusBadge,
+    action_progress, ActionList, Attachments, ErrorAlert, FetchView, RouteLink, StatusBadge,
 };
+use crate::context::use_app;
 use crate::features::incidents::{DrillLabel, IncidentStatusBadge, SeverityBadge};
-use crate::hooks::{use_command, use_fetch, Exec};
+use crate::hooks::{use_command, use_detail, Exec};
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]
@@ -31,25 +30,15 @@ pub struct RunProps {
 #[component]
 pub fn DrillRunPage(props: &RunProps) -> Html {
     let ctx = use_app();
-    let id = DrillRunId::from_str(&props.id).ok();
-    let detail = use_fetch(id, |id: Option<DrillRunId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::DrillRunGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::DrillRunGet>(&props.id);
     let commands = use_command();
-    let d: Rc<DrillRunDetail> = match (&detail.data, &detail.error) {
-        (Some(d), _) if Some(d.run.id) == id => d.clone(),
-        (_, Some(err)) => {
-            return html! {
-                <section class="page" id="page-drill-run">
-                    <ErrorAlert id="drill-run-error" error={Some(err.clone())} />
-                    <RouteLink to={Route::Drills} class={classes!("btn")}>{ ctx.t("nav.drills") }</RouteLink>
-                </section>
-            }
-        }
-        _ => return html! { <section class="page" id="page-drill-run"><Loading /></section> },
+    let d: Rc<DrillRunDetail> = match FetchView::new(&detail.fetched, "drill-run-error").page(
+        "page-drill-run",
+        Route::Drills,
+        ctx.t("nav.drills"),
+    ) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let lang = ctx.locale.tag();
     let r = &d.run;

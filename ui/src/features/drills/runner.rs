@@ -5,14 +5,10 @@
 //! leaves (back to the drill's page).
 
 use std::rc::Rc;
-use std::str::FromStr;
 
 use chrono::{DateTime, Local, Utc};
 use govbench_protocol::endpoint;
-use govbench_protocol::{
-    ApiError, DrillCommand, DrillRunDetail, DrillRunId, DrillRunStatus, ErrorCode, NoRequest,
-    StepOutcome,
-};
+use govbench_protocol::{DrillCommand, DrillRunDetail, DrillRunStatus, ErrorCode, StepOutcome};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -21,15 +17,15 @@ use super::state::{
     all_checked, elapsed_face, moved, next_after, runner_key, suggested_result, target_face,
     took_face, with_check, FinishAction, FinishForm, RunnerKey,
 };
-use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     on_change, on_text, ActionEditor, ErrorAlert, FieldError, Loading, OtherErrors, RouteLink,
 };
+use crate::context::use_app;
 use crate::features::incidents::DrillLabel;
 use crate::hooks::{
-    errors_to, use_command, use_document_keydown, use_fetch, use_now, Commands, Exec,
+    errors_to, use_command, use_detail, use_document_keydown, use_now, use_users, Commands, Exec,
 };
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for FinishForm {
@@ -90,13 +86,7 @@ fn key_place(e: &KeyboardEvent) -> KeyPlace {
 #[component]
 pub fn RunnerPage(props: &RunnerProps) -> Html {
     let ctx = use_app();
-    let id = DrillRunId::from_str(&props.id).ok();
-    let detail = use_fetch(id, |id: Option<DrillRunId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::DrillRunGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::DrillRunGet>(&props.id);
     let commands = use_command();
     let navigator = use_navigator();
     // The step the person is on; `None` until they move (then the first unchecked one).
@@ -105,10 +95,7 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
     // The key handler of the latest render, called by the one document listener.
     let handler = use_document_keydown();
 
-    let d: Option<Rc<DrillRunDetail>> = match &detail.data {
-        Some(d) if Some(d.run.id) == id => Some(d.clone()),
-        _ => None,
-    };
+    let d: Option<Rc<DrillRunDetail>> = detail.fetched.data.clone();
     let steps_len = d.as_ref().map(|d| d.run.steps.len()).unwrap_or(0);
     let sel = selected
         .or_else(|| d.as_ref().and_then(|d| d.run.current_step()))
@@ -170,7 +157,7 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
                 KeyPlace::FinishForm => return,
                 KeyPlace::Control if matches!(e.key().as_str(), "Enter" | " ") => return,
                 KeyPlace::Field => true,
-                _ => false,
+                KeyPlace::Control | KeyPlace::Runner => false,
             };
             let Some(key) = runner_key(&e.key(), in_field, modified) else {
                 return;
@@ -199,7 +186,7 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
     let Some(d) = d else {
         return html! {
             <section class="runner" id="page-drill-runner">
-                if let Some(err) = &detail.error {
+                if let Some(err) = &detail.fetched.error {
                     <ErrorAlert id="runner-error" error={Some(err.clone())} />
                     <RouteLink to={Route::Drills} class={classes!("btn")}>{ ctx.t("nav.drills") }</RouteLink>
                 } else {
@@ -377,8 +364,7 @@ fn FinishPanel(props: &FinishProps) -> Html {
         let suggested = suggested_result(&d.run, &d.times);
         move || FinishForm::new(suggested)
     });
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users().list;
     let run_id = d.run.id;
     // Focus moves to the form when it appears, so the keyboard goes on from the last step.
     use_effect_with((), |_| {

@@ -11,9 +11,10 @@ use yew_router::prelude::*;
 
 use super::state::{Bilingual, Lang, List, TemplateAction as A, TemplateForm};
 use crate::api;
-use crate::app::{use_app, Route};
-use crate::components::{on_change, on_text, Empty, ErrorAlert, Loading, OtherErrors, RouteLink};
+use crate::components::{on_change, on_text, Empty, ErrorAlert, FetchView, OtherErrors, RouteLink};
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
+use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors};
 use crate::text;
 
@@ -38,23 +39,23 @@ pub fn TemplateEditorPage(props: &TemplateProps) -> Html {
         api::call::<endpoint::DrillsOverviewGet>(&NoRequest {})
     });
     let commands = use_command();
-    let body = match (&overview.data, &overview.error) {
-        (None, Some(err)) => html! { <ErrorAlert id="template-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(o), _) => match o
-            .templates
-            .iter()
-            .find(|t| t.template.id == props.template_key)
-        {
-            None => html! { <Empty title={ctx.t("drill.template_not_found")} /> },
-            Some(row) if !o.can_edit_templates => html! {
-                <Empty title={ctx.t("drill.template_read_only")} hint={row.template.title.get(ctx.locale.tag()).to_owned()} />
-            },
-            Some(row) => html! {
-                <Editor key={row.template.id.clone()} template={row.template.clone()} commands={commands.clone()} />
-            },
-        },
-    };
+    let body = FetchView::new(&overview, "template-error")
+        .keep_data()
+        .show(|o| {
+            match o
+                .templates
+                .iter()
+                .find(|t| t.template.id == props.template_key)
+            {
+                None => html! { <Empty title={ctx.t("drill.template_not_found")} /> },
+                Some(row) if !o.can_edit_templates => html! {
+                    <Empty title={ctx.t("drill.template_read_only")} hint={row.template.title.get(ctx.locale.tag()).to_owned()} />
+                },
+                Some(row) => html! {
+                    <Editor key={row.template.id.clone()} template={row.template.clone()} commands={commands.clone()} />
+                },
+            }
+        });
     let title = overview
         .data
         .as_ref()

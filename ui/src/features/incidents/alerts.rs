@@ -11,9 +11,10 @@ use yew::prelude::*;
 use super::badges::{ClockBadge, SeverityBadge};
 use super::state::{alert_key, AlertKey};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::RouteLink;
+use crate::context::use_app;
 use crate::hooks::{use_fetch, use_ticks};
+use crate::route::Route;
 use crate::text;
 
 /// How often the alerts are fetched again (any change in the workspace fetches them too).

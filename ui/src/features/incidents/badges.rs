@@ -5,8 +5,8 @@ use govbench_protocol::{ClockStatus, EntityKind, IncidentStatus, Severity};
 use yew::prelude::*;
 
 use super::state::{clock_tone, countdown, countdown_text};
-use crate::app::use_app;
 use crate::components::StatusBadge;
+use crate::context::use_app;
 
 #[derive(Properties, PartialEq)]
 pub struct SeverityProps {

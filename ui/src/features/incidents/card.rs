@@ -6,9 +6,10 @@ use yew::prelude::*;
 
 use super::badges::{ClockBadge, CountdownText, DrillLabel, SeverityBadge};
 use super::state::live_clock;
-use crate::app::{use_app, Route};
 use crate::components::{Empty, OpenActions, RouteLink};
+use crate::context::use_app;
 use crate::hooks::use_now;
+use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
 pub struct CardProps {

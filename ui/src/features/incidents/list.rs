@@ -14,10 +14,11 @@ use super::state::{
     FilterAction, IncidentFilters,
 };
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::Pager;
-use crate::components::{checked_of, on_change, on_text, Empty, ErrorAlert, Loading, RouteLink};
+use crate::components::{checked_of, on_change, on_text, Empty, FetchView, RouteLink};
+use crate::context::use_app;
 use crate::hooks::{use_fetch, use_now};
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for IncidentFilters {
@@ -106,10 +107,7 @@ pub fn IncidentsPage() -> Html {
         </div>
     };
 
-    let body = match (&page.data, &page.error) {
-        (_, Some(err)) => html! { <ErrorAlert id="incidents-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(p), None) if p.items.is_empty() => html! {
+    let empty = html! {
             <>
                 <table id="incidents-table" class="table" hidden=true><tbody></tbody></table>
                 if filters.is_filtered() {
@@ -120,8 +118,10 @@ pub fn IncidentsPage() -> Html {
                     <Empty title={ctx.t("incident.list.empty")} hint={Some(AttrValue::from(ctx.t("incident.list.empty_hint")))} />
                 }
             </>
-        },
-        (Some(p), None) => {
+    };
+    let body = FetchView::new(&page, "incidents-error")
+        .empty_when(|p| p.items.is_empty(), empty)
+        .show(|p| {
             html! {
                 <>
                     <IncidentTable page={p.clone()} loading={page.loading} />
@@ -129,8 +129,7 @@ pub fn IncidentsPage() -> Html {
                         page={filters.page} shown={p.items.len()} total={p.total} on_page={on_page.clone()} />
                 </>
             }
-        }
-    };
+        });
 
     html! {
         <section class="page" id="page-incidents">
@@ -253,12 +252,7 @@ fn StatsPanel() -> Html {
     let (prev, prev_disabled) = step(previous_quarter);
     let (next, next_disabled) = step(next_quarter);
     let problem = quarter_error(&quarter);
-    let table = match (&stats.data, &stats.error) {
-        (_, Some(err)) => {
-            html! { <ErrorAlert id="incident-stats-error" error={Some(err.clone())} /> }
-        }
-        (None, None) => html! { <Loading /> },
-        (Some(data), None) => match data.as_ref() {
+    let table = FetchView::new(&stats, "incident-stats-error").show(|data| match data.as_ref() {
             None => html! {},
             Some(s) => {
                 let total: u64 = s.rows.iter().map(|r| r.count).sum();
@@ -295,8 +289,7 @@ fn StatsPanel() -> Html {
                     </div>
                 }
             }
-        },
-    };
+        });
     html! {
         <section class="panel" id="incident-stats" aria-labelledby="incident-stats-title">
             <div class="panel-head">

@@ -16,12 +16,13 @@ use yew_router::prelude::*;
 use super::badges::DrillLabel;
 use super::state::{target_text, IncidentForm, IncidentFormAction as A};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, DateField, ErrorAlert, FieldError, OtherErrors,
     RouteLink,
 };
-use crate::hooks::{errors_to, use_command, use_fetch, Exec};
+use crate::context::use_app;
+use crate::hooks::{errors_to, submit_form, use_command, use_fetch, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 
 impl Reducible for IncidentForm {
@@ -62,34 +63,27 @@ pub fn NewIncidentPage(props: &NewIncidentProps) -> Html {
         }
     });
 
-    let submit = {
-        let form = form.clone();
-        let run = commands.run.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft(&Local, Utc::now()) {
-                Err(errors) => form.dispatch(A::Errors(errors)),
-                Ok(draft) => {
-                    let open_it = {
-                        let navigator = navigator.clone();
-                        Callback::from(move |outcome: CommandOutcome| {
-                            if let Some(nav) = &navigator {
-                                nav.push(&Route::IncidentDetail {
-                                    id: outcome.entity.id.to_string(),
-                                });
-                            }
-                        })
-                    };
-                    let on_fail = errors_to(&form, A::Errors);
-                    run.emit(
-                        Exec::new(IncidentCommand::Open { draft, drill })
-                            .on_ok(open_it)
-                            .field_errors_to(on_fail),
-                    );
-                }
-            }
-        })
-    };
+    let submit = submit_form(
+        &commands.run,
+        {
+            let form = form.clone();
+            move || form.draft(&Local, Utc::now())
+        },
+        errors_to(&form, A::Errors),
+        move |draft| {
+            let open_it = {
+                let navigator = navigator.clone();
+                Callback::from(move |outcome: CommandOutcome| {
+                    if let Some(nav) = &navigator {
+                        nav.push(&Route::IncidentDetail {
+                            id: outcome.entity.id.to_string(),
+                        });
+                    }
+                })
+            };
+            Exec::new(IncidentCommand::Open { draft, drill }).on_ok(open_it)
+        },
+    );
 
     let errors: &FieldErrors = &form.errors;
     let text = |id: &'static str, field: &'static str, make: fn(String) -> A| {

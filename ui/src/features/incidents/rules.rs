@@ -14,11 +14,12 @@ use yew::prelude::*;
 use super::badges::SeverityBadge;
 use super::state::{target_text, FlowEdit, RulesAction, RulesForm};
 use crate::api;
-use crate::app::{use_app, AppCtx, Route};
 use crate::components::{
-    checked_of, on_change, on_text, ErrorAlert, Loading, OtherErrors, RouteLink,
+    checked_of, on_change, on_text, ErrorAlert, FetchView, OtherErrors, RouteLink,
 };
-use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::context::{use_app, AppCtx};
+use crate::hooks::{errors_to, submit_form, use_command, use_fetch, use_users, Commands, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
 
@@ -48,25 +49,25 @@ pub fn RulesPage() -> Html {
     let rules = use_fetch((), |()| {
         api::call::<endpoint::ResponseRulesGet>(&NoRequest {})
     });
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users().list;
     let commands = use_command();
     let editing = use_state(|| false);
     let may_edit = ctx.may(IncidentPermission::SetRules);
 
-    let body = match (&rules.data, &rules.error) {
-        (None, Some(err)) => html! { <ErrorAlert id="rules-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(r), _) if *editing => html! {
-            <RulesEditor flows={r.flows.clone()} users={users.clone()} commands={commands.clone()}
-                on_close={{ let editing = editing.clone(); Callback::from(move |_| editing.set(false)) }} />
-        },
-        (Some(r), _) => html! {
-            <div class="rules-grid">
-                { for r.flows.iter().map(|f| html! { <FlowCard flow={f.clone()} users={users.clone()} /> }) }
-            </div>
-        },
-    };
+    let body = FetchView::new(&rules, "rules-error").keep_data().show(|r| {
+        if *editing {
+            html! {
+                <RulesEditor flows={r.flows.clone()} users={users.clone()} commands={commands.clone()}
+                    on_close={{ let editing = editing.clone(); Callback::from(move |_| editing.set(false)) }} />
+            }
+        } else {
+            html! {
+                <div class="rules-grid">
+                    { for r.flows.iter().map(|f| html! { <FlowCard flow={f.clone()} users={users.clone()} /> }) }
+                </div>
+            }
+        }
+    });
     let revision = rules.data.as_ref().map(|r| {
         if r.revision == 0 {
             ctx.t("rules.revision_default")
@@ -168,27 +169,16 @@ fn RulesEditor(props: &EditorProps) -> Html {
         move || RulesForm::from_flows(&flows)
     });
     let submit = {
-        let form = form.clone();
-        let run = props.commands.run.clone();
         let close = props.on_close.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.flows() {
-                Err(errors) => form.dispatch(RulesAction::Errors(errors)),
-                Ok(flows) => {
-                    let on_ok = {
-                        let close = close.clone();
-                        Callback::from(move |_| close.emit(()))
-                    };
-                    let on_fail = errors_to(&form, RulesAction::Errors);
-                    run.emit(
-                        Exec::new(C::SetRules { flows })
-                            .on_ok(on_ok)
-                            .field_errors_to(on_fail),
-                    );
-                }
-            }
-        })
+        submit_form(
+            &props.commands.run,
+            {
+                let form = form.clone();
+                move || form.flows()
+            },
+            errors_to(&form, RulesAction::Errors),
+            move |flows| Exec::new(C::SetRules { flows }).on_ok(close.reform(|_| ())),
+        )
     };
     let errors: &FieldErrors = &form.errors;
     let mut known = Vec::new();

@@ -13,12 +13,13 @@ use yew::prelude::*;
 
 use super::state::{MemberAction, MemberForm};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
-    invalid_attrs, on_change, on_text, Empty, ErrorAlert, FieldError, Loading, OtherErrors,
+    invalid_attrs, on_change, on_text, Empty, ErrorAlert, FetchView, FieldError, OtherErrors,
     RouteLink, UserSelect,
 };
-use crate::hooks::{errors_to, use_command, use_fetch, Commands, Exec};
+use crate::context::use_app;
+use crate::hooks::{errors_to, submit_form, use_command, use_fetch, use_users, Commands, Exec};
+use crate::route::Route;
 
 impl Reducible for MemberForm {
     type Action = MemberAction;
@@ -33,19 +34,14 @@ impl Reducible for MemberForm {
 pub fn TeamPage() -> Html {
     let ctx = use_app();
     let team = use_fetch((), |()| api::call::<endpoint::TeamGet>(&NoRequest {}));
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
+    let users = use_users();
     let commands = use_command();
     // `None`: no form; `Some(None)`: adding; `Some(Some(id))`: editing that member.
     let editing = use_state(|| None::<Option<TeamMemberId>>);
     let confirming = use_state(|| None::<TeamMemberId>);
 
-    let body = match (&team.data, &team.error) {
-        (_, Some(err)) if team.data.is_none() => {
-            html! { <ErrorAlert id="team-error" error={Some(err.clone())} /> }
-        }
-        (None, _) => html! { <Loading /> },
-        (Some(t), _) => {
-            let people = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let body = FetchView::new(&team, "team-error").keep_data().show(|t| {
+            let people = users.list.clone();
             let mut rows: Vec<&TeamMemberRow> = t.members.iter().collect();
             rows.sort_by_key(|r| {
                 (
@@ -176,8 +172,7 @@ pub fn TeamPage() -> Html {
                     }
                 </>
             }
-        }
-    };
+        });
 
     let missing = team
         .data
@@ -228,28 +223,23 @@ fn MemberEditor(props: &EditorProps) -> Html {
         move || initial
     });
     let submit = {
-        let form = form.clone();
-        let run = props.commands.run.clone();
         let close = props.on_close.clone();
         let editing = props.editing;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft() {
-                Err(errors) => form.dispatch(MemberAction::Errors(errors)),
-                Ok(draft) => {
-                    let command = match editing {
-                        Some(id) => C::EditMember { id, draft },
-                        None => C::AddMember { draft },
-                    };
-                    let on_ok = {
-                        let close = close.clone();
-                        Callback::from(move |_| close.emit(()))
-                    };
-                    let on_fail = errors_to(&form, MemberAction::Errors);
-                    run.emit(Exec::new(command).on_ok(on_ok).field_errors_to(on_fail));
-                }
-            }
-        })
+        submit_form(
+            &props.commands.run,
+            {
+                let form = form.clone();
+                move || form.draft()
+            },
+            errors_to(&form, MemberAction::Errors),
+            move |draft| {
+                let command = match editing {
+                    Some(id) => C::EditMember { id, draft },
+                    None => C::AddMember { draft },
+                };
+                Exec::new(command).on_ok(close.reform(|_| ()))
+            },
+        )
     };
     let errors = &form.errors;
     let (inv_u, desc_u) = invalid_attrs(errors, "user", "team-user");

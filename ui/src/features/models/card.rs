@@ -4,8 +4,9 @@
 use govbench_protocol::{EntityKind, EvaluationSummary, ModelsDashboard};
 use yew::prelude::*;
 
-use crate::app::{use_app, Route};
 use crate::components::{Empty, RouteLink, StatusBadge};
+use crate::context::use_app;
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]

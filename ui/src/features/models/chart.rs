@@ -7,7 +7,7 @@ use govbench_protocol::KpiTrend;
 use yew::prelude::*;
 
 use super::state::{chart, CHART_PAD_LEFT};
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::text;
 
 #[derive(Properties, PartialEq)]

@@ -8,9 +8,10 @@ use govbench_protocol::{ApiError, Direction, ErrorCode, EvaluationId};
 use yew::prelude::*;
 
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, Loading, RouteLink};
+use crate::context::use_app;
 use crate::hooks::use_fetch;
+use crate::route::Route;
 use crate::text;
 
 #[derive(Properties, PartialEq)]

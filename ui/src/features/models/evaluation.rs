@@ -3,25 +3,23 @@
 //! off and what was decided.
 
 use std::rc::Rc;
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use govbench_i18n::{number, signed};
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, Comparison, DecisionKind, Direction, EntityKind, EntityRef, ErrorCode,
-    EvaluationAction as A, EvaluationCommand as C, EvaluationDetail, EvaluationId, Evaluator,
-    KpiVerdict, NoRequest,
+    Comparison, DecisionKind, Direction, EntityKind, EntityRef, EvaluationAction as A,
+    EvaluationCommand as C, EvaluationDetail, Evaluator, KpiVerdict,
 };
 use yew::prelude::*;
 
-use crate::api;
-use crate::app::{use_app, AppCtx, Route};
 use crate::components::{
-    invalid_attrs, on_change, on_text, CommentThread, DateField, ErrorAlert, FieldError,
-    HistoryTimeline, Loading, RouteLink, StatusBadge,
+    invalid_attrs, on_change, on_text, CommentThread, DateField, ErrorAlert, FetchView, FieldError,
+    HistoryTimeline, RouteLink, StatusBadge,
 };
-use crate::hooks::{use_command, use_fetch, Commands, Exec};
+use crate::context::{use_app, AppCtx};
+use crate::hooks::{use_command, use_detail, use_users_if, Commands, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
 
@@ -68,25 +66,15 @@ pub fn change_cell(ctx: &AppCtx, direction: Direction, c: Option<&Comparison>, u
 #[component]
 pub fn EvaluationPage(props: &EvaluationProps) -> Html {
     let ctx = use_app();
-    let id = EvaluationId::from_str(&props.id).ok();
-    let detail = use_fetch(id, |id: Option<EvaluationId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::EvaluationGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::EvaluationGet>(&props.id);
     let commands = use_command();
-    let d = match (&detail.data, &detail.error) {
-        (Some(d), _) if Some(d.evaluation.id) == id => d.clone(),
-        (_, Some(err)) => {
-            return html! {
-                <section class="page" id="page-evaluation">
-                    <ErrorAlert id="evaluation-error" error={Some(err.clone())} />
-                    <RouteLink to={Route::Models} class={classes!("btn")}>{ ctx.t("nav.models") }</RouteLink>
-                </section>
-            }
-        }
-        _ => return html! { <section class="page" id="page-evaluation"><Loading /></section> },
+    let d = match FetchView::new(&detail.fetched, "evaluation-error").page(
+        "page-evaluation",
+        Route::Models,
+        ctx.t("nav.models"),
+    ) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let e = &d.evaluation;
     let s = &d.summary;
@@ -408,13 +396,7 @@ fn DecisionPanel(props: &ActProps) -> Html {
     let due = use_state(String::new);
     let note = use_state(String::new);
     let errors = use_state(FieldErrors::new);
-    let users = use_fetch(may(A::Decide), |wanted: bool| async move {
-        if wanted {
-            api::call::<endpoint::UsersList>(&NoRequest {}).await
-        } else {
-            Ok(Vec::new())
-        }
-    });
+    let users = use_users_if(may(A::Decide)).list;
     let id = d.evaluation.id;
     let current = d.evaluation.decision.as_ref().map(|dec| html! {
         <div id="evaluation-decision" data-kind={dec.kind.key()} data-done={dec.done.is_some().to_string()}>
@@ -479,7 +461,7 @@ fn DecisionPanel(props: &ActProps) -> Html {
                     <label for="decision-owner">{ ctx.t("eval.decision_owner") }</label>
                     <select id="decision-owner" onchange={{ let owner = owner.clone(); on_change(move |v| owner.set(v)) }}>
                         <option value="" selected={owner.is_empty()}>{ "—" }</option>
-                        { for users.data.iter().flat_map(|u| u.iter()).map(|u| html! {
+                        { for users.iter().map(|u| html! {
                             <option value={u.id.to_string()} selected={*owner == u.id.to_string()}>{ format!("{} ({})", u.display_name, text::role(ctx.locale, u.role)) }</option>
                         }) }
                     </select>

@@ -18,12 +18,13 @@ use yew_router::prelude::*;
 
 use super::state::{ImportAction, ImportForm};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, DateField, ErrorAlert, FieldError, Loading,
     RouteLink,
 };
-use crate::hooks::{use_command, use_fetch, Exec};
+use crate::context::use_app;
+use crate::hooks::{use_command, use_detail, use_fetch, Exec};
+use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors};
 
 /// A dropped file is read into memory; larger results belong in the file dialog, which
@@ -48,18 +49,14 @@ pub struct ImportProps {
 #[component]
 pub fn ImportPage(props: &ImportProps) -> Html {
     let ctx = use_app();
-    let model_id = ModelId::from_str(&props.id).ok();
     let version_id = ModelVersionId::from_str(&props.version).ok();
     let today = chrono::Local::now().date_naive();
     let form = use_reducer(move || ImportForm::new(today));
     let drop_note = use_state(|| None::<String>);
     let over = use_state(|| false);
-    let detail = use_fetch(model_id, |id: Option<ModelId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::ModelGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::ModelGet>(&props.id);
+    let model_id = detail.id;
+    let detail = detail.fetched;
     let preview = use_fetch(
         (model_id, form.sources.clone()),
         |(model, sources): (Option<ModelId>, Vec<ImportSource>)| async move {

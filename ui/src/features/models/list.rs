@@ -10,15 +10,16 @@ use yew_router::prelude::*;
 
 use super::state::ModelForm;
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
-    invalid_attrs, on_change, on_text, Empty, ErrorAlert, FieldError, Loading, RouteLink,
+    invalid_attrs, on_change, on_text, Empty, ErrorAlert, FetchView, FieldError, RouteLink,
 };
-use crate::hooks::{use_command, use_fetch, Exec};
+use crate::context::use_app;
+use crate::hooks::{errors_into, submit_form, use_command, use_fetch, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 
 /// The domain's name in the user's language, or the domain as typed.
-pub fn domain_text(ctx: &crate::app::AppCtx, domain: &str) -> String {
+pub fn domain_text(ctx: &crate::context::AppCtx, domain: &str) -> String {
     let key = format!("domain.{domain}");
     let text = ctx.t(&key);
     if text == key {
@@ -33,14 +34,12 @@ pub fn ModelsPage() -> Html {
     let ctx = use_app();
     let models = use_fetch((), |()| api::call::<endpoint::ModelsList>(&NoRequest {}));
     let adding = use_state(|| false);
-    let body = match (&models.data, &models.error) {
-        (_, Some(err)) => html! { <ErrorAlert id="models-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(list), None) if list.is_empty() => html! {
-            <Empty title={ctx.t("models.empty")} hint={ctx.t("models.empty_hint")} />
-        },
-        (Some(list), None) => html! { <ModelTable models={(**list).clone()} /> },
-    };
+    let body = FetchView::new(&models, "models-error")
+        .empty_when(
+            |list| list.is_empty(),
+            html! { <Empty title={ctx.t("models.empty")} hint={ctx.t("models.empty_hint")} /> },
+        )
+        .show(|list| html! { <ModelTable models={(**list).clone()} /> });
     let domains: Vec<String> = {
         let mut all: Vec<String> = DEFAULT_DOMAINS.iter().map(|d| (*d).to_owned()).collect();
         for m in models.data.iter().flat_map(|l| l.iter()) {
@@ -141,34 +140,27 @@ fn RegisterForm(props: &RegisterProps) -> Html {
             form.set(next);
         }
     };
-    let submit = {
-        let form = form.clone();
-        let errors = errors.clone();
-        let run = commands.run.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.draft() {
-                Err(errs) => errors.set(errs),
-                Ok(draft) => {
-                    let on_ok = {
-                        let navigator = navigator.clone();
-                        Callback::from(move |outcome: govbench_protocol::CommandOutcome| {
-                            if let Some(nav) = &navigator {
-                                nav.push(&Route::ModelDetail {
-                                    id: outcome.entity.id.to_string(),
-                                });
-                            }
-                        })
-                    };
-                    run.emit(
-                        Exec::new(ModelCommand::Register { draft })
-                            .on_ok(on_ok)
-                            .field_errors_into(&errors),
-                    );
-                }
-            }
-        })
-    };
+    let submit = submit_form(
+        &commands.run,
+        {
+            let form = form.clone();
+            move || form.draft()
+        },
+        errors_into(&errors),
+        move |draft| {
+            let on_ok = {
+                let navigator = navigator.clone();
+                Callback::from(move |outcome: govbench_protocol::CommandOutcome| {
+                    if let Some(nav) = &navigator {
+                        nav.push(&Route::ModelDetail {
+                            id: outcome.entity.id.to_string(),
+                        });
+                    }
+                })
+            };
+            Exec::new(ModelCommand::Register { draft }).on_ok(on_ok)
+        },
+    );
     let field = |id: &'static str,
                  name: &'static str,
                  label: String,

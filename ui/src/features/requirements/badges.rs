@@ -3,8 +3,8 @@
 use govbench_protocol::{EntityKind, Priority, RequirementStatus};
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::StatusBadge;
+use crate::context::use_app;
 
 #[derive(Properties, PartialEq)]
 pub struct RequirementStatusProps {

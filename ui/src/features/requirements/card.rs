@@ -5,8 +5,9 @@ use govbench_protocol::{EntityKind, RequirementStatus, RequirementSummary, Requi
 use yew::prelude::*;
 
 use super::badges::{OverdueFlag, PriorityBadge, RequirementStatusBadge};
-use crate::app::{use_app, Route};
 use crate::components::{Empty, RouteLink};
+use crate::context::use_app;
+use crate::route::Route;
 use crate::text;
 
 fn count_of(d: &RequirementsDashboard, status: RequirementStatus) -> u64 {

@@ -1,12 +1,11 @@
 //! Requirement detail: every field, the actions the user may take now, history and comments.
 
 use std::rc::Rc;
-use std::str::FromStr;
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, Decision, EntityRef, ErrorCode, Feasibility, NoRequest, RequirementAction as A,
-    RequirementCommand as C, RequirementDetail, RequirementDraft, RequirementId,
+    ApiError, Decision, EntityRef, Feasibility, RequirementAction as A, RequirementCommand as C,
+    RequirementDetail, RequirementDraft, RequirementId,
 };
 use yew::prelude::*;
 
@@ -16,13 +15,13 @@ use super::state::assess::{AssessAction, AssessForm};
 use super::state::decide::{build_decision, DecisionKind};
 use super::state::draft::{format_number, DraftForm};
 use super::state::plan::{PlanAction, PlanForm};
-use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{
-    invalid_attrs, on_change, on_text, CommentThread, DateField, Empty, ErrorAlert, FieldError,
-    HistoryTimeline, Loading, OtherErrors, RouteLink,
+    invalid_attrs, on_change, on_text, CommentThread, DateField, Empty, ErrorAlert, FetchView,
+    FieldError, HistoryTimeline, OtherErrors, RouteLink,
 };
-use crate::hooks::{use_command, use_fetch, Exec};
+use crate::context::use_app;
+use crate::hooks::{errors_to, submit_form, use_command, use_detail, use_users, Exec};
+use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors, SubmitForm};
 use crate::text;
 
@@ -54,23 +53,15 @@ fn submit_command<F>(
 where
     F: Reducible + SubmitForm<Action = <F as Reducible>::Action> + 'static,
 {
-    let form = form.clone();
-    let run = run.clone();
-    Callback::from(move |e: SubmitEvent| {
-        e.prevent_default();
-        match form.check() {
-            Err(errors) => form.dispatch(F::errors_action(errors)),
-            Ok(payload) => {
-                let on_fail = {
-                    let form = form.clone();
-                    Callback::from(move |err: ApiError| {
-                        form.dispatch(F::errors_action(backend_field_errors(&err)))
-                    })
-                };
-                run.emit(Exec::new(command(payload)).on_fail(on_fail));
-            }
-        }
-    })
+    submit_form(
+        run,
+        {
+            let form = form.clone();
+            move || form.check()
+        },
+        errors_to(form, F::errors_action),
+        move |payload| Exec::new(command(payload)),
+    )
 }
 
 #[derive(Properties, PartialEq)]
@@ -81,35 +72,24 @@ pub struct DetailProps {
 #[component]
 pub fn DetailPage(props: &DetailProps) -> Html {
     let ctx = use_app();
-    let id = RequirementId::from_str(&props.id).ok();
-    let detail = use_fetch(id, |id: Option<RequirementId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::RequirementGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::RequirementGet>(&props.id);
     let commands = use_command();
     let editing = use_state(|| false);
 
-    let Some(id) = id else {
+    let Some(id) = detail.id else {
         return html! {
             <section class="page" id="page-req-detail">
                 <Empty title={ctx.t("detail.not_found")} />
             </section>
         };
     };
-    // After navigating from another requirement, its data shows until this one arrives.
-    let d = match (&detail.data, &detail.error) {
-        (Some(d), _) if d.requirement.id == id => d.clone(),
-        (_, Some(err)) => {
-            return html! {
-                <section class="page" id="page-req-detail">
-                    <ErrorAlert id="action-error" error={Some(err.clone())} />
-                    <RouteLink to={Route::Requirements} class={classes!("btn")}>{ ctx.t("nav.requirements") }</RouteLink>
-                </section>
-            }
-        }
-        _ => return html! { <section class="page" id="page-req-detail"><Loading /></section> },
+    let d = match FetchView::new(&detail.fetched, "action-error").page(
+        "page-req-detail",
+        Route::Requirements,
+        ctx.t("nav.requirements"),
+    ) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let r = &d.requirement;
     let allowed = |a: A| d.allowed_actions.contains(&a);
@@ -543,26 +523,24 @@ fn DecidePanel(props: &DecideProps) -> Html {
 fn PlanPanel(props: &PanelProps) -> Html {
     let ctx = use_app();
     let form = use_reducer(PlanForm::default);
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
+    let users = use_users();
     let id = props.id;
     let submit = submit_command(&form, &props.run, move |plan| C::Plan { id, plan });
     let errors = &form.errors;
     let (inv_o, desc_o) = invalid_attrs(errors, "owner", "plan-owner");
     let (inv_t, desc_t) = invalid_attrs(errors, "target_delivery", "plan-target");
-    let user_options = match &users.data {
-        Some(list) => list
-            .iter()
-            .map(|u| {
-                let value = u.id.to_string();
-                html! {
-                    <option value={value.clone()} selected={form.owner == value}>
-                        { format!("{} ({}) · {}", u.display_name, u.name, text::role(ctx.locale, u.role)) }
-                    </option>
-                }
-            })
-            .collect::<Html>(),
-        _ => html! {},
-    };
+    let user_options = users
+        .list
+        .iter()
+        .map(|u| {
+            let value = u.id.to_string();
+            html! {
+                <option value={value.clone()} selected={form.owner == value}>
+                    { format!("{} ({}) · {}", u.display_name, u.name, text::role(ctx.locale, u.role)) }
+                </option>
+            }
+        })
+        .collect::<Html>();
     let mut known: Vec<String> = vec![
         "owner".into(),
         "target_delivery".into(),

@@ -6,8 +6,8 @@ use govbench_protocol::{Comparator, Priority, RequirementDraft};
 use yew::prelude::*;
 
 use super::state::draft::{DraftAction, DraftForm, KpiField};
-use crate::app::use_app;
 use crate::components::{invalid_attrs, on_change, on_text, DateField, FieldError, OtherErrors};
+use crate::context::use_app;
 use crate::state::FieldErrors;
 
 impl Reducible for DraftForm {

@@ -3,16 +3,19 @@
 use std::rc::Rc;
 
 use govbench_protocol::endpoint;
-use govbench_protocol::{EntityKind, Priority, RequirementPermission, RequirementStatus};
+use govbench_protocol::{
+    EntityKind, Priority, RequirementPage, RequirementPermission, RequirementStatus,
+};
 use yew::prelude::*;
 
 use super::badges::{OverdueFlag, PriorityBadge, RequirementStatusBadge};
 use super::state::filters::{sort_key, FilterAction, ListFilters, SORTS};
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::Pager;
-use crate::components::{checked_of, on_change, on_text, Empty, ErrorAlert, Loading, RouteLink};
+use crate::components::{checked_of, on_change, on_text, Empty, FetchView, RouteLink};
+use crate::context::use_app;
 use crate::hooks::use_fetch;
+use crate::route::Route;
 use crate::text;
 
 impl Reducible for ListFilters {
@@ -119,10 +122,7 @@ pub fn ListPage() -> Html {
         </div>
     };
 
-    let body = match (&page.data, &page.error) {
-        (_, Some(err)) => html! { <ErrorAlert id="list-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(p), None) if p.items.is_empty() => html! {
+    let empty = html! {
             <>
                 <table id="req-table" class="table" hidden=true><tbody></tbody></table>
                 if filters.is_filtered() {
@@ -137,53 +137,18 @@ pub fn ListPage() -> Html {
                     </Empty>
                 }
             </>
-        },
-        (Some(p), None) => {
+    };
+    let body = FetchView::new(&page, "list-error")
+        .empty_when(|p| p.items.is_empty(), empty)
+        .show(|p| {
             html! {
                 <>
-                    <div class="table-wrap">
-                        <table id="req-table" class="table" aria-busy={page.loading.then_some("true")}>
-                            <caption class="visually-hidden">{ ctx.t("list.caption") }</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{ ctx.t("req.field.title") }</th>
-                                    <th scope="col">{ ctx.t("list.status") }</th>
-                                    <th scope="col">{ ctx.t("list.priority") }</th>
-                                    <th scope="col">{ ctx.t("list.department") }</th>
-                                    <th scope="col">{ ctx.t("req.field.wanted_by") }</th>
-                                    <th scope="col">{ ctx.t("list.updated") }</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                { for p.items.iter().map(|r| html! {
-                                    <tr class={classes!("req-row", r.overdue.then_some("overdue"))}
-                                        data-id={r.id.to_string()} data-status={r.status.key()}>
-                                        <td class="cell-title">
-                                            <RouteLink to={Route::RequirementDetail { id: r.id.to_string() }} class={classes!("req-link")}>
-                                                { r.title.clone() }
-                                            </RouteLink>
-                                        </td>
-                                        <td><RequirementStatusBadge status={r.status} /></td>
-                                        <td><PriorityBadge priority={r.priority} /></td>
-                                        <td>{ r.department.clone() }</td>
-                                        <td class="cell-date">
-                                            <time datetime={text::date(r.wanted_by)}>{ text::date(r.wanted_by) }</time>
-                                            if r.overdue { {" "}<OverdueFlag /> }
-                                        </td>
-                                        <td class="cell-date muted">
-                                            <time datetime={text::iso_time(r.updated_at)}>{ text::local_time(r.updated_at) }</time>
-                                        </td>
-                                    </tr>
-                                }) }
-                            </tbody>
-                        </table>
-                    </div>
+                    <RequirementTable page={p.clone()} loading={page.loading} />
                     <Pager ids={(AttrValue::from("req-count"), AttrValue::from("page-prev"), AttrValue::from("page-next"))}
                         page={filters.page} shown={p.items.len()} total={p.total} on_page={on_page.clone()} />
                 </>
             }
-        }
-    };
+        });
 
     html! {
         <section class="page" id="page-requirements">
@@ -201,5 +166,57 @@ pub fn ListPage() -> Html {
             { filter_bar }
             { body }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TableProps {
+    page: Rc<RequirementPage>,
+    /// A newer page is being fetched.
+    loading: bool,
+}
+
+#[component]
+fn RequirementTable(props: &TableProps) -> Html {
+    let ctx = use_app();
+    let (p, loading) = (&props.page, props.loading);
+    html! {
+        <div class="table-wrap">
+            <table id="req-table" class="table" aria-busy={loading.then_some("true")}>
+                <caption class="visually-hidden">{ ctx.t("list.caption") }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ ctx.t("req.field.title") }</th>
+                        <th scope="col">{ ctx.t("list.status") }</th>
+                        <th scope="col">{ ctx.t("list.priority") }</th>
+                        <th scope="col">{ ctx.t("list.department") }</th>
+                        <th scope="col">{ ctx.t("req.field.wanted_by") }</th>
+                        <th scope="col">{ ctx.t("list.updated") }</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    { for p.items.iter().map(|r| html! {
+                        <tr class={classes!("req-row", r.overdue.then_some("overdue"))}
+                            data-id={r.id.to_string()} data-status={r.status.key()}>
+                            <td class="cell-title">
+                                <RouteLink to={Route::RequirementDetail { id: r.id.to_string() }} class={classes!("req-link")}>
+                                    { r.title.clone() }
+                                </RouteLink>
+                            </td>
+                            <td><RequirementStatusBadge status={r.status} /></td>
+                            <td><PriorityBadge priority={r.priority} /></td>
+                            <td>{ r.department.clone() }</td>
+                            <td class="cell-date">
+                                <time datetime={text::date(r.wanted_by)}>{ text::date(r.wanted_by) }</time>
+                                if r.overdue { {" "}<OverdueFlag /> }
+                            </td>
+                            <td class="cell-date muted">
+                                <time datetime={text::iso_time(r.updated_at)}>{ text::local_time(r.updated_at) }</time>
+                            </td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
     }
 }

@@ -8,9 +8,10 @@ use yew_router::prelude::*;
 use super::draft_form::{DraftEditor, FormMode};
 use super::state::draft::DraftForm;
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{ErrorAlert, RouteLink};
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Exec};
+use crate::route::Route;
 use crate::state::backend_field_errors;
 
 #[component]

@@ -11,8 +11,8 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::app::use_app;
-use crate::components::{on_text, ErrorAlert, Loading};
+use crate::components::{on_text, ErrorAlert, FetchView};
+use crate::context::use_app;
 use crate::hooks::{use_command, use_fetch, Exec};
 use crate::text;
 
@@ -70,13 +70,9 @@ fn VerifyPanel() -> Html {
         })
     };
 
-    let body = match (&report.data, &report.error) {
-        (None, Some(err)) => {
-            html! { <ErrorAlert id="trust-verify-error" error={Some(err.clone())} /> }
-        }
-        (None, None) => html! { <Loading /> },
-        (Some(r), _) => html! { <ReportView id="trust-report" report={(**r).clone()} /> },
-    };
+    let body = FetchView::new(&report, "trust-verify-error")
+        .keep_data()
+        .show(|r| html! { <ReportView id="trust-report" report={(**r).clone()} /> });
     html! {
         <section class="panel" aria-labelledby="trust-verify-title">
             <div class="panel-head">
@@ -174,13 +170,13 @@ fn BackupsPanel() -> Html {
         })
     };
 
-    let rows = match (&list.data, &list.error) {
-        (None, Some(err)) => html! { <ErrorAlert id="backups-error" error={Some(err.clone())} /> },
-        (None, None) => html! { <Loading /> },
-        (Some(items), _) if items.is_empty() => {
-            html! { <p class="muted" id="backups-empty">{ ctx.t("trust.no_backups") }</p> }
-        }
-        (Some(items), _) => html! {
+    let rows = FetchView::new(&list, "backups-error")
+        .keep_data()
+        .empty_when(
+            |items| items.is_empty(),
+            html! { <p class="muted" id="backups-empty">{ ctx.t("trust.no_backups") }</p> },
+        )
+        .show(|items| html! {
             <table id="backups-table" class="table">
                 <thead>
                     <tr>
@@ -208,8 +204,7 @@ fn BackupsPanel() -> Html {
                     }) }
                 </tbody>
             </table>
-        },
-    };
+        });
     html! {
         <section class="panel" aria-labelledby="trust-backups-title">
             <div class="panel-head">

@@ -12,10 +12,10 @@ use yew::prelude::*;
 
 use super::state::{UserFilter, UserForm, UserFormAction};
 use crate::api;
-use crate::app::{use_app, AppCtx};
 use crate::components::{
-    invalid_attrs, on_change, on_text, Empty, FieldError, Loading, OtherErrors,
+    invalid_attrs, on_change, on_text, Empty, FetchView, FieldError, OtherErrors,
 };
+use crate::context::{use_app, AppCtx};
 use crate::hooks::{use_command, use_fetch, Exec};
 use crate::state::{backend_field_errors, unclaimed_errors, FieldErrors};
 use crate::text;
@@ -290,15 +290,7 @@ pub fn UsersPage() -> Html {
     let shown_error = (*error)
         .clone()
         .or_else(|| users.data.as_ref().and(list_error));
-    let list = match (&users.data, &users.error) {
-        (None, Some(err)) => html! {
-            <div id="users-list-error" role="alert" class="alert">
-                <span class="alert-icon" aria-hidden="true">{"⚠"}</span>
-                <span class="alert-text">{ ctx.error(err) }</span>
-            </div>
-        },
-        (None, None) => html! { <Loading /> },
-        (Some(all), _) => {
+    let list = FetchView::new(&users, "users-list-error").keep_data().show(|all| {
             let shown = filter.apply(all);
             html! {
                 <>
@@ -355,8 +347,7 @@ pub fn UsersPage() -> Html {
                     </p>
                 </>
             }
-        }
-    };
+        });
 
     let notice_text = (*notice).as_ref().map(|n| match n {
         Notice::Added { name, display_name } => ctx.format(

@@ -198,7 +198,7 @@ impl TemplateForm {
                 let inner = match list {
                     List::Participants => "duty.",
                     List::Steps => "title.",
-                    _ => "",
+                    List::Objectives | List::Criteria => "",
                 };
                 self.errors
                     .remove(&format!("{}.{i}.{inner}{}", list.field(), lang.key()));
@@ -214,7 +214,8 @@ impl TemplateForm {
                         s.role = role;
                     }
                 }
-                _ => {}
+                // Objectives and criteria are text only; nobody holds them.
+                List::Objectives | List::Criteria => {}
             },
             A::StepTarget(i, v) => {
                 if let Some(s) = self.steps.get_mut(i) {
@@ -246,25 +247,29 @@ impl TemplateForm {
                 self.errors.remove(list.field());
             }
             A::Remove(list, i) => {
-                let removed = match list {
-                    List::Objectives if i < self.objectives.len() => {
-                        self.objectives.remove(i);
-                        true
-                    }
-                    List::Criteria if i < self.criteria.len() => {
-                        self.criteria.remove(i);
-                        true
-                    }
-                    List::Participants if i < self.participants.len() => {
-                        self.participants.remove(i);
-                        true
-                    }
-                    List::Steps if i < self.steps.len() => {
-                        self.steps.remove(i);
-                        true
-                    }
-                    _ => false,
+                let len = match list {
+                    List::Objectives => self.objectives.len(),
+                    List::Criteria => self.criteria.len(),
+                    List::Participants => self.participants.len(),
+                    List::Steps => self.steps.len(),
                 };
+                let removed = i < len;
+                if removed {
+                    match list {
+                        List::Objectives => {
+                            self.objectives.remove(i);
+                        }
+                        List::Criteria => {
+                            self.criteria.remove(i);
+                        }
+                        List::Participants => {
+                            self.participants.remove(i);
+                        }
+                        List::Steps => {
+                            self.steps.remove(i);
+                        }
+                    }
+                }
                 if removed {
                     self.clear_list_errors(list);
                 }

@@ -4,7 +4,7 @@ use govbench_protocol::clock_status;
 use yew::prelude::*;
 
 use super::ViewProps;
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::features::incidents::badges::{ClockBadge, CountdownText};
 use crate::features::incidents::state::{clock_tone, target_text};
 use crate::hooks::use_now;

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::ViewProps;
-use crate::app::use_app;
+use crate::context::use_app;
 
 #[component]
 pub fn DescriptionPanel(props: &ViewProps) -> Html {

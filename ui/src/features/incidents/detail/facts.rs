@@ -3,9 +3,10 @@
 use yew::prelude::*;
 
 use super::ViewProps;
-use crate::app::{use_app, Route};
 use crate::components::RouteLink;
+use crate::context::use_app;
 use crate::features::incidents::state::target_text;
+use crate::route::Route;
 use crate::text;
 
 #[component]

@@ -13,21 +13,21 @@ mod rollback;
 mod timeline;
 
 use std::rc::Rc;
-use std::str::FromStr;
 
 use govbench_protocol::{
-    endpoint, ApiError, EntityKind, EntityRef, ErrorCode, IncidentAction as A, IncidentDetail,
-    IncidentId, IncidentStatus, RecentRequest,
+    endpoint, EntityKind, EntityRef, ErrorCode, IncidentAction as A, IncidentDetail, IncidentId,
+    IncidentStatus, RecentRequest,
 };
 use yew::prelude::*;
 
 use super::badges::{DrillLabel, IncidentStatusBadge, SeverityBadge};
 use super::state::{lifecycle, RESPONSE_STEPS};
-use crate::app::{use_app, Route};
 use crate::components::{
-    Attachments, CommentThread, ErrorAlert, GateRefusal, HistoryTimeline, Loading, RouteLink,
+    Attachments, CommentThread, ErrorAlert, FetchView, GateRefusal, HistoryTimeline, RouteLink,
 };
-use crate::hooks::{use_command, use_fetch};
+use crate::context::use_app;
+use crate::hooks::{use_command, use_detail, use_fetch};
+use crate::route::Route;
 use crate::{api, text};
 use clocks::ClocksPanel;
 use description::DescriptionPanel;
@@ -47,13 +47,8 @@ pub struct DetailProps {
 #[component]
 pub fn IncidentDetailPage(props: &DetailProps) -> Html {
     let ctx = use_app();
-    let id = IncidentId::from_str(&props.id).ok();
-    let detail = use_fetch(id, |id: Option<IncidentId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::IncidentGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::IncidentGet>(&props.id);
+    let id = detail.id;
     let history = use_fetch(id, |id: Option<IncidentId>| async move {
         match id {
             Some(id) => {
@@ -82,17 +77,13 @@ pub fn IncidentDetailPage(props: &DetailProps) -> Html {
     });
     let commands = use_command();
 
-    let d = match (&detail.data, &detail.error) {
-        (Some(d), _) if Some(d.incident.id) == id => d.clone(),
-        (_, Some(err)) => {
-            return html! {
-                <section class="page" id="page-incident">
-                    <ErrorAlert id="incident-error" error={Some(err.clone())} />
-                    <RouteLink to={Route::Incidents} class={classes!("btn")}>{ ctx.t("nav.incidents") }</RouteLink>
-                </section>
-            }
-        }
-        _ => return html! { <section class="page" id="page-incident"><Loading /></section> },
+    let d = match FetchView::new(&detail.fetched, "incident-error").page(
+        "page-incident",
+        Route::Incidents,
+        ctx.t("nav.incidents"),
+    ) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let inc = &d.incident;
     let allowed = |a: A| d.allowed_actions.contains(&a);

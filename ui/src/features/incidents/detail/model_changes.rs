@@ -4,7 +4,7 @@ use govbench_protocol::{endpoint, LiveChange, ModelId, ModelVersionId};
 use yew::prelude::*;
 
 use super::ViewProps;
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::hooks::use_fetch;
 use crate::{api, text};
 

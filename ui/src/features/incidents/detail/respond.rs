@@ -7,8 +7,8 @@ use govbench_protocol::{
 };
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::{invalid_attrs, on_change, on_text, FieldError};
+use crate::context::use_app;
 use crate::features::incidents::state::{response_command, NOTE_KINDS, RESPONSE_STEPS};
 use crate::hooks::{Commands, Exec};
 use crate::state::{backend_field_errors, FieldErrors};

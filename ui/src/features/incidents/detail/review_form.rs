@@ -3,14 +3,13 @@
 use std::rc::Rc;
 
 use chrono::Local;
-use govbench_protocol::{endpoint, IncidentCommand as C, IncidentId, NoRequest};
+use govbench_protocol::{IncidentCommand as C, IncidentId};
 use yew::prelude::*;
 
-use crate::api;
-use crate::app::use_app;
 use crate::components::{invalid_attrs, on_text, ActionEditor, FieldError, OtherErrors};
+use crate::context::use_app;
 use crate::features::incidents::state::{ReviewAction, ReviewForm};
-use crate::hooks::{errors_to, use_fetch, Commands, Exec};
+use crate::hooks::{errors_to, submit_form, use_users, Commands, Exec};
 
 impl Reducible for ReviewForm {
     type Action = ReviewAction;
@@ -33,23 +32,17 @@ pub struct ReviewProps {
 pub fn ReviewPanel(props: &ReviewProps) -> Html {
     let ctx = use_app();
     let form = use_reducer(ReviewForm::new);
-    let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
-    let users = Rc::new(users.data.as_deref().cloned().unwrap_or_default());
+    let users = use_users().list;
     let id = props.id;
-    let submit = {
-        let form = form.clone();
-        let run = props.commands.run.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.review(Local::now().date_naive()) {
-                Err(errors) => form.dispatch(ReviewAction::Errors(errors)),
-                Ok(review) => {
-                    let on_fail = errors_to(&form, ReviewAction::Errors);
-                    run.emit(Exec::new(C::Review { id, review }).field_errors_to(on_fail));
-                }
-            }
-        })
-    };
+    let submit = submit_form(
+        &props.commands.run,
+        {
+            let form = form.clone();
+            move || form.review(Local::now().date_naive())
+        },
+        errors_to(&form, ReviewAction::Errors),
+        move |review| Exec::new(C::Review { id, review }),
+    );
     let errors = &form.errors;
     let area = |id: &'static str,
                 field: &'static str,

@@ -7,8 +7,8 @@ use govbench_protocol::{
 };
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::{action_progress, ActionList};
+use crate::context::use_app;
 use crate::hooks::{Commands, Exec};
 use crate::text;
 

@@ -5,8 +5,8 @@ use std::rc::Rc;
 use govbench_protocol::{ApiError, IncidentDetail, ModelCommand, ModelVersionId};
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::{invalid_attrs, on_text, FieldError};
+use crate::context::use_app;
 use crate::hooks::{Commands, Exec};
 use crate::state::{backend_field_errors, FieldErrors};
 

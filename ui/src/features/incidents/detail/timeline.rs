@@ -5,7 +5,7 @@ use std::rc::Rc;
 use govbench_protocol::IncidentDetail;
 use yew::prelude::*;
 
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::features::incidents::badges::IncidentStatusBadge;
 use crate::text;
 

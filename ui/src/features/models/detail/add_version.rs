@@ -3,10 +3,10 @@
 use govbench_protocol::{ModelCommand as C, ModelId, VersionDraft};
 use yew::prelude::*;
 
-use crate::app::use_app;
 use crate::components::{invalid_attrs, on_text, FieldError, OtherErrors};
+use crate::context::use_app;
 use crate::features::models::state::VersionForm;
-use crate::hooks::{Commands, Exec};
+use crate::hooks::{errors_into, submit_form, Commands, Exec};
 use crate::state::FieldErrors;
 
 #[derive(Properties, PartialEq)]
@@ -39,33 +39,25 @@ pub fn AddVersion(props: &AddVersionProps) -> Html {
     };
     let model = props.model;
     let submit = {
-        let (form, errors, open, run) = (
-            form.clone(),
-            errors.clone(),
-            open.clone(),
-            props.commands.run.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            match form.check() {
-                Err(errs) => errors.set(errs),
-                Ok(draft) => {
-                    let on_ok = {
-                        let open = open.clone();
-                        let form = form.clone();
-                        Callback::from(move |_| {
-                            form.set(VersionForm::default());
-                            open.set(false)
-                        })
-                    };
-                    run.emit(
-                        Exec::new(C::AddVersion { model, draft })
-                            .on_ok(on_ok)
-                            .field_errors_into(&errors),
-                    );
-                }
-            }
-        })
+        let (form, open) = (form.clone(), open.clone());
+        submit_form(
+            &props.commands.run,
+            {
+                let form = form.clone();
+                move || form.check()
+            },
+            errors_into(&errors),
+            move |draft| {
+                let on_ok = {
+                    let (form, open) = (form.clone(), open.clone());
+                    Callback::from(move |_| {
+                        form.set(VersionForm::default());
+                        open.set(false)
+                    })
+                };
+                Exec::new(C::AddVersion { model, draft }).on_ok(on_ok)
+            },
+        )
     };
     let input = |id: &'static str,
                  name: &'static str,

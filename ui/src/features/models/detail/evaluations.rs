@@ -3,9 +3,10 @@
 use yew::prelude::*;
 
 use super::ViewProps;
-use crate::app::{use_app, Route};
 use crate::components::{checked_of, Empty, RouteLink};
+use crate::context::use_app;
 use crate::features::models::card::EvaluationList;
+use crate::route::Route;
 
 #[component]
 pub fn EvaluationsPanel(props: &ViewProps) -> Html {

@@ -9,9 +9,10 @@ use yew::prelude::*;
 
 use super::EditableProps;
 use crate::api;
-use crate::app::{use_app, Route};
 use crate::components::{RouteLink, StatusBadge};
+use crate::context::use_app;
 use crate::hooks::{use_fetch, Exec};
+use crate::route::Route;
 
 #[component]
 pub fn RequirementsPanel(props: &EditableProps) -> Html {

@@ -4,7 +4,7 @@ use govbench_protocol::{LiveChange, ModelVersionId};
 use yew::prelude::*;
 
 use super::ViewProps;
-use crate::app::use_app;
+use crate::context::use_app;
 use crate::text;
 
 #[component]

@@ -11,20 +11,20 @@ mod policy;
 mod versions;
 
 use std::rc::Rc;
-use std::str::FromStr;
 
 use govbench_protocol::{
-    endpoint, ApiError, EntityRef, ErrorCode, ModelAction as A, ModelDetail, ModelId, VersionStage,
+    endpoint, EntityRef, ErrorCode, ModelAction as A, ModelDetail, ModelId, VersionStage,
 };
 use yew::prelude::*;
 
 use super::chart::TrendChart;
 use super::list::domain_text;
-use crate::app::{use_app, Route};
 use crate::components::{
-    CommentThread, ErrorAlert, GateRefusal, HistoryTimeline, Loading, RouteLink,
+    CommentThread, ErrorAlert, FetchView, GateRefusal, HistoryTimeline, Loading, RouteLink,
 };
-use crate::hooks::{use_command, use_fetch, Commands};
+use crate::context::use_app;
+use crate::hooks::{use_command, use_detail, use_fetch, Commands};
+use crate::route::Route;
 use crate::{api, text};
 use add_version::AddVersion;
 use evaluations::EvaluationsPanel;
@@ -41,13 +41,8 @@ pub struct DetailProps {
 #[component]
 pub fn ModelDetailPage(props: &DetailProps) -> Html {
     let ctx = use_app();
-    let id = ModelId::from_str(&props.id).ok();
-    let detail = use_fetch(id, |id: Option<ModelId>| async move {
-        match id {
-            Some(id) => api::call::<endpoint::ModelGet>(&id).await,
-            None => Err(ApiError::new(ErrorCode::NotFound)),
-        }
-    });
+    let detail = use_detail::<endpoint::ModelGet>(&props.id);
+    let id = detail.id;
     let trends = use_fetch(id, |id: Option<ModelId>| async move {
         match id {
             Some(id) => api::call::<endpoint::KpiTrends>(&id).await,
@@ -55,17 +50,13 @@ pub fn ModelDetailPage(props: &DetailProps) -> Html {
         }
     });
     let commands = use_command();
-    let d = match (&detail.data, &detail.error) {
-        (Some(d), _) if Some(d.model.id) == id => d.clone(),
-        (_, Some(err)) => {
-            return html! {
-                <section class="page" id="page-model">
-                    <ErrorAlert id="model-error" error={Some(err.clone())} />
-                    <RouteLink to={Route::Models} class={classes!("btn")}>{ ctx.t("nav.models") }</RouteLink>
-                </section>
-            }
-        }
-        _ => return html! { <section class="page" id="page-model"><Loading /></section> },
+    let d = match FetchView::new(&detail.fetched, "model-error").page(
+        "page-model",
+        Route::Models,
+        ctx.t("nav.models"),
+    ) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let m = &d.model;
     let live = d

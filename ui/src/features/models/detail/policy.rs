@@ -5,8 +5,8 @@ use govbench_protocol::{KpiPolicy, ModelCommand as C};
 use yew::prelude::*;
 
 use super::EditableProps;
-use crate::app::{use_app, AppCtx};
 use crate::components::{checked_of, on_text, OtherErrors};
+use crate::context::{use_app, AppCtx};
 use crate::features::models::state::{KpiRow, PolicyForm};
 use crate::hooks::Exec;
 use crate::state::FieldErrors;

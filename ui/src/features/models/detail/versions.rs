@@ -8,9 +8,10 @@ use govbench_protocol::{
 };
 use yew::prelude::*;
 
-use crate::app::{use_app, AppCtx, Route};
 use crate::components::{invalid_attrs, on_text, Empty, FieldError, RouteLink, StatusBadge};
+use crate::context::{use_app, AppCtx};
 use crate::hooks::{Commands, Exec};
+use crate::route::Route;
 use crate::state::FieldErrors;
 use crate::text;
 
