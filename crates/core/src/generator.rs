@@ -497,11 +497,7 @@ pub fn seed_incidents(
     drill_runs: u64,
 ) -> CoreResult<()> {
     use crate::features::{drills, incidents as inc};
-    use govbench_protocol::{
-        ActionDraft, Detection, DrillAction, DrillEvaluation, DrillResult, DrillRun, DrillRunId,
-        DrillRunStatus, Incident, IncidentAction, IncidentDraft, IncidentId, IncidentStatus,
-        PostIncidentReview, Reached, ResponseRules, Severity, StepOutcome, StepRecord,
-    };
+    use govbench_protocol::{DrillAction, IncidentAction, ResponseRules};
     let who = Actor {
         id: Some(actor.to_string()),
         name: "generator".into(),
@@ -511,7 +507,7 @@ pub fn seed_incidents(
         .into_iter()
         .next()
         .ok_or_else(|| crate::error::CoreError::Malformed("no drill template".into()))?;
-    let span = Duration::days(3650);
+    let span = Duration::days(SEED_DAYS);
     let total = incidents + drill_runs;
     let mut written = 0u64;
     while written < total {
@@ -522,75 +518,7 @@ pub fn seed_incidents(
             }
             let (action, change) = if written < incidents {
                 let i = written;
-                let opened = end - span + span * (i as i32) / (incidents.max(1) as i32);
-                let severity = Severity::ALL[(i % 3) as usize];
-                let flow = rules
-                    .flow(severity)
-                    .cloned()
-                    .unwrap_or_else(|| rules.flows[0].clone());
-                // One in five acknowledged late.
-                let ack = i64::from(flow.acknowledge_minutes)
-                    * if i.is_multiple_of(5) { 2 } else { 1 }
-                    / 2
-                    + 1;
-                let minutes = |m: i64| Some(opened + Duration::minutes(m));
-                let closed = opened < end - Duration::days(30);
-                let id = Uuid::now_v7();
-                let incident = Incident {
-                    id: IncidentId(id),
-                    number: crate::shared::numbers::number("INC", id),
-                    draft: IncidentDraft {
-                        title: format!(
-                            "{} 故障 incident {i}",
-                            TOPICS[(i % TOPICS.len() as u64) as usize]
-                        ),
-                        model: None,
-                        model_version: None,
-                        severity,
-                        detection: Detection::ALL[(i % 5) as usize],
-                        detected_at: opened,
-                        description: format!("生成的事件 generated incident {i}"),
-                        qualifies_external: i.is_multiple_of(7),
-                    },
-                    status: if closed {
-                        IncidentStatus::Closed
-                    } else {
-                        IncidentStatus::Resolved
-                    },
-                    flow: flow.clone(),
-                    rules_revision: 0,
-                    drill: None,
-                    reached: Reached {
-                        acknowledged: minutes(ack),
-                        mitigated: minutes(i64::from(flow.mitigate_minutes) / 2),
-                        resolved: minutes(i64::from(flow.resolve_minutes) / 2),
-                        management: flow
-                            .management_minutes
-                            .and_then(|m| minutes(i64::from(m) / 2)),
-                        external: flow
-                            .external_minutes
-                            .and_then(|m| minutes(i64::from(m) / 2)),
-                    },
-                    timeline: Vec::new(),
-                    review: closed.then(|| PostIncidentReview {
-                        root_cause: "生成 generated".into(),
-                        impact: "无 none".into(),
-                        went_well: String::new(),
-                        went_badly: String::new(),
-                        actions: crate::shared::follow_ups::from_drafts(&[ActionDraft {
-                            text: "整改 fix".into(),
-                            preventive: false,
-                            owner: actor,
-                            due: (opened + Duration::days(14)).date_naive(),
-                        }]),
-                        by: actor,
-                        at: opened + Duration::days(1),
-                    }),
-                    opened_by: actor,
-                    opened_at: opened,
-                    updated_at: opened + Duration::days(1),
-                    version: 1,
-                };
+                let incident = generated_incident(i, incidents, end, &rules, actor);
                 inc::insert_incident(&tx, &incident)?;
                 (
                     Action::Incident(IncidentAction::Open).key(),
@@ -598,39 +526,7 @@ pub fn seed_incidents(
                 )
             } else {
                 let r = written - incidents;
-                let started = end - span + span * (r as i32) / (drill_runs.max(1) as i32);
-                let id = Uuid::now_v7();
-                let run = DrillRun {
-                    id: DrillRunId(id),
-                    number: crate::shared::numbers::number("DRL", id),
-                    plan: None,
-                    steps: template
-                        .steps
-                        .iter()
-                        .map(|s| StepRecord {
-                            outcome: Some(if r.is_multiple_of(4) {
-                                StepOutcome::Fail
-                            } else {
-                                StepOutcome::Pass
-                            }),
-                            at: Some(started + Duration::minutes(i64::from(s.target_minutes))),
-                            by: Some(actor),
-                            note: String::new(),
-                        })
-                        .collect(),
-                    template: template.clone(),
-                    status: DrillRunStatus::Finished,
-                    started_by: actor,
-                    started_at: started,
-                    finished_at: Some(started + Duration::hours(2)),
-                    evaluation: Some(DrillEvaluation {
-                        result: DrillResult::Passed,
-                        summary: "生成 generated".into(),
-                    }),
-                    findings: Vec::new(),
-                    updated_at: started + Duration::hours(2),
-                    version: 1,
-                };
+                let run = generated_run(r, drill_runs, end, &template, actor);
                 drills::insert_run(&tx, &run)?;
                 (
                     Action::Drill(DrillAction::Start).key(),
@@ -644,4 +540,137 @@ pub fn seed_incidents(
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Days of history [`seed_incidents`] spreads its records over.
+const SEED_DAYS: i64 = 3650;
+
+/// The `i`th of `incidents` generated incidents: every level, each acknowledged, mitigated
+/// and resolved (one in five late), the older ones reviewed and closed.
+fn generated_incident(
+    i: u64,
+    incidents: u64,
+    end: DateTime<Utc>,
+    rules: &govbench_protocol::ResponseRules,
+    actor: UserId,
+) -> govbench_protocol::Incident {
+    use govbench_protocol::{
+        ActionDraft, Detection, Incident, IncidentDraft, IncidentId, IncidentStatus,
+        PostIncidentReview, Reached, Severity,
+    };
+    let span = Duration::days(SEED_DAYS);
+    let opened = end - span + span * (i as i32) / (incidents.max(1) as i32);
+    let severity = Severity::ALL[(i % 3) as usize];
+    let flow = rules
+        .flow(severity)
+        .cloned()
+        .unwrap_or_else(|| rules.flows[0].clone());
+    // One in five acknowledged late.
+    let ack = i64::from(flow.acknowledge_minutes) * if i.is_multiple_of(5) { 2 } else { 1 } / 2 + 1;
+    let minutes = |m: i64| Some(opened + Duration::minutes(m));
+    let closed = opened < end - Duration::days(30);
+    let id = Uuid::now_v7();
+    Incident {
+        id: IncidentId(id),
+        number: crate::shared::numbers::number("INC", id),
+        draft: IncidentDraft {
+            title: format!(
+                "{} 故障 incident {i}",
+                TOPICS[(i % TOPICS.len() as u64) as usize]
+            ),
+            model: None,
+            model_version: None,
+            severity,
+            detection: Detection::ALL[(i % 5) as usize],
+            detected_at: opened,
+            description: format!("生成的事件 generated incident {i}"),
+            qualifies_external: i.is_multiple_of(7),
+        },
+        status: if closed {
+            IncidentStatus::Closed
+        } else {
+            IncidentStatus::Resolved
+        },
+        flow: flow.clone(),
+        rules_revision: 0,
+        drill: None,
+        reached: Reached {
+            acknowledged: minutes(ack),
+            mitigated: minutes(i64::from(flow.mitigate_minutes) / 2),
+            resolved: minutes(i64::from(flow.resolve_minutes) / 2),
+            management: flow
+                .management_minutes
+                .and_then(|m| minutes(i64::from(m) / 2)),
+            external: flow
+                .external_minutes
+                .and_then(|m| minutes(i64::from(m) / 2)),
+        },
+        timeline: Vec::new(),
+        review: closed.then(|| PostIncidentReview {
+            root_cause: "生成 generated".into(),
+            impact: "无 none".into(),
+            went_well: String::new(),
+            went_badly: String::new(),
+            actions: crate::shared::follow_ups::from_drafts(&[ActionDraft {
+                text: "整改 fix".into(),
+                preventive: false,
+                owner: actor,
+                due: (opened + Duration::days(14)).date_naive(),
+            }]),
+            by: actor,
+            at: opened + Duration::days(1),
+        }),
+        opened_by: actor,
+        opened_at: opened,
+        updated_at: opened + Duration::days(1),
+        version: 1,
+    }
+}
+
+/// The `r`th of `drill_runs` generated drill runs of `template`, finished, one in four with
+/// failed steps.
+fn generated_run(
+    r: u64,
+    drill_runs: u64,
+    end: DateTime<Utc>,
+    template: &govbench_protocol::DrillTemplate,
+    actor: UserId,
+) -> govbench_protocol::DrillRun {
+    use govbench_protocol::{
+        DrillEvaluation, DrillResult, DrillRun, DrillRunId, DrillRunStatus, StepOutcome, StepRecord,
+    };
+    let span = Duration::days(SEED_DAYS);
+    let started = end - span + span * (r as i32) / (drill_runs.max(1) as i32);
+    let id = Uuid::now_v7();
+    DrillRun {
+        id: DrillRunId(id),
+        number: crate::shared::numbers::number("DRL", id),
+        plan: None,
+        steps: template
+            .steps
+            .iter()
+            .map(|s| StepRecord {
+                outcome: Some(if r.is_multiple_of(4) {
+                    StepOutcome::Fail
+                } else {
+                    StepOutcome::Pass
+                }),
+                at: Some(started + Duration::minutes(i64::from(s.target_minutes))),
+                by: Some(actor),
+                note: String::new(),
+            })
+            .collect(),
+        template: template.clone(),
+        status: DrillRunStatus::Finished,
+        started_by: actor,
+        started_at: started,
+        finished_at: Some(started + Duration::hours(2)),
+        evaluation: Some(DrillEvaluation {
+            result: DrillResult::Passed,
+            summary: "生成 generated".into(),
+        }),
+        findings: Vec::new(),
+        updated_at: started + Duration::hours(2),
+        version: 1,
+    }
 }

@@ -19,11 +19,30 @@ const QR_SIZE: f32 = 30.0;
 const QR_QUIET: f32 = 2.5;
 
 pub fn draw(layout: &mut Layout<'_>, input: &ReportInput<'_>) -> Result<(), RenderError> {
-    let locale = input.locale;
-    let fonts = layout.fonts;
     layout.new_page();
+    product_line(layout, input.locale);
+    title_and_workspace(layout, input);
+    fact_rows(layout, input);
+    // Live figures are said so on the cover, not only inside.
+    let locale = input.locale;
+    let note = match input.assessment.map(|a| a.status) {
+        Some(AssessmentStatus::Draft) => Some(locale.t("report.draft_note")),
+        None => Some(locale.t("report.not_assessed_note")),
+        _ => None,
+    };
+    if let Some(note) = note {
+        layout.gap(6.0);
+        note_box(layout, &note);
+    }
 
-    // Product line.
+    let fonts = layout.fonts;
+    chain_head(layout.page(), fonts, input)?;
+    confidentiality_marking(layout, input.locale);
+    Ok(())
+}
+
+fn product_line(layout: &mut Layout<'_>, locale: Locale) {
+    let fonts = layout.fonts;
     let brand = Style::new(Face::Bold, 13.0, ACCENT);
     let tagline = Style::new(Face::Regular, 10.0, MUTED);
     let name = locale.t("brand.name");
@@ -45,13 +64,15 @@ pub fn draw(layout: &mut Layout<'_>, input: &ReportInput<'_>) -> Result<(), Rend
         28.5,
         Stroke::solid(ACCENT, 1.5),
     );
+}
 
-    // Title and workspace.
+/// The cover has fixed room: data that is unusually long is cut rather than pushing the
+/// chain head off the page.
+fn title_and_workspace(layout: &mut Layout<'_>, input: &ReportInput<'_>) {
+    let (locale, fonts) = (input.locale, layout.fonts);
     layout.y = 52.0;
     let quarter = words::quarter(locale, &input.scorecard.quarter);
     let title = locale.format("report.title", [("quarter", quarter.as_str())]);
-    // The cover has fixed room: data that is unusually long is cut rather than pushing the
-    // chain head off the page.
     let title_style = Style::new(Face::Bold, 24.0, INK);
     let title = fonts.clip(title_style.face, title_style.size, &title, CONTENT_WIDTH, 2);
     layout.paragraph(MARGIN, CONTENT_WIDTH, title_style, &title);
@@ -66,8 +87,11 @@ pub fn draw(layout: &mut Layout<'_>, input: &ReportInput<'_>) -> Result<(), Rend
     );
     layout.paragraph(MARGIN, CONTENT_WIDTH, workspace_style, &workspace);
     layout.gap(10.0);
+}
 
-    // The facts, one per row.
+/// The facts, one per row.
+fn fact_rows(layout: &mut Layout<'_>, input: &ReportInput<'_>) {
+    let (locale, fonts) = (input.locale, layout.fonts);
     let (met, watch, missed) = input.scorecard.tally();
     let (met, watch, missed) = (met.to_string(), watch.to_string(), missed.to_string());
     let status = words::status(locale, input.assessment);
@@ -160,21 +184,10 @@ pub fn draw(layout: &mut Layout<'_>, input: &ReportInput<'_>) -> Result<(), Rend
             Stroke::solid(HAIRLINE, 0.5),
         );
     }
+}
 
-    // Live figures are said so on the cover, not only inside.
-    let note = match input.assessment.map(|a| a.status) {
-        Some(AssessmentStatus::Draft) => Some(locale.t("report.draft_note")),
-        None => Some(locale.t("report.not_assessed_note")),
-        _ => None,
-    };
-    if let Some(note) = note {
-        layout.gap(6.0);
-        note_box(layout, &note);
-    }
-
-    chain_head(layout.page(), fonts, input)?;
-
-    // Confidentiality marking.
+fn confidentiality_marking(layout: &mut Layout<'_>, locale: Locale) {
+    let fonts = layout.fonts;
     let marking = Style::new(Face::Bold, 11.0, RED);
     let page = layout.page();
     page.line(
@@ -193,7 +206,6 @@ pub fn draw(layout: &mut Layout<'_>, input: &ReportInput<'_>) -> Result<(), Rend
         Align::Centre,
         &text,
     );
-    Ok(())
 }
 
 /// A shaded box with a coloured edge holding a warning sentence, at the cursor.

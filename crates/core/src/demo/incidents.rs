@@ -8,12 +8,12 @@
 use crate::access::Session;
 use crate::clock::ManualClock;
 use crate::error::{ApiResult, CoreError};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use govbench_protocol::{
     ActionDraft, AttachmentCommand, Detection, DrillCommand as D, DrillEvaluation, DrillPlanDraft,
-    DrillPlanId, DrillResult, DrillRunId, IncidentCommand as C, IncidentDraft, IncidentId,
-    NotifyTarget, ResponseRules, ReviewDraft, Severity, StepOutcome, TeamFunction, TeamMemberDraft,
-    TeamRole, TimelineKind, UserId,
+    DrillPlanId, DrillResult, DrillRunId, IncidentCommand as C, IncidentDraft, IncidentId, ModelId,
+    ModelVersionId, NotifyTarget, ResponseRules, ReviewDraft, Severity, StepOutcome, TeamFunction,
+    TeamMemberDraft, TeamRole, TimelineKind, UserId,
 };
 use std::path::Path;
 
@@ -60,56 +60,132 @@ fn attach(
     result.map(drop)
 }
 
+/// The members the scene is played by.
+struct Cast {
+    li_wei: UserId,
+    zhao: UserId,
+    sun: UserId,
+    liu: UserId,
+    chen: UserId,
+}
+
+/// What every part of the scene shares: the clock it moves, "now", where evidence files are
+/// written, who plays it, and the live model the incidents are about.
+struct Scene<'a, 'p> {
+    clock: &'a ManualClock,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    workspace: &'a Path,
+    p: &'a mut People<'p>,
+    cast: Cast,
+    model: Option<ModelId>,
+    live: Option<ModelVersionId>,
+}
+
+impl Scene<'_, '_> {
+    /// Sets the clock to `days` before now, plus `minutes`.
+    fn at(&self, days: i64, minutes: i64) {
+        self.clock
+            .set(self.now - Duration::days(days) + Duration::minutes(minutes));
+    }
+
+    fn draft(
+        &self,
+        title: &str,
+        severity: Severity,
+        detection: Detection,
+        days: i64,
+        description: &str,
+    ) -> IncidentDraft {
+        IncidentDraft {
+            title: title.into(),
+            model: self.model,
+            model_version: self.live,
+            severity,
+            detection,
+            detected_at: self.now - Duration::days(days),
+            description: description.into(),
+            qualifies_external: false,
+        }
+    }
+}
+
+fn outcome_id(outcome: govbench_protocol::CommandOutcome) -> uuid::Uuid {
+    outcome.entity.id
+}
+
 pub fn create(
     clock: &ManualClock,
     now: DateTime<Utc>,
     workspace: &Path,
-    p: People<'_>,
+    mut p: People<'_>,
 ) -> ApiResult<()> {
-    let at = |days: i64, minutes: i64| {
-        clock.set(now - Duration::days(days) + Duration::minutes(minutes));
+    let cast = Cast {
+        li_wei: user_id(p.pm, "li.wei")?,
+        zhao: user_id(p.pm, "zhao.qiang")?,
+        sun: user_id(p.pm, "sun.li")?,
+        liu: user_id(p.pm, "liu.yang")?,
+        chen: p.pm.user().id,
     };
-    let today = now.date_naive();
-    let id = |o: govbench_protocol::CommandOutcome| o.entity.id;
-    let li_wei = user_id(p.pm, "li.wei")?;
-    let zhao = user_id(p.pm, "zhao.qiang")?;
-    let sun = user_id(p.pm, "sun.li")?;
-    let liu = user_id(p.pm, "liu.yang")?;
-    let chen = p.pm.user().id;
+    let model =
+        p.pm.models()?
+            .into_iter()
+            .find(|m| m.name.starts_with("病历质控"));
+    let (model, live) = match model {
+        Some(m) => (Some(m.id), m.live.map(|(v, _)| v)),
+        None => (None, None),
+    };
+    let mut s = Scene {
+        clock,
+        now,
+        today: now.date_naive(),
+        workspace,
+        p: &mut p,
+        cast,
+        model,
+        live,
+    };
+    team_and_rules(&mut s)?;
+    critical_incident_reviewed(&mut s)?;
+    incidents_under_way(&mut s)?;
+    let plan = drill_plans(&mut s)?;
+    rollback_drill(&mut s, plan)
+}
 
-    // The team and the rules.
-    at(30, 0);
+/// The team and the rules.
+fn team_and_rules(s: &mut Scene<'_, '_>) -> ApiResult<()> {
+    s.at(30, 0);
     for (user, function, team_role, contact, backup) in [
         (
-            zhao,
+            s.cast.zhao,
             TeamFunction::Operations,
             TeamRole::Lead,
             "138-1000-0001（24 小时值班）",
-            Some(sun),
+            Some(s.cast.sun),
         ),
         (
-            sun,
+            s.cast.sun,
             TeamFunction::Operations,
             TeamRole::Deputy,
             "138-1000-0002",
-            Some(zhao),
+            Some(s.cast.zhao),
         ),
         (
-            li_wei,
+            s.cast.li_wei,
             TeamFunction::RnD,
             TeamRole::Technical,
             "li.wei@example.cn / 139-2000-0003",
             None,
         ),
         (
-            liu,
+            s.cast.liu,
             TeamFunction::Business,
             TeamRole::Communications,
-            "liu.yang@example.cn",
+            "s.cast.liu.yang@example.cn",
             None,
         ),
     ] {
-        p.pm.execute(C::AddMember {
+        s.p.pm.execute(C::AddMember {
             draft: TeamMemberDraft {
                 user,
                 function,
@@ -121,32 +197,18 @@ pub fn create(
     }
     let mut flows = ResponseRules::defaults().flows;
     if let Some(critical) = flows.iter_mut().find(|f| f.severity == Severity::Critical) {
-        critical.notify.push(NotifyTarget::Member(liu));
+        critical.notify.push(NotifyTarget::Member(s.cast.liu));
     }
-    p.admin.execute(C::SetRules { flows })?;
+    s.p.admin.execute(C::SetRules { flows })?;
 
-    let model =
-        p.pm.models()?
-            .into_iter()
-            .find(|m| m.name.starts_with("病历质控"));
-    let (model_id, live) = match model {
-        Some(m) => (Some(m.id), m.live.map(|(v, _)| v)),
-        None => (None, None),
-    };
-    let draft = |title: &str, severity, detection, days: i64, description: &str| IncidentDraft {
-        title: title.into(),
-        model: model_id,
-        model_version: live,
-        severity,
-        detection,
-        detected_at: now - Duration::days(days),
-        description: description.into(),
-        qualifies_external: false,
-    };
+    Ok(())
+}
 
+/// Critical, on the live medical model: handled in time, reviewed.
+fn critical_incident_reviewed(s: &mut Scene<'_, '_>) -> ApiResult<()> {
     // 1. Critical, on the live medical model: handled in time, reviewed.
-    at(5, 0);
-    let mut critical = draft(
+    s.at(5, 0);
+    let mut critical = s.draft(
         "病历质控模型对抗凝药给出错误剂量建议 Wrong anticoagulant dosage advice",
         Severity::Critical,
         Detection::UserReport,
@@ -154,48 +216,48 @@ pub fn create(
         "心内科反馈：模型在 3 份病历中建议华法林剂量翻倍，与医嘱不符。\nCardiology reports the model suggested doubling the warfarin dose in three records.",
     );
     critical.qualifies_external = true;
-    let first = IncidentId(id(p.ops.execute(C::Open {
+    let first = IncidentId(outcome_id(s.p.ops.execute(C::Open {
         draft: critical,
         drill: None,
     })?));
-    at(5, 8);
-    p.ops.execute(C::Acknowledge {
+    s.at(5, 8);
+    s.p.ops.execute(C::Acknowledge {
         id: first,
         note: "值班已确认，拉起应急小组。On call, team paged.".into(),
     })?;
-    at(5, 35);
-    p.pm.execute(C::InformManagement {
+    s.at(5, 35);
+    s.p.pm.execute(C::InformManagement {
         id: first,
         note: "已电话通报医疗事业部负责人。Head of medical division called.".into(),
     })?;
-    at(5, 50);
-    p.ops.execute(C::Mitigate {
+    s.at(5, 50);
+    s.p.ops.execute(C::Mitigate {
         id: first,
         note: "临时关闭用药建议功能。Medication advice switched off.".into(),
     })?;
-    p.rnd.execute(C::AddNote {
+    s.p.rnd.execute(C::AddNote {
         id: first,
         kind: TimelineKind::Action,
         text: "定位到用药知识库 2026-10 版本单位换算错误。Found a unit conversion error in the 2026-10 drug knowledge base.".into(),
     })?;
     attach(
-        p.ops,
-        workspace,
+        s.p.ops,
+        s.workspace,
         first.into(),
         "alert-log.txt",
         "2026-11-25 09:12:03 WARN dosage_rule mismatch record=OP-33812 drug=warfarin suggested=6mg ordered=3mg\n2026-11-25 09:14:47 WARN dosage_rule mismatch record=OP-33907 drug=warfarin suggested=5mg ordered=2.5mg\n",
     )?;
-    at(5, 180);
-    p.ops.execute(C::ReportExternally {
+    s.at(5, 180);
+    s.p.ops.execute(C::ReportExternally {
         id: first,
         note: "已按规定向院方医务处书面报告。Written report sent to the hospital's medical affairs office.".into(),
     })?;
-    p.ops.execute(C::Resolve {
+    s.p.ops.execute(C::Resolve {
         id: first,
         note: "知识库修正并回归测试通过。Knowledge base fixed, regression passed.".into(),
     })?;
-    at(3, 0);
-    p.pm.execute(C::Review {
+    s.at(3, 0);
+    s.p.pm.execute(C::Review {
         id: first,
         review: ReviewDraft {
             root_cause: "用药知识库更新时 mg 与 μg 换算错误，发布前未做剂量回归。\nA mg/μg conversion error in the drug knowledge base update; no dosage regression before release.".into(),
@@ -206,23 +268,29 @@ pub fn create(
                 ActionDraft {
                     text: "知识库发布前增加剂量回归测试 Add dosage regression tests before knowledge-base releases".into(),
                     preventive: true,
-                    owner: li_wei,
-                    due: today + Duration::days(10),
+                    owner: s.cast.li_wei,
+                    due: s.today + Duration::days(10),
                 },
                 ActionDraft {
                     text: "为用药规则偏差增加监控告警 Alert on dosage-rule mismatches".into(),
                     preventive: true,
-                    owner: zhao,
-                    due: today - Duration::days(1),
+                    owner: s.cast.zhao,
+                    due: s.today - Duration::days(1),
                 },
             ],
         },
     })?;
 
+    Ok(())
+}
+
+/// A general incident resolved (its review still to write), one whose acknowledgement is
+/// late, and a minor one running.
+fn incidents_under_way(s: &mut Scene<'_, '_>) -> ApiResult<()> {
     // 2. General: a latency spike, resolved, its review still to write.
-    at(2, 0);
-    let second = IncidentId(id(p.ops.execute(C::Open {
-        draft: draft(
+    s.at(2, 0);
+    let second = IncidentId(outcome_id(s.p.ops.execute(C::Open {
+        draft: s.draft(
             "高峰期响应时间 p95 超过 5 秒 p95 latency above 5 s at peak",
             Severity::General,
             Detection::Monitoring,
@@ -231,23 +299,23 @@ pub fn create(
         ),
         drill: None,
     })?));
-    at(2, 75);
-    p.ops.execute(C::Acknowledge {
+    s.at(2, 75);
+    s.p.ops.execute(C::Acknowledge {
         id: second,
         note: "扩容推理节点。Scaling out inference nodes.".into(),
     })?;
-    at(2, 200);
-    p.ops.execute(C::Resolve {
+    s.at(2, 200);
+    s.p.ops.execute(C::Resolve {
         id: second,
         note: "扩容后恢复到 0.9 秒。Back to 0.9 s after scaling.".into(),
     })?;
 
     // 3. General, opened three hours ago and not yet acknowledged: its clock is breached.
-    clock.set(now - Duration::hours(3));
-    p.ops.execute(C::Open {
+    s.clock.set(s.now - Duration::hours(3));
+    s.p.ops.execute(C::Open {
         draft: IncidentDraft {
-            detected_at: now - Duration::hours(3) - Duration::minutes(10),
-            ..draft(
+            detected_at: s.now - Duration::hours(3) - Duration::minutes(10),
+            ..s.draft(
                 "提示注入导致模型泄露系统提示词 Prompt injection reveals the system prompt",
                 Severity::General,
                 Detection::Inspection,
@@ -259,13 +327,13 @@ pub fn create(
     })?;
 
     // 4. Minor, opened an hour ago: running.
-    clock.set(now - Duration::minutes(70));
-    p.ops.execute(C::Open {
+    s.clock.set(s.now - Duration::minutes(70));
+    s.p.ops.execute(C::Open {
         draft: IncidentDraft {
             model: None,
             model_version: None,
-            detected_at: now - Duration::minutes(75),
-            ..draft(
+            detected_at: s.now - Duration::minutes(75),
+            ..s.draft(
                 "评测报表导出偶发超时 Occasional timeout exporting evaluation reports",
                 Severity::Minor,
                 Detection::UserReport,
@@ -276,41 +344,52 @@ pub fn create(
         drill: None,
     })?;
 
+    Ok(())
+}
+
+/// An edited template and a quarterly plan (whose run follows) beside a half-yearly one.
+fn drill_plans(s: &mut Scene<'_, '_>) -> ApiResult<DrillPlanId> {
     // Drills: an edited template, a quarterly plan and a finished rollback drill.
-    at(40, 0);
+    s.at(40, 0);
     let mut latency =
-        p.pm.drill_templates()?
+        s.p.pm
+            .drill_templates()?
             .into_iter()
             .find(|t| t.id == "latency-outage")
             .ok_or_else(|| CoreError::invalid("template", "unknown_template"))?;
     if let Some(first_step) = latency.steps.first_mut() {
         first_step.target_minutes = first_step.target_minutes.clamp(1, 5);
     }
-    p.pm.execute(D::SaveTemplate { template: latency })?;
-    let plan = DrillPlanId(id(p.pm.execute(D::AddPlan {
+    s.p.pm.execute(D::SaveTemplate { template: latency })?;
+    let plan = DrillPlanId(outcome_id(s.p.pm.execute(D::AddPlan {
         draft: DrillPlanDraft {
             title: "运维组季度回滚演练 Ops quarterly rollback drill".into(),
             template: "emergency-rollback".into(),
             every_months: 3,
-            first_due: today - Duration::days(20),
-            owner: zhao,
+            first_due: s.today - Duration::days(20),
+            owner: s.cast.zhao,
         },
     })?));
-    p.pm.execute(D::AddPlan {
+    s.p.pm.execute(D::AddPlan {
         draft: DrillPlanDraft {
             title: "全组半年度提示注入演练 Half-yearly prompt-injection drill".into(),
             template: "prompt-injection".into(),
             every_months: 6,
-            first_due: today + Duration::days(12),
-            owner: chen,
+            first_due: s.today + Duration::days(12),
+            owner: s.cast.chen,
         },
     })?;
-    at(21, 0);
-    let run = DrillRunId(id(p.ops.execute(D::Start {
+    Ok(plan)
+}
+
+/// A finished rollback drill with its findings, an incident opened as part of it and evidence.
+fn rollback_drill(s: &mut Scene<'_, '_>, plan: DrillPlanId) -> ApiResult<()> {
+    s.at(21, 0);
+    let run = DrillRunId(outcome_id(s.p.ops.execute(D::Start {
         template: "emergency-rollback".into(),
         plan: Some(plan),
     })?));
-    let steps = p.ops.drill_run(run)?.run.template.steps;
+    let steps = s.p.ops.drill_run(run)?.run.template.steps;
     let mut minute = 0;
     let mut drill_incident = None;
     for (i, step) in steps.iter().enumerate() {
@@ -321,8 +400,8 @@ pub fn create(
         } else {
             step.target_minutes.saturating_sub(2).max(minute + 1)
         };
-        at(21, i64::from(minute));
-        p.ops.execute(D::CheckStep {
+        s.at(21, i64::from(minute));
+        s.p.ops.execute(D::CheckStep {
             run,
             step: i as u32,
             outcome: if late {
@@ -337,10 +416,10 @@ pub fn create(
             },
         })?;
         if i == 0 {
-            let opened = p.ops.execute(C::Open {
+            let opened = s.p.ops.execute(C::Open {
                 draft: IncidentDraft {
-                    detected_at: now - Duration::days(21),
-                    ..draft(
+                    detected_at: s.now - Duration::days(21),
+                    ..s.draft(
                         "【演练】新版本回答异常 [Drill] New version answers wrongly",
                         Severity::Critical,
                         Detection::Monitoring,
@@ -354,7 +433,7 @@ pub fn create(
         }
         if i + 1 == steps.len() {
             if let Some(id) = drill_incident {
-                p.ops.execute(C::Resolve {
+                s.p.ops.execute(C::Resolve {
                     id,
                     note: "演练中已回滚至 v1.0。Rolled back to v1.0 in the drill.".into(),
                 })?;
@@ -362,14 +441,14 @@ pub fn create(
         }
     }
     attach(
-        p.ops,
-        workspace,
+        s.p.ops,
+        s.workspace,
         run.into(),
         "rollback-drill-notes.md",
         "# 回滚演练记录 Rollback drill notes\n\n- 回滚命令执行耗时 3 分 12 秒\n- Rollback took 3 min 12 s\n",
     )?;
-    at(21, i64::from(minute) + 10);
-    p.ops.execute(D::Finish {
+    s.at(21, i64::from(minute) + 10);
+    s.p.ops.execute(D::Finish {
         run,
         evaluation: DrillEvaluation {
             result: DrillResult::PartlyPassed,
@@ -378,8 +457,8 @@ pub fn create(
         findings: vec![ActionDraft {
             text: "把业务联络人加入严重级别自动通知 Add the business liaison to critical notifications".into(),
             preventive: true,
-            owner: sun,
-            due: today + Duration::days(7),
+            owner: s.cast.sun,
+            due: s.today + Duration::days(7),
         }],
     })?;
     Ok(())

@@ -6,7 +6,7 @@
 use crate::access::Session;
 use crate::clock::ManualClock;
 use crate::error::ApiResult;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use govbench_protocol::{
     DecisionKind, EvaluationCommand as E, EvaluationId, EvaluationMeta, Evaluator, ImportSource,
     KpiPolicy, ManualValue, MetricMapping, ModelCommand as C, ModelDraft, ModelId, ModelVersionId,
@@ -120,6 +120,26 @@ fn id_of(outcome: govbench_protocol::CommandOutcome) -> uuid::Uuid {
     outcome.entity.id
 }
 
+/// Who records the scene, and its clock.
+struct Desk<'a> {
+    clock: &'a ManualClock,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    rnd_owner: UserId,
+    pm: &'a mut Session,
+    rnd: &'a mut Session,
+    ops: &'a mut Session,
+    admin: &'a mut Session,
+}
+
+impl Desk<'_> {
+    /// Sets the clock to `days` before now, plus `hours`.
+    fn at(&self, days: i64, hours: i64) {
+        self.clock
+            .set(self.now - Duration::days(days) + Duration::hours(hours));
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn create(
     clock: &ManualClock,
@@ -131,17 +151,36 @@ pub fn create(
     ops: &mut Session,
     admin: &mut Session,
 ) -> ApiResult<()> {
-    let today = now.date_naive();
-    let at = |days: i64, hours: i64| clock.set(now - Duration::days(days) + Duration::hours(hours));
+    let mut d = Desk {
+        clock,
+        now,
+        today: now.date_naive(),
+        rnd_owner,
+        pm,
+        rnd,
+        ops,
+        admin,
+    };
+    let med = medical_model(&mut d, filed)?;
+    medical_v10(&mut d, med)?;
+    medical_v11(&mut d, med)?;
+    medical_v12(&mut d, med)?;
+    finance_model(&mut d)?;
+    legal_model(&mut d)?;
+    clock.set(now - Duration::hours(1));
+    Ok(())
+}
 
+/// The medical model, its policy and the requirements it serves.
+fn medical_model(d: &mut Desk<'_>, filed: &[(RequirementId, &str)]) -> ApiResult<ModelId> {
     // 1. The medical model: monthly evaluations of v1.0, v1.1 live, v1.2 degraded.
-    at(10, 0);
-    let med = ModelId(id_of(pm.execute(C::Register {
+    d.at(10, 0);
+    let med = ModelId(id_of(d.pm.execute(C::Register {
         draft: ModelDraft {
             name: "病历质控模型 MedRecord-QA".into(),
             domain: "medical".into(),
             business_department: "医疗事业部".into(),
-            rnd_owner: Some(rnd_owner),
+            rnd_owner: Some(d.rnd_owner),
             risk_tier: RiskTier::High,
             description: "对门诊与住院病历做质控：完整性、一致性、用药与时限缺陷。\nChecks outpatient and inpatient records for completeness, consistency, medication and timing defects.".into(),
         },
@@ -157,7 +196,7 @@ pub fn create(
         metric: "acc,none".into(),
         kpi: "accuracy".into(),
     });
-    pm.execute(C::SetPolicy { id: med, policy })?;
+    d.pm.execute(C::SetPolicy { id: med, policy })?;
     let links: Vec<RequirementLink> = filed
         .iter()
         .filter(|(_, department)| department.contains("医疗"))
@@ -167,9 +206,14 @@ pub fn create(
             version: None,
         })
         .collect();
-    pm.execute(C::LinkRequirements { id: med, links })?;
+    d.pm.execute(C::LinkRequirements { id: med, links })?;
 
-    let v10 = ModelVersionId(id_of(rnd.execute(C::AddVersion {
+    Ok(med)
+}
+
+/// v1.0: monthly evaluations, live, its last evaluation decided on.
+fn medical_v10(d: &mut Desk<'_>, med: ModelId) -> ApiResult<()> {
+    let v10 = ModelVersionId(id_of(d.rnd.execute(C::AddVersion {
         model: med,
         draft: version(
             "v1.0",
@@ -177,8 +221,8 @@ pub fn create(
             "首个生产版本 First production version.",
         ),
     })?));
-    rnd.execute(C::StartTesting { id: v10 })?;
-    pm.execute(C::ApproveVersion { id: v10 })?;
+    d.rnd.execute(C::StartTesting { id: v10 })?;
+    d.pm.execute(C::ApproveVersion { id: v10 })?;
     let history = [
         (150, 0.915),
         (120, 0.922),
@@ -188,42 +232,47 @@ pub fn create(
     ];
     let mut last = None;
     for (days, accuracy) in history {
-        at(9, 1);
-        let e = EvaluationId(id_of(rnd.execute(E::RecordManual {
+        d.at(9, 1);
+        let e = EvaluationId(id_of(d.rnd.execute(E::RecordManual {
             model_version: v10,
             meta: meta(
-                today - Duration::days(days),
+                d.today - Duration::days(days),
                 "门诊病历质控评测集 v3（2,000 份）",
             ),
             values: values(accuracy, 0.88, 820.0, 2000),
         })?));
-        pm.execute(E::SignOff {
+        d.pm.execute(E::SignOff {
             id: e,
             comment: "指标稳定，签核。Stable, signed off.".into(),
         })?;
         last = Some(e);
     }
-    at(9, 2);
-    pm.execute(C::GoLive {
+    d.at(9, 2);
+    d.pm.execute(C::GoLive {
         version: v10,
         justification: None,
     })?;
     if let Some(e) = last {
-        pm.execute(E::Decide {
+        d.pm.execute(E::Decide {
             id: e,
             kind: DecisionKind::Hold,
             rationale: "各项指标达标且稳定，保持当前版本。".into(),
-            owner: rnd_owner,
-            due: today - Duration::days(20),
+            owner: d.rnd_owner,
+            due: d.today - Duration::days(20),
         })?;
-        rnd.execute(E::CompleteDecision {
+        d.rnd.execute(E::CompleteDecision {
             id: e,
             note: "已确认，无需调整。".into(),
         })?;
     }
 
-    at(8, 0);
-    let v11 = ModelVersionId(id_of(rnd.execute(C::AddVersion {
+    Ok(())
+}
+
+/// v1.1: better, with a gap between age groups to tune; live.
+fn medical_v11(d: &mut Desk<'_>, med: ModelId) -> ApiResult<()> {
+    d.at(8, 0);
+    let v11 = ModelVersionId(id_of(d.rnd.execute(C::AddVersion {
         model: med,
         draft: version(
             "v1.1",
@@ -231,7 +280,7 @@ pub fn create(
             "扩充用药规则训练数据；Adds medication-rule training data.",
         ),
     })?));
-    rnd.execute(C::StartTesting { id: v11 })?;
+    d.rnd.execute(C::StartTesting { id: v11 })?;
     let mut eleven = values(0.936, 0.891, 790.0, 2000);
     for (group, value) in [
         ("年龄 ≥65 age 65+", 0.921),
@@ -245,42 +294,47 @@ pub fn create(
             group: Some(group.into()),
         });
     }
-    let e11 = EvaluationId(id_of(rnd.execute(E::RecordManual {
+    let e11 = EvaluationId(id_of(d.rnd.execute(E::RecordManual {
         model_version: v11,
         meta: meta(
-            today - Duration::days(8),
+            d.today - Duration::days(8),
             "门诊病历质控评测集 v3（2,000 份）",
         ),
         values: eleven,
     })?));
-    at(7, 0);
-    pm.execute(E::SignOff {
+    d.at(7, 0);
+    d.pm.execute(E::SignOff {
         id: e11,
         comment: "准确率提升，分组差距在允许范围内。".into(),
     })?;
-    pm.execute(C::ApproveVersion { id: v11 })?;
-    ops.execute(C::GoLive {
+    d.pm.execute(C::ApproveVersion { id: v11 })?;
+    d.ops.execute(C::GoLive {
         version: v11,
         justification: None,
     })?;
-    pm.execute(E::Decide {
+    d.pm.execute(E::Decide {
         id: e11,
         kind: DecisionKind::Tune,
         rationale: "≥65 岁组准确率偏低，下个版本调整提示词与阈值。".into(),
-        owner: rnd_owner,
-        due: today + Duration::days(14),
+        owner: d.rnd_owner,
+        due: d.today + Duration::days(14),
     })?;
 
-    at(3, 0);
-    let v12 = ModelVersionId(id_of(rnd.execute(C::AddVersion {
+    Ok(())
+}
+
+/// v1.2: degraded, with failing samples to read.
+fn medical_v12(d: &mut Desk<'_>, med: ModelId) -> ApiResult<()> {
+    d.at(3, 0);
+    let v12 = ModelVersionId(id_of(d.rnd.execute(C::AddVersion {
         model: med,
         draft: version("v1.2", "c07d55e913", "换用新分词器；New tokenizer."),
     })?));
-    rnd.execute(C::StartTesting { id: v12 })?;
-    at(2, 0);
-    rnd.execute(E::Import {
+    d.rnd.execute(C::StartTesting { id: v12 })?;
+    d.at(2, 0);
+    d.rnd.execute(E::Import {
         model_version: v12,
-        meta: meta(today - Duration::days(2), "门诊病历质控评测集 v3（2,000 份）"),
+        meta: meta(d.today - Duration::days(2), "门诊病历质控评测集 v3（2,000 份）"),
         sources: vec![
             ImportSource::Text {
                 name: "results_v1.2.csv".into(),
@@ -295,19 +349,23 @@ pub fn create(
         mappings: vec![],
     })?;
 
+    Ok(())
+}
+
+fn finance_model(d: &mut Desk<'_>) -> ApiResult<()> {
     // 2. The finance model: a third-party assessment below threshold, live by override.
-    at(6, 0);
-    let credit = ModelId(id_of(pm.execute(C::Register {
+    d.at(6, 0);
+    let credit = ModelId(id_of(d.pm.execute(C::Register {
         draft: ModelDraft {
             name: "信贷风控问答 CreditQA".into(),
             domain: "finance".into(),
             business_department: "金融事业部".into(),
-            rnd_owner: Some(rnd_owner),
+            rnd_owner: Some(d.rnd_owner),
             risk_tier: RiskTier::Critical,
             description: "为信贷审批人员解答政策与风控规则问题。".into(),
         },
     })?));
-    let v23 = ModelVersionId(id_of(rnd.execute(C::AddVersion {
+    let v23 = ModelVersionId(id_of(d.rnd.execute(C::AddVersion {
         model: credit,
         draft: VersionDraft {
             label: "v2.3".into(),
@@ -320,11 +378,11 @@ pub fn create(
             release_notes: "适配 2026 年新版授信政策。".into(),
         },
     })?));
-    rnd.execute(C::StartTesting { id: v23 })?;
-    let e23 = EvaluationId(id_of(rnd.execute(E::RecordManual {
+    d.rnd.execute(C::StartTesting { id: v23 })?;
+    let e23 = EvaluationId(id_of(d.rnd.execute(E::RecordManual {
         model_version: v23,
         meta: EvaluationMeta {
-            date: today - Duration::days(40),
+            date: d.today - Duration::days(40),
             evaluator: Evaluator::ThirdParty {
                 organisation: "中国信息通信研究院 CAICT".into(),
                 assessor: "王工程师".into(),
@@ -336,22 +394,26 @@ pub fn create(
         },
         values: values(0.884, 0.902, 1450.0, 1500),
     })?));
-    pm.execute(E::SignOff {
+    d.pm.execute(E::SignOff {
         id: e23,
         comment: "第三方报告已归档。".into(),
     })?;
-    pm.execute(C::ApproveVersion { id: v23 })?;
-    at(5, 0);
-    admin.execute(C::GoLive {
+    d.pm.execute(C::ApproveVersion { id: v23 })?;
+    d.at(5, 0);
+    d.admin.execute(C::GoLive {
         version: v23,
         justification: Some(
             "新授信政策 12 月 1 日生效，旧版本回答将与政策冲突；准确率差 1.6 个百分点，已安排人工复核全部回答直至 v2.4 上线。".into(),
         ),
     })?;
 
+    Ok(())
+}
+
+fn legal_model(d: &mut Desk<'_>) -> ApiResult<()> {
     // 3. The legal model, still in development.
-    at(4, 0);
-    let legal = ModelId(id_of(pm.execute(C::Register {
+    d.at(4, 0);
+    let legal = ModelId(id_of(d.pm.execute(C::Register {
         draft: ModelDraft {
             name: "合同审查助手 ContractReview".into(),
             domain: "legal".into(),
@@ -361,7 +423,7 @@ pub fn create(
             description: "标注采购合同中的风险条款。".into(),
         },
     })?));
-    rnd.execute(C::AddVersion {
+    d.rnd.execute(C::AddVersion {
         model: legal,
         draft: VersionDraft {
             label: "v0.9".into(),
@@ -374,6 +436,5 @@ pub fn create(
             release_notes: String::new(),
         },
     })?;
-    clock.set(now - Duration::hours(1));
     Ok(())
 }

@@ -9,8 +9,8 @@ use crate::shared::quarters::Span;
 use crate::shared::scorecard::{self as sc, key, text};
 use chrono::{Datelike, NaiveDate};
 use govbench_protocol::{
-    Cell, Chart, ChartKind, DataTable, EvaluationStatus, Figure, PolicyArea, Section, Series,
-    TargetOp,
+    Cell, Chart, ChartKind, DataTable, EvaluationStatus, EvaluationSummary, Figure, LivePeriod,
+    PolicyArea, Section, Series, TargetOp,
 };
 use rusqlite::Connection;
 
@@ -63,42 +63,12 @@ pub fn section(conn: &Connection, span: &Span) -> CoreResult<Section> {
                 degraded += 1;
                 degraded_decided += usize::from(summary.decision.is_some());
             }
-            evaluations.push(vec![
-                text(summary.model_name.clone()),
-                text(summary.version_label.clone()),
-                Cell::Date(summary.date),
-                Cell::Figure(Figure::Ratio {
-                    done: summary.kpis_passed.into(),
-                    of: summary.kpis_total.into(),
-                }),
-                Cell::Figure(Figure::Count(summary.significant_degradations.into())),
-                key(summary.status.text_key()),
-                summary
-                    .decision
-                    .as_ref()
-                    .map_or(Cell::Figure(Figure::NoData), |d| {
-                        key(format!("decision.{}", d.kind.key()))
-                    }),
-            ]);
+            evaluations.push(evaluation_row(&summary));
         }
         for period in m.model.timeline.iter().filter(|p| span.contains(p.from)) {
-            let label = m
-                .version(period.version)
-                .map(|v| v.draft.label.clone())
-                .unwrap_or_default();
             overrides.push((
                 period.gate_override.is_some(),
-                vec![
-                    text(m.model.draft.name.clone()),
-                    text(label),
-                    Cell::Date(period.from.with_timezone(&span.zone).date_naive()),
-                    key(format!("live_change.{}", period.change.key())),
-                    key(if period.gate_override.is_some() {
-                        "assessment.yes"
-                    } else {
-                        "assessment.no"
-                    }),
-                ],
+                live_change_row(m, period, span),
             ));
         }
         if m.model.live.is_some() && charts.len() < MAX_CHARTS {
@@ -183,6 +153,46 @@ pub fn section(conn: &Connection, span: &Span) -> CoreResult<Section> {
         tables,
         charts,
     })
+}
+
+/// A row of the quarter's evaluations table.
+fn evaluation_row(summary: &EvaluationSummary) -> Vec<Cell> {
+    vec![
+        text(summary.model_name.clone()),
+        text(summary.version_label.clone()),
+        Cell::Date(summary.date),
+        Cell::Figure(Figure::Ratio {
+            done: summary.kpis_passed.into(),
+            of: summary.kpis_total.into(),
+        }),
+        Cell::Figure(Figure::Count(summary.significant_degradations.into())),
+        key(summary.status.text_key()),
+        summary
+            .decision
+            .as_ref()
+            .map_or(Cell::Figure(Figure::NoData), |d| {
+                key(format!("decision.{}", d.kind.key()))
+            }),
+    ]
+}
+
+/// A row of the quarter's live changes table.
+fn live_change_row(m: &Loaded, period: &LivePeriod, span: &Span) -> Vec<Cell> {
+    let label = m
+        .version(period.version)
+        .map(|v| v.draft.label.clone())
+        .unwrap_or_default();
+    vec![
+        text(m.model.draft.name.clone()),
+        text(label),
+        Cell::Date(period.from.with_timezone(&span.zone).date_naive()),
+        key(format!("live_change.{}", period.change.key())),
+        key(if period.gate_override.is_some() {
+            "assessment.yes"
+        } else {
+            "assessment.no"
+        }),
+    ]
 }
 
 /// The versions live at some time in `month` (`2026-07`).
