@@ -3,26 +3,10 @@
 
 use crate::audit::HistoryEntry;
 use crate::comment::Comment;
-use crate::model::{Direction, GateGap, KpiPolicy};
+use crate::gate::{Direction, EvaluationStatus, GateGap, KpiPolicy, MetricMapping};
 use crate::{EvaluationId, ModelId, ModelVersionId, RecentPage, UserId, UserRef};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-
-keyed_enum! {
-    /// submitted → signed off | rejected.
-    pub enum EvaluationStatus {
-        Submitted = "submitted",
-        SignedOff = "signed_off",
-        Rejected = "rejected",
-    }
-}
-
-impl EvaluationStatus {
-    /// Translation key (`evaluation.status.signed_off`).
-    pub fn text_key(self) -> String {
-        crate::EntityKind::Evaluation.status_text_key(self.key())
-    }
-}
 
 keyed_enum! {
     /// What is done after a monthly evaluation.
@@ -132,7 +116,7 @@ pub struct Review {
     /// The KPI policy the evaluation was signed off against: the go-live gate judges it by
     /// this one, so changing the policy after a sign-off cannot open the gate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<crate::KpiPolicy>,
+    pub policy: Option<KpiPolicy>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -363,7 +347,7 @@ pub enum EvaluationCommand {
         sources: Vec<ImportSource>,
         expected: Vec<(String, String)>,
         /// Mappings chosen in the preview; they are tried before the model's.
-        mappings: Vec<crate::MetricMapping>,
+        mappings: Vec<MetricMapping>,
     },
     RecordManual {
         model_version: ModelVersionId,

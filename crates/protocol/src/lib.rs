@@ -19,6 +19,7 @@ pub mod endpoint;
 mod entity;
 mod error;
 mod evaluation;
+mod gate;
 mod ids;
 mod incident;
 mod model;
@@ -37,6 +38,7 @@ pub use drill::*;
 pub use entity::{EntityKind, EntityRef};
 pub use error::{ApiError, ErrorCode};
 pub use evaluation::*;
+pub use gate::*;
 pub use ids::{
     AssessmentId, AttachmentId, CommentId, DrillPlanId, DrillRunId, DrillTemplateId, EvaluationId,
     EventId, ExportId, IncidentId, ModelId, ModelVersionId, RequirementId, ResponseRulesId,
