@@ -44,25 +44,11 @@ fn focus(selector: &str) {
 pub fn DateField(props: &DateFieldProps) -> Html {
     let ctx = use_app();
     let open = use_state(|| false);
-    let today = Local::now().date_naive();
     let picked = date::parse(&props.value);
-    let focused = use_state(|| picked.unwrap_or(today));
+    let focused = use_state(|| picked.unwrap_or_else(|| Local::now().date_naive()));
     let container = use_node_ref();
     let id = props.id.to_string();
     let dialog_id = format!("{id}-calendar");
-
-    // The focused day gets the keyboard focus whenever the calendar opens or moves.
-    {
-        let dialog_id = dialog_id.clone();
-        use_effect_with((*open, *focused), move |(open, day)| {
-            if *open {
-                focus(&format!(
-                    "#{dialog_id} button[data-date='{}']",
-                    text::date(*day)
-                ));
-            }
-        });
-    }
 
     let show = {
         let (open, focused) = (open.clone(), focused.clone());
@@ -96,22 +82,6 @@ pub fn DateField(props: &DateFieldProps) -> Html {
             focus(&format!("#{input}"));
         })
     };
-    let on_grid_key = {
-        let (focused, pick, close) = (focused.clone(), pick.clone(), close_and_return.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            let key = e.key();
-            if let Some(step) = Move::from_key(&key) {
-                e.prevent_default();
-                focused.set(step.from(*focused));
-            } else if key == "Enter" || key == " " {
-                e.prevent_default();
-                pick.emit(*focused);
-            } else if key == "Escape" {
-                e.prevent_default();
-                close.emit(());
-            }
-        })
-    };
     let on_input_key = {
         let show = show.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -121,21 +91,7 @@ pub fn DateField(props: &DateFieldProps) -> Html {
             }
         })
     };
-    // Leaving the widget (focus moving elsewhere) closes the calendar.
-    let on_focus_out = {
-        let (open, container) = (open.clone(), container.clone());
-        Callback::from(move |e: FocusEvent| {
-            let inside = match (container.get(), e.related_target()) {
-                (Some(root), Some(next)) => next
-                    .dyn_ref::<web_sys::Node>()
-                    .is_some_and(|node| root.contains(Some(node))),
-                _ => false,
-            };
-            if !inside {
-                open.set(false);
-            }
-        })
-    };
+    let on_focus_out = close_when_left(&open, &container);
     let normalise = {
         let on_input = props.on_input.clone();
         on_change(move |v| match date::parse(&v) {
@@ -147,23 +103,9 @@ pub fn DateField(props: &DateFieldProps) -> Html {
         let on_input = props.on_input.clone();
         on_text(move |v| on_input.emit(v))
     };
-
-    let view = MonthView::of(*focused);
-    let title = ctx.format(
-        "date.month_title",
-        &[
-            ("year", &view.year.to_string()),
-            ("month", &ctx.t(&month_key(view.month))),
-        ],
-    );
-    let shift = |step: Move, label: &'static str, glyph: &'static str| {
+    let on_move = {
         let focused = focused.clone();
-        html! {
-            <button type="button" class="btn btn-icon btn-ghost" aria-label={ctx.t(label)}
-                onclick={Callback::from(move |_: MouseEvent| focused.set(step.from(*focused)))}>
-                { glyph }
-            </button>
-        }
+        Callback::from(move |day: NaiveDate| focused.set(day))
     };
 
     html! {
@@ -182,62 +124,158 @@ pub fn DateField(props: &DateFieldProps) -> Html {
                 </svg>
             </button>
             if *open {
-                <div class="date-popover" id={dialog_id} role="dialog" aria-label={title.clone()}>
-                    <div class="date-head">
-                        { shift(Move::PreviousMonth, "date.previous_month", "‹") }
-                        <span class="date-title" aria-live="polite">{ title }</span>
-                        { shift(Move::NextMonth, "date.next_month", "›") }
-                    </div>
-                    <table class="date-grid" role="grid" onkeydown={on_grid_key}>
-                        <thead>
-                            <tr>
-                                { for WEEK.iter().map(|(_, key)| html! {
-                                    <th scope="col" abbr={ctx.t(&format!("{key}.long"))}>{ ctx.t(key) }</th>
-                                }) }
-                            </tr>
-                        </thead>
-                        <tbody>
-                            { for view.weeks.iter().map(|week| html! {
-                                <tr>
-                                    { for week.iter().map(|day| {
-                                        let day = *day;
-                                        let iso = text::date(day);
-                                        let is_focused = day == *focused;
-                                        let selected = picked == Some(day);
-                                        let pick = pick.clone();
-                                        html! {
-                                            <td role="gridcell" aria-selected={if selected { "true" } else { "false" }}>
-                                                <button type="button" data-date={iso.clone()} aria-label={iso}
-                                                    tabindex={if is_focused { "0" } else { "-1" }}
-                                                    class={classes!(
-                                                        "date-day",
-                                                        (!view.contains(day)).then_some("other-month"),
-                                                        (day == today).then_some("today"),
-                                                        selected.then_some("selected"),
-                                                    )}
-                                                    aria-current={(day == today).then_some("date")}
-                                                    onclick={Callback::from(move |_: MouseEvent| pick.emit(day))}>
-                                                    { day.day() }
-                                                </button>
-                                            </td>
-                                        }
-                                    }) }
-                                </tr>
-                            }) }
-                        </tbody>
-                    </table>
-                    <div class="date-foot">
-                        <button type="button" class="btn btn-small btn-ghost" id={format!("{id}-today")}
-                            onclick={{ let pick = pick.clone(); Callback::from(move |_: MouseEvent| pick.emit(today)) }}>
-                            { ctx.t("date.today") }
-                        </button>
-                        <button type="button" class="btn btn-small btn-ghost"
-                            onclick={{ let close = close_and_return.clone(); Callback::from(move |_: MouseEvent| close.emit(())) }}>
-                            { ctx.t("common.close") }
-                        </button>
-                    </div>
-                </div>
+                <Calendar id={dialog_id} today_id={format!("{id}-today")} focused={*focused} {picked}
+                    {on_move} on_pick={pick} on_close={close_and_return} />
             }
         </div>
     }
+}
+
+/// Leaving the widget (focus moving elsewhere) closes the calendar.
+fn close_when_left(open: &UseStateHandle<bool>, container: &NodeRef) -> Callback<FocusEvent> {
+    let (open, container) = (open.clone(), container.clone());
+    Callback::from(move |e: FocusEvent| {
+        let inside = match (container.get(), e.related_target()) {
+            (Some(root), Some(next)) => next
+                .dyn_ref::<web_sys::Node>()
+                .is_some_and(|node| root.contains(Some(node))),
+            _ => false,
+        };
+        if !inside {
+            open.set(false);
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct CalendarProps {
+    /// The dialog's element id.
+    id: String,
+    /// The "Today" button's element id.
+    today_id: String,
+    /// The day with the keyboard focus (the month shown is its month).
+    focused: NaiveDate,
+    /// The field's date, if it holds one.
+    picked: Option<NaiveDate>,
+    /// The focus moves to this day.
+    on_move: Callback<NaiveDate>,
+    on_pick: Callback<NaiveDate>,
+    /// Escape or "Close": back to the input.
+    on_close: Callback<()>,
+}
+
+/// The open calendar: a month of days around the focused one, moved through by keyboard or
+/// the month buttons.
+#[component]
+fn Calendar(props: &CalendarProps) -> Html {
+    let ctx = use_app();
+    let today = Local::now().date_naive();
+    let focused = props.focused;
+
+    // The focused day gets the keyboard focus when the calendar opens and whenever it moves.
+    {
+        let dialog_id = props.id.clone();
+        use_effect_with(focused, move |day| {
+            focus(&format!(
+                "#{dialog_id} button[data-date='{}']",
+                text::date(*day)
+            ));
+        });
+    }
+    let on_grid_key = grid_keys(focused, &props.on_move, &props.on_pick, &props.on_close);
+    let view = MonthView::of(focused);
+    let title = ctx.format(
+        "date.month_title",
+        &[
+            ("year", &view.year.to_string()),
+            ("month", &ctx.t(&month_key(view.month))),
+        ],
+    );
+    let shift = |step: Move, label: &'static str, glyph: &'static str| {
+        let on_move = props.on_move.clone();
+        html! {
+            <button type="button" class="btn btn-icon btn-ghost" aria-label={ctx.t(label)}
+                onclick={Callback::from(move |_: MouseEvent| on_move.emit(step.from(focused)))}>
+                { glyph }
+            </button>
+        }
+    };
+    let day_cell = |day: NaiveDate| {
+        let iso = text::date(day);
+        let selected = props.picked == Some(day);
+        let pick = props.on_pick.clone();
+        html! {
+            <td role="gridcell" aria-selected={if selected { "true" } else { "false" }}>
+                <button type="button" data-date={iso.clone()} aria-label={iso}
+                    tabindex={if day == focused { "0" } else { "-1" }}
+                    class={classes!(
+                        "date-day",
+                        (!view.contains(day)).then_some("other-month"),
+                        (day == today).then_some("today"),
+                        selected.then_some("selected"),
+                    )}
+                    aria-current={(day == today).then_some("date")}
+                    onclick={Callback::from(move |_: MouseEvent| pick.emit(day))}>
+                    { day.day() }
+                </button>
+            </td>
+        }
+    };
+
+    html! {
+        <div class="date-popover" id={props.id.clone()} role="dialog" aria-label={title.clone()}>
+            <div class="date-head">
+                { shift(Move::PreviousMonth, "date.previous_month", "‹") }
+                <span class="date-title" aria-live="polite">{ title }</span>
+                { shift(Move::NextMonth, "date.next_month", "›") }
+            </div>
+            <table class="date-grid" role="grid" onkeydown={on_grid_key}>
+                <thead>
+                    <tr>
+                        { for WEEK.iter().map(|(_, key)| html! {
+                            <th scope="col" abbr={ctx.t(&format!("{key}.long"))}>{ ctx.t(key) }</th>
+                        }) }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for view.weeks.iter().map(|week| html! {
+                        <tr>{ for week.iter().map(|day| day_cell(*day)) }</tr>
+                    }) }
+                </tbody>
+            </table>
+            <div class="date-foot">
+                <button type="button" class="btn btn-small btn-ghost" id={props.today_id.clone()}
+                    onclick={{ let pick = props.on_pick.clone(); Callback::from(move |_: MouseEvent| pick.emit(today)) }}>
+                    { ctx.t("date.today") }
+                </button>
+                <button type="button" class="btn btn-small btn-ghost"
+                    onclick={{ let close = props.on_close.clone(); Callback::from(move |_: MouseEvent| close.emit(())) }}>
+                    { ctx.t("common.close") }
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// The grid's keys: arrows, Page Up/Down, Home/End move; Enter or Space picks; Escape closes.
+fn grid_keys(
+    focused: NaiveDate,
+    on_move: &Callback<NaiveDate>,
+    pick: &Callback<NaiveDate>,
+    close: &Callback<()>,
+) -> Callback<KeyboardEvent> {
+    let (on_move, pick, close) = (on_move.clone(), pick.clone(), close.clone());
+    Callback::from(move |e: KeyboardEvent| {
+        let key = e.key();
+        if let Some(step) = Move::from_key(&key) {
+            e.prevent_default();
+            on_move.emit(step.from(focused));
+        } else if key == "Enter" || key == " " {
+            e.prevent_default();
+            pick.emit(focused);
+        } else if key == "Escape" {
+            e.prevent_default();
+            close.emit(());
+        }
+    })
 }

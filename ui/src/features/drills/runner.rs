@@ -116,72 +116,9 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
         })
     };
 
-    let check = {
-        let (selected, note) = (selected.clone(), note.clone());
-        let run = commands.run.clone();
-        let busy = commands.busy;
-        let d = d.clone();
-        Callback::from(move |(step, outcome): (usize, StepOutcome)| {
-            let Some(d) = &d else { return };
-            if busy || d.run.status != DrillRunStatus::Running || step >= d.run.steps.len() {
-                return;
-            }
-            let on_ok = {
-                let (selected, note) = (selected.clone(), note.clone());
-                let next = next_after(&with_check(&d.run.steps, step, outcome), step);
-                Callback::from(move |_| {
-                    note.set(String::new());
-                    selected.set(Some(next));
-                    focus_step(next);
-                })
-            };
-            run.emit(
-                Exec::new(DrillCommand::CheckStep {
-                    run: d.run.id,
-                    step: step as u32,
-                    outcome,
-                    note: note.trim().to_owned(),
-                })
-                .on_ok(on_ok),
-            );
-        })
-    };
-
+    let check = check_step(d.clone(), &commands, &selected, &note);
     // This render's keys.
-    {
-        let (selected, leave, check) = (selected.clone(), leave.clone(), check.clone());
-        *handler.borrow_mut() = Some(Callback::from(move |e: KeyboardEvent| {
-            let modified = e.ctrl_key() || e.meta_key() || e.alt_key();
-            let place = key_place(&e);
-            let in_field = match place {
-                KeyPlace::FinishForm => return,
-                KeyPlace::Control if matches!(e.key().as_str(), "Enter" | " ") => return,
-                KeyPlace::Field => true,
-                KeyPlace::Control | KeyPlace::Runner => false,
-            };
-            let Some(key) = runner_key(&e.key(), in_field, modified) else {
-                return;
-            };
-            e.prevent_default();
-            match key {
-                RunnerKey::Up | RunnerKey::Down => {
-                    let delta = if key == RunnerKey::Up { -1 } else { 1 };
-                    let next = moved(sel, delta, steps_len);
-                    selected.set(Some(next));
-                    focus_step(next);
-                }
-                RunnerKey::Pass => check.emit((sel, StepOutcome::Pass)),
-                RunnerKey::Fail => check.emit((sel, StepOutcome::Fail)),
-                RunnerKey::Note => {
-                    if let Some(el) = element_by_id("runner-note") {
-                        let _ = el.focus();
-                    }
-                }
-                RunnerKey::ToSteps => focus_step(sel),
-                RunnerKey::Leave => leave.emit(()),
-            }
-        }));
-    }
+    *handler.borrow_mut() = Some(runner_keys(sel, steps_len, &selected, &leave, &check));
 
     let Some(d) = d else {
         return html! {
@@ -197,23 +134,14 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
     };
     let lang = ctx.locale.tag();
     let r = &d.run;
-    let names = &d.names;
     let finished = r.status == DrillRunStatus::Finished;
-    let selected_step = r.template.steps.get(sel);
-    let selected_record = r.steps.get(sel);
-    let busy = commands.busy;
-    let button = |outcome: StepOutcome,
-                  id: &'static str,
-                  class: &'static str,
-                  key: &'static str| {
-        let check = check.clone();
-        html! {
-            <button type="button" {id} class={classes!("btn", "runner-check", class)} data-outcome={outcome.key()}
-                disabled={busy || !running} onclick={Callback::from(move |_: MouseEvent| check.emit((sel, outcome)))}>
-                { ctx.t(&format!("drill.runner.{}", outcome.key())) }
-                <kbd>{ key }</kbd>
-            </button>
-        }
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |i: usize| selected.set(Some(i)))
+    };
+    let on_note = {
+        let note = note.clone();
+        Callback::from(move |v: String| note.set(v))
     };
 
     html! {
@@ -238,91 +166,242 @@ pub fn RunnerPage(props: &RunnerProps) -> Html {
                 </div>
             }
             <div class="runner-body">
-                <ol class="runner-steps" id="runner-steps" aria-label={ctx.t("drill.steps")}>
-                    { for r.template.steps.iter().zip(&r.steps).enumerate().map(|(i, (step, record))| {
-                        let outcome = record.outcome.map(|o| o.key());
-                        let time = d.times.get(i).copied();
-                        let is_sel = i == sel;
-                        let is_current = r.current_step() == Some(i);
-                        let pick = { let selected = selected.clone(); Callback::from(move |_: MouseEvent| selected.set(Some(i))) };
-                        html! {
-                            <li id={format!("runner-step-{i}")} tabindex={if is_sel { "0" } else { "-1" }}
-                                class={classes!("runner-step", is_sel.then_some("selected"), is_current.then_some("current"), outcome.map(|o| format!("outcome-{o}")))}
-                                data-step={i.to_string()} data-outcome={outcome} aria-current={is_sel.then_some("step")}
-                                onclick={pick}>
-                                <span class="step-number">{ i + 1 }</span>
-                                <div class="step-body">
-                                    <span class="step-title">{ step.title.get(lang).to_owned() }</span>
-                                    <span class="step-meta">
-                                        { crate::text::role(ctx.locale, step.role) }
-                                        { " · " }
-                                        { ctx.format("drill.runner.target", &[("time", &target_face(step.target_minutes))]) }
-                                    </span>
-                                    if let (Some(o), Some(at)) = (record.outcome, record.at) {
-                                        <span class="step-done">
-                                            { if o == StepOutcome::Pass { "✓ " } else { "✗ " } }
-                                            { ctx.t(&format!("step_outcome.{}", o.key())) }
-                                            { " · " }
-                                            { record.by.map(|by| text::name_of(names, by)).unwrap_or_default() }
-                                            { " · " }
-                                            <time datetime={text::iso_time(at)}>{ text::local_time(at) }</time>
-                                            if let Some(took) = time.and_then(|t| t.took_seconds) {
-                                                { " · " }
-                                                <span class={classes!(if time.and_then(|t| t.on_time) == Some(false) { "late" } else { "on-time" })}>
-                                                    { took_face(took) }
-                                                </span>
-                                            }
-                                        </span>
-                                        if !record.note.is_empty() { <span class="step-note">{ record.note.clone() }</span> }
-                                    }
-                                </div>
-                            </li>
-                        }
-                    }) }
-                </ol>
+                <RunnerSteps detail={d.clone()} selected={sel} {on_select} />
                 <aside class="runner-side">
-                    if let Some(step) = selected_step {
-                        <section class="runner-panel" id="runner-current" aria-live="polite">
-                            <p class="muted">{ ctx.format("drill.runner.step_n", &[("n", &(sel + 1).to_string()), ("total", &r.steps.len().to_string())]) }</p>
-                            <h2>{ step.title.get(lang).to_owned() }</h2>
-                            <p class="muted">{ crate::text::role(ctx.locale, step.role) }{ " · " }{ ctx.format("drill.runner.target", &[("time", &target_face(step.target_minutes))]) }</p>
-                            if let Some(o) = selected_record.and_then(|rec| rec.outcome) {
-                                <p class={classes!("tag", if o == StepOutcome::Pass { "tag-ok" } else { "tag-bad" })}>{ ctx.t(&format!("step_outcome.{}", o.key())) }</p>
-                            }
-                            if running {
-                                <div class="field">
-                                    <label for="runner-note">{ ctx.t("drill.runner.note") }<kbd>{ "N" }</kbd></label>
-                                    <input id="runner-note" type="text" value={(*note).clone()} autocomplete="off"
-                                        oninput={{ let note = note.clone(); on_text(move |v| note.set(v)) }} />
-                                </div>
-                                <div class="button-row runner-buttons">
-                                    { button(StepOutcome::Pass, "runner-pass", "btn-pass", "P") }
-                                    { button(StepOutcome::Fail, "runner-fail", "btn-fail", "F") }
-                                </div>
-                            }
-                        </section>
-                    }
-                    <section class="runner-panel" id="runner-legend" aria-labelledby="runner-legend-title">
-                        <h2 id="runner-legend-title">{ ctx.t("drill.runner.keys") }</h2>
-                        <dl class="key-legend">
-                            <dt><kbd>{ "↑" }</kbd><kbd>{ "↓" }</kbd>{ " / " }<kbd>{ "K" }</kbd><kbd>{ "J" }</kbd></dt>
-                            <dd>{ ctx.t("drill.runner.key_move") }</dd>
-                            <dt><kbd>{ "Enter" }</kbd>{ " / " }<kbd>{ "P" }</kbd></dt>
-                            <dd>{ ctx.t("drill.runner.key_pass") }</dd>
-                            <dt><kbd>{ "F" }</kbd></dt>
-                            <dd>{ ctx.t("drill.runner.key_fail") }</dd>
-                            <dt><kbd>{ "N" }</kbd></dt>
-                            <dd>{ ctx.t("drill.runner.key_note") }</dd>
-                            <dt><kbd>{ "Esc" }</kbd></dt>
-                            <dd>{ ctx.t("drill.runner.key_leave") }</dd>
-                        </dl>
-                        <p class="hint">{ ctx.t("drill.runner.saved_hint") }</p>
-                    </section>
+                    <CurrentStep detail={d.clone()} selected={sel} {running} note={(*note).clone()} {on_note}
+                        busy={commands.busy} on_check={check} />
+                    <KeyLegend />
                 </aside>
             </div>
             if running && all_checked(&r.steps) {
                 <FinishPanel detail={d.clone()} commands={commands.clone()} />
             }
+        </section>
+    }
+}
+
+/// Checks a step off (pass or fail, with the note typed), then moves on to the next unchecked
+/// step; nothing while a command runs or once the drill is over.
+fn check_step(
+    d: Option<Rc<DrillRunDetail>>,
+    commands: &Commands,
+    selected: &UseStateHandle<Option<usize>>,
+    note: &UseStateHandle<String>,
+) -> Callback<(usize, StepOutcome)> {
+    let (selected, note) = (selected.clone(), note.clone());
+    let run = commands.run.clone();
+    let busy = commands.busy;
+    Callback::from(move |(step, outcome): (usize, StepOutcome)| {
+        let Some(d) = &d else { return };
+        if busy || d.run.status != DrillRunStatus::Running || step >= d.run.steps.len() {
+            return;
+        }
+        let on_ok = {
+            let (selected, note) = (selected.clone(), note.clone());
+            let next = next_after(&with_check(&d.run.steps, step, outcome), step);
+            Callback::from(move |_| {
+                note.set(String::new());
+                selected.set(Some(next));
+                focus_step(next);
+            })
+        };
+        run.emit(
+            Exec::new(DrillCommand::CheckStep {
+                run: d.run.id,
+                step: step as u32,
+                outcome,
+                note: note.trim().to_owned(),
+            })
+            .on_ok(on_ok),
+        );
+    })
+}
+
+/// The runner's keys for the step `sel` of `steps_len` (see the module's text); keys in the
+/// finish form, and Enter or Space on a button or link, are left to them.
+fn runner_keys(
+    sel: usize,
+    steps_len: usize,
+    selected: &UseStateHandle<Option<usize>>,
+    leave: &Callback<()>,
+    check: &Callback<(usize, StepOutcome)>,
+) -> Callback<KeyboardEvent> {
+    let (selected, leave, check) = (selected.clone(), leave.clone(), check.clone());
+    Callback::from(move |e: KeyboardEvent| {
+        let modified = e.ctrl_key() || e.meta_key() || e.alt_key();
+        let place = key_place(&e);
+        let in_field = match place {
+            KeyPlace::FinishForm => return,
+            KeyPlace::Control if matches!(e.key().as_str(), "Enter" | " ") => return,
+            KeyPlace::Field => true,
+            KeyPlace::Control | KeyPlace::Runner => false,
+        };
+        let Some(key) = runner_key(&e.key(), in_field, modified) else {
+            return;
+        };
+        e.prevent_default();
+        match key {
+            RunnerKey::Up | RunnerKey::Down => {
+                let delta = if key == RunnerKey::Up { -1 } else { 1 };
+                let next = moved(sel, delta, steps_len);
+                selected.set(Some(next));
+                focus_step(next);
+            }
+            RunnerKey::Pass => check.emit((sel, StepOutcome::Pass)),
+            RunnerKey::Fail => check.emit((sel, StepOutcome::Fail)),
+            RunnerKey::Note => {
+                if let Some(el) = element_by_id("runner-note") {
+                    let _ = el.focus();
+                }
+            }
+            RunnerKey::ToSteps => focus_step(sel),
+            RunnerKey::Leave => leave.emit(()),
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct StepsProps {
+    detail: Rc<DrillRunDetail>,
+    /// The step the person is on.
+    selected: usize,
+    on_select: Callback<usize>,
+}
+
+/// The steps with their targets, the one the person is on and the current one marked, and
+/// each checked step's outcome, who checked it when and how long it took.
+#[component]
+fn RunnerSteps(props: &StepsProps) -> Html {
+    let ctx = use_app();
+    let lang = ctx.locale.tag();
+    let d = &props.detail;
+    let r = &d.run;
+    let sel = props.selected;
+    html! {
+        <ol class="runner-steps" id="runner-steps" aria-label={ctx.t("drill.steps")}>
+            { for r.template.steps.iter().zip(&r.steps).enumerate().map(|(i, (step, record))| {
+                let outcome = record.outcome.map(|o| o.key());
+                let time = d.times.get(i).copied();
+                let is_sel = i == sel;
+                let is_current = r.current_step() == Some(i);
+                let pick = props.on_select.reform(move |_: MouseEvent| i);
+                html! {
+                    <li id={format!("runner-step-{i}")} tabindex={if is_sel { "0" } else { "-1" }}
+                        class={classes!("runner-step", is_sel.then_some("selected"), is_current.then_some("current"), outcome.map(|o| format!("outcome-{o}")))}
+                        data-step={i.to_string()} data-outcome={outcome} aria-current={is_sel.then_some("step")}
+                        onclick={pick}>
+                        <span class="step-number">{ i + 1 }</span>
+                        <div class="step-body">
+                            <span class="step-title">{ step.title.get(lang).to_owned() }</span>
+                            <span class="step-meta">
+                                { crate::text::role(ctx.locale, step.role) }
+                                { " · " }
+                                { ctx.format("drill.runner.target", &[("time", &target_face(step.target_minutes))]) }
+                            </span>
+                            if let (Some(o), Some(at)) = (record.outcome, record.at) {
+                                <span class="step-done">
+                                    { if o == StepOutcome::Pass { "✓ " } else { "✗ " } }
+                                    { ctx.t(&format!("step_outcome.{}", o.key())) }
+                                    { " · " }
+                                    { record.by.map(|by| text::name_of(&d.names, by)).unwrap_or_default() }
+                                    { " · " }
+                                    <time datetime={text::iso_time(at)}>{ text::local_time(at) }</time>
+                                    if let Some(took) = time.and_then(|t| t.took_seconds) {
+                                        { " · " }
+                                        <span class={classes!(if time.and_then(|t| t.on_time) == Some(false) { "late" } else { "on-time" })}>
+                                            { took_face(took) }
+                                        </span>
+                                    }
+                                </span>
+                                if !record.note.is_empty() { <span class="step-note">{ record.note.clone() }</span> }
+                            }
+                        </div>
+                    </li>
+                }
+            }) }
+        </ol>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CurrentProps {
+    detail: Rc<DrillRunDetail>,
+    selected: usize,
+    /// The drill still runs: the step can be checked.
+    running: bool,
+    note: String,
+    on_note: Callback<String>,
+    busy: bool,
+    on_check: Callback<(usize, StepOutcome)>,
+}
+
+/// The step the person is on, large: its target, its outcome once checked, and (while the
+/// drill runs) the note and the pass and fail buttons.
+#[component]
+fn CurrentStep(props: &CurrentProps) -> Html {
+    let ctx = use_app();
+    let lang = ctx.locale.tag();
+    let r = &props.detail.run;
+    let sel = props.selected;
+    let Some(step) = r.template.steps.get(sel) else {
+        return html! {};
+    };
+    let button = |outcome: StepOutcome,
+                  id: &'static str,
+                  class: &'static str,
+                  key: &'static str| {
+        let check = props.on_check.clone();
+        html! {
+            <button type="button" {id} class={classes!("btn", "runner-check", class)} data-outcome={outcome.key()}
+                disabled={props.busy || !props.running} onclick={Callback::from(move |_: MouseEvent| check.emit((sel, outcome)))}>
+                { ctx.t(&format!("drill.runner.{}", outcome.key())) }
+                <kbd>{ key }</kbd>
+            </button>
+        }
+    };
+    html! {
+        <section class="runner-panel" id="runner-current" aria-live="polite">
+            <p class="muted">{ ctx.format("drill.runner.step_n", &[("n", &(sel + 1).to_string()), ("total", &r.steps.len().to_string())]) }</p>
+            <h2>{ step.title.get(lang).to_owned() }</h2>
+            <p class="muted">{ crate::text::role(ctx.locale, step.role) }{ " · " }{ ctx.format("drill.runner.target", &[("time", &target_face(step.target_minutes))]) }</p>
+            if let Some(o) = r.steps.get(sel).and_then(|rec| rec.outcome) {
+                <p class={classes!("tag", if o == StepOutcome::Pass { "tag-ok" } else { "tag-bad" })}>{ ctx.t(&format!("step_outcome.{}", o.key())) }</p>
+            }
+            if props.running {
+                <div class="field">
+                    <label for="runner-note">{ ctx.t("drill.runner.note") }<kbd>{ "N" }</kbd></label>
+                    <input id="runner-note" type="text" value={props.note.clone()} autocomplete="off"
+                        oninput={{ let on_note = props.on_note.clone(); on_text(move |v| on_note.emit(v)) }} />
+                </div>
+                <div class="button-row runner-buttons">
+                    { button(StepOutcome::Pass, "runner-pass", "btn-pass", "P") }
+                    { button(StepOutcome::Fail, "runner-fail", "btn-fail", "F") }
+                </div>
+            }
+        </section>
+    }
+}
+
+/// The runner's keys, written out.
+#[component]
+fn KeyLegend() -> Html {
+    let ctx = use_app();
+    html! {
+        <section class="runner-panel" id="runner-legend" aria-labelledby="runner-legend-title">
+            <h2 id="runner-legend-title">{ ctx.t("drill.runner.keys") }</h2>
+            <dl class="key-legend">
+                <dt><kbd>{ "↑" }</kbd><kbd>{ "↓" }</kbd>{ " / " }<kbd>{ "K" }</kbd><kbd>{ "J" }</kbd></dt>
+                <dd>{ ctx.t("drill.runner.key_move") }</dd>
+                <dt><kbd>{ "Enter" }</kbd>{ " / " }<kbd>{ "P" }</kbd></dt>
+                <dd>{ ctx.t("drill.runner.key_pass") }</dd>
+                <dt><kbd>{ "F" }</kbd></dt>
+                <dd>{ ctx.t("drill.runner.key_fail") }</dd>
+                <dt><kbd>{ "N" }</kbd></dt>
+                <dd>{ ctx.t("drill.runner.key_note") }</dd>
+                <dt><kbd>{ "Esc" }</kbd></dt>
+                <dd>{ ctx.t("drill.runner.key_leave") }</dd>
+            </dl>
+            <p class="hint">{ ctx.t("drill.runner.saved_hint") }</p>
         </section>
     }
 }

@@ -9,10 +9,12 @@ use govbench_protocol::{ApiError, DrillCommand, DrillTemplate, ErrorCode, NoRequ
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::state::{Bilingual, Lang, List, TemplateAction as A, TemplateForm};
+use super::state::{
+    Bilingual, Lang, List, ParticipantRow, StepRow, TemplateAction as A, TemplateForm,
+};
 use crate::api;
 use crate::components::{on_change, on_text, Empty, ErrorAlert, FetchView, OtherErrors, RouteLink};
-use crate::context::use_app;
+use crate::context::{use_app, AppCtx};
 use crate::hooks::{use_command, use_fetch, Commands, Exec};
 use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors};
@@ -138,151 +140,15 @@ fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
+    let dispatch = {
+        let form = form.clone();
+        Callback::from(move |action: A| form.dispatch(action))
+    };
     let errors = form.errors.clone();
-    let error_of = |field: &str| errors.get(field).cloned();
-
-    // One input of a bilingual pair, with its error.
-    let input = |id: String,
-                 field: String,
-                 label: String,
-                 value: String,
-                 multiline: bool,
-                 on: Callback<String>| {
-        let error = error_of(&field);
-        let oninput = on_text(move |v| on.emit(v));
-        let (inv, desc) = match &error {
-            Some(_) => (Some("true"), Some(format!("{id}-error"))),
-            None => (None, None),
-        };
-        html! {
-            <div class={classes!("field", error.is_some().then_some("has-error"))}>
-                <label for={id.clone()} class="small-label">{ label }</label>
-                if multiline {
-                    <textarea id={id.clone()} rows="3" {value} {oninput} aria-invalid={inv} aria-describedby={desc.clone()} />
-                } else {
-                    <input id={id.clone()} type="text" {value} {oninput} aria-invalid={inv} aria-describedby={desc.clone()} />
-                }
-                if let Some(rule) = error {
-                    <p class="field-error" id={format!("{id}-error")}><span aria-hidden="true">{"⚠ "}</span>{ ctx.t(&rule) }</p>
-                }
-            </div>
-        }
+    let load_newer = {
+        let latest = props.template.clone();
+        dispatch.reform(move |_: MouseEvent| A::Load(Box::new(latest.clone())))
     };
-    let pair = |id: &str,
-                field: &str,
-                b: &Bilingual,
-                multiline: bool,
-                make: fn(Lang, String) -> A| {
-        let on = |lang: Lang| {
-            let form = form.clone();
-            Callback::from(move |v: String| form.dispatch(make(lang, v)))
-        };
-        html! {
-            <div class="field-row bilingual">
-                { input(format!("{id}-zh"), format!("{field}.zh_cn"), ctx.t("drill.editor.zh"), b.zh.clone(), multiline, on(Lang::Zh)) }
-                { input(format!("{id}-en"), format!("{field}.en"), ctx.t("drill.editor.en"), b.en.clone(), multiline, on(Lang::En)) }
-            </div>
-        }
-    };
-    let row_pair = |list: List, i: usize, id: &str, field: String, b: &Bilingual| {
-        let on = |lang: Lang| {
-            let form = form.clone();
-            Callback::from(move |v: String| form.dispatch(A::RowText(list, i, lang, v)))
-        };
-        html! {
-            <div class="field-row bilingual">
-                { input(format!("{id}-zh"), format!("{field}.zh_cn"), ctx.t("drill.editor.zh"), b.zh.clone(), false, on(Lang::Zh)) }
-                { input(format!("{id}-en"), format!("{field}.en"), ctx.t("drill.editor.en"), b.en.clone(), false, on(Lang::En)) }
-            </div>
-        }
-    };
-    let row_tools = |list: List, i: usize, len: usize, id: &str| {
-        let dispatch = |action: A| {
-            let form = form.clone();
-            Callback::from(move |_: MouseEvent| form.dispatch(action.clone()))
-        };
-        let n = (i + 1).to_string();
-        html! {
-            <div class="row-tools">
-                <button type="button" class="btn btn-icon btn-ghost" id={format!("{id}-up")} disabled={i == 0}
-                    aria-label={ctx.format("drill.editor.move_up", &[("n", &n)])} onclick={dispatch(A::Move(list, i, -1))}>{ "↑" }</button>
-                <button type="button" class="btn btn-icon btn-ghost" id={format!("{id}-down")} disabled={i + 1 >= len}
-                    aria-label={ctx.format("drill.editor.move_down", &[("n", &n)])} onclick={dispatch(A::Move(list, i, 1))}>{ "↓" }</button>
-                <button type="button" class="btn btn-icon btn-ghost" id={format!("{id}-remove")}
-                    aria-label={ctx.format("drill.editor.remove", &[("n", &n)])} onclick={dispatch(A::Remove(list, i))}>{ "✕" }</button>
-            </div>
-        }
-    };
-    let role_select = |list: List, i: usize, id: String, role: Role| {
-        let form = form.clone();
-        html! {
-            <div class="field">
-                <label for={id.clone()} class="small-label">{ ctx.t("drill.editor.role") }</label>
-                <select {id} onchange={on_change(move |v| if let Some(r) = Role::from_key(&v) { form.dispatch(A::RowRole(list, i, r)) })}>
-                    { for Role::ALL.iter().filter(|r| **r != Role::Auditor).map(|r| html! {
-                        <option value={r.key()} selected={*r == role}>{ text::role(ctx.locale, *r) }</option>
-                    }) }
-                </select>
-            </div>
-        }
-    };
-    let add = |list: List, id: &str, label: &str| {
-        let form = form.clone();
-        html! {
-            <button type="button" id={format!("{id}-add")} class="btn btn-small btn-ghost"
-                onclick={Callback::from(move |_: MouseEvent| form.dispatch(A::Add(list)))}>
-                { format!("+ {}", ctx.t(label)) }
-            </button>
-        }
-    };
-    let simple_list = |list: List, rows: &[Bilingual], id: &str, legend: &str, add_label: &str| {
-        html! {
-            <fieldset class="list-editor" id={id.to_owned()}>
-                <legend>{ ctx.t(legend) }</legend>
-                <ol class="editor-rows">
-                    { for rows.iter().enumerate().map(|(i, b)| {
-                        let row_id = format!("{id}-{i}");
-                        html! {
-                            <li class="editor-row" key={i}>
-                                { row_pair(list, i, &row_id, format!("{}.{i}", list.field()), b) }
-                                { row_tools(list, i, rows.len(), &row_id) }
-                            </li>
-                        }
-                    }) }
-                </ol>
-                { add(list, id, add_label) }
-            </fieldset>
-        }
-    };
-
-    let mut known: Vec<String> = [
-        "title.zh_cn",
-        "title.en",
-        "scenario.zh_cn",
-        "scenario.en",
-        "steps",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    for (list, len) in [
-        (List::Objectives, form.objectives.len()),
-        (List::Criteria, form.criteria.len()),
-    ] {
-        for i in 0..len {
-            known.push(format!("{}.{i}.zh_cn", list.field()));
-            known.push(format!("{}.{i}.en", list.field()));
-        }
-    }
-    for i in 0..form.participants.len() {
-        known.push(format!("participants.{i}.duty.zh_cn"));
-        known.push(format!("participants.{i}.duty.en"));
-    }
-    for i in 0..form.steps.len() {
-        known.push(format!("steps.{i}.title.zh_cn"));
-        known.push(format!("steps.{i}.title.en"));
-        known.push(format!("steps.{i}.target_minutes"));
-    }
 
     html! {
         <form class="form" id="template-form" onsubmit={submit} novalidate=true aria-labelledby="template-form-title">
@@ -295,83 +161,297 @@ fn Editor(props: &EditorProps) -> Html {
                 <div class="banner banner-warn" id="template-newer" role="alert">
                     <span class="alert-icon" aria-hidden="true">{"⚠"}</span>
                     <span>{ ctx.format("drill.editor.newer", &[("version", &props.template.version.to_string())]) }</span>
-                    <button type="button" id="template-load-newer" class="btn btn-small"
-                        onclick={{ let form = form.clone(); let latest = props.template.clone(); Callback::from(move |_: MouseEvent| form.dispatch(A::Load(Box::new(latest.clone())))) }}>
+                    <button type="button" id="template-load-newer" class="btn btn-small" onclick={load_newer}>
                         { ctx.t("drill.editor.load_newer") }
                     </button>
                 </div>
             }
-            <OtherErrors errors={errors.clone()} {known} />
+            <OtherErrors errors={errors.clone()} known={form.known_fields()} />
             <section class="panel">
                 <h3>{ ctx.t("drill.editor.title_label") }</h3>
-                { pair("tpl-title", "title", &form.title, false, A::Title) }
+                <BilingualPair id="tpl-title" field="title" text={form.title.clone()} errors={errors.clone()}
+                    on_input={dispatch.reform(|(lang, v)| A::Title(lang, v))} />
                 <h3>{ ctx.t("drill.scenario") }</h3>
-                { pair("tpl-scenario", "scenario", &form.scenario, true, A::Scenario) }
+                <BilingualPair id="tpl-scenario" field="scenario" text={form.scenario.clone()} multiline=true errors={errors.clone()}
+                    on_input={dispatch.reform(|(lang, v)| A::Scenario(lang, v))} />
             </section>
             <section class="panel">
-                { simple_list(List::Objectives, &form.objectives, "tpl-objectives", "drill.objectives", "drill.editor.add_objective") }
+                <TextList list={List::Objectives} rows={form.objectives.clone()} id="tpl-objectives" legend="drill.objectives"
+                    add_label="drill.editor.add_objective" errors={errors.clone()} dispatch={dispatch.clone()} />
             </section>
             <section class="panel">
-                <fieldset class="list-editor" id="tpl-participants">
-                    <legend>{ ctx.t("drill.participants") }</legend>
-                    <ol class="editor-rows">
-                        { for form.participants.iter().enumerate().map(|(i, p)| {
-                            let row_id = format!("tpl-participants-{i}");
-                            html! {
-                                <li class="editor-row" key={i}>
-                                    { role_select(List::Participants, i, format!("{row_id}-role"), p.role) }
-                                    { row_pair(List::Participants, i, &row_id, format!("participants.{i}.duty"), &p.duty) }
-                                    { row_tools(List::Participants, i, form.participants.len(), &row_id) }
-                                </li>
-                            }
-                        }) }
-                    </ol>
-                    { add(List::Participants, "tpl-participants", "drill.editor.add_participant") }
-                </fieldset>
+                <ParticipantList rows={form.participants.clone()} errors={errors.clone()} dispatch={dispatch.clone()} />
             </section>
             <section class="panel">
-                <fieldset class={classes!("list-editor", errors.contains_key("steps").then_some("has-error"))} id="tpl-steps">
-                    <legend>{ ctx.t("drill.steps") }</legend>
-                    if let Some(rule) = error_of("steps") {
-                        <p class="field-error" id="tpl-steps-error"><span aria-hidden="true">{"⚠ "}</span>{ ctx.t(&rule) }</p>
-                    }
-                    <ol class="editor-rows">
-                        { for form.steps.iter().enumerate().map(|(i, s)| {
-                            let row_id = format!("tpl-steps-{i}");
-                            let target_field = format!("steps.{i}.target_minutes");
-                            let target_error = error_of(&target_field);
-                            let target_id = format!("{row_id}-target");
-                            let on_target = { let form = form.clone(); on_text(move |v| form.dispatch(A::StepTarget(i, v))) };
-                            html! {
-                                <li class="editor-row step-row" key={i}>
-                                    <span class="step-number" aria-hidden="true">{ i + 1 }</span>
-                                    { row_pair(List::Steps, i, &row_id, format!("steps.{i}.title"), &s.title) }
-                                    <div class="field-row">
-                                        { role_select(List::Steps, i, format!("{row_id}-role"), s.role) }
-                                        <div class={classes!("field", target_error.is_some().then_some("has-error"))}>
-                                            <label for={target_id.clone()} class="small-label">{ ctx.t("drill.editor.target") }</label>
-                                            <input id={target_id.clone()} type="number" min="1" step="1" inputmode="numeric" value={s.target.clone()} oninput={on_target}
-                                                aria-invalid={target_error.as_ref().map(|_| "true")} aria-describedby={target_error.as_ref().map(|_| format!("{target_id}-error"))} />
-                                            if let Some(rule) = target_error {
-                                                <p class="field-error" id={format!("{target_id}-error")}><span aria-hidden="true">{"⚠ "}</span>{ ctx.t(&rule) }</p>
-                                            }
-                                        </div>
-                                    </div>
-                                    { row_tools(List::Steps, i, form.steps.len(), &row_id) }
-                                </li>
-                            }
-                        }) }
-                    </ol>
-                    { add(List::Steps, "tpl-steps", "drill.editor.add_step") }
-                </fieldset>
+                <StepList rows={form.steps.clone()} errors={errors.clone()} dispatch={dispatch.clone()} />
             </section>
             <section class="panel">
-                { simple_list(List::Criteria, &form.criteria, "tpl-criteria", "drill.success_criteria", "drill.editor.add_criterion") }
+                <TextList list={List::Criteria} rows={form.criteria.clone()} id="tpl-criteria" legend="drill.success_criteria"
+                    add_label="drill.editor.add_criterion" {errors} {dispatch} />
             </section>
             <div class="form-actions">
                 <button type="submit" id="tpl-save" class="btn btn-primary" disabled={props.commands.busy}>{ ctx.t("drill.editor.save") }</button>
                 <RouteLink to={Route::Drills} class={classes!("btn")}>{ ctx.t("common.cancel") }</RouteLink>
             </div>
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TextInputProps {
+    id: String,
+    label: String,
+    value: String,
+    #[prop_or_default]
+    multiline: bool,
+    /// The rule the text breaks, if any.
+    error: Option<String>,
+    on_input: Callback<String>,
+}
+
+/// One input of a bilingual pair, with its error.
+#[component]
+fn TextInput(props: &TextInputProps) -> Html {
+    let ctx = use_app();
+    let id = props.id.clone();
+    let value = props.value.clone();
+    let oninput = {
+        let on = props.on_input.clone();
+        on_text(move |v| on.emit(v))
+    };
+    let (inv, desc) = match &props.error {
+        Some(_) => (Some("true"), Some(format!("{id}-error"))),
+        None => (None, None),
+    };
+    html! {
+        <div class={classes!("field", props.error.is_some().then_some("has-error"))}>
+            <label for={id.clone()} class="small-label">{ props.label.clone() }</label>
+            if props.multiline {
+                <textarea id={id.clone()} rows="3" {value} {oninput} aria-invalid={inv} aria-describedby={desc.clone()} />
+            } else {
+                <input id={id.clone()} type="text" {value} {oninput} aria-invalid={inv} aria-describedby={desc.clone()} />
+            }
+            if let Some(rule) = &props.error {
+                <p class="field-error" id={format!("{id}-error")}><span aria-hidden="true">{"⚠ "}</span>{ ctx.t(rule) }</p>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PairProps {
+    /// Element id; the inputs are `<id>-zh` and `<id>-en`.
+    id: String,
+    /// Field path; the errors are at `<field>.zh_cn` and `<field>.en`.
+    field: String,
+    text: Bilingual,
+    #[prop_or_default]
+    multiline: bool,
+    errors: FieldErrors,
+    on_input: Callback<(Lang, String)>,
+}
+
+/// A text in both languages, side by side.
+#[component]
+fn BilingualPair(props: &PairProps) -> Html {
+    let ctx = use_app();
+    let input = |lang: Lang, suffix: &str, label: &str, value: &str| {
+        let field = format!("{}.{}", props.field, lang.key());
+        html! {
+            <TextInput id={format!("{}-{suffix}", props.id)} label={ctx.t(label)} value={value.to_owned()}
+                multiline={props.multiline} error={props.errors.get(&field).cloned()}
+                on_input={props.on_input.reform(move |v| (lang, v))} />
+        }
+    };
+    html! {
+        <div class="field-row bilingual">
+            { input(Lang::Zh, "zh", "drill.editor.zh", &props.text.zh) }
+            { input(Lang::En, "en", "drill.editor.en", &props.text.en) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowToolsProps {
+    list: List,
+    index: usize,
+    len: usize,
+    /// The row's element id; the buttons are `<id>-up`, `<id>-down` and `<id>-remove`.
+    id: String,
+    dispatch: Callback<A>,
+}
+
+/// A row's buttons: up, down, remove.
+#[component]
+fn RowTools(props: &RowToolsProps) -> Html {
+    let ctx = use_app();
+    let (list, i, id) = (props.list, props.index, &props.id);
+    let on = |action: A| props.dispatch.reform(move |_: MouseEvent| action.clone());
+    let n = (i + 1).to_string();
+    html! {
+        <div class="row-tools">
+            <button type="button" class="btn btn-icon btn-ghost" id={format!("{id}-up")} disabled={i == 0}
+                aria-label={ctx.format("drill.editor.move_up", &[("n", &n)])} onclick={on(A::Move(list, i, -1))}>{ "↑" }</button>
+            <button type="button" class="btn btn-icon btn-ghost" id={format!("{id}-down")} disabled={i + 1 >= props.len}
+                aria-label={ctx.format("drill.editor.move_down", &[("n", &n)])} onclick={on(A::Move(list, i, 1))}>{ "↓" }</button>
+            <button type="button" class="btn btn-icon btn-ghost" id={format!("{id}-remove")}
+                aria-label={ctx.format("drill.editor.remove", &[("n", &n)])} onclick={on(A::Remove(list, i))}>{ "✕" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RoleSelectProps {
+    id: String,
+    role: Role,
+    on_change: Callback<Role>,
+}
+
+/// Who does a step or takes part: any role but the auditor's.
+#[component]
+fn RoleSelect(props: &RoleSelectProps) -> Html {
+    let ctx = use_app();
+    let on = props.on_change.clone();
+    html! {
+        <div class="field">
+            <label for={props.id.clone()} class="small-label">{ ctx.t("drill.editor.role") }</label>
+            <select id={props.id.clone()} onchange={on_change(move |v| if let Some(r) = Role::from_key(&v) { on.emit(r) })}>
+                { for Role::ALL.iter().filter(|r| **r != Role::Auditor).map(|r| html! {
+                    <option value={r.key()} selected={*r == props.role}>{ text::role(ctx.locale, *r) }</option>
+                }) }
+            </select>
+        </div>
+    }
+}
+
+/// A list's "+ Add" button (`<id>-add`).
+fn add_button(ctx: &AppCtx, list: List, id: &str, label: &str, dispatch: &Callback<A>) -> Html {
+    html! {
+        <button type="button" id={format!("{id}-add")} class="btn btn-small btn-ghost"
+            onclick={dispatch.reform(move |_: MouseEvent| A::Add(list))}>
+            { format!("+ {}", ctx.t(label)) }
+        </button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TextListProps {
+    list: List,
+    rows: Vec<Bilingual>,
+    id: &'static str,
+    legend: &'static str,
+    add_label: &'static str,
+    errors: FieldErrors,
+    dispatch: Callback<A>,
+}
+
+/// A list of bilingual texts (objectives, success criteria).
+#[component]
+fn TextList(props: &TextListProps) -> Html {
+    let ctx = use_app();
+    let (list, id) = (props.list, props.id);
+    html! {
+        <fieldset class="list-editor" id={id}>
+            <legend>{ ctx.t(props.legend) }</legend>
+            <ol class="editor-rows">
+                { for props.rows.iter().enumerate().map(|(i, b)| {
+                    let row_id = format!("{id}-{i}");
+                    html! {
+                        <li class="editor-row" key={i}>
+                            <BilingualPair id={row_id.clone()} field={format!("{}.{i}", list.field())} text={b.clone()}
+                                errors={props.errors.clone()} on_input={props.dispatch.reform(move |(lang, v)| A::RowText(list, i, lang, v))} />
+                            <RowTools {list} index={i} len={props.rows.len()} id={row_id} dispatch={props.dispatch.clone()} />
+                        </li>
+                    }
+                }) }
+            </ol>
+            { add_button(&ctx, list, id, props.add_label, &props.dispatch) }
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ParticipantsProps {
+    rows: Vec<ParticipantRow>,
+    errors: FieldErrors,
+    dispatch: Callback<A>,
+}
+
+/// Who takes part, by role, and their duty.
+#[component]
+fn ParticipantList(props: &ParticipantsProps) -> Html {
+    let ctx = use_app();
+    let list = List::Participants;
+    html! {
+        <fieldset class="list-editor" id="tpl-participants">
+            <legend>{ ctx.t("drill.participants") }</legend>
+            <ol class="editor-rows">
+                { for props.rows.iter().enumerate().map(|(i, p)| {
+                    let row_id = format!("tpl-participants-{i}");
+                    html! {
+                        <li class="editor-row" key={i}>
+                            <RoleSelect id={format!("{row_id}-role")} role={p.role}
+                                on_change={props.dispatch.reform(move |r| A::RowRole(list, i, r))} />
+                            <BilingualPair id={row_id.clone()} field={format!("participants.{i}.duty")} text={p.duty.clone()}
+                                errors={props.errors.clone()} on_input={props.dispatch.reform(move |(lang, v)| A::RowText(list, i, lang, v))} />
+                            <RowTools {list} index={i} len={props.rows.len()} id={row_id} dispatch={props.dispatch.clone()} />
+                        </li>
+                    }
+                }) }
+            </ol>
+            { add_button(&ctx, list, "tpl-participants", "drill.editor.add_participant", &props.dispatch) }
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StepsProps {
+    rows: Vec<StepRow>,
+    errors: FieldErrors,
+    dispatch: Callback<A>,
+}
+
+/// The steps: what, by whom, within how many minutes.
+#[component]
+fn StepList(props: &StepsProps) -> Html {
+    let ctx = use_app();
+    let list = List::Steps;
+    let errors = &props.errors;
+    html! {
+        <fieldset class={classes!("list-editor", errors.contains_key("steps").then_some("has-error"))} id="tpl-steps">
+            <legend>{ ctx.t("drill.steps") }</legend>
+            if let Some(rule) = errors.get("steps") {
+                <p class="field-error" id="tpl-steps-error"><span aria-hidden="true">{"⚠ "}</span>{ ctx.t(rule) }</p>
+            }
+            <ol class="editor-rows">
+                { for props.rows.iter().enumerate().map(|(i, s)| {
+                    let row_id = format!("tpl-steps-{i}");
+                    let target_error = errors.get(&format!("steps.{i}.target_minutes")).cloned();
+                    let target_id = format!("{row_id}-target");
+                    let on_target = { let dispatch = props.dispatch.clone(); on_text(move |v| dispatch.emit(A::StepTarget(i, v))) };
+                    html! {
+                        <li class="editor-row step-row" key={i}>
+                            <span class="step-number" aria-hidden="true">{ i + 1 }</span>
+                            <BilingualPair id={row_id.clone()} field={format!("steps.{i}.title")} text={s.title.clone()}
+                                errors={errors.clone()} on_input={props.dispatch.reform(move |(lang, v)| A::RowText(list, i, lang, v))} />
+                            <div class="field-row">
+                                <RoleSelect id={format!("{row_id}-role")} role={s.role}
+                                    on_change={props.dispatch.reform(move |r| A::RowRole(list, i, r))} />
+                                <div class={classes!("field", target_error.is_some().then_some("has-error"))}>
+                                    <label for={target_id.clone()} class="small-label">{ ctx.t("drill.editor.target") }</label>
+                                    <input id={target_id.clone()} type="number" min="1" step="1" inputmode="numeric" value={s.target.clone()} oninput={on_target}
+                                        aria-invalid={target_error.as_ref().map(|_| "true")} aria-describedby={target_error.as_ref().map(|_| format!("{target_id}-error"))} />
+                                    if let Some(rule) = target_error {
+                                        <p class="field-error" id={format!("{target_id}-error")}><span aria-hidden="true">{"⚠ "}</span>{ ctx.t(&rule) }</p>
+                                    }
+                                </div>
+                            </div>
+                            <RowTools {list} index={i} len={props.rows.len()} id={row_id} dispatch={props.dispatch.clone()} />
+                        </li>
+                    }
+                }) }
+            </ol>
+            { add_button(&ctx, list, "tpl-steps", "drill.editor.add_step", &props.dispatch) }
+        </fieldset>
     }
 }

@@ -6,12 +6,12 @@ use std::rc::Rc;
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ErrorCode, IncidentCommand as C, NoRequest, TeamFunction, TeamMemberId, TeamMemberRow,
+    ErrorCode, IncidentCommand as C, NoRequest, Team, TeamFunction, TeamMemberId, TeamMemberRow,
     TeamRole, UserSummary,
 };
 use yew::prelude::*;
 
-use super::state::{MemberAction, MemberForm};
+use super::state::{active_in, roster_order, MemberAction, MemberForm};
 use crate::api;
 use crate::components::{
     invalid_attrs, on_change, on_text, Empty, ErrorAlert, FetchView, FieldError, OtherErrors,
@@ -38,141 +38,43 @@ pub fn TeamPage() -> Html {
     let commands = use_command();
     // `None`: no form; `Some(None)`: adding; `Some(Some(id))`: editing that member.
     let editing = use_state(|| None::<Option<TeamMemberId>>);
-    let confirming = use_state(|| None::<TeamMemberId>);
 
     let body = FetchView::new(&team, "team-error").keep_data().show(|t| {
-            let people = users.list.clone();
-            let mut rows: Vec<&TeamMemberRow> = t.members.iter().collect();
-            rows.sort_by_key(|r| {
-                (
-                    TeamFunction::ALL
-                        .iter()
-                        .position(|f| *f == r.member.draft.function),
-                    TeamRole::ALL
-                        .iter()
-                        .position(|x| *x == r.member.draft.team_role),
-                )
-            });
-            let edit_row = |row: &TeamMemberRow| {
-                let editing = editing.clone();
-                let id = row.member.id;
-                Callback::from(move |_: MouseEvent| editing.set(Some(Some(id))))
-            };
-            html! {
-                <>
-                    <ul class="coverage" id="team-coverage" aria-label={ctx.t("team.coverage")}>
-                        { for TeamFunction::ALL.iter().map(|f| {
-                            let count = t.members.iter().filter(|r| r.member.draft.function == *f && !r.inactive).count();
-                            html! {
-                                <li class={classes!("coverage-item", (count == 0).then_some("missing"))} data-function={f.key()}>
-                                    <span class="count">{ count }</span>
-                                    <span class="label">{ ctx.t(&format!("team_function.{}", f.key())) }</span>
-                                </li>
-                            }
-                        }) }
-                    </ul>
-                    if t.members.is_empty() {
-                        <Empty title={ctx.t("team.empty")} hint={ctx.t("team.empty_hint")} />
+        let on_edit = {
+            let editing = editing.clone();
+            Callback::from(move |id: TeamMemberId| editing.set(Some(Some(id))))
+        };
+        html! {
+            <>
+                <Coverage team={t.clone()} />
+                if t.members.is_empty() {
+                    <Empty title={ctx.t("team.empty")} hint={ctx.t("team.empty_hint")} />
+                } else {
+                    <TeamTable team={t.clone()} commands={commands.clone()} {on_edit} />
+                }
+                if t.can_manage {
+                    if let Some(target) = *editing {
+                        <MemberEditor
+                            key={target.map(|id| id.to_string()).unwrap_or_default()}
+                            editing={target}
+                            initial={target.and_then(|id| t.members.iter().find(|r| r.member.id == id)).map(|r| MemberForm::from_draft(&r.member.draft)).unwrap_or_default()}
+                            users={users.list.clone()} commands={commands.clone()}
+                            on_close={{ let editing = editing.clone(); Callback::from(move |_| editing.set(None)) }} />
                     } else {
-                        <div class="table-wrap">
-                            <table class="table" id="team-table">
-                                <caption class="visually-hidden">{ ctx.t("team.caption") }</caption>
-                                <thead><tr>
-                                    <th scope="col">{ ctx.t("team.field.user") }</th>
-                                    <th scope="col">{ ctx.t("team.field.function") }</th>
-                                    <th scope="col">{ ctx.t("team.field.team_role") }</th>
-                                    <th scope="col">{ ctx.t("team.field.contact") }</th>
-                                    <th scope="col">{ ctx.t("team.field.backup") }</th>
-                                    if t.can_manage { <th scope="col"><span class="visually-hidden">{ ctx.t("team.actions") }</span></th> }
-                                </tr></thead>
-                                <tbody>
-                                    { for rows.iter().enumerate().map(|(i, r)| {
-                                        let m = &r.member;
-                                        let id = m.id;
-                                        let actions = if !t.can_manage {
-                                            html! {}
-                                        } else if *confirming == Some(id) {
-                                            let remove = {
-                                                let (run, confirming) = (commands.run.clone(), confirming.clone());
-                                                Callback::from(move |_: MouseEvent| {
-                                                    let done = { let confirming = confirming.clone(); Callback::from(move |_| confirming.set(None)) };
-                                                    run.emit(Exec::new(C::RemoveMember { id }).on_ok(done))
-                                                })
-                                            };
-                                            html! {
-                                                <td class="cell-actions">
-                                                    <div class="confirm-remove" role="group" aria-label={ctx.format("team.confirm_remove", &[("name", &r.name)])}>
-                                                        <span class="confirm-question">{ ctx.format("team.confirm_remove", &[("name", &r.name)]) }</span>
-                                                        <span class="inline-actions">
-                                                            <button type="button" class="btn btn-small btn-danger" data-action="confirm_remove"
-                                                                disabled={commands.busy} onclick={remove}>{ ctx.t("team.remove") }</button>
-                                                            <button type="button" class="btn btn-small btn-ghost" data-action="cancel_remove"
-                                                                onclick={{ let confirming = confirming.clone(); Callback::from(move |_| confirming.set(None)) }}>
-                                                                { ctx.t("common.cancel") }
-                                                            </button>
-                                                        </span>
-                                                    </div>
-                                                </td>
-                                            }
-                                        } else {
-                                            html! {
-                                                <td class="cell-actions">
-                                                    <span class="inline-actions">
-                                                        <button type="button" id={format!("team-edit-{i}")} class="btn btn-small" data-action="incident.edit_member"
-                                                            onclick={edit_row(r)} aria-label={ctx.format("team.edit_label", &[("name", &r.name)])}>
-                                                            { ctx.t("team.edit") }
-                                                        </button>
-                                                        <button type="button" id={format!("team-remove-{i}")} class="btn btn-small btn-danger" data-action="incident.remove_member"
-                                                            onclick={{ let confirming = confirming.clone(); Callback::from(move |_| confirming.set(Some(id))) }}
-                                                            aria-label={ctx.format("team.remove_label", &[("name", &r.name)])}>
-                                                            { ctx.t("team.remove") }
-                                                        </button>
-                                                    </span>
-                                                </td>
-                                            }
-                                        };
-                                        html! {
-                                            <tr class={classes!("team-row", r.inactive.then_some("inactive"))} data-id={id.to_string()}
-                                                data-function={m.draft.function.key()} data-role={m.draft.team_role.key()}>
-                                                <td class="cell-title">
-                                                    { r.name.clone() }
-                                                    if r.inactive { {" "}<span class="tag tag-warn" title={ctx.t("team.inactive_hint")}>{ ctx.t("team.inactive") }</span> }
-                                                </td>
-                                                <td>{ ctx.t(&format!("team_function.{}", m.draft.function.key())) }</td>
-                                                <td>{ ctx.t(&format!("team_role.{}", m.draft.team_role.key())) }</td>
-                                                <td>{ m.draft.contact.clone() }</td>
-                                                <td>{ r.backup_name.clone().unwrap_or_else(|| "—".into()) }</td>
-                                                { actions }
-                                            </tr>
-                                        }
-                                    }) }
-                                </tbody>
-                            </table>
+                        <div class="button-row">
+                            <button type="button" id="team-add" class="btn btn-primary"
+                                onclick={{ let editing = editing.clone(); Callback::from(move |_| editing.set(Some(None))) }}>
+                                { format!("+ {}", ctx.t("team.add")) }
+                            </button>
                         </div>
                     }
-                    if t.can_manage {
-                        if let Some(target) = *editing {
-                            <MemberEditor
-                                key={target.map(|id| id.to_string()).unwrap_or_default()}
-                                editing={target}
-                                initial={target.and_then(|id| t.members.iter().find(|r| r.member.id == id)).map(|r| MemberForm::from_draft(&r.member.draft)).unwrap_or_default()}
-                                users={people.clone()} commands={commands.clone()}
-                                on_close={{ let editing = editing.clone(); Callback::from(move |_| editing.set(None)) }} />
-                        } else {
-                            <div class="button-row">
-                                <button type="button" id="team-add" class="btn btn-primary"
-                                    onclick={{ let editing = editing.clone(); Callback::from(move |_| editing.set(Some(None))) }}>
-                                    { format!("+ {}", ctx.t("team.add")) }
-                                </button>
-                            </div>
-                        }
-                    }
-                    if let Some(err) = &users.error {
-                        <ErrorAlert id="team-users-error" error={Some(err.clone())} />
-                    }
-                </>
-            }
-        });
+                }
+                if let Some(err) = &users.error {
+                    <ErrorAlert id="team-users-error" error={Some(err.clone())} />
+                }
+            </>
+        }
+    });
 
     let missing = team
         .data
@@ -203,6 +105,153 @@ pub fn TeamPage() -> Html {
             <ErrorAlert id="action-error" error={commands.error.clone().filter(|e| e.code != ErrorCode::Validation)} />
             { body }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CoverageProps {
+    team: Rc<Team>,
+}
+
+/// How many active members each function has (a function with none is marked missing).
+#[component]
+fn Coverage(props: &CoverageProps) -> Html {
+    let ctx = use_app();
+    html! {
+        <ul class="coverage" id="team-coverage" aria-label={ctx.t("team.coverage")}>
+            { for TeamFunction::ALL.iter().map(|f| {
+                let count = active_in(&props.team.members, *f);
+                html! {
+                    <li class={classes!("coverage-item", (count == 0).then_some("missing"))} data-function={f.key()}>
+                        <span class="count">{ count }</span>
+                        <span class="label">{ ctx.t(&format!("team_function.{}", f.key())) }</span>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TableProps {
+    team: Rc<Team>,
+    commands: Commands,
+    /// "Edit" on a member's row.
+    on_edit: Callback<TeamMemberId>,
+}
+
+/// The members by function and role; for those who manage the team, each row's edit and
+/// remove (asked to confirm in the row).
+#[component]
+fn TeamTable(props: &TableProps) -> Html {
+    let ctx = use_app();
+    let confirming = use_state(|| None::<TeamMemberId>);
+    let t = &props.team;
+    let on_confirm = {
+        let confirming = confirming.clone();
+        Callback::from(move |id: Option<TeamMemberId>| confirming.set(id))
+    };
+    html! {
+        <div class="table-wrap">
+            <table class="table" id="team-table">
+                <caption class="visually-hidden">{ ctx.t("team.caption") }</caption>
+                <thead><tr>
+                    <th scope="col">{ ctx.t("team.field.user") }</th>
+                    <th scope="col">{ ctx.t("team.field.function") }</th>
+                    <th scope="col">{ ctx.t("team.field.team_role") }</th>
+                    <th scope="col">{ ctx.t("team.field.contact") }</th>
+                    <th scope="col">{ ctx.t("team.field.backup") }</th>
+                    if t.can_manage { <th scope="col"><span class="visually-hidden">{ ctx.t("team.actions") }</span></th> }
+                </tr></thead>
+                <tbody>
+                    { for roster_order(&t.members).into_iter().enumerate().map(|(i, r)| html! {
+                        <TeamRow row={r.clone()} index={i} can_manage={t.can_manage}
+                            confirming={*confirming == Some(r.member.id)} commands={props.commands.clone()}
+                            on_edit={props.on_edit.clone()} on_confirm={on_confirm.clone()} />
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    row: TeamMemberRow,
+    /// The row's place in the table (its buttons' ids).
+    index: usize,
+    can_manage: bool,
+    /// Removing this member waits for a confirmation.
+    confirming: bool,
+    commands: Commands,
+    on_edit: Callback<TeamMemberId>,
+    /// Asks to confirm removing a member (`None`: no longer).
+    on_confirm: Callback<Option<TeamMemberId>>,
+}
+
+/// One member: name, function, team role, contact, backup, and the actions.
+#[component]
+fn TeamRow(props: &RowProps) -> Html {
+    let ctx = use_app();
+    let (r, i) = (&props.row, props.index);
+    let m = &r.member;
+    let id = m.id;
+    let commands = &props.commands;
+    let actions = if !props.can_manage {
+        html! {}
+    } else if props.confirming {
+        let remove = {
+            let (run, on_confirm) = (commands.run.clone(), props.on_confirm.clone());
+            Callback::from(move |_: MouseEvent| {
+                let done = on_confirm.reform(|_| None);
+                run.emit(Exec::new(C::RemoveMember { id }).on_ok(done))
+            })
+        };
+        html! {
+            <td class="cell-actions">
+                <div class="confirm-remove" role="group" aria-label={ctx.format("team.confirm_remove", &[("name", &r.name)])}>
+                    <span class="confirm-question">{ ctx.format("team.confirm_remove", &[("name", &r.name)]) }</span>
+                    <span class="inline-actions">
+                        <button type="button" class="btn btn-small btn-danger" data-action="confirm_remove"
+                            disabled={commands.busy} onclick={remove}>{ ctx.t("team.remove") }</button>
+                        <button type="button" class="btn btn-small btn-ghost" data-action="cancel_remove"
+                            onclick={props.on_confirm.reform(|_| None)}>
+                            { ctx.t("common.cancel") }
+                        </button>
+                    </span>
+                </div>
+            </td>
+        }
+    } else {
+        html! {
+            <td class="cell-actions">
+                <span class="inline-actions">
+                    <button type="button" id={format!("team-edit-{i}")} class="btn btn-small" data-action="incident.edit_member"
+                        onclick={props.on_edit.reform(move |_| id)} aria-label={ctx.format("team.edit_label", &[("name", &r.name)])}>
+                        { ctx.t("team.edit") }
+                    </button>
+                    <button type="button" id={format!("team-remove-{i}")} class="btn btn-small btn-danger" data-action="incident.remove_member"
+                        onclick={props.on_confirm.reform(move |_| Some(id))}
+                        aria-label={ctx.format("team.remove_label", &[("name", &r.name)])}>
+                        { ctx.t("team.remove") }
+                    </button>
+                </span>
+            </td>
+        }
+    };
+    html! {
+        <tr class={classes!("team-row", r.inactive.then_some("inactive"))} data-id={id.to_string()}
+            data-function={m.draft.function.key()} data-role={m.draft.team_role.key()}>
+            <td class="cell-title">
+                { r.name.clone() }
+                if r.inactive { {" "}<span class="tag tag-warn" title={ctx.t("team.inactive_hint")}>{ ctx.t("team.inactive") }</span> }
+            </td>
+            <td>{ ctx.t(&format!("team_function.{}", m.draft.function.key())) }</td>
+            <td>{ ctx.t(&format!("team_role.{}", m.draft.team_role.key())) }</td>
+            <td>{ m.draft.contact.clone() }</td>
+            <td>{ r.backup_name.clone().unwrap_or_else(|| "—".into()) }</td>
+            { actions }
+        </tr>
     }
 }
 

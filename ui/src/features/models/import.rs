@@ -9,8 +9,9 @@ use std::str::FromStr;
 use govbench_i18n::number;
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, CommandOutcome, ErrorCode, EvaluationCommand, EvaluationMeta, Evaluator,
-    ImportSource, ManualValue, ModelId, ModelVersionId, NoRequest, PreviewRequest,
+    ApiError, CommandOutcome, ErrorCode, EvaluationCommand, EvaluationMeta, Evaluator, FilePreview,
+    ImportPreview, ImportSource, KpiRule, ManualValue, ModelId, ModelVersionId, NoRequest,
+    PreviewRequest,
 };
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
@@ -23,7 +24,7 @@ use crate::components::{
     RouteLink,
 };
 use crate::context::use_app;
-use crate::hooks::{use_command, use_detail, use_fetch, Exec};
+use crate::hooks::{use_command, use_detail, use_fetch, Commands, Exec};
 use crate::route::Route;
 use crate::state::{backend_field_errors, FieldErrors};
 
@@ -52,8 +53,6 @@ pub fn ImportPage(props: &ImportProps) -> Html {
     let version_id = ModelVersionId::from_str(&props.version).ok();
     let today = chrono::Local::now().date_naive();
     let form = use_reducer(move || ImportForm::new(today));
-    let drop_note = use_state(|| None::<String>);
-    let over = use_state(|| false);
     let detail = use_detail::<endpoint::ModelGet>(&props.id);
     let model_id = detail.id;
     let detail = detail.fetched;
@@ -64,7 +63,6 @@ pub fn ImportPage(props: &ImportProps) -> Html {
         },
     );
     let commands = use_command();
-    let navigator = use_navigator();
 
     let (Some(model_id), Some(version_id)) = (model_id, version_id) else {
         return html! { <section class="page" id="page-import"><ErrorAlert id="import-error" error={Some(ApiError::new(ErrorCode::NotFound))} /></section> };
@@ -78,52 +76,69 @@ pub fn ImportPage(props: &ImportProps) -> Html {
         .find(|v| v.version.id == version_id)
         .map(|v| v.version.draft.label.clone())
         .unwrap_or_default();
-
-    let pick = {
+    let kpis = d.model.policy.kpis.clone();
+    let on_add = {
         let form = form.clone();
-        Callback::from(move |_: MouseEvent| {
-            let form = form.clone();
-            spawn_local(async move {
-                if let Ok(paths) = api::call::<endpoint::PickImportFiles>(&NoRequest {}).await {
-                    form.dispatch(ImportAction::Add(
-                        paths
-                            .into_iter()
-                            .map(|path| ImportSource::Path { path })
-                            .collect(),
-                    ));
-                }
-            });
-        })
+        Callback::from(move |sources: Vec<ImportSource>| form.dispatch(ImportAction::Add(sources)))
     };
-    let ondrop = {
-        let (form, drop_note, over) = (form.clone(), drop_note.clone(), over.clone());
-        let too_large = ctx.t("import.drop_too_large");
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            over.set(false);
-            let Some(files) = e.data_transfer().and_then(|t| t.files()) else {
-                return;
-            };
-            for i in 0..files.length() {
-                let Some(file) = files.get(i) else { continue };
-                let name = file.name();
-                if file.size() > MAX_DROPPED_BYTES {
-                    drop_note.set(Some(format!("{name}: {too_large}")));
-                    continue;
-                }
-                let form = form.clone();
-                spawn_local(async move {
-                    let text = JsFuture::from(file.text())
-                        .await
-                        .ok()
-                        .and_then(|v| v.as_string());
-                    if let Some(text) = text {
-                        form.dispatch(ImportAction::Add(vec![ImportSource::Text { name, text }]));
+
+    html! {
+        <section class="page" id="page-import">
+            <nav class="breadcrumbs" aria-label={ctx.t("common.breadcrumbs")}>
+                <RouteLink to={Route::Models}>{ ctx.t("nav.models") }</RouteLink>
+                <span aria-hidden="true">{" / "}</span>
+                <RouteLink to={Route::ModelDetail { id: model_id.to_string() }}>{ d.model.draft.name.clone() }</RouteLink>
+                <span aria-hidden="true">{" / "}</span>
+                <span aria-current="page">{ ctx.format("import.title", &[("version", &label)]) }</span>
+            </nav>
+            <h1>{ ctx.format("import.heading", &[("model", &d.model.draft.name), ("version", &label)]) }</h1>
+            <ErrorAlert id="action-error" error={commands.error.clone().filter(|e| e.code != ErrorCode::Validation)} />
+            <FilesPanel {on_add} errors={form.errors.clone()} />
+            if !form.sources.is_empty() {
+                <section class="panel" aria-labelledby="preview-title" id="import-preview">
+                    <h2 id="preview-title">{ ctx.t("import.preview") }</h2>
+                    <p class="hint">{ ctx.t("import.preview_hint") }</p>
+                    if preview.loading && preview.data.is_none() { <Loading /> }
+                    if let Some(p) = &preview.data {
+                        { for p.refused.iter().map(|r| html! {
+                            <div class="refused file-refused" role="alert" data-file={r.file.clone()}>
+                                <strong>{ r.file.clone() }</strong>{ ": " }{ ctx.t(&format!("import.problem.{}", r.problem)) }
+                                if !r.detail.is_empty() { { format!(" ({})", r.detail) } }
+                                { " — " }{ ctx.t("import.refused_hint") }
+                            </div>
+                        }) }
+                        { for p.files.iter().map(|f| html! {
+                            <FileMapping file={f.clone()} form={form.clone()} kpis={kpis.clone()} />
+                        }) }
                     }
-                });
+                </section>
             }
-        })
-    };
+            <AboutForm form={form.clone()} preview={preview.data.clone()} commands={commands.clone()} {version_id} />
+            <ManualEntry {version_id} kpis={kpis.iter().map(|k| (k.key.clone(), k.name.clone())).collect::<Vec<_>>()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FilesProps {
+    /// Files chosen or dropped.
+    on_add: Callback<Vec<ImportSource>>,
+    errors: FieldErrors,
+}
+
+/// Where files come in: the native dialog, or dropped on the zone.
+#[component]
+fn FilesPanel(props: &FilesProps) -> Html {
+    let ctx = use_app();
+    let drop_note = use_state(|| None::<String>);
+    let over = use_state(|| false);
+    let pick = pick_files(&props.on_add);
+    let ondrop = drop_files(
+        &props.on_add,
+        &drop_note,
+        &over,
+        ctx.t("import.drop_too_large"),
+    );
     let ondragover = {
         let over = over.clone();
         Callback::from(move |e: DragEvent| {
@@ -135,13 +150,176 @@ pub fn ImportPage(props: &ImportProps) -> Html {
         let over = over.clone();
         Callback::from(move |_: DragEvent| over.set(false))
     };
+    html! {
+        <section class="panel" aria-labelledby="import-files-title">
+            <h2 id="import-files-title">{ ctx.t("import.files") }</h2>
+            <div id="drop-zone" class={classes!("drop-zone", over.then_some("over"))} {ondrop} {ondragover} {ondragleave}>
+                <p>{ ctx.t("import.drop_here") }</p>
+                <button type="button" id="import-pick" class="btn btn-primary" onclick={pick}>{ ctx.t("import.choose") }</button>
+                <p class="hint">{ ctx.t("import.formats") }</p>
+            </div>
+            if let Some(note) = &*drop_note { <p class="field-error">{ note.clone() }</p> }
+            <FieldError for_id="import-pick" errors={props.errors.clone()} field="sources" />
+        </section>
+    }
+}
 
+/// "Choose files": the native dialog; the files are read from disk by the backend.
+fn pick_files(on_add: &Callback<Vec<ImportSource>>) -> Callback<MouseEvent> {
+    let on_add = on_add.clone();
+    Callback::from(move |_: MouseEvent| {
+        let on_add = on_add.clone();
+        spawn_local(async move {
+            if let Ok(paths) = api::call::<endpoint::PickImportFiles>(&NoRequest {}).await {
+                on_add.emit(
+                    paths
+                        .into_iter()
+                        .map(|path| ImportSource::Path { path })
+                        .collect(),
+                );
+            }
+        });
+    })
+}
+
+/// Dropped files are read here, each as its text; one too large is named in `drop_note`
+/// with `too_large`.
+fn drop_files(
+    on_add: &Callback<Vec<ImportSource>>,
+    drop_note: &UseStateHandle<Option<String>>,
+    over: &UseStateHandle<bool>,
+    too_large: String,
+) -> Callback<DragEvent> {
+    let (on_add, drop_note, over) = (on_add.clone(), drop_note.clone(), over.clone());
+    Callback::from(move |e: DragEvent| {
+        e.prevent_default();
+        over.set(false);
+        let Some(files) = e.data_transfer().and_then(|t| t.files()) else {
+            return;
+        };
+        for i in 0..files.length() {
+            let Some(file) = files.get(i) else { continue };
+            let name = file.name();
+            if file.size() > MAX_DROPPED_BYTES {
+                drop_note.set(Some(format!("{name}: {too_large}")));
+                continue;
+            }
+            let on_add = on_add.clone();
+            spawn_local(async move {
+                let text = JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string());
+                if let Some(text) = text {
+                    on_add.emit(vec![ImportSource::Text { name, text }]);
+                }
+            });
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct MappingProps {
+    file: FilePreview,
+    /// The import form (which KPI each metric counts as, removing a file).
+    form: UseReducerHandle<ImportForm>,
+    /// The model's KPIs a metric may count as.
+    kpis: Vec<KpiRule>,
+}
+
+/// One file of the preview: its tool and SHA-256, the samples, each metric with the KPI it
+/// counts as, and the warnings.
+#[component]
+fn FileMapping(props: &MappingProps) -> Html {
+    let ctx = use_app();
+    let (f, form) = (&props.file, &props.form);
+    let index = form.sources.iter().position(|s| s.name() == f.source.name);
+    let remove = {
+        let form = form.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(i) = index {
+                form.dispatch(ImportAction::Remove(i))
+            }
+        })
+    };
+    html! {
+        <div class="file-preview" data-file={f.source.name.clone()}>
+            <div class="panel-head">
+                <h3>{ f.source.name.clone() }</h3>
+                <span class="muted">{ format!("{} {}", f.source.tool, f.source.tool_version.clone().unwrap_or_default()) }</span>
+                <button type="button" class="btn btn-small" onclick={remove}>{ ctx.t("import.remove") }</button>
+            </div>
+            <div class="sha">{ format!("SHA-256 {}", f.source.sha256) }</div>
+            if let Some(s) = &f.samples {
+                <p>{ ctx.format("eval.samples_summary", &[("task", &s.task), ("samples", &s.samples.to_string()), ("failed", &s.failed.to_string()), ("kept", &s.failing.len().to_string())]) }</p>
+            }
+            if !f.metrics.is_empty() {
+                <div class="table-scroll">
+                <table class="table table-compact preview-metrics">
+                    <thead><tr>
+                        <th scope="col">{ ctx.t("eval.task") }</th>
+                        <th scope="col">{ ctx.t("eval.metric") }</th>
+                        <th scope="col" class="num">{ ctx.t("eval.value") }</th>
+                        <th scope="col" class="num">{ "stderr" }</th>
+                        <th scope="col" class="num">{ "n" }</th>
+                        <th scope="col">{ ctx.t("import.counts_as") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for f.metrics.iter().map(|m| {
+                            let chosen = form.kpi_of(&m.task, &m.metric, m.kpi.as_deref());
+                            let onchange = { let form = form.clone(); let (task, metric) = (m.task.clone(), m.metric.clone());
+                                on_change(move |v| form.dispatch(ImportAction::Map { task: task.clone(), metric: metric.clone(), kpi: v })) };
+                            html! {
+                                <tr data-metric={m.metric.clone()} data-kpi={chosen.clone().unwrap_or_default()}>
+                                    <td>{ m.task.clone() }{ m.group.as_ref().map(|g| format!(" · {g}")).unwrap_or_default() }</td>
+                                    <td><code>{ m.metric.clone() }</code></td>
+                                    <td class="num">{ number(m.value) }</td>
+                                    <td class="num">{ m.stderr.map(number).unwrap_or_else(|| "—".into()) }</td>
+                                    <td class="num">{ m.n.map(|n| n.to_string()).unwrap_or_else(|| "—".into()) }</td>
+                                    <td><select {onchange} aria-label={ctx.t("import.counts_as")}>
+                                        <option value="" selected={chosen.is_none()}>{ ctx.t("import.not_a_kpi") }</option>
+                                        { for props.kpis.iter().map(|k| html! { <option value={k.key.clone()} selected={chosen.as_deref() == Some(k.key.as_str())}>{ k.name.clone() }</option> }) }
+                                    </select></td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+                </div>
+            }
+            if !f.warnings.is_empty() {
+                <ul class="warnings">
+                    { for f.warnings.iter().map(|w| html! {
+                        <li>{ "⚠ " }{ w.at.clone().map(|a| format!("{a} — ")).unwrap_or_default() }{ ctx.t(&format!("import.warning.{}", w.key)) }{ format!(": {}", w.detail) }</li>
+                    }) }
+                </ul>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AboutProps {
+    form: UseReducerHandle<ImportForm>,
+    /// The preview the user sees: what "Import" stores (nothing while there is none).
+    preview: Option<Rc<ImportPreview>>,
+    commands: Commands,
+    version_id: ModelVersionId,
+}
+
+/// Who evaluated on which data set and when, and "Import", which stores the files of the
+/// preview and the mapping, or nothing.
+#[component]
+fn AboutForm(props: &AboutProps) -> Html {
+    let ctx = use_app();
+    let navigator = use_navigator();
+    let form = &props.form;
+    let version_id = props.version_id;
     let submit = {
-        let (form, run, preview_data, navigator) = (
+        let (form, run, preview_data) = (
             form.clone(),
-            commands.run.clone(),
-            preview.data.clone(),
-            navigator.clone(),
+            props.commands.run.clone(),
+            props.preview.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -187,137 +365,42 @@ pub fn ImportPage(props: &ImportProps) -> Html {
             </div>
         }
     };
-    let kpi_options = d.model.policy.kpis.clone();
-    let refused_any = preview.data.as_ref().is_some_and(|p| !p.refused.is_empty());
-
+    let refused_any = props
+        .preview
+        .as_ref()
+        .is_some_and(|p| !p.refused.is_empty());
     html! {
-        <section class="page" id="page-import">
-            <nav class="breadcrumbs" aria-label={ctx.t("common.breadcrumbs")}>
-                <RouteLink to={Route::Models}>{ ctx.t("nav.models") }</RouteLink>
-                <span aria-hidden="true">{" / "}</span>
-                <RouteLink to={Route::ModelDetail { id: model_id.to_string() }}>{ d.model.draft.name.clone() }</RouteLink>
-                <span aria-hidden="true">{" / "}</span>
-                <span aria-current="page">{ ctx.format("import.title", &[("version", &label)]) }</span>
-            </nav>
-            <h1>{ ctx.format("import.heading", &[("model", &d.model.draft.name), ("version", &label)]) }</h1>
-            <ErrorAlert id="action-error" error={commands.error.clone().filter(|e| e.code != ErrorCode::Validation)} />
-            <section class="panel" aria-labelledby="import-files-title">
-                <h2 id="import-files-title">{ ctx.t("import.files") }</h2>
-                <div id="drop-zone" class={classes!("drop-zone", over.then_some("over"))} {ondrop} {ondragover} {ondragleave}>
-                    <p>{ ctx.t("import.drop_here") }</p>
-                    <button type="button" id="import-pick" class="btn btn-primary" onclick={pick}>{ ctx.t("import.choose") }</button>
-                    <p class="hint">{ ctx.t("import.formats") }</p>
+        <form class="form panel" id="import-form" onsubmit={submit} novalidate=true aria-labelledby="import-meta-title">
+            <h2 id="import-meta-title">{ ctx.t("import.about") }</h2>
+            <div class="field-row">
+                <div class={classes!("field", errors.contains_key("date").then_some("has-error"))}>
+                    <label for="import-date">{ ctx.t("import.field.date") }</label>
+                    <DateField id="import-date" value={form.date.clone()} on_input={{ let form = form.clone(); Callback::from(move |v| form.dispatch(ImportAction::Date(v))) }} />
+                    <FieldError for_id="import-date" errors={errors.clone()} field="date" />
                 </div>
-                if let Some(note) = &*drop_note { <p class="field-error">{ note.clone() }</p> }
-                <FieldError for_id="import-pick" errors={errors.clone()} field="sources" />
-            </section>
-            if !form.sources.is_empty() {
-                <section class="panel" aria-labelledby="preview-title" id="import-preview">
-                    <h2 id="preview-title">{ ctx.t("import.preview") }</h2>
-                    <p class="hint">{ ctx.t("import.preview_hint") }</p>
-                    if preview.loading && preview.data.is_none() { <Loading /> }
-                    if let Some(p) = &preview.data {
-                        { for p.refused.iter().map(|r| html! {
-                            <div class="refused file-refused" role="alert" data-file={r.file.clone()}>
-                                <strong>{ r.file.clone() }</strong>{ ": " }{ ctx.t(&format!("import.problem.{}", r.problem)) }
-                                if !r.detail.is_empty() { { format!(" ({})", r.detail) } }
-                                { " — " }{ ctx.t("import.refused_hint") }
-                            </div>
-                        }) }
-                        { for p.files.iter().map(|f| {
-                            let index = form.sources.iter().position(|s| s.name() == f.source.name);
-                            let remove = { let form = form.clone(); Callback::from(move |_: MouseEvent| if let Some(i) = index { form.dispatch(ImportAction::Remove(i)) }) };
-                            html! {
-                                <div class="file-preview" data-file={f.source.name.clone()}>
-                                    <div class="panel-head">
-                                        <h3>{ f.source.name.clone() }</h3>
-                                        <span class="muted">{ format!("{} {}", f.source.tool, f.source.tool_version.clone().unwrap_or_default()) }</span>
-                                        <button type="button" class="btn btn-small" onclick={remove}>{ ctx.t("import.remove") }</button>
-                                    </div>
-                                    <div class="sha">{ format!("SHA-256 {}", f.source.sha256) }</div>
-                                    if let Some(s) = &f.samples {
-                                        <p>{ ctx.format("eval.samples_summary", &[("task", &s.task), ("samples", &s.samples.to_string()), ("failed", &s.failed.to_string()), ("kept", &s.failing.len().to_string())]) }</p>
-                                    }
-                                    if !f.metrics.is_empty() {
-                                        <div class="table-scroll">
-                                        <table class="table table-compact preview-metrics">
-                                            <thead><tr>
-                                                <th scope="col">{ ctx.t("eval.task") }</th>
-                                                <th scope="col">{ ctx.t("eval.metric") }</th>
-                                                <th scope="col" class="num">{ ctx.t("eval.value") }</th>
-                                                <th scope="col" class="num">{ "stderr" }</th>
-                                                <th scope="col" class="num">{ "n" }</th>
-                                                <th scope="col">{ ctx.t("import.counts_as") }</th>
-                                            </tr></thead>
-                                            <tbody>
-                                                { for f.metrics.iter().map(|m| {
-                                                    let chosen = form.kpi_of(&m.task, &m.metric, m.kpi.as_deref());
-                                                    let onchange = { let form = form.clone(); let (task, metric) = (m.task.clone(), m.metric.clone());
-                                                        on_change(move |v| form.dispatch(ImportAction::Map { task: task.clone(), metric: metric.clone(), kpi: v })) };
-                                                    html! {
-                                                        <tr data-metric={m.metric.clone()} data-kpi={chosen.clone().unwrap_or_default()}>
-                                                            <td>{ m.task.clone() }{ m.group.as_ref().map(|g| format!(" · {g}")).unwrap_or_default() }</td>
-                                                            <td><code>{ m.metric.clone() }</code></td>
-                                                            <td class="num">{ number(m.value) }</td>
-                                                            <td class="num">{ m.stderr.map(number).unwrap_or_else(|| "—".into()) }</td>
-                                                            <td class="num">{ m.n.map(|n| n.to_string()).unwrap_or_else(|| "—".into()) }</td>
-                                                            <td><select {onchange} aria-label={ctx.t("import.counts_as")}>
-                                                                <option value="" selected={chosen.is_none()}>{ ctx.t("import.not_a_kpi") }</option>
-                                                                { for kpi_options.iter().map(|k| html! { <option value={k.key.clone()} selected={chosen.as_deref() == Some(k.key.as_str())}>{ k.name.clone() }</option> }) }
-                                                            </select></td>
-                                                        </tr>
-                                                    }
-                                                }) }
-                                            </tbody>
-                                        </table>
-                                        </div>
-                                    }
-                                    if !f.warnings.is_empty() {
-                                        <ul class="warnings">
-                                            { for f.warnings.iter().map(|w| html! {
-                                                <li>{ "⚠ " }{ w.at.clone().map(|a| format!("{a} — ")).unwrap_or_default() }{ ctx.t(&format!("import.warning.{}", w.key)) }{ format!(": {}", w.detail) }</li>
-                                            }) }
-                                        </ul>
-                                    }
-                                </div>
-                            }
-                        }) }
-                    }
-                </section>
-            }
-            <form class="form panel" id="import-form" onsubmit={submit} novalidate=true aria-labelledby="import-meta-title">
-                <h2 id="import-meta-title">{ ctx.t("import.about") }</h2>
+                { text_field("import-dataset", "dataset", form.dataset.clone(), ImportAction::Dataset) }
+                { text_field("import-revision", "model_revision", form.revision.clone(), ImportAction::Revision) }
+            </div>
+            <label class="checkbox">
+                <input type="checkbox" id="import-third-party" checked={form.third_party}
+                    onchange={{ let form = form.clone(); Callback::from(move |e: Event| form.dispatch(ImportAction::ThirdParty(checked_of(&e)))) }} />
+                { ctx.t("import.third_party") }
+            </label>
+            if form.third_party {
                 <div class="field-row">
-                    <div class={classes!("field", errors.contains_key("date").then_some("has-error"))}>
-                        <label for="import-date">{ ctx.t("import.field.date") }</label>
-                        <DateField id="import-date" value={form.date.clone()} on_input={{ let form = form.clone(); Callback::from(move |v| form.dispatch(ImportAction::Date(v))) }} />
-                        <FieldError for_id="import-date" errors={errors.clone()} field="date" />
-                    </div>
-                    { text_field("import-dataset", "dataset", form.dataset.clone(), ImportAction::Dataset) }
-                    { text_field("import-revision", "model_revision", form.revision.clone(), ImportAction::Revision) }
+                    { text_field("import-org", "evaluator.organisation", form.organisation.clone(), ImportAction::Organisation) }
+                    { text_field("import-assessor", "evaluator.assessor", form.assessor.clone(), ImportAction::Assessor) }
+                    { text_field("import-report", "evaluator.report", form.report.clone(), ImportAction::Report) }
                 </div>
-                <label class="checkbox">
-                    <input type="checkbox" id="import-third-party" checked={form.third_party}
-                        onchange={{ let form = form.clone(); Callback::from(move |e: Event| form.dispatch(ImportAction::ThirdParty(checked_of(&e)))) }} />
-                    { ctx.t("import.third_party") }
-                </label>
-                if form.third_party {
-                    <div class="field-row">
-                        { text_field("import-org", "evaluator.organisation", form.organisation.clone(), ImportAction::Organisation) }
-                        { text_field("import-assessor", "evaluator.assessor", form.assessor.clone(), ImportAction::Assessor) }
-                        { text_field("import-report", "evaluator.report", form.report.clone(), ImportAction::Report) }
-                    </div>
-                }
-                <div class="form-actions">
-                    <button type="submit" id="import-submit" class="btn btn-primary"
-                        disabled={commands.busy || form.sources.is_empty() || refused_any || preview.data.is_none()}>
-                        { ctx.t("import.submit") }
-                    </button>
-                    if refused_any { <span class="refused">{ ctx.t("import.remove_refused") }</span> }
-                </div>
-            </form>
-            <ManualEntry {version_id} kpis={kpi_options.iter().map(|k| (k.key.clone(), k.name.clone())).collect::<Vec<_>>()} />
-        </section>
+            }
+            <div class="form-actions">
+                <button type="submit" id="import-submit" class="btn btn-primary"
+                    disabled={props.commands.busy || form.sources.is_empty() || refused_any || props.preview.is_none()}>
+                    { ctx.t("import.submit") }
+                </button>
+                if refused_any { <span class="refused">{ ctx.t("import.remove_refused") }</span> }
+            </div>
+        </form>
     }
 }
 

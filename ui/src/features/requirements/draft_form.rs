@@ -5,7 +5,7 @@ use std::rc::Rc;
 use govbench_protocol::{Comparator, Priority, RequirementDraft};
 use yew::prelude::*;
 
-use super::state::draft::{DraftAction, DraftForm, KpiField};
+use super::state::draft::{DraftAction, DraftForm, KpiField, KpiRow};
 use crate::components::{invalid_attrs, on_change, on_text, DateField, FieldError, OtherErrors};
 use crate::context::use_app;
 use crate::state::FieldErrors;
@@ -57,13 +57,17 @@ pub fn DraftEditor(props: &DraftFormProps) -> Html {
         });
     }
 
-    let submit = |submit: bool| {
+    let on_submit = {
         let form = form.clone();
         let on_submit = props.on_submit.clone();
-        Callback::from(move |_: MouseEvent| match form.validate() {
+        Callback::from(move |submit: bool| match form.validate() {
             Ok(draft) => on_submit.emit((draft, submit)),
             Err(errors) => form.dispatch(DraftAction::SetErrors(errors)),
         })
+    };
+    let dispatch = {
+        let form = form.clone();
+        Callback::from(move |action: DraftAction| form.dispatch(action))
     };
     let d = |make: fn(String) -> DraftAction| {
         let form = form.clone();
@@ -97,79 +101,6 @@ pub fn DraftEditor(props: &DraftFormProps) -> Html {
             }
         })
     };
-
-    let kpi_rows = form.kpis.iter().enumerate().map(|(i, row)| {
-        let text_cb = |f: KpiField| {
-            let form = form.clone();
-            on_text(move |v| form.dispatch(DraftAction::KpiText(i, f, v)))
-        };
-        let cmp_cb = {
-            let form = form.clone();
-            on_change(move |v| {
-                if let Some(c) = Comparator::from_key(&v) {
-                    form.dispatch(DraftAction::KpiComparator(i, c));
-                }
-            })
-        };
-        let remove = {
-            let form = form.clone();
-            Callback::from(move |_: MouseEvent| form.dispatch(DraftAction::RemoveKpi(i)))
-        };
-        let metric_id = format!("kpi-metric-{i}");
-        let cmp_id = format!("kpi-comparator-{i}");
-        let target_id = format!("kpi-target-{i}");
-        let unit_id = format!("kpi-unit-{i}");
-        let metric_field = format!("kpis.{i}.metric");
-        let target_field = format!("kpis.{i}.target");
-        let unit_field = format!("kpis.{i}.unit");
-        let (inv_m, desc_m) = invalid_attrs(errors, &metric_field, &metric_id);
-        let (inv_t, desc_t) = invalid_attrs(errors, &target_field, &target_id);
-        let n = (i + 1).to_string();
-        html! {
-            <li class="kpi-row" key={i}>
-                <div class="kpi-cell kpi-metric">
-                    <label for={metric_id.clone()} class="small-label">{ ctx.format("req.kpi.metric_n", &[("n", &n)]) }</label>
-                    <input id={metric_id.clone()} type="text" value={row.metric.clone()}
-                        placeholder={ctx.t("req.kpi.metric_placeholder")}
-                        oninput={text_cb(KpiField::Metric)} aria-invalid={inv_m} aria-describedby={desc_m} />
-                    <FieldError for_id={metric_id} errors={errors.clone()} field={metric_field} />
-                </div>
-                <div class="kpi-cell kpi-cmp">
-                    <label for={cmp_id.clone()} class="small-label">{ ctx.t("req.kpi.comparator") }</label>
-                    <select id={cmp_id} onchange={cmp_cb}>
-                        { for Comparator::ALL.iter().map(|c| {
-                            let key = c.key();
-                            html! {
-                                <option value={key} selected={*c == row.comparator}
-                                    title={ctx.t(&format!("comparator.{key}"))}>
-                                    { format!("{}  {}", c.symbol(), ctx.t(&format!("comparator.{key}"))) }
-                                </option>
-                            }
-                        }) }
-                    </select>
-                </div>
-                <div class="kpi-cell kpi-target">
-                    <label for={target_id.clone()} class="small-label">{ ctx.t("req.kpi.target") }</label>
-                    <input id={target_id.clone()} type="number" step="any" inputmode="decimal" value={row.target.clone()}
-                        oninput={text_cb(KpiField::Target)} aria-invalid={inv_t} aria-describedby={desc_t} />
-                    <FieldError for_id={target_id} errors={errors.clone()} field={target_field} />
-                </div>
-                <div class="kpi-cell kpi-unit">
-                    <label for={unit_id.clone()} class="small-label">{ ctx.t("req.kpi.unit") }</label>
-                    <input id={unit_id.clone()} type="text" value={row.unit.clone()}
-                        placeholder={ctx.t("req.kpi.unit_placeholder")} oninput={text_cb(KpiField::Unit)} />
-                    <FieldError for_id={unit_id} errors={errors.clone()} field={unit_field} />
-                </div>
-                <div class="kpi-cell kpi-remove">
-                    <button type="button" class="btn btn-icon btn-ghost" id={format!("kpi-remove-{i}")}
-                        onclick={remove} aria-label={ctx.format("req.kpi.remove_n", &[("n", &n)])}
-                        title={ctx.t("req.kpi.remove")}>
-                        {"✕"}
-                    </button>
-                </div>
-            </li>
-        }
-    });
 
     let add_kpi = {
         let form = form.clone();
@@ -227,39 +158,145 @@ pub fn DraftEditor(props: &DraftFormProps) -> Html {
             <fieldset class={classes!("kpi-editor", errors.contains_key("kpis").then_some("has-error"))}>
                 <legend>{ ctx.t("req.field.kpis") }<span class="req-mark" aria-hidden="true">{" *"}</span></legend>
                 <p class="hint">{ ctx.t("req.kpi.hint") }</p>
-                <ol class="kpi-list">{ for kpi_rows }</ol>
+                <ol class="kpi-list">
+                    { for form.kpis.iter().enumerate().map(|(i, row)| html! {
+                        <KpiRowEditor key={i} index={i} row={row.clone()} errors={errors.clone()} dispatch={dispatch.clone()} />
+                    }) }
+                </ol>
                 <FieldError for_id="kpi-add" errors={errors.clone()} field="kpis" />
                 <button type="button" id="kpi-add" class="btn btn-small btn-ghost" onclick={add_kpi}>
                     { format!("+ {}", ctx.t("req.kpi.add")) }
                 </button>
             </fieldset>
-            <div class="form-actions">
-                {
-                    match props.mode {
-                        FormMode::New => html! {
-                            <>
-                                <button type="button" id="req-save-draft" class="btn" disabled={props.busy} onclick={submit(false)}>
-                                    { ctx.t("req.save_draft") }
-                                </button>
-                                <button type="button" id="req-submit" class="btn btn-primary" disabled={props.busy} onclick={submit(true)}>
-                                    { ctx.t("req.submit") }
-                                </button>
-                            </>
-                        },
-                        FormMode::Edit => html! {
-                            <button type="button" id="req-save" class="btn btn-primary" disabled={props.busy} onclick={submit(false)}>
-                                { ctx.t("req.save_changes") }
-                            </button>
-                        },
-                    }
-                }
-                if let Some(cancel) = &props.on_cancel {
-                    <button type="button" id="req-cancel" class="btn btn-ghost" onclick={{
-                        let cancel = cancel.clone();
-                        Callback::from(move |_: MouseEvent| cancel.emit(()))
-                    }}>{ ctx.t("common.cancel") }</button>
-                }
-            </div>
+            <DraftActions mode={props.mode} busy={props.busy} {on_submit} on_cancel={props.on_cancel.clone()} />
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KpiRowProps {
+    index: usize,
+    row: KpiRow,
+    errors: FieldErrors,
+    dispatch: Callback<DraftAction>,
+}
+
+/// One KPI: the metric, how it compares, the target and the unit, and removing it.
+#[component]
+fn KpiRowEditor(props: &KpiRowProps) -> Html {
+    let ctx = use_app();
+    let (i, row, errors) = (props.index, &props.row, &props.errors);
+    let text_cb = |f: KpiField| {
+        let dispatch = props.dispatch.clone();
+        on_text(move |v| dispatch.emit(DraftAction::KpiText(i, f, v)))
+    };
+    let cmp_cb = {
+        let dispatch = props.dispatch.clone();
+        on_change(move |v| {
+            if let Some(c) = Comparator::from_key(&v) {
+                dispatch.emit(DraftAction::KpiComparator(i, c));
+            }
+        })
+    };
+    let remove = props
+        .dispatch
+        .reform(move |_: MouseEvent| DraftAction::RemoveKpi(i));
+    let metric_id = format!("kpi-metric-{i}");
+    let cmp_id = format!("kpi-comparator-{i}");
+    let target_id = format!("kpi-target-{i}");
+    let unit_id = format!("kpi-unit-{i}");
+    let metric_field = format!("kpis.{i}.metric");
+    let target_field = format!("kpis.{i}.target");
+    let unit_field = format!("kpis.{i}.unit");
+    let (inv_m, desc_m) = invalid_attrs(errors, &metric_field, &metric_id);
+    let (inv_t, desc_t) = invalid_attrs(errors, &target_field, &target_id);
+    let n = (i + 1).to_string();
+    html! {
+        <li class="kpi-row">
+            <div class="kpi-cell kpi-metric">
+                <label for={metric_id.clone()} class="small-label">{ ctx.format("req.kpi.metric_n", &[("n", &n)]) }</label>
+                <input id={metric_id.clone()} type="text" value={row.metric.clone()}
+                    placeholder={ctx.t("req.kpi.metric_placeholder")}
+                    oninput={text_cb(KpiField::Metric)} aria-invalid={inv_m} aria-describedby={desc_m} />
+                <FieldError for_id={metric_id} errors={errors.clone()} field={metric_field} />
+            </div>
+            <div class="kpi-cell kpi-cmp">
+                <label for={cmp_id.clone()} class="small-label">{ ctx.t("req.kpi.comparator") }</label>
+                <select id={cmp_id} onchange={cmp_cb}>
+                    { for Comparator::ALL.iter().map(|c| {
+                        let key = c.key();
+                        html! {
+                            <option value={key} selected={*c == row.comparator}
+                                title={ctx.t(&format!("comparator.{key}"))}>
+                                { format!("{}  {}", c.symbol(), ctx.t(&format!("comparator.{key}"))) }
+                            </option>
+                        }
+                    }) }
+                </select>
+            </div>
+            <div class="kpi-cell kpi-target">
+                <label for={target_id.clone()} class="small-label">{ ctx.t("req.kpi.target") }</label>
+                <input id={target_id.clone()} type="number" step="any" inputmode="decimal" value={row.target.clone()}
+                    oninput={text_cb(KpiField::Target)} aria-invalid={inv_t} aria-describedby={desc_t} />
+                <FieldError for_id={target_id} errors={errors.clone()} field={target_field} />
+            </div>
+            <div class="kpi-cell kpi-unit">
+                <label for={unit_id.clone()} class="small-label">{ ctx.t("req.kpi.unit") }</label>
+                <input id={unit_id.clone()} type="text" value={row.unit.clone()}
+                    placeholder={ctx.t("req.kpi.unit_placeholder")} oninput={text_cb(KpiField::Unit)} />
+                <FieldError for_id={unit_id} errors={errors.clone()} field={unit_field} />
+            </div>
+            <div class="kpi-cell kpi-remove">
+                <button type="button" class="btn btn-icon btn-ghost" id={format!("kpi-remove-{i}")}
+                    onclick={remove} aria-label={ctx.format("req.kpi.remove_n", &[("n", &n)])}
+                    title={ctx.t("req.kpi.remove")}>
+                    {"✕"}
+                </button>
+            </div>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ActionsProps {
+    mode: FormMode,
+    busy: bool,
+    /// Whether to submit the checked draft too (new requirements only).
+    on_submit: Callback<bool>,
+    on_cancel: Option<Callback<()>>,
+}
+
+/// The form's buttons: save as draft and submit (new), or save the changes (edit); cancel.
+#[component]
+fn DraftActions(props: &ActionsProps) -> Html {
+    let ctx = use_app();
+    let submit = |submit: bool| props.on_submit.reform(move |_: MouseEvent| submit);
+    html! {
+        <div class="form-actions">
+            {
+                match props.mode {
+                    FormMode::New => html! {
+                        <>
+                            <button type="button" id="req-save-draft" class="btn" disabled={props.busy} onclick={submit(false)}>
+                                { ctx.t("req.save_draft") }
+                            </button>
+                            <button type="button" id="req-submit" class="btn btn-primary" disabled={props.busy} onclick={submit(true)}>
+                                { ctx.t("req.submit") }
+                            </button>
+                        </>
+                    },
+                    FormMode::Edit => html! {
+                        <button type="button" id="req-save" class="btn btn-primary" disabled={props.busy} onclick={submit(false)}>
+                            { ctx.t("req.save_changes") }
+                        </button>
+                    },
+                }
+            }
+            if let Some(cancel) = &props.on_cancel {
+                <button type="button" id="req-cancel" class="btn btn-ghost" onclick={cancel.reform(|_: MouseEvent| ())}>
+                    { ctx.t("common.cancel") }
+                </button>
+            }
+        </div>
     }
 }

@@ -16,7 +16,7 @@ use crate::components::{
     invalid_attrs, on_change, on_text, Empty, FetchView, FieldError, OtherErrors,
 };
 use crate::context::{use_app, AppCtx};
-use crate::hooks::{use_command, use_fetch, Exec};
+use crate::hooks::{use_command, use_fetch, Commands, Exec};
 use crate::state::{backend_field_errors, unclaimed_errors, FieldErrors};
 use crate::text;
 
@@ -134,155 +134,31 @@ pub fn UsersPage() -> Html {
             error.set(err.map(PageError::Api));
         })
     };
-
-    let ask_remove = |id: UserId| {
-        let confirming = confirming.clone();
-        let notice = notice.clone();
-        let error = error.clone();
-        Callback::from(move |_: MouseEvent| {
-            notice.set(None);
-            error.set(None);
-            confirming.set(Some(id));
-        })
+    let row_actions = RowActions {
+        ask: {
+            let (confirming, notice, error) = (confirming.clone(), notice.clone(), error.clone());
+            Callback::from(move |id: UserId| {
+                notice.set(None);
+                error.set(None);
+                confirming.set(Some(id));
+            })
+        },
+        cancel: {
+            let (confirming, restore_focus) = (confirming.clone(), restore_focus.clone());
+            Callback::from(move |name: String| {
+                *restore_focus.borrow_mut() = Some(remove_button_id(&name));
+                confirming.set(None);
+            })
+        },
+        confirm: remove_user(&commands, &confirming, &removing, &notice, &error),
     };
-    let cancel_remove = |name: &str| {
-        let confirming = confirming.clone();
-        let restore_focus = restore_focus.clone();
-        let id = remove_button_id(name);
-        Callback::from(move |_: MouseEvent| {
-            *restore_focus.borrow_mut() = Some(id.clone());
-            confirming.set(None);
-        })
-    };
-    let confirm_remove = |user: &UserSummary| {
-        let user = user.clone();
-        let (confirming, removing) = (confirming.clone(), removing.clone());
-        let (notice, error) = (notice.clone(), error.clone());
-        let run = commands.run.clone();
-        Callback::from(move |_: MouseEvent| {
-            if removing.is_some() {
-                return;
-            }
-            removing.set(Some(user.id));
-            let on_ok = {
-                let (confirming, removing, notice) =
-                    (confirming.clone(), removing.clone(), notice.clone());
-                let (name, display_name) = (user.name.clone(), user.display_name.clone());
-                Callback::from(move |_| {
-                    removing.set(None);
-                    confirming.set(None);
-                    notice.set(Some(Notice::Removed {
-                        name: name.clone(),
-                        display_name: display_name.clone(),
-                    }));
-                })
-            };
-            let on_fail = {
-                let (confirming, removing, error) =
-                    (confirming.clone(), removing.clone(), error.clone());
-                let name = user.display_name.clone();
-                Callback::from(move |err: ApiError| {
-                    removing.set(None);
-                    confirming.set(None);
-                    error.set(Some(PageError::Remove {
-                        name: name.clone(),
-                        err,
-                    }));
-                })
-            };
-            run.emit(
-                Exec::new(UserCommand::Remove { id: user.id })
-                    .on_ok(on_ok)
-                    .on_fail(on_fail),
-            );
-        })
-    };
-
-    let search = {
+    let set_filter = {
         let filter = filter.clone();
-        on_text(move |v| {
-            let mut next = (*filter).clone();
-            next.text = v;
-            filter.set(next);
-        })
-    };
-    let role_filter = {
-        let filter = filter.clone();
-        on_change(move |v| {
-            let mut next = (*filter).clone();
-            next.set_role(&v);
-            filter.set(next);
-        })
+        Callback::from(move |next: UserFilter| filter.set(next))
     };
     let clear = {
         let filter = filter.clone();
         Callback::from(move |_: MouseEvent| filter.set(UserFilter::default()))
-    };
-
-    let row = |u: &UserSummary| {
-        let is_me = me == Some(u.id);
-        let key = u.role.key();
-        let actions = if !may_remove {
-            html! {}
-        } else if is_me {
-            html! { <td class="cell-actions"></td> }
-        } else if *confirming == Some(u.id) {
-            let busy = *removing == Some(u.id);
-            html! {
-                <td class="cell-actions">
-                    <div class="confirm-remove" role="group"
-                        aria-label={ctx.format("users.confirm_question", &[("name", &u.display_name)])}>
-                        <span class="confirm-question">
-                            { ctx.format("users.confirm_question", &[("name", &u.display_name)]) }
-                        </span>
-                        <span class="hint confirm-hint">{ ctx.t("users.confirm_hint") }</span>
-                        <span class="inline-actions">
-                            <button type="button" class="btn btn-small btn-danger" data-action="confirm_remove"
-                                ref={confirm_ref.clone()} disabled={busy} aria-busy={busy.then_some("true")}
-                                onclick={confirm_remove(u)}>
-                                if busy {
-                                    <span class="spinner" aria-hidden="true"></span>
-                                    { ctx.t("users.removing") }
-                                } else {
-                                    { ctx.t("users.confirm_remove") }
-                                }
-                            </button>
-                            <button type="button" class="btn btn-small btn-ghost" data-action="cancel_remove"
-                                disabled={busy} onclick={cancel_remove(&u.name)}>
-                                { ctx.t("common.cancel") }
-                            </button>
-                        </span>
-                    </div>
-                </td>
-            }
-        } else {
-            html! {
-                <td class="cell-actions">
-                    <button type="button" id={remove_button_id(&u.name)} class="btn btn-small btn-danger"
-                        data-action="user.remove" disabled={removing.is_some()}
-                        aria-label={ctx.format("users.remove_label", &[("name", &u.display_name)])}
-                        onclick={ask_remove(u.id)}>
-                        { ctx.t("users.remove") }
-                    </button>
-                </td>
-            }
-        };
-        html! {
-            <tr class={classes!("user-row", is_me.then_some("is-me"))} key={u.id.to_string()}
-                data-name={u.name.clone()} data-role={key}>
-                <td class="cell-title">
-                    { u.display_name.clone() }
-                    if is_me { {" "}<span class="tag">{ ctx.t("users.you") }</span> }
-                </td>
-                <td><code class="user-login">{ u.name.clone() }</code></td>
-                <td>
-                    <span class={classes!("badge", "role-badge", format!("role-{key}"))} data-role={key}>
-                        { text::role(ctx.locale, u.role) }
-                    </span>
-                </td>
-                { actions }
-            </tr>
-        }
     };
 
     // A list already shown stays when a reload fails; the failure goes to the alert.
@@ -291,74 +167,29 @@ pub fn UsersPage() -> Html {
         .clone()
         .or_else(|| users.data.as_ref().and(list_error));
     let list = FetchView::new(&users, "users-list-error").keep_data().show(|all| {
-            let shown = filter.apply(all);
-            html! {
-                <>
-                    <div class="filters" role="search" aria-label={ctx.t("users.filters")}>
-                        <div class="field field-grow">
-                            <label for="users-search">{ ctx.t("users.search") }</label>
-                            <input id="users-search" type="search" value={filter.text.clone()} oninput={search}
-                                placeholder={ctx.t("users.search_placeholder")} />
-                        </div>
-                        <div class="field">
-                            <label for="users-role-filter">{ ctx.t("users.col.role") }</label>
-                            <select id="users-role-filter" onchange={role_filter}>
-                                <option value="all" selected={filter.role.is_none()}>{ ctx.t("users.all_roles") }</option>
-                                { for Role::ALL.iter().map(|r| html! {
-                                    <option value={r.key()} selected={filter.role == Some(*r)}>{ text::role(ctx.locale, *r) }</option>
-                                }) }
-                            </select>
-                        </div>
-                        if filter.is_filtered() {
-                            <button type="button" id="users-filter-clear" class="btn btn-small btn-ghost" onclick={clear.clone()}>
-                                { ctx.t("list.clear") }
-                            </button>
-                        }
-                    </div>
-                    <div class="table-wrap">
-                        <table id="users-table" class="table">
-                            <caption class="visually-hidden">{ ctx.t("users.caption") }</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{ ctx.t("users.col.display_name") }</th>
-                                    <th scope="col">{ ctx.t("users.col.name") }</th>
-                                    <th scope="col">{ ctx.t("users.col.role") }</th>
-                                    if may_remove {
-                                        <th scope="col"><span class="visually-hidden">{ ctx.t("users.col.actions") }</span></th>
-                                    }
-                                </tr>
-                            </thead>
-                            <tbody>
-                                { for shown.iter().map(|u| row(u)) }
-                            </tbody>
-                        </table>
-                    </div>
-                    if shown.is_empty() {
-                        if filter.is_filtered() {
-                            <Empty title={ctx.t("users.empty_filtered")}>
-                                <button type="button" class="btn btn-small" onclick={clear}>{ ctx.t("list.clear") }</button>
-                            </Empty>
-                        } else {
-                            <Empty title={ctx.t("users.empty")} />
-                        }
+        let shown = filter.apply(all);
+        html! {
+            <>
+                <UserFilters filter={(*filter).clone()} on_change={set_filter} />
+                <UserTable users={shown.iter().map(|u| (*u).clone()).collect::<Vec<_>>()} {me} {may_remove}
+                    confirming={*confirming} removing={*removing} confirm_ref={confirm_ref.clone()}
+                    actions={row_actions.clone()} />
+                if shown.is_empty() {
+                    if filter.is_filtered() {
+                        <Empty title={ctx.t("users.empty_filtered")}>
+                            <button type="button" class="btn btn-small" onclick={clear}>{ ctx.t("list.clear") }</button>
+                        </Empty>
+                    } else {
+                        <Empty title={ctx.t("users.empty")} />
                     }
-                    <p id="users-count" class="muted">
-                        { ctx.format("users.count", &[("shown", &shown.len().to_string()), ("total", &all.len().to_string())]) }
-                    </p>
-                </>
-            }
-        });
-
-    let notice_text = (*notice).as_ref().map(|n| match n {
-        Notice::Added { name, display_name } => ctx.format(
-            "users.added",
-            &[("name", name), ("display_name", display_name)],
-        ),
-        Notice::Removed { name, display_name } => ctx.format(
-            "users.removed",
-            &[("name", name), ("display_name", display_name)],
-        ),
+                }
+                <p id="users-count" class="muted">
+                    { ctx.format("users.count", &[("shown", &shown.len().to_string()), ("total", &all.len().to_string())]) }
+                </p>
+            </>
+        }
     });
+    let notice_text = (*notice).as_ref().map(|n| notice_text(&ctx, n));
 
     html! {
         <section class="page" id="page-users">
@@ -395,6 +226,272 @@ pub fn UsersPage() -> Html {
                 }
             </div>
         </section>
+    }
+}
+
+/// The `role=status` notice's text.
+fn notice_text(ctx: &AppCtx, notice: &Notice) -> String {
+    match notice {
+        Notice::Added { name, display_name } => ctx.format(
+            "users.added",
+            &[("name", name), ("display_name", display_name)],
+        ),
+        Notice::Removed { name, display_name } => ctx.format(
+            "users.removed",
+            &[("name", name), ("display_name", display_name)],
+        ),
+    }
+}
+
+/// Removing a user once confirmed: one at a time; either way the confirmation closes, and
+/// the notice or the alert says what happened.
+fn remove_user(
+    commands: &Commands,
+    confirming: &UseStateHandle<Option<UserId>>,
+    removing: &UseStateHandle<Option<UserId>>,
+    notice: &UseStateHandle<Option<Notice>>,
+    error: &UseStateHandle<Option<PageError>>,
+) -> Callback<UserSummary> {
+    let (confirming, removing) = (confirming.clone(), removing.clone());
+    let (notice, error) = (notice.clone(), error.clone());
+    let run = commands.run.clone();
+    Callback::from(move |user: UserSummary| {
+        if removing.is_some() {
+            return;
+        }
+        removing.set(Some(user.id));
+        let on_ok = {
+            let (confirming, removing, notice) =
+                (confirming.clone(), removing.clone(), notice.clone());
+            let (name, display_name) = (user.name.clone(), user.display_name.clone());
+            Callback::from(move |_| {
+                removing.set(None);
+                confirming.set(None);
+                notice.set(Some(Notice::Removed {
+                    name: name.clone(),
+                    display_name: display_name.clone(),
+                }));
+            })
+        };
+        let on_fail = {
+            let (confirming, removing, error) =
+                (confirming.clone(), removing.clone(), error.clone());
+            let name = user.display_name.clone();
+            Callback::from(move |err: ApiError| {
+                removing.set(None);
+                confirming.set(None);
+                error.set(Some(PageError::Remove {
+                    name: name.clone(),
+                    err,
+                }));
+            })
+        };
+        run.emit(
+            Exec::new(UserCommand::Remove { id: user.id })
+                .on_ok(on_ok)
+                .on_fail(on_fail),
+        );
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct FiltersProps {
+    filter: UserFilter,
+    on_change: Callback<UserFilter>,
+}
+
+/// Search by name and filter by role, and clearing both.
+#[component]
+fn UserFilters(props: &FiltersProps) -> Html {
+    let ctx = use_app();
+    let filter = &props.filter;
+    let search = {
+        let (filter, on_change) = (filter.clone(), props.on_change.clone());
+        on_text(move |v| {
+            let mut next = filter.clone();
+            next.text = v;
+            on_change.emit(next);
+        })
+    };
+    let role_filter = {
+        let (filter, emit) = (filter.clone(), props.on_change.clone());
+        on_change(move |v| {
+            let mut next = filter.clone();
+            next.set_role(&v);
+            emit.emit(next);
+        })
+    };
+    let clear = props
+        .on_change
+        .reform(|_: MouseEvent| UserFilter::default());
+    html! {
+        <div class="filters" role="search" aria-label={ctx.t("users.filters")}>
+            <div class="field field-grow">
+                <label for="users-search">{ ctx.t("users.search") }</label>
+                <input id="users-search" type="search" value={filter.text.clone()} oninput={search}
+                    placeholder={ctx.t("users.search_placeholder")} />
+            </div>
+            <div class="field">
+                <label for="users-role-filter">{ ctx.t("users.col.role") }</label>
+                <select id="users-role-filter" onchange={role_filter}>
+                    <option value="all" selected={filter.role.is_none()}>{ ctx.t("users.all_roles") }</option>
+                    { for Role::ALL.iter().map(|r| html! {
+                        <option value={r.key()} selected={filter.role == Some(*r)}>{ text::role(ctx.locale, *r) }</option>
+                    }) }
+                </select>
+            </div>
+            if filter.is_filtered() {
+                <button type="button" id="users-filter-clear" class="btn btn-small btn-ghost" onclick={clear}>
+                    { ctx.t("list.clear") }
+                </button>
+            }
+        </div>
+    }
+}
+
+/// What a row's buttons do: ask to remove a user (by id), cancel (by the user's name, whose
+/// "Remove" gets the focus back), confirm.
+#[derive(Clone, PartialEq)]
+struct RowActions {
+    ask: Callback<UserId>,
+    cancel: Callback<String>,
+    confirm: Callback<UserSummary>,
+}
+
+#[derive(Properties, PartialEq)]
+struct TableProps {
+    /// The users the filter lets through.
+    users: Vec<UserSummary>,
+    /// The signed-in user.
+    me: Option<UserId>,
+    may_remove: bool,
+    /// The user whose removal waits for a confirmation.
+    confirming: Option<UserId>,
+    removing: Option<UserId>,
+    confirm_ref: NodeRef,
+    actions: RowActions,
+}
+
+/// The users' table.
+#[component]
+fn UserTable(props: &TableProps) -> Html {
+    let ctx = use_app();
+    html! {
+        <div class="table-wrap">
+            <table id="users-table" class="table">
+                <caption class="visually-hidden">{ ctx.t("users.caption") }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ ctx.t("users.col.display_name") }</th>
+                        <th scope="col">{ ctx.t("users.col.name") }</th>
+                        <th scope="col">{ ctx.t("users.col.role") }</th>
+                        if props.may_remove {
+                            <th scope="col"><span class="visually-hidden">{ ctx.t("users.col.actions") }</span></th>
+                        }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for props.users.iter().map(|u| html! {
+                        <UserRow key={u.id.to_string()} user={u.clone()} is_me={props.me == Some(u.id)} may_remove={props.may_remove}
+                            confirming={props.confirming == Some(u.id)} removing={props.removing} confirm_ref={props.confirm_ref.clone()}
+                            actions={props.actions.clone()} />
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    user: UserSummary,
+    /// The signed-in user's own row (which cannot remove itself).
+    is_me: bool,
+    may_remove: bool,
+    /// Removing this user waits for a confirmation.
+    confirming: bool,
+    /// The user being removed, if any (every "Remove" waits meanwhile).
+    removing: Option<UserId>,
+    /// Where the confirm button goes, for the page to focus it.
+    confirm_ref: NodeRef,
+    actions: RowActions,
+}
+
+/// One user: display name, login name, role, and removing them.
+#[component]
+fn UserRow(props: &RowProps) -> Html {
+    let ctx = use_app();
+    let u = &props.user;
+    let key = u.role.key();
+    let actions = if !props.may_remove {
+        html! {}
+    } else if props.is_me {
+        html! { <td class="cell-actions"></td> }
+    } else if props.confirming {
+        let busy = props.removing == Some(u.id);
+        let confirm = {
+            let (confirm, user) = (props.actions.confirm.clone(), u.clone());
+            Callback::from(move |_: MouseEvent| confirm.emit(user.clone()))
+        };
+        let cancel = {
+            let (cancel, name) = (props.actions.cancel.clone(), u.name.clone());
+            Callback::from(move |_: MouseEvent| cancel.emit(name.clone()))
+        };
+        html! {
+            <td class="cell-actions">
+                <div class="confirm-remove" role="group"
+                    aria-label={ctx.format("users.confirm_question", &[("name", &u.display_name)])}>
+                    <span class="confirm-question">
+                        { ctx.format("users.confirm_question", &[("name", &u.display_name)]) }
+                    </span>
+                    <span class="hint confirm-hint">{ ctx.t("users.confirm_hint") }</span>
+                    <span class="inline-actions">
+                        <button type="button" class="btn btn-small btn-danger" data-action="confirm_remove"
+                            ref={props.confirm_ref.clone()} disabled={busy} aria-busy={busy.then_some("true")}
+                            onclick={confirm}>
+                            if busy {
+                                <span class="spinner" aria-hidden="true"></span>
+                                { ctx.t("users.removing") }
+                            } else {
+                                { ctx.t("users.confirm_remove") }
+                            }
+                        </button>
+                        <button type="button" class="btn btn-small btn-ghost" data-action="cancel_remove"
+                            disabled={busy} onclick={cancel}>
+                            { ctx.t("common.cancel") }
+                        </button>
+                    </span>
+                </div>
+            </td>
+        }
+    } else {
+        let id = u.id;
+        html! {
+            <td class="cell-actions">
+                <button type="button" id={remove_button_id(&u.name)} class="btn btn-small btn-danger"
+                    data-action="user.remove" disabled={props.removing.is_some()}
+                    aria-label={ctx.format("users.remove_label", &[("name", &u.display_name)])}
+                    onclick={props.actions.ask.reform(move |_: MouseEvent| id)}>
+                    { ctx.t("users.remove") }
+                </button>
+            </td>
+        }
+    };
+    html! {
+        <tr class={classes!("user-row", props.is_me.then_some("is-me"))}
+            data-name={u.name.clone()} data-role={key}>
+            <td class="cell-title">
+                { u.display_name.clone() }
+                if props.is_me { {" "}<span class="tag">{ ctx.t("users.you") }</span> }
+            </td>
+            <td><code class="user-login">{ u.name.clone() }</code></td>
+            <td>
+                <span class={classes!("badge", "role-badge", format!("role-{key}"))} data-role={key}>
+                    { text::role(ctx.locale, u.role) }
+                </span>
+            </td>
+            { actions }
+        </tr>
     }
 }
 

@@ -311,6 +311,25 @@ mod tests {
     }
 
     #[test]
+    fn the_template_editor_knows_the_fields_of_every_row() {
+        let mut f = TemplateForm::from_template(&template());
+        let known = f.known_fields();
+        for field in [
+            "title.en",
+            "steps",
+            "objectives.0.zh_cn",
+            "participants.0.duty.en",
+            "steps.2.target_minutes",
+            "success_criteria.0.en",
+        ] {
+            assert!(known.contains(&field.to_owned()), "{field}");
+        }
+        assert!(!known.contains(&"steps.3.title.en".to_owned()));
+        f.apply(TemplateAction::Add(List::Steps));
+        assert!(f.known_fields().contains(&"steps.3.title.en".to_owned()));
+    }
+
+    #[test]
     fn a_plan_needs_a_title_an_interval_a_first_date_and_an_owner() {
         let mut f = PlanForm::new("latency-outage");
         let errors = f.draft().unwrap_err();

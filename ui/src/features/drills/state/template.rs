@@ -290,6 +290,40 @@ impl TemplateForm {
         }
     }
 
+    /// Every field the editor shows an error at; the backend's errors for anything else go
+    /// to the form's general list.
+    pub fn known_fields(&self) -> Vec<String> {
+        let mut known: Vec<String> = [
+            "title.zh_cn",
+            "title.en",
+            "scenario.zh_cn",
+            "scenario.en",
+            "steps",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        for (list, len) in [
+            (List::Objectives, self.objectives.len()),
+            (List::Criteria, self.criteria.len()),
+        ] {
+            for i in 0..len {
+                known.push(format!("{}.{i}.zh_cn", list.field()));
+                known.push(format!("{}.{i}.en", list.field()));
+            }
+        }
+        for i in 0..self.participants.len() {
+            known.push(format!("participants.{i}.duty.zh_cn"));
+            known.push(format!("participants.{i}.duty.en"));
+        }
+        for i in 0..self.steps.len() {
+            known.push(format!("steps.{i}.title.zh_cn"));
+            known.push(format!("steps.{i}.title.en"));
+            known.push(format!("steps.{i}.target_minutes"));
+        }
+        known
+    }
+
     /// The template to save, or the fields to fix. Title and scenario need both languages;
     /// a drill needs at least one step, each with its title in both languages and a target
     /// of at least a minute; rows of the other lists left blank are dropped.

@@ -23,7 +23,7 @@ pub use incident_form::{local_to_utc, parse_time, IncidentForm, IncidentFormActi
 pub use response::{response_command, NOTE_KINDS, RESPONSE_STEPS};
 pub use review::{ReviewAction, ReviewForm};
 pub use rules::{FlowEdit, FlowRow, RulesAction, RulesForm, MAX_TARGET_MINUTES};
-pub use team::{MemberAction, MemberForm};
+pub use team::{active_in, roster_order, MemberAction, MemberForm};
 
 #[cfg(test)]
 mod tests {
@@ -385,6 +385,54 @@ mod tests {
         assert_eq!(d.function, TeamFunction::Business);
         assert_eq!(d.team_role, TeamRole::Lead);
         assert_eq!(MemberForm::from_draft(&d).draft().unwrap(), d);
+    }
+
+    fn team_row(
+        function: TeamFunction,
+        team_role: TeamRole,
+        name: &str,
+        inactive: bool,
+    ) -> govbench_protocol::TeamMemberRow {
+        let at = Utc::now();
+        govbench_protocol::TeamMemberRow {
+            member: govbench_protocol::TeamMember {
+                id: OTHER.parse().unwrap(),
+                draft: govbench_protocol::TeamMemberDraft {
+                    user: USER.parse().unwrap(),
+                    function,
+                    team_role,
+                    contact: "+86 138 0000 0000".into(),
+                    backup: None,
+                },
+                removed: false,
+                created_by: USER.parse().unwrap(),
+                created_at: at,
+                updated_at: at,
+                version: 1,
+            },
+            name: name.into(),
+            backup_name: None,
+            inactive,
+        }
+    }
+
+    #[test]
+    fn the_team_shows_by_function_then_role_and_counts_only_active_members() {
+        let members = vec![
+            team_row(TeamFunction::Business, TeamRole::Lead, "Bo", false),
+            team_row(TeamFunction::RnD, TeamRole::Technical, "Ru", false),
+            team_row(TeamFunction::RnD, TeamRole::Lead, "Li", true),
+            team_row(TeamFunction::Operations, TeamRole::Deputy, "Ou", false),
+        ];
+        let names: Vec<&str> = roster_order(&members)
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(names, ["Li", "Ru", "Ou", "Bo"]);
+        assert_eq!(active_in(&members, TeamFunction::RnD), 1);
+        assert_eq!(active_in(&members, TeamFunction::Operations), 1);
+        let none = &members[..1];
+        assert_eq!(active_in(none, TeamFunction::RnD), 0);
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! The emergency team's member form.
+//! The emergency team's member form, and the team as the page shows it.
 
-use govbench_protocol::{TeamFunction, TeamMemberDraft, TeamRole, UserId};
+use govbench_protocol::{TeamFunction, TeamMemberDraft, TeamMemberRow, TeamRole, UserId};
 
 use crate::state::FieldErrors;
 
@@ -110,4 +110,29 @@ impl MemberForm {
             _ => Err(errors),
         }
     }
+}
+
+/// The team in the order the table shows it: by function, then by team role, each in the
+/// order the protocol lists them (the lead before the deputy).
+pub fn roster_order(members: &[TeamMemberRow]) -> Vec<&TeamMemberRow> {
+    let mut rows: Vec<&TeamMemberRow> = members.iter().collect();
+    rows.sort_by_key(|r| {
+        (
+            TeamFunction::ALL
+                .iter()
+                .position(|f| *f == r.member.draft.function),
+            TeamRole::ALL
+                .iter()
+                .position(|x| *x == r.member.draft.team_role),
+        )
+    });
+    rows
+}
+
+/// How many members serve `function` whose account is still in the workspace.
+pub fn active_in(members: &[TeamMemberRow], function: TeamFunction) -> usize {
+    members
+        .iter()
+        .filter(|r| r.member.draft.function == function && !r.inactive)
+        .count()
 }
