@@ -26,6 +26,7 @@ mod model;
 mod page;
 mod requirement;
 mod session;
+mod team;
 mod user;
 
 pub use assessment::*;
@@ -49,6 +50,7 @@ pub use model::*;
 pub use page::{RecentPage, RecentRequest};
 pub use requirement::*;
 pub use session::*;
+pub use team::*;
 pub use user::*;
 
 use serde::{Deserialize, Serialize};
