@@ -42,6 +42,13 @@ macro_rules! record_image {
 }
 pub(crate) use record_image;
 
+/// What the preparation of a command may use besides the reader: the actor's signing key (an
+/// audit pack's manifest is signed) and a sink for progress of long work.
+pub(crate) struct Preparing<'a> {
+    pub signer: Option<&'a crate::keyslots::UserSecret>,
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+}
+
 /// One change about to be recorded: the record's complete image before and after.
 #[derive(Clone, Debug)]
 pub struct Change {

@@ -62,11 +62,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "`action_key`, `StepVerdict`, `Reach` move below `shared`",
     ),
     (
-        "shared",
-        "write",
-        "`Staged` becomes a per-feature type the write path owns",
-    ),
-    (
         "store",
         "shared",
         "the search tables' schema moves with the features' migrations",
@@ -75,21 +70,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "store",
         "backup",
         "the backup before a migration becomes a hook the session passes",
-    ),
-    (
-        "features::assessments",
-        "write",
-        "`Preparing` moves below the features",
-    ),
-    (
-        "features::models",
-        "write",
-        "`Staged` becomes a per-feature type the write path owns",
-    ),
-    (
-        "features::users",
-        "write",
-        "`Staged` and `SlotEdit` likewise",
     ),
     (
         "features::assessments",

@@ -10,7 +10,6 @@ use crate::error::{Attempt, CoreError, CoreResult};
 use crate::members;
 use crate::shared::records::{self, Stored};
 use crate::shared::validate::cleaned;
-use crate::write::Staged;
 use govbench_protocol::{
     Attachment, AttachmentCommand, AttachmentId, AttachmentInfo, EntityKind, EntityRef,
     MAX_ATTACHMENT_BYTES,
@@ -54,12 +53,9 @@ pub(crate) fn reach(action: govbench_protocol::AttachmentAction) -> crate::share
     }
 }
 
-pub(crate) fn prepare(_reader: &Reader<'_>, command: &AttachmentCommand) -> CoreResult<Staged> {
+pub(crate) fn prepare(_reader: &Reader<'_>, command: &AttachmentCommand) -> CoreResult<ReadFile> {
     let AttachmentCommand::Add { path, .. } = command;
-    Ok(Staged {
-        attachment: Some(read(Path::new(path))?),
-        ..Staged::default()
-    })
+    read(Path::new(path))
 }
 
 fn read(path: &Path) -> CoreResult<ReadFile> {
@@ -135,14 +131,11 @@ pub(crate) fn apply(
     tx: &Transaction<'_>,
     ctx: &Context<'_>,
     command: &AttachmentCommand,
-    staged: &mut Staged,
+    file: Option<ReadFile>,
 ) -> CoreResult<Change> {
     let AttachmentCommand::Add { on, .. } = command;
     may_attach(tx, ctx, *on)?;
-    let file = staged
-        .attachment
-        .take()
-        .ok_or_else(|| CoreError::Malformed("attachment not read".into()))?;
+    let file = file.ok_or_else(|| CoreError::Malformed("attachment not read".into()))?;
     tx.prepare_cached("INSERT OR IGNORE INTO attachment_blobs (sha256, bytes) VALUES (?1, ?2)")?
         .execute(rusqlite::params![file.sha256, file.bytes])?;
     let record = Attachment {

@@ -14,9 +14,10 @@ pub use crate::change::{Change, Context, Image};
 
 use crate::access::{Reader, Session};
 use crate::audit::{self, Actor};
+use crate::change::Preparing;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::features::{assessments, drills, incidents, models, requirements, users};
-use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
+use crate::keyslots::{DataKey, KeySlots, PublicKeys, UserSecret};
 use crate::members;
 use crate::shared::{attachments, comments};
 use govbench_protocol::{
@@ -57,7 +58,7 @@ impl Session {
             self.prepare_core(action, |reader| prepare(reader, command, &preparing))?
         };
         let mut before_rotation = None;
-        if staged.rotation.is_some() {
+        if staged.rotation().is_some() {
             // A copy under the old key, before anyone loses it.
             if let Some(backups) = self.backups() {
                 let made = self.backup_core(&backups, BackupReason::BeforeRotation, &|_, _| {})?;
@@ -75,21 +76,26 @@ impl Session {
                 let _ = crate::backup::drop_removed_slots(Path::new(&backup), &members);
             }
         }
-        if let Some(export) = staged.export.take() {
-            export.file.keep();
-        }
-        if let Some(keys) = staged.registered.take() {
-            self.registered(keys.sign);
-        }
-        if let Some(secret) = staged.new_secret.take() {
-            self.replace_secret(secret);
-        }
-        if let Some(key) = staged.rotation.take() {
-            crate::crash::point("rotation.committed");
-            // Steps 2 and 3. If they fail (another process holds the workspace), the file
-            // stays under the old key, which the remaining members still hold beside the new
-            // one; the next login finishes the rotation.
-            let _ = self.rekey(key, progress);
+        match staged {
+            Staged::Export(export) => {
+                export.file.keep();
+            }
+            Staged::Keys(keys) => {
+                if let Some(registered) = keys.registered {
+                    self.registered(registered.sign);
+                }
+                if let Some(secret) = keys.new_secret {
+                    self.replace_secret(secret);
+                }
+                if let Some(key) = keys.rotation {
+                    crate::crash::point("rotation.committed");
+                    // Steps 2 and 3. If they fail (another process holds the workspace), the
+                    // file stays under the old key, which the remaining members still hold
+                    // beside the new one; the next login finishes the rotation.
+                    let _ = self.rekey(key, progress);
+                }
+            }
+            Staged::Nothing | Staged::Import(_) | Staged::Attachment(_) => {}
         }
         if action == UserAction::ContinueCopy.into() {
             self.continue_copy();
@@ -115,7 +121,7 @@ impl Session {
         // logged in with.
         let signer = write
             .signer
-            .or(staged.new_secret.as_ref())
+            .or(staged.new_secret())
             .ok_or(CoreError::Crypto("no signing key"))?;
         let audit_seq = audit::append(
             &write.tx,
@@ -127,7 +133,7 @@ impl Session {
             signer,
         )?;
         // Whom a new data key is sealed to: every active member, all of whom must have keys.
-        let members = match staged.rotation {
+        let members = match staged.rotation() {
             Some(_) => {
                 let holders = members::key_holders(&write.tx)?;
                 if members::active_names(&write.tx)?.len() != holders.len() {
@@ -153,30 +159,27 @@ impl Session {
     }
 }
 
-/// What the preparation of a command may use besides the reader: the actor's signing key (an
-/// audit pack's manifest is signed) and a sink for progress of long work.
-pub(crate) struct Preparing<'a> {
-    pub signer: Option<&'a UserSecret>,
-    pub progress: &'a (dyn Fn(u64, u64) + Sync),
-}
-
 /// Work a command needs before its transaction. One line per feature; most need none.
 fn prepare(
     reader: &Reader<'_>,
     command: &Command,
     preparing: &Preparing<'_>,
 ) -> CoreResult<Staged> {
-    match command {
-        Command::Assessment(c) => assessments::prepare(reader, c, preparing),
-        Command::User(c) => users::prepare(reader, c),
-        Command::Evaluation(c) => models::prepare(reader, c),
-        Command::Attachment(c) => attachments::prepare(reader, c),
+    Ok(match command {
+        Command::Assessment(c) => {
+            (assessments::prepare(reader, c, preparing)?).map_or(Staged::Nothing, Staged::Export)
+        }
+        Command::User(c) => Staged::Keys(users::prepare(reader, c)?),
+        Command::Evaluation(c) => {
+            (models::prepare(reader, c)?).map_or(Staged::Nothing, Staged::Import)
+        }
+        Command::Attachment(c) => Staged::Attachment(attachments::prepare(reader, c)?),
         Command::Requirement(_)
         | Command::Comment(_)
         | Command::Model(_)
         | Command::Incident(_)
-        | Command::Drill(_) => Ok(Staged::default()),
-    }
+        | Command::Drill(_) => Staged::Nothing,
+    })
 }
 
 /// Applies a command inside the write transaction. One line per feature, no catch-all: a new
@@ -189,43 +192,80 @@ fn apply(
 ) -> CoreResult<Change> {
     match command {
         Command::Requirement(c) => requirements::apply(tx, ctx, c),
-        Command::User(c) => users::apply(tx, ctx, c, staged),
+        Command::User(c) => users::apply(tx, ctx, c, staged.keys()),
         Command::Comment(c) => comments::apply(tx, ctx, c),
         Command::Model(c) => models::apply(tx, ctx, c),
-        Command::Evaluation(c) => models::apply_evaluation(tx, ctx, c, staged),
+        Command::Evaluation(c) => models::apply_evaluation(tx, ctx, c, staged.take_import()),
         Command::Incident(c) => incidents::apply(tx, ctx, c),
         Command::Drill(c) => drills::apply(tx, ctx, c),
-        Command::Attachment(c) => attachments::apply(tx, ctx, c, staged),
-        Command::Assessment(c) => assessments::apply(tx, ctx, c, staged),
+        Command::Attachment(c) => attachments::apply(tx, ctx, c, staged.take_attachment()),
+        Command::Assessment(c) => assessments::apply(tx, ctx, c, staged.export()),
     }
 }
 
-/// What a command prepared before its transaction, and what it changes beside the database
-/// (the key-slot file). The key file is re-read and changed under the write lock — the
-/// IMMEDIATE transaction — just before the commit, and put back if the commit fails, so two
-/// writers never lose each other's slots and the file and the database never disagree.
-#[derive(Default)]
-pub(crate) struct Staged {
-    pub slots: Vec<SlotEdit>,
-    /// Public keys the command registers (a new member's, or the actor's own).
-    pub registered: Option<PublicKeys>,
-    /// The actor's new secret, which replaces the session's after the commit.
-    pub new_secret: Option<UserSecret>,
-    /// A new data key for the workspace (removal, rotation).
-    pub rotation: Option<DataKey>,
+/// What a command prepared before its transaction, in the type of the feature that prepared
+/// it: a feature with work to do before its transaction adds a variant here, not a field. Key
+/// changes are landed in the key-slot file under the write lock — the IMMEDIATE transaction —
+/// just before the commit, and put back if the commit fails, so two writers never lose each
+/// other's slots and the file and the database never disagree.
+pub(crate) enum Staged {
+    /// Most commands prepare nothing.
+    Nothing,
+    /// A member command's key slots, registered keys, new secret or new data key.
+    Keys(users::KeyChanges),
     /// Results files read for an import (read before the transaction: they may be large).
-    pub imported: Option<models::ReadFiles>,
+    Import(models::ReadFiles),
     /// A file read for an attachment.
-    pub attachment: Option<attachments::ReadFile>,
+    Attachment(attachments::ReadFile),
     /// A report or pack written for an export (removed again unless the commit succeeds).
-    pub export: Option<assessments::export::Written>,
-}
-
-pub(crate) enum SlotEdit {
-    Put(Slot),
+    Export(assessments::export::Written),
 }
 
 impl Staged {
+    fn keys(&self) -> Option<&users::KeyChanges> {
+        match self {
+            Staged::Keys(keys) => Some(keys),
+            Staged::Nothing | Staged::Import(_) | Staged::Attachment(_) | Staged::Export(_) => None,
+        }
+    }
+
+    fn rotation(&self) -> Option<&DataKey> {
+        self.keys().and_then(|keys| keys.rotation.as_ref())
+    }
+
+    fn new_secret(&self) -> Option<&UserSecret> {
+        self.keys().and_then(|keys| keys.new_secret.as_ref())
+    }
+
+    fn export(&self) -> Option<&assessments::export::Written> {
+        match self {
+            Staged::Export(written) => Some(written),
+            Staged::Nothing | Staged::Keys(_) | Staged::Import(_) | Staged::Attachment(_) => None,
+        }
+    }
+
+    /// The files read for an import, dropped once the evaluation is made from them.
+    fn take_import(&mut self) -> Option<models::ReadFiles> {
+        match std::mem::replace(self, Staged::Nothing) {
+            Staged::Import(files) => Some(files),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+
+    /// The attachment's file, which its record takes over.
+    fn take_attachment(&mut self) -> Option<attachments::ReadFile> {
+        match std::mem::replace(self, Staged::Nothing) {
+            Staged::Attachment(file) => Some(file),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
+
     /// Applies the slot edits to the key file as it is now. Returns the file before, to put
     /// back if the commit fails.
     ///
@@ -236,17 +276,18 @@ impl Staged {
         db_path: &Path,
         members: Option<&[(String, PublicKeys)]>,
     ) -> CoreResult<Option<KeySlots>> {
-        if self.slots.is_empty() && self.rotation.is_none() {
+        let Staged::Keys(keys) = self else {
+            return Ok(None);
+        };
+        if keys.slots.is_empty() && keys.rotation.is_none() {
             return Ok(None);
         }
         let before = KeySlots::load(db_path)?;
         let mut after = before.clone();
-        for edit in self.slots.drain(..) {
-            match edit {
-                SlotEdit::Put(slot) => after.put(slot),
-            }
+        for slot in keys.slots.drain(..) {
+            after.put(slot);
         }
-        if let (Some(key), Some(members)) = (&self.rotation, members) {
+        if let (Some(key), Some(members)) = (&keys.rotation, members) {
             let by_slot: Vec<(String, PublicKeys)> = members
                 .iter()
                 .map(|(name, keys)| (after.slot_id(name), keys.clone()))

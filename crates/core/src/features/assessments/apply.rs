@@ -1,11 +1,10 @@
 use super::lifecycle::ASSESSMENT;
 use super::{export, scorecard, store, validate};
 use crate::access::Reader;
-use crate::change::{Change, Context};
+use crate::change::{Change, Context, Preparing};
 use crate::error::{CoreError, CoreResult};
 use crate::shared::follow_ups;
 use crate::shared::quarters::Span;
-use crate::write::{Preparing, Staged};
 use govbench_protocol::{
     AssessmentCommand as C, AssessmentId, AssessmentStatus as S, Meeting, QuarterlyAssessment,
     SignOff,
@@ -15,25 +14,26 @@ use uuid::Uuid;
 
 /// Work before the transaction: an export writes its file here (it may take seconds), and
 /// the transaction records it.
-pub fn prepare(reader: &Reader<'_>, command: &C, preparing: &Preparing<'_>) -> CoreResult<Staged> {
+pub fn prepare(
+    reader: &Reader<'_>,
+    command: &C,
+    preparing: &Preparing<'_>,
+) -> CoreResult<Option<export::Written>> {
     match command {
         C::Export {
             quarter,
             kind,
             lang,
             path,
-        } => Ok(Staged {
-            export: Some(export::write(
-                reader, preparing, quarter, *kind, lang, path,
-            )?),
-            ..Staged::default()
-        }),
+        } => Ok(Some(export::write(
+            reader, preparing, quarter, *kind, lang, path,
+        )?)),
         C::Open { .. }
         | C::SaveMeeting { .. }
         | C::Sign { .. }
         | C::Approve { .. }
         | C::Return { .. }
-        | C::CompleteAction { .. } => Ok(Staged::default()),
+        | C::CompleteAction { .. } => Ok(None),
     }
 }
 
@@ -42,7 +42,7 @@ pub fn apply(
     tx: &Transaction<'_>,
     ctx: &Context<'_>,
     command: &C,
-    staged: &mut Staged,
+    written: Option<&export::Written>,
 ) -> CoreResult<Change> {
     match command {
         C::Open { quarter } => {
@@ -134,10 +134,7 @@ pub fn apply(
             )
         }),
         C::Export { .. } => {
-            let export = staged
-                .export
-                .as_ref()
-                .ok_or(CoreError::Malformed("export not prepared".into()))?;
+            let export = written.ok_or(CoreError::Malformed("export not prepared".into()))?;
             store::insert_export(tx, &export.record)?;
             Change::created(&export.record)
         }

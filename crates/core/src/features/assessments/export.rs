@@ -7,13 +7,13 @@
 use super::{pack, scorecard, store};
 use crate::access::Reader;
 use crate::audit;
+use crate::change::Preparing;
 use crate::error::{CoreError, CoreResult};
 use crate::keyslots::{self, UserSecret};
 use crate::members;
 use crate::shared::numbers::number;
 use crate::shared::quarters::Span;
 use crate::shared::workspace;
-use crate::write::Preparing;
 use govbench_i18n::Locale;
 use govbench_protocol::{
     AssessmentStatus, ExportId, ExportKind, QuarterlyAssessment, ReportExport, Scorecard, UserId,

@@ -6,7 +6,6 @@ use crate::access::Reader;
 use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
 use crate::shared::records;
-use crate::write::Staged;
 use govbench_protocol::{
     EvaluationCommand as E, EvaluationDecision, EvaluationId, EvaluationStatus as ES, GateOverride,
     LiveChange, LivePeriod, MetricValue, ModelAction, ModelCommand as C, ModelDraft, ModelId,
@@ -20,17 +19,14 @@ use uuid::Uuid;
 pub const MAX_VALUES: usize = 100_000;
 
 /// Reads the files of an import before the write transaction (they may be large).
-pub fn prepare(_reader: &Reader<'_>, command: &E) -> CoreResult<Staged> {
+pub fn prepare(_reader: &Reader<'_>, command: &E) -> CoreResult<Option<ReadFiles>> {
     Ok(match command {
-        E::Import { sources, .. } => Staged {
-            imported: Some(import::read_sources(sources)),
-            ..Staged::default()
-        },
+        E::Import { sources, .. } => Some(import::read_sources(sources)),
         E::RecordManual { .. }
         | E::SignOff { .. }
         | E::Reject { .. }
         | E::Decide { .. }
-        | E::CompleteDecision { .. } => Staged::default(),
+        | E::CompleteDecision { .. } => None,
     })
 }
 
@@ -291,7 +287,7 @@ pub fn apply_evaluation(
     tx: &Transaction<'_>,
     ctx: &Context<'_>,
     command: &E,
-    staged: &mut Staged,
+    imported: Option<ReadFiles>,
 ) -> CoreResult<Change> {
     match command {
         E::Import {
@@ -301,10 +297,7 @@ pub fn apply_evaluation(
             expected,
             mappings,
         } => {
-            let read = staged
-                .imported
-                .take()
-                .ok_or(CoreError::Malformed("import without files".into()))?;
+            let read = imported.ok_or(CoreError::Malformed("import without files".into()))?;
             let (version, model) = evaluated(tx, *model_version)?;
             validate::meta(meta, ctx.now)?;
             validate::import_size(sources, mappings)?;

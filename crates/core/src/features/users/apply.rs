@@ -3,16 +3,30 @@ use super::validate::validate_new;
 use crate::access::Reader;
 use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
-use crate::keyslots::{DataKey, KeySlots, UserSecret};
+use crate::keyslots::{DataKey, KeySlots, PublicKeys, Slot, UserSecret};
 use crate::shared::workspace;
-use crate::write::{SlotEdit, Staged};
 use govbench_protocol::{Role, UserCommand};
 use rusqlite::Transaction;
+
+/// What a member command prepared before its transaction. The write path lands the slots in
+/// the key file under its lock, and after the commit registers the keys, replaces the
+/// session's secret and re-encrypts under the new data key.
+#[derive(Default)]
+pub(crate) struct KeyChanges {
+    /// Slots put into the key file (a new member's, or the actor's renewed one).
+    pub slots: Vec<Slot>,
+    /// Public keys the command registers (a new member's, or the actor's own).
+    pub registered: Option<PublicKeys>,
+    /// The actor's new secret, which replaces the session's after the commit.
+    pub new_secret: Option<UserSecret>,
+    /// A new data key for the workspace (removal, rotation).
+    pub rotation: Option<DataKey>,
+}
 
 /// Before the transaction: new key slots are derived here, because the KDF is slow and must
 /// not hold the write lock. The key file itself is changed by the write path under the lock,
 /// just before the commit.
-pub fn prepare(reader: &Reader<'_>, command: &UserCommand) -> CoreResult<Staged> {
+pub fn prepare(reader: &Reader<'_>, command: &UserCommand) -> CoreResult<KeyChanges> {
     let files = reader.files();
     match command {
         UserCommand::Create { user } => {
@@ -25,10 +39,10 @@ pub fn prepare(reader: &Reader<'_>, command: &UserCommand) -> CoreResult<Staged>
                 &files.key,
                 files.kdf,
             )?;
-            Ok(Staged {
-                slots: vec![SlotEdit::Put(slot)],
+            Ok(KeyChanges {
+                slots: vec![slot],
                 registered: Some(secret.public_keys()),
-                ..Staged::default()
+                ..KeyChanges::default()
             })
         }
         UserCommand::Enroll { passphrase } => {
@@ -43,20 +57,20 @@ pub fn prepare(reader: &Reader<'_>, command: &UserCommand) -> CoreResult<Staged>
                 &files.key,
                 files.kdf,
             )?;
-            Ok(Staged {
-                slots: vec![SlotEdit::Put(slot)],
+            Ok(KeyChanges {
+                slots: vec![slot],
                 registered: Some(secret.public_keys()),
                 new_secret: Some(secret),
-                ..Staged::default()
+                ..KeyChanges::default()
             })
         }
         // Removing a member revokes their access: the workspace gets a new data key that only
         // the remaining members hold.
-        UserCommand::Remove { .. } | UserCommand::RotateKey => Ok(Staged {
+        UserCommand::Remove { .. } | UserCommand::RotateKey => Ok(KeyChanges {
             rotation: Some(DataKey::random()),
-            ..Staged::default()
+            ..KeyChanges::default()
         }),
-        UserCommand::ContinueCopy => Ok(Staged::default()),
+        UserCommand::ContinueCopy => Ok(KeyChanges::default()),
     }
 }
 
@@ -64,12 +78,10 @@ pub fn apply(
     tx: &Transaction<'_>,
     ctx: &Context<'_>,
     command: &UserCommand,
-    staged: &mut Staged,
+    keys: Option<&KeyChanges>,
 ) -> CoreResult<Change> {
     let registered = || {
-        staged
-            .registered
-            .clone()
+        keys.and_then(|keys| keys.registered.clone())
             .ok_or_else(|| CoreError::Malformed("keys were not prepared".into()))
     };
     match command {

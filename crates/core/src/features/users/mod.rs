@@ -13,7 +13,7 @@ mod validate;
 /// this feature's commands and pages use them as its store.
 use crate::members as store;
 
-pub(crate) use apply::{apply, prepare};
+pub(crate) use apply::{apply, prepare, KeyChanges};
 pub(crate) use store::{deactivate, insert, Record};
 pub(crate) use validate::validate_fields;
 
