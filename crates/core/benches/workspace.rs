@@ -366,12 +366,17 @@ fn action_latency(path: &Path) {
 /// A migrated database, encrypted or not, configured the same way, with one user.
 fn fresh(path: &Path, encrypted: bool) -> (Connection, UserId) {
     let conn = if encrypted {
-        store::create(path, &govbench_core::DataKey::random()).unwrap()
+        store::create(
+            path,
+            &govbench_core::DataKey::random(),
+            &govbench_core::schema::WORKSPACE,
+        )
+        .unwrap()
     } else {
         let mut conn = Connection::open(path).unwrap();
         conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
         store::configure(&conn).unwrap();
-        store::migrate(&mut conn).unwrap();
+        store::migrate(&mut conn, govbench_core::schema::STEPS).unwrap();
         conn
     };
     let user = UserId(uuid::Uuid::now_v7());

@@ -26,6 +26,7 @@ pub(crate) mod members;
 mod regular;
 pub mod remember;
 mod replay;
+pub mod schema;
 pub mod session;
 pub mod shared;
 pub mod store;

@@ -6,6 +6,7 @@ use crate::change::{Context, Image};
 use crate::error::CoreResult;
 use crate::keyslots::PublicKeys;
 use crate::store::rows;
+use crate::store::Part;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{EntityRef, NewUser, Role, UserId, UserRef, UserSummary};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -237,3 +238,27 @@ pub(crate) fn display_names(
         .map(|id| Ok((id, user_ref(conn, id)?.display_name)))
         .collect()
 }
+
+/// Schema 1: the members.
+pub(crate) const SCHEMA_V1: Part = Part::sql(
+    r#"    CREATE TABLE users (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name TEXT NOT NULL,
+        role         TEXT NOT NULL,
+        active       INTEGER NOT NULL DEFAULT 1,
+        created_at   TEXT NOT NULL,
+        version      INTEGER NOT NULL
+    );
+
+"#,
+);
+
+/// Schema 3: each member's public keys (NULL for members from before signing, until their
+/// next login enrolls them).
+pub(crate) const SCHEMA_V3: Part = Part::sql(
+    r#"    ALTER TABLE users ADD COLUMN sign_key TEXT;
+    ALTER TABLE users ADD COLUMN seal_key TEXT;
+    CREATE UNIQUE INDEX users_by_sign_key ON users(sign_key) WHERE sign_key IS NOT NULL;
+"#,
+);

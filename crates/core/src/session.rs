@@ -69,7 +69,7 @@ fn create(
     let mut slots = KeySlots::new();
     slots.add(&admin.name, &admin.passphrase, &secret, &key, options.kdf)?;
     let built = (|| -> CoreResult<Session> {
-        let mut conn = store::create(path, &key)?;
+        let mut conn = store::create(path, &key, &crate::schema::WORKSPACE)?;
         let workspace_id = WorkspaceId(Uuid::now_v7());
         let copy_id = Uuid::now_v7().to_string();
         // The workspace's own creation is the one write outside `Session::execute`: there is
@@ -294,7 +294,7 @@ fn finish_interrupted_rotation(session: &mut Session, keys: &[DataKey]) -> CoreR
 fn open_first(path: &Path, keys: &[DataKey]) -> CoreResult<(Connection, DataKey)> {
     let mut last = CoreError::WrongCredentials;
     for key in keys {
-        match store::open(path, key) {
+        match store::open(path, key, &crate::schema::WORKSPACE) {
             Ok(conn) => return Ok((conn, key.clone())),
             Err(e @ CoreError::WorkspaceUnreadable { .. }) => last = e,
             Err(e) => return Err(e),

@@ -229,11 +229,12 @@ fn a_migration_keeps_a_copy_of_the_workspace_as_it_was() {
     )
     .unwrap();
     drop(raw);
-    let conn = govbench_core::store::open(&fx.path, &key).unwrap();
+    let conn =
+        govbench_core::store::open(&fx.path, &key, &govbench_core::schema::WORKSPACE).unwrap();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, govbench_core::store::SCHEMA_VERSION);
+    assert_eq!(version, govbench_core::schema::VERSION);
     let copy = fx.dir.path().join("test--before-schema-2.govbench");
     let old = govbench_core::store::open_raw(&copy, &key).unwrap();
     let version: i64 = old

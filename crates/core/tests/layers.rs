@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "dispatch",
         &[
             "features",
+            "schema",
             "write",
             "session",
             "verify",
@@ -60,16 +61,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "replay",
         "shared",
         "`action_key`, `StepVerdict`, `Reach` move below `shared`",
-    ),
-    (
-        "store",
-        "shared",
-        "the search tables' schema moves with the features' migrations",
-    ),
-    (
-        "store",
-        "backup",
-        "the backup before a migration becomes a hook the session passes",
     ),
     (
         "features::assessments",

@@ -634,7 +634,9 @@ fn a_removed_member_with_an_old_key_file_opens_nothing_written_afterwards() {
         .unwrap()
         .keys
         .remove(0);
-    assert!(govbench_core::store::open(&copy, &old_key).is_err());
+    assert!(
+        govbench_core::store::open(&copy, &old_key, &govbench_core::schema::WORKSPACE).is_err()
+    );
     // With the current key file, biz has no slot at all.
     assert_eq!(
         govbench_core::login(&fx.path, "biz", PASSPHRASE, fx.clock.clone())
@@ -699,7 +701,9 @@ fn an_admin_rotates_the_key_and_nobody_else_may() {
     // The session carries on under the new key.
     file(&mut fx.login(Role::Business), "轮换之后");
     assert_eq!(admin.requirements(&Default::default()).unwrap().total, 1);
-    assert!(govbench_core::store::open(&fx.path, &before).is_err());
+    assert!(
+        govbench_core::store::open(&fx.path, &before, &govbench_core::schema::WORKSPACE).is_err()
+    );
     for role in Role::ALL {
         fx.login(role);
     }

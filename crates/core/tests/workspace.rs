@@ -233,7 +233,7 @@ fn workspace_from_a_newer_schema_is_refused_with_that_reason() {
     let raw = govbench_core::store::open_raw(&fx.path, &key).unwrap();
     raw.execute_batch(&format!(
         "PRAGMA user_version = {}",
-        govbench_core::store::SCHEMA_VERSION + 1
+        govbench_core::schema::VERSION + 1
     ))
     .unwrap();
     drop(raw);
@@ -241,7 +241,7 @@ fn workspace_from_a_newer_schema_is_refused_with_that_reason() {
     assert_eq!(err.code, ErrorCode::WorkspaceTooNew);
     assert_eq!(
         err.details.get("found").map(String::as_str),
-        Some(&*(govbench_core::store::SCHEMA_VERSION + 1).to_string())
+        Some(&*(govbench_core::schema::VERSION + 1).to_string())
     );
     assert_refused_and_unchanged(&fx, ErrorCode::WorkspaceTooNew);
 }

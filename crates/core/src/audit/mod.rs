@@ -17,6 +17,7 @@
 //! Events written before signing existed (schema 1–2) are accepted unsigned only before the
 //! copy's first signed event, and are counted in the report.
 
+pub(crate) mod schema;
 mod signers;
 mod verify;
 

@@ -45,7 +45,7 @@ fn every_record_is_its_last_after_image_and_updates_chain_their_versions() {
         .unwrap()
         .keys
         .remove(0);
-    let conn = store::open(&path, &key).unwrap();
+    let conn = store::open(&path, &key, &crate::schema::WORKSPACE).unwrap();
 
     let mut state: BTreeMap<EntityRef, Value> = BTreeMap::new();
     let mut updates = 0;

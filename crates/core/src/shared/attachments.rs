@@ -10,6 +10,7 @@ use crate::error::{Attempt, CoreError, CoreResult};
 use crate::members;
 use crate::shared::records::{self, Stored};
 use crate::shared::validate::cleaned;
+use crate::store::Part;
 use govbench_protocol::{
     Attachment, AttachmentCommand, AttachmentId, AttachmentInfo, EntityKind, EntityRef,
     MAX_ATTACHMENT_BYTES,
@@ -203,3 +204,25 @@ pub fn damaged(conn: &Connection) -> CoreResult<Vec<AttachmentId>> {
     }
     Ok(bad)
 }
+
+/// Schema 5: attachments as audit images, their bytes in `attachment_blobs` by SHA-256
+/// (encrypted with the rest of the file; a blob travels beside the event that names its hash).
+pub(crate) const SCHEMA_V5: Part = Part::sql(
+    r#"    CREATE TABLE attachments (
+        local_key  INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        on_id      TEXT NOT NULL,
+        sha256     TEXT NOT NULL,
+        added_at   TEXT NOT NULL
+    );
+    CREATE INDEX attachments_on ON attachments(on_id, added_at);
+
+    CREATE TABLE attachment_blobs (
+        sha256 TEXT PRIMARY KEY,
+        bytes  BLOB NOT NULL
+    );
+
+"#,
+);

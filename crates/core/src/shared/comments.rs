@@ -6,6 +6,7 @@ use crate::error::{Attempt, CoreError, CoreResult};
 use crate::members;
 use crate::shared::validate::Check;
 use crate::store::rows;
+use crate::store::Part;
 use chrono::{DateTime, Utc};
 use govbench_protocol::{
     Comment, CommentCommand, CommentId, EntityKind, EntityRef, RecentPage, UserId,
@@ -185,3 +186,38 @@ pub fn recent(
         earlier,
     })
 }
+
+/// Schema 1: comments on requirements.
+pub(crate) const SCHEMA_V1: Part = Part::sql(
+    r#"    CREATE TABLE comments (
+        id             TEXT PRIMARY KEY,
+        requirement_id TEXT NOT NULL REFERENCES requirements(id),
+        author_id      TEXT NOT NULL REFERENCES users(id),
+        at             TEXT NOT NULL,
+        body           TEXT NOT NULL,
+        version        INTEGER NOT NULL
+    );
+    CREATE INDEX comments_by_requirement ON comments(requirement_id, at);
+
+"#,
+);
+
+/// Schema 2: comment threads on any record (not only requirements).
+pub(crate) const SCHEMA_V2: Part = Part::sql(
+    r#"    CREATE TABLE comments_v2 (
+        id          TEXT PRIMARY KEY,
+        entity_type TEXT NOT NULL,
+        entity_id   TEXT NOT NULL,
+        author_id   TEXT NOT NULL REFERENCES users(id),
+        at          TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        version     INTEGER NOT NULL
+    );
+    INSERT INTO comments_v2 (id, entity_type, entity_id, author_id, at, body, version)
+        SELECT id, 'requirement', requirement_id, author_id, at, body, version FROM comments;
+    DROP TABLE comments;
+    ALTER TABLE comments_v2 RENAME TO comments;
+    CREATE INDEX comments_by_entity ON comments(entity_type, entity_id, at);
+
+"#,
+);

@@ -7,6 +7,7 @@ use crate::change::Context;
 use crate::error::{CoreError, CoreResult};
 use crate::members;
 use crate::shared::validate::Check;
+use crate::store::Part;
 use chrono::NaiveDate;
 use govbench_protocol::{
     Action, ActionDone, ActionDraft, CorrectiveAction, EntityKind, EntityRef, OpenAction, Role,
@@ -160,3 +161,18 @@ pub fn open_actions(
     list.truncate(limit);
     Ok(list)
 }
+
+/// Schema 5: `open_actions`, derived from the corrective actions of incidents and drill runs,
+/// rewritten with each.
+pub(crate) const SCHEMA_V5: Part = Part::sql(
+    r#"    CREATE TABLE open_actions (
+        entity_type TEXT NOT NULL,
+        entity_id   TEXT NOT NULL,
+        action_id   TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        due         TEXT NOT NULL,
+        PRIMARY KEY (entity_type, entity_id, action_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX open_actions_by_owner ON open_actions(owner, due);
+    "#,
+);

@@ -6,7 +6,7 @@ mod migrations;
 mod network;
 pub mod rows;
 
-pub use migrations::{migrate, SCHEMA_VERSION};
+pub use migrations::{migrate, Part, Step};
 pub use network::is_network_path;
 
 use crate::error::{CoreError, CoreResult};
@@ -17,11 +17,26 @@ use std::path::Path;
 /// `PRAGMA application_id` of every Govbench workspace ("GVBC").
 pub const APPLICATION_ID: i64 = 0x4756_4243;
 
+/// What opening a workspace file needs from the layers above the store: the schema's steps,
+/// and what to do once before they upgrade an existing file (the session keeps a copy of it
+/// as it was).
+pub struct Schema {
+    pub steps: &'static [Step],
+    pub before_upgrade: fn(&Connection, &Path, &DataKey, i64) -> CoreResult<()>,
+}
+
+impl Schema {
+    /// The version this build writes.
+    pub const fn version(&self) -> i64 {
+        migrations::version(self.steps)
+    }
+}
+
 /// Opens an existing workspace file with `key`, checks that it is a Govbench workspace this
 /// version understands, and migrates it. Nothing is written to the file until the key, the
 /// application id and the schema version have all been checked, so a foreign, corrupt or
 /// too-new file is left byte-for-byte as it was.
-pub fn open(path: &Path, key: &DataKey) -> CoreResult<Connection> {
+pub fn open(path: &Path, key: &DataKey, schema: &Schema) -> CoreResult<Connection> {
     if !path.exists() {
         return Err(CoreError::WorkspaceNotFound(path.to_owned()));
     }
@@ -51,18 +66,17 @@ pub fn open(path: &Path, key: &DataKey) -> CoreResult<Connection> {
     if app_id != APPLICATION_ID {
         return Err(unreadable(format!("application id {app_id:#x}")));
     }
-    if version > SCHEMA_VERSION {
+    if version > schema.version() {
         return Err(CoreError::WorkspaceTooNew {
             found: version,
-            supported: SCHEMA_VERSION,
+            supported: schema.version(),
         });
     }
     configure(&conn)?;
-    if version > 0 && version < SCHEMA_VERSION {
-        // A copy as it was, beside it, before anything is migrated.
-        crate::backup::before_migration(&conn, path, key, version)?;
+    if version > 0 && version < schema.version() {
+        (schema.before_upgrade)(&conn, path, key, version)?;
     }
-    migrate(&mut conn).map_err(|e| match e {
+    migrate(&mut conn, schema.steps).map_err(|e| match e {
         CoreError::Database(e) => unreadable(e.to_string()),
         other => other,
     })?;
@@ -70,7 +84,7 @@ pub fn open(path: &Path, key: &DataKey) -> CoreResult<Connection> {
 }
 
 /// Creates a new, empty, encrypted workspace file. Refuses to touch an existing file.
-pub fn create(path: &Path, key: &DataKey) -> CoreResult<Connection> {
+pub fn create(path: &Path, key: &DataKey, schema: &Schema) -> CoreResult<Connection> {
     if path.exists() {
         return Err(CoreError::WorkspaceExists(path.to_owned()));
     }
@@ -88,7 +102,7 @@ pub fn create(path: &Path, key: &DataKey) -> CoreResult<Connection> {
         "PRAGMA application_id = {APPLICATION_ID}; PRAGMA journal_mode = WAL;"
     ))?;
     configure(&conn)?;
-    migrate(&mut conn)?;
+    migrate(&mut conn, schema.steps)?;
     Ok(conn)
 }
 
@@ -182,3 +196,13 @@ pub fn open_raw(path: &Path, key: &DataKey) -> CoreResult<Connection> {
     apply_key(&conn, key)?;
     Ok(conn)
 }
+
+/// Schema 1: the file's own key–value facts (the workspace record, audit heads).
+pub(crate) const META_V1: Part = Part::sql(
+    r#"    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+"#,
+);

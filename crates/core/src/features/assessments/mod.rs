@@ -19,6 +19,7 @@ pub mod pack;
 pub(crate) mod reach;
 #[doc(hidden)]
 pub mod samples;
+pub(crate) mod schema;
 pub mod scorecard;
 mod store;
 mod validate;

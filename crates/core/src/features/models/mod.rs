@@ -15,6 +15,7 @@ pub(crate) mod lifecycle;
 mod queries;
 pub(crate) mod reach;
 pub(crate) mod samples;
+pub(crate) mod schema;
 mod store;
 mod validate;
 pub mod verdicts;

@@ -1,0 +1,43 @@
+//! The audit log's table, as each schema version made or changed them. A shipped part is never edited: a
+//! change is a new part in a new step of `crate::schema`.
+
+use crate::store::Part;
+
+/// 1: the chain of events, one per workspace copy.
+pub(crate) const V1: Part = Part::sql(
+    r#"    -- One chain per workspace copy; an event is also the unit of replication.
+    CREATE TABLE audit_events (
+        copy_id     TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        id          TEXT NOT NULL UNIQUE,
+        at          TEXT NOT NULL,
+        actor_id    TEXT,
+        actor_name  TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        entity_type TEXT NOT NULL,
+        entity_id   TEXT NOT NULL,
+        before      TEXT,
+        after       TEXT,
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL,
+        PRIMARY KEY (copy_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX audit_by_entity ON audit_events(entity_type, entity_id);
+    "#,
+);
+
+/// 3: each event's signature (NULL for events from before signing).
+pub(crate) const V3: Part = Part::sql(
+    r#"    ALTER TABLE audit_events ADD COLUMN signature TEXT;
+    "#,
+);
+
+/// 6: the log read by time (a quarter's slice and facts). A record's history is read by
+/// entity and time: that index replaces the entity-only one (an index on kind and time would
+/// tempt the planner to walk a whole kind in time order for one record's history).
+pub(crate) const V6: Part = Part::sql(
+    r#"    CREATE INDEX audit_by_time ON audit_events(at);
+    CREATE INDEX audit_by_entity_time ON audit_events(entity_type, entity_id, at);
+    DROP INDEX audit_by_entity;
+    "#,
+);
