@@ -133,3 +133,40 @@ pub(crate) fn exists(conn: &Connection, entity: EntityRef) -> CoreResult<bool> {
         .optional()?
         .is_some())
 }
+
+/// The column of `kind`'s table that holds the record's status, where lists read it from
+/// one. One arm per kind.
+fn status_column(kind: EntityKind) -> Option<&'static str> {
+    match kind {
+        EntityKind::Requirement
+        | EntityKind::Evaluation
+        | EntityKind::Incident
+        | EntityKind::DrillRun
+        | EntityKind::Assessment => Some("status"),
+        EntityKind::Workspace
+        | EntityKind::User
+        | EntityKind::Comment
+        | EntityKind::Model
+        | EntityKind::ModelVersion
+        | EntityKind::TeamMember
+        | EntityKind::ResponseRules
+        | EntityKind::DrillTemplate
+        | EntityKind::DrillPlan
+        | EntityKind::Attachment
+        | EntityKind::ReportExport => None,
+    }
+}
+
+/// The status key of a record (`None` if there is no such record or its kind keeps no
+/// status column): how a feature learns the state of another's record without reaching into
+/// it (an incident opened in a drill needs the run to be running).
+pub(crate) fn status(conn: &Connection, entity: EntityRef) -> CoreResult<Option<String>> {
+    let (Some(table), Some(column)) = (table(entity.kind), status_column(entity.kind)) else {
+        return Ok(None);
+    };
+    // Both names are fixed above, never input.
+    Ok(conn
+        .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
+        .query_row([entity.id.to_string()], |r| r.get(0))
+        .optional()?)
+}

@@ -67,20 +67,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "features",
         "the policy areas' sections register like `reach`",
     ),
-    (
-        "features::drills",
-        "features",
-        "the samples' `Login`/`SampleRead` move below the features",
-    ),
-    ("features::incidents", "features", "likewise"),
-    ("features::models", "features", "likewise"),
-    ("features::requirements", "features", "likewise"),
-    ("features::users", "features", "likewise"),
-    (
-        "features::drills",
-        "features::incidents",
-        "one narrow query, in one direction",
-    ),
 ];
 
 fn src() -> PathBuf {

@@ -12,13 +12,14 @@ pub mod users;
 use crate::access::Session;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::members;
+use crate::shared::history::RECENT;
 use crate::shared::lifecycle::StepVerdict;
 use crate::shared::{attachments, comments, history};
 use govbench_protocol::{
     Action, AssessmentId, AttachmentId, AttachmentInfo, AttachmentPreview, AuditPermission,
     Comment, CommentId, Dashboard, DrillPlanId, DrillRunId, DrillTemplateId, EntityKind, EntityRef,
-    EvaluationId, ExportId, HistoryEntry, IncidentId, ModelId, ModelVersionId, Permission,
-    PolicyArea, RecentPage, RecentRequest, RequirementId, Section, TeamMemberId, UserId,
+    EvaluationId, ExportId, HistoryEntry, IncidentId, ModelId, ModelVersionId, PolicyArea,
+    RecentPage, RecentRequest, RequirementId, Section, TeamMemberId, UserId,
 };
 use rusqlite::Connection;
 
@@ -82,9 +83,6 @@ pub(crate) fn reach(action: Action) -> crate::shared::reach::Reach {
         Action::Assessment(a) => assessments::reach::reach(a),
     }
 }
-
-/// How many comments and history entries a record's page shows before "earlier".
-pub(crate) const RECENT: u32 = 50;
 
 /// The record's complete image as stored now, in the form its audit events carry; `None`
 /// when it does not exist. One arm per kind. (Replaying a log must reproduce these.)
@@ -194,34 +192,9 @@ mod replication_tests;
 #[doc(hidden)]
 pub mod samples {
     use super::*;
-    use govbench_protocol::{Command, CommentCommand, Role};
+    use govbench_protocol::{Command, CommentCommand};
 
-    /// Logs in the workspace's user holding a role.
-    pub type Login<'a> = dyn Fn(Role) -> ApiResult<Session> + 'a;
-
-    type Read = Box<dyn Fn(&Session) -> ApiResult<()>>;
-
-    /// A read, and the permission it needs.
-    pub struct SampleRead {
-        pub permission: Permission,
-        read: Read,
-    }
-
-    impl SampleRead {
-        pub fn new<T>(
-            permission: Permission,
-            read: impl Fn(&Session) -> ApiResult<T> + 'static,
-        ) -> SampleRead {
-            SampleRead {
-                permission,
-                read: Box::new(move |s| read(s).map(drop)),
-            }
-        }
-
-        pub fn run(&self, session: &Session) -> ApiResult<()> {
-            (self.read)(session)
-        }
-    }
+    pub use crate::shared::samples::{Login, SampleRead};
 
     /// One instance of every command; targets are real records, so an allowed command can
     /// fail only for workflow reasons, never for permission. One line per feature.

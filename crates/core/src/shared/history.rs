@@ -7,6 +7,9 @@ use chrono::{DateTime, Utc};
 use govbench_protocol::{EntityRef, HistoryEntry, RecentPage};
 use rusqlite::{params, Connection};
 
+/// How many comments and history entries a record's page shows before "earlier".
+pub const RECENT: u32 = 50;
+
 /// Action names written before actions were namespaced by feature (schema 1). The log is
 /// never rewritten, so they are translated when read.
 const LEGACY_ACTIONS: &[(&str, &str)] = &[

@@ -12,6 +12,8 @@ pub mod numbers;
 pub mod quarters;
 pub mod reach;
 pub mod records;
+#[doc(hidden)]
+pub mod samples;
 pub mod scorecard;
 pub mod search;
 pub mod spreadsheet;

@@ -3,8 +3,8 @@
 
 use crate::access::Session;
 use crate::error::ApiResult;
-use crate::features::samples::{Login, SampleRead};
 use crate::shared::quarters::quarter_of;
+use crate::shared::samples::{Login, SampleRead};
 use govbench_protocol::{
     quarter_key, ActionDraft, AssessmentCommand as C, AssessmentId, AssessmentPermission, Command,
     ExportKind, MeetingDraft, Role,

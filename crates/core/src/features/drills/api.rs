@@ -126,9 +126,3 @@ impl Session {
         })
     }
 }
-
-/// Is the run still going (incidents may be opened as part of it)?
-pub(crate) fn is_running(conn: &Connection, id: DrillRunId) -> CoreResult<bool> {
-    Ok(store::find_run(conn, id)?
-        .is_some_and(|r| r.status == govbench_protocol::DrillRunStatus::Running))
-}

@@ -19,7 +19,6 @@ pub(crate) mod schema;
 mod store;
 mod validate;
 
-pub(crate) use api::is_running;
 pub(crate) use apply::apply;
 pub(crate) use store::{find_run, insert_run};
 

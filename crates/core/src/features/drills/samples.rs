@@ -3,7 +3,7 @@
 
 use crate::access::Session;
 use crate::error::ApiResult;
-use crate::features::samples::{Login, SampleRead};
+use crate::shared::samples::{Login, SampleRead};
 use chrono::Duration;
 use govbench_protocol::{
     ActionDraft, ApiError, Command, DashboardSection, DrillCommand as C, DrillEvaluation,

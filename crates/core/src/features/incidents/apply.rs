@@ -3,7 +3,6 @@ use super::store::{self, RulesRecord, RULES_ID};
 use super::validate;
 use crate::change::{Change, Context};
 use crate::error::{CoreError, CoreResult};
-use crate::features::drills;
 use crate::shared::numbers::number;
 use crate::shared::{follow_ups, records};
 use govbench_protocol::{
@@ -174,7 +173,7 @@ fn open(
 ) -> CoreResult<Change> {
     validate::draft(tx, draft, ctx.now)?;
     if let Some(run) = drill {
-        if !drills::is_running(tx, run)? {
+        if !super::is_running(tx, run)? {
             return Err(CoreError::invalid("drill", "drill_not_running"));
         }
     }

@@ -23,9 +23,16 @@ pub(crate) use queries::{summary, ModelNames};
 pub(crate) use store::{find, insert as insert_incident, of_drill, rules_record};
 
 use crate::error::CoreResult;
-use govbench_protocol::{TeamMember, TeamMemberId};
+use govbench_protocol::{DrillRunId, DrillRunStatus, TeamMember, TeamMemberId};
 use rusqlite::Connection;
 
 pub(crate) fn find_member(conn: &Connection, id: TeamMemberId) -> CoreResult<Option<TeamMember>> {
     crate::shared::records::find(conn, id.0)
+}
+
+/// Is drill run `run` still running? Incidents opened in a drill are practised only while it
+/// runs. (Read through `kinds`: incidents do not reach into the drills feature, which reads
+/// incidents.)
+pub(crate) fn is_running(conn: &Connection, run: DrillRunId) -> CoreResult<bool> {
+    Ok(crate::kinds::status(conn, run.into())?.as_deref() == Some(DrillRunStatus::Running.key()))
 }

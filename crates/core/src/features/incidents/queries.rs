@@ -211,7 +211,7 @@ pub fn alerts(
         }
         // A drill's incident is practised while the drill runs; after it, nobody is paged.
         if let Some(run) = i.drill {
-            if !crate::features::drills::is_running(conn, run)? {
+            if !super::is_running(conn, run)? {
                 continue;
             }
         }

@@ -4,7 +4,7 @@
 
 use crate::access::Session;
 use crate::error::ApiResult;
-use crate::features::samples::{Login, SampleRead};
+use crate::shared::samples::{Login, SampleRead};
 use chrono::{DateTime, Duration, Utc};
 use govbench_protocol::{
     ActionDraft, ApiError, Command, DashboardSection, Detection, ErrorCode, IncidentCommand as C,

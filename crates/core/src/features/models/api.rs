@@ -4,9 +4,10 @@ use super::queries::{self, Loaded};
 use super::{import, store};
 use crate::access::Session;
 use crate::error::{ApiResult, CoreResult};
-use crate::features::{requirements, RECENT};
+use crate::features::requirements;
 use crate::members;
-use crate::shared::{comments, history};
+use crate::shared::comments;
+use crate::shared::history::{self, RECENT};
 use govbench_protocol::{
     DashboardSection, EvaluationDetail, EvaluationId, EvaluationPermission, EvaluationQuery,
     EvaluationStatus, EvaluationSummary, ImportPreview, KpiPolicy, KpiTrend, ModelAction,

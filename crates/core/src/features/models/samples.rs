@@ -4,7 +4,7 @@
 
 use crate::access::Session;
 use crate::error::ApiResult;
-use crate::features::samples::{Login, SampleRead};
+use crate::shared::samples::{Login, SampleRead};
 use chrono::NaiveDate;
 use govbench_protocol::{
     ApiError, Command, DashboardSection, DecisionKind, ErrorCode, EvaluationCommand as E,

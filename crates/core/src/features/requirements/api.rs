@@ -4,8 +4,8 @@ use super::lifecycle::LIFECYCLE;
 use super::queries;
 use crate::access::Session;
 use crate::error::{ApiResult, CoreResult};
-use crate::features::RECENT;
-use crate::shared::{comments, history};
+use crate::shared::comments;
+use crate::shared::history::{self, RECENT};
 use govbench_protocol::{
     DashboardSection, RequirementDetail, RequirementId, RequirementPage, RequirementPermission,
     RequirementQuery, RequirementSummary, RequirementsDashboard,

@@ -3,7 +3,7 @@
 
 use crate::access::Session;
 use crate::error::ApiResult;
-use crate::features::samples::{Login, SampleRead};
+use crate::shared::samples::{Login, SampleRead};
 use chrono::{Duration, Utc};
 use govbench_protocol::{
     ApiError, Assessment, Command, Comparator, DashboardSection, Decision, DeliveryPlan, ErrorCode,

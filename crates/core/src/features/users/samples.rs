@@ -2,7 +2,7 @@
 
 use crate::access::Session;
 use crate::error::ApiResult;
-use crate::features::samples::{Login, SampleRead};
+use crate::shared::samples::{Login, SampleRead};
 use govbench_protocol::{
     ApiError, Command, ErrorCode, NewUser, Passphrase, Role, UserCommand, UserPermission,
 };
