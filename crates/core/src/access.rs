@@ -13,8 +13,7 @@ use crate::witness::{ChainOf, Seen, Witness};
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use govbench_protocol::AnchorCheck;
 use govbench_protocol::{
-    Action, ApiError, ErrorCode, Permission, SessionInfo, UserAction, UserSummary, WorkspaceId,
-    WorkspaceInfo,
+    Action, ApiError, Permission, SessionInfo, UserAction, UserSummary, WorkspaceId, WorkspaceInfo,
 };
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::collections::HashSet;
@@ -112,44 +111,7 @@ pub(crate) struct Parts {
     pub registered_keys: HashSet<String>,
 }
 
-/// Why a session may read but not write. The log is the record everyone relies on: a copy
-/// whose log fails verification, or that is older than one this device saw, must not grow
-/// further until someone with the authority to decide looks at it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Hold {
-    /// An event of the log fails verification (`problem` is an `audit.problem.*` key).
-    Log { seq: u64, problem: &'static str },
-    /// This device saw the log up to event `seen`; this copy ends at `head`, or differs.
-    Rollback { seen: u64, head: u64 },
-    /// The log has no event for the member `name` (events deleted, or a row written around
-    /// the write path).
-    Unaccounted { name: String },
-}
-
-impl From<Hold> for ApiError {
-    fn from(hold: Hold) -> ApiError {
-        let mut err = ApiError::new(ErrorCode::WorkspaceHeld);
-        match hold {
-            Hold::Log { seq, problem } => {
-                err = err
-                    .with("seq", seq.to_string())
-                    .with("problem", format!("audit.problem.{problem}"));
-                err.message_key = "error.held_log".into();
-            }
-            Hold::Rollback { seen, head } => {
-                err = err
-                    .with("seen", seen.to_string())
-                    .with("head", head.to_string());
-                err.message_key = "error.held_rollback".into();
-            }
-            Hold::Unaccounted { name } => {
-                err = err.with("name", name);
-                err.message_key = "error.held_unaccounted".into();
-            }
-        }
-        err
-    }
-}
+pub use crate::error::Hold;
 
 impl Session {
     pub(crate) fn from_parts(parts: Parts) -> Session {

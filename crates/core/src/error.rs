@@ -78,7 +78,7 @@ pub enum CoreError {
     Crypto(&'static str),
     /// The workspace is open for reading only, and why.
     #[error("the workspace is held read-only: {0:?}")]
-    Held(crate::access::Hold),
+    Held(Hold),
     /// The report could not be drawn (the embedded font or the QR code failed).
     #[error("report: {0}")]
     Render(#[from] govbench_report::RenderError),
@@ -231,5 +231,44 @@ impl From<CoreError> for ApiError {
             }
             CoreError::Crypto(m) => ApiError::new(ErrorCode::Internal).with("reason", m),
         }
+    }
+}
+
+/// Why a session may read but not write. The log is the record everyone relies on: a copy
+/// whose log fails verification, or that is older than one this device saw, must not grow
+/// further until someone with the authority to decide looks at it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// An event of the log fails verification (`problem` is an `audit.problem.*` key).
+    Log { seq: u64, problem: &'static str },
+    /// This device saw the log up to event `seen`; this copy ends at `head`, or differs.
+    Rollback { seen: u64, head: u64 },
+    /// The log has no event for the member `name` (events deleted, or a row written around
+    /// the write path).
+    Unaccounted { name: String },
+}
+
+impl From<Hold> for ApiError {
+    fn from(hold: Hold) -> ApiError {
+        let mut err = ApiError::new(ErrorCode::WorkspaceHeld);
+        match hold {
+            Hold::Log { seq, problem } => {
+                err = err
+                    .with("seq", seq.to_string())
+                    .with("problem", format!("audit.problem.{problem}"));
+                err.message_key = "error.held_log".into();
+            }
+            Hold::Rollback { seen, head } => {
+                err = err
+                    .with("seen", seen.to_string())
+                    .with("head", head.to_string());
+                err.message_key = "error.held_rollback".into();
+            }
+            Hold::Unaccounted { name } => {
+                err = err.with("name", name);
+                err.message_key = "error.held_unaccounted".into();
+            }
+        }
+        err
     }
 }

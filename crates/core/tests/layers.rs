@@ -48,11 +48,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "the session keeps its backups through a hook set by `session`",
     ),
     (
-        "error",
-        "access",
-        "`Hold` moves into its own infrastructure module",
-    ),
-    (
         "replay",
         "features",
         "per-kind facts (status field, lifecycle, reach) move into `kinds`",
