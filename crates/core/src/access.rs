@@ -113,6 +113,17 @@ pub(crate) struct Parts {
 
 pub use crate::error::Hold;
 
+/// The check login runs on what was appended since this device's mark (`verify::after`,
+/// handed in by `session`, which sits above both).
+pub(crate) type VerifyAfter =
+    fn(
+        &Connection,
+        &(dyn Fn() -> CoreResult<Connection> + Sync),
+        &str,
+        u64,
+        &str,
+    ) -> CoreResult<Result<Option<crate::audit::Head>, crate::audit::Flaw>>;
+
 impl Session {
     pub(crate) fn from_parts(parts: Parts) -> Session {
         Session {
@@ -206,18 +217,13 @@ impl Session {
         self.secret = Some(secret);
     }
 
-    /// Gives the session this device's witness: the log is verified from where this device
-    /// last verified it (all of it on a first visit) — chain, signatures and every event as
-    /// its author's action — and checked against the heads the device saw before. A log that
-    /// fails, or a copy older than one seen here, holds the session read-only. From now on the
-    /// head is recorded after every change. Returns the witness check (`None` on a first
-    /// visit).
-    pub fn set_witness(&mut self, witness: Witness) -> ApiResult<Option<AnchorCheck>> {
-        self.attach_witness(witness)
-            .map_err(|e| self.explain(e).into())
-    }
-
-    fn attach_witness(&mut self, witness: Witness) -> CoreResult<Option<AnchorCheck>> {
+    /// Attaches this device's witness (see `Session::set_witness`), verifying the log from
+    /// where the device last verified it with `verify_after`.
+    pub(crate) fn attach_witness(
+        &mut self,
+        witness: Witness,
+        verify_after: VerifyAfter,
+    ) -> CoreResult<Option<AnchorCheck>> {
         let chain = self.chain();
         let keys = &self.registered_keys;
         let registered = |k: &str| keys.contains(k);
@@ -240,14 +246,14 @@ impl Session {
         };
         let files = &self.files;
         let open_reader = || crate::store::open_reader(&files.path, &files.key);
-        let verified =
-            match crate::verify::after(&self.conn, &open_reader, &self.copy_id, mark.0, &mark.1)? {
-                Ok(head) => head,
-                Err((seq, problem)) => {
-                    self.held.get_or_insert(Hold::Log { seq, problem });
-                    None
-                }
-            };
+        let verified = match verify_after(&self.conn, &open_reader, &self.copy_id, mark.0, &mark.1)?
+        {
+            Ok(head) => head,
+            Err((seq, problem)) => {
+                self.held.get_or_insert(Hold::Log { seq, problem });
+                None
+            }
+        };
         if let Some(c) = check.as_ref().filter(|c| !c.found && c.source == "device") {
             let head = crate::audit::head_of(&self.conn, &self.copy_id)?.map_or(0, |h| h.0);
             self.held.get_or_insert(Hold::Rollback {

@@ -16,6 +16,8 @@ use crate::keyslots::{DataKey, KdfParams, KeySlots, UserSecret};
 use crate::members;
 use crate::shared::workspace::{self, meta};
 use crate::store;
+use crate::witness::Witness;
+use govbench_protocol::AnchorCheck;
 use govbench_protocol::{NewUser, Passphrase, Role, UserCommand, UserId, UserSummary, WorkspaceId};
 use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};
@@ -332,4 +334,19 @@ fn assemble(
         held: register.held,
         registered_keys,
     }))
+}
+
+impl Session {
+    /// Gives the session this device's witness: the log is verified from where this device
+    /// last verified it (all of it on a first visit) — chain, signatures and every event as
+    /// its author's action — and checked against the heads the device saw before. A log that
+    /// fails, or a copy older than one seen here, holds the session read-only. From now on the
+    /// head is recorded after every change. Returns the witness check (`None` on a first
+    /// visit).
+    pub fn set_witness(&mut self, witness: Witness) -> ApiResult<Option<AnchorCheck>> {
+        self.attach_witness(witness, |conn, open_reader, copy, from, hash| {
+            crate::verify::after(conn, open_reader, copy, from, hash)
+        })
+        .map_err(|e| self.explain(e).into())
+    }
 }

@@ -93,7 +93,7 @@ pub(crate) fn after<F>(
     from_hash: &str,
 ) -> CoreResult<Result<Option<audit::Head>, audit::Flaw>>
 where
-    F: Fn() -> CoreResult<Connection> + Sync,
+    F: Fn() -> CoreResult<Connection> + Sync + ?Sized,
 {
     let chain = audit::verify_after(conn, open_reader, copy, from, from_hash)?;
     let (_, authority) = crate::replay::check_from(conn, copy, from + 1)?;

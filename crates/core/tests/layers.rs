@@ -39,11 +39,6 @@ const LAYERS: &[(&str, &[&str])] = &[
 const KNOWN: &[(&str, &str, &str)] = &[
     (
         "access",
-        "verify",
-        "the session's witness check moves up into `session`",
-    ),
-    (
-        "access",
         "backup",
         "the session keeps its backups through a hook set by `session`",
     ),

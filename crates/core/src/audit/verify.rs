@@ -179,7 +179,7 @@ pub(crate) fn verify_after<F>(
     from_hash: &str,
 ) -> CoreResult<Result<Option<Head>, Flaw>>
 where
-    F: Fn() -> CoreResult<Connection> + Sync,
+    F: Fn() -> CoreResult<Connection> + Sync + ?Sized,
 {
     let Some((head_seq, head_hash)) = head_of(conn, copy)? else {
         return Ok(Ok(None));
