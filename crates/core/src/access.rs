@@ -50,7 +50,7 @@ pub struct Session {
     /// with one of them).
     registered_keys: HashSet<String>,
     /// Where this device keeps backups (set by the front end); automatic backups go there.
-    backups: Option<crate::backup::Backups>,
+    backups: Option<Backups>,
     clock: Arc<dyn Clock>,
     /// The user's UTC offset: "today" (and so "overdue") is the user's own date.
     zone: FixedOffset,
@@ -112,6 +112,26 @@ pub(crate) struct Parts {
 }
 
 pub use crate::error::Hold;
+
+/// Where this device keeps a workspace's backups, and how many.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backups {
+    pub folder: PathBuf,
+    /// At most this many are kept…
+    pub keep_count: usize,
+    /// …and none older than this many days (the newest is always kept).
+    pub keep_days: u32,
+}
+
+impl Backups {
+    pub fn new(folder: impl Into<PathBuf>) -> Backups {
+        Backups {
+            folder: folder.into(),
+            keep_count: 20,
+            keep_days: 180,
+        }
+    }
+}
 
 /// The check login runs on what was appended since this device's mark (`verify::after`,
 /// handed in by `session`, which sits above both).
@@ -270,11 +290,11 @@ impl Session {
 
     /// Where this device keeps backups: automatic ones (before a key rotation or a removal)
     /// are made there from now on.
-    pub fn set_backups(&mut self, backups: crate::backup::Backups) {
+    pub fn set_backups(&mut self, backups: Backups) {
         self.backups = Some(backups);
     }
 
-    pub(crate) fn backups(&self) -> Option<crate::backup::Backups> {
+    pub(crate) fn backups(&self) -> Option<Backups> {
         self.backups.clone()
     }
 
@@ -295,23 +315,10 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Copies the workspace (database and key file, consistent with each other: the write
-    /// lock is held throughout) to `target`.
-    pub(crate) fn copy_to(
-        &mut self,
-        target: &Path,
-        sweep: Option<&str>,
-        progress: &dyn Fn(u64, u64),
-    ) -> CoreResult<()> {
-        // The write lock is held on a second connection: SQLite's online backup cannot read
-        // from a connection that has a write transaction open.
-        let mut lock = crate::store::open_raw(&self.files.path, &self.files.key)?;
-        crate::store::configure(&lock)?;
-        let held = lock.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let slots = crate::keyslots::KeySlots::load(&self.files.path)?;
-        crate::backup::write_copy(&self.conn, &self.files.key, &slots, target, sweep, progress)?;
-        held.commit()?;
-        Ok(())
+    /// The session's connection and files, for the backup, which copies the workspace page
+    /// by page under a lock of its own.
+    pub(crate) fn connection(&self) -> (&Connection, &Files) {
+        (&self.conn, &self.files)
     }
 
     /// This device's witness check of the session's chain. On a first visit it says so: the

@@ -11,7 +11,7 @@
 //! user's slot and fully verified (pages, chain, signatures, records); only a copy that passes
 //! is put in place.
 
-use crate::access::Session;
+use crate::access::{Backups, Session};
 use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::keyslots::{DataKey, KeySlots};
@@ -25,25 +25,7 @@ use std::sync::Arc;
 
 const SUFFIX: &str = ".govbench";
 
-/// Where this device keeps a workspace's backups, and how many.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Backups {
-    pub folder: PathBuf,
-    /// At most this many are kept…
-    pub keep_count: usize,
-    /// …and none older than this many days (the newest is always kept).
-    pub keep_days: u32,
-}
-
 impl Backups {
-    pub fn new(folder: impl Into<PathBuf>) -> Backups {
-        Backups {
-            folder: folder.into(),
-            keep_count: 20,
-            keep_days: 180,
-        }
-    }
-
     /// The backups of the workspace named `stem` in this folder, newest first.
     pub fn list(&self, stem: &str) -> CoreResult<Vec<BackupInfo>> {
         let Ok(entries) = std::fs::read_dir(&self.folder) else {
@@ -356,4 +338,26 @@ pub fn point_to_latest(mut error: ApiError, workspace: &Path, backups: &Backups)
             .with("path", workspace.display().to_string());
     }
     error
+}
+
+impl Session {
+    /// Copies the workspace (database and key file, consistent with each other: the write
+    /// lock is held throughout) to `target`.
+    pub(crate) fn copy_to(
+        &mut self,
+        target: &Path,
+        sweep: Option<&str>,
+        progress: &dyn Fn(u64, u64),
+    ) -> CoreResult<()> {
+        let (conn, files) = self.connection();
+        // The write lock is held on a second connection: SQLite's online backup cannot read
+        // from a connection that has a write transaction open.
+        let mut lock = crate::store::open_raw(&files.path, &files.key)?;
+        crate::store::configure(&lock)?;
+        let held = lock.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let slots = crate::keyslots::KeySlots::load(&files.path)?;
+        write_copy(conn, &files.key, &slots, target, sweep, progress)?;
+        held.commit()?;
+        Ok(())
+    }
 }

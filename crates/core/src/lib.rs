@@ -34,8 +34,8 @@ mod verify;
 pub mod witness;
 pub mod write;
 
+pub use access::Backups;
 pub use access::{Hold, Reader, Session};
-pub use backup::Backups;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiResult, CoreError, CoreResult};
 pub use features::assessments::verify_pack;
