@@ -18,26 +18,10 @@ use crate::shared::{attachments, comments, history};
 use govbench_protocol::{
     Action, AssessmentId, AttachmentId, AttachmentInfo, AttachmentPreview, AuditPermission,
     Comment, CommentId, Dashboard, DrillPlanId, DrillRunId, DrillTemplateId, EntityKind, EntityRef,
-    EvaluationId, ExportId, HistoryEntry, IncidentId, ModelId, ModelVersionId, PolicyArea,
-    RecentPage, RecentRequest, RequirementId, Section, TeamMemberId, UserId,
+    EvaluationId, ExportId, HistoryEntry, IncidentId, ModelId, ModelVersionId, RecentPage,
+    RecentRequest, RequirementId, TeamMemberId, UserId,
 };
 use rusqlite::Connection;
-
-/// The quarterly assessment's section of a policy area, computed by the feature module that
-/// owns the area. One arm per area: a new module adds its area and its section here.
-pub(crate) fn assessment_section(
-    conn: &Connection,
-    area: PolicyArea,
-    span: &crate::shared::quarters::Span,
-) -> CoreResult<Section> {
-    match area {
-        PolicyArea::Requirements => requirements::assessment::section(conn, span),
-        PolicyArea::Evaluations => models::assessment::section(conn, span),
-        PolicyArea::Incidents => incidents::assessment::section(conn, span),
-        PolicyArea::Drills => drills::assessment::section(conn, span),
-        PolicyArea::Security => users::assessment::section(conn, span),
-    }
-}
 
 /// Judges a recorded change of a record's status against the lifecycle of its kind: `None`
 /// for kinds without one. Reads the status field of the images (`stage` for a model version).

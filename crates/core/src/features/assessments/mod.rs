@@ -1,6 +1,6 @@
 //! The quarterly assessment (policy §6: each quarter the departments analyse how the policy
 //! was carried out and adjust the strategy): a scorecard computed from every feature module
-//! (each contributes its section through `features::assessment_section`), the meeting's
+//! (each contributes its section through its `assessment.rs`, read by `scorecard`), the meeting's
 //! record with its strategy adjustments tracked as actions, the project manager's signature
 //! (which freezes the scorecard) and an Admin's approval; and the exports an auditor takes
 //! away — the PDF report and the sealed audit pack — each recorded in the log with the chain
