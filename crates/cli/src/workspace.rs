@@ -78,7 +78,7 @@ pub fn generate(
         CreateOptions::default(),
         Arc::new(SystemClock),
     )?;
-    let events = audit_events.max(requirements);
+    let events = govbench_core::generator::events_written(requirements, audit_events);
     let mut report = |written: u64, total: u64| {
         eprint!(
             "\r{}",
@@ -91,7 +91,7 @@ pub fn generate(
             )
         );
     };
-    session.generate(requirements, events, &mut report)?;
+    session.generate(requirements, audit_events, &mut report)?;
     eprintln!();
     out!(
         "{}",

@@ -163,6 +163,7 @@ pub fn seed_with_progress(
         rnd: add_member(conn, copy_id, admin, Role::RnD, start)?,
         manager: add_member(conn, copy_id, admin, Role::ProjectManager, start)?,
     };
+    let total = events_written(requirements, events);
     let mut written = 0u64;
     let mut filed: Vec<RequirementId> = Vec::with_capacity(requirements as usize);
     let more = |written: u64, filed: usize| (filed as u64) < requirements || written < events;
@@ -204,7 +205,7 @@ pub fn seed_with_progress(
             written += 1;
         }
         tx.commit()?;
-        progress(written, events.max(written));
+        progress(written, total);
     }
     // The crew has no key slots (nobody logs in as them): once the filing is done, the admin
     // removes them, as a workspace's slots must match its active members.
@@ -262,38 +263,18 @@ impl Crew {
             &Change::created(&r)?,
             secret,
         )?;
-        let path: &[A] = match target {
-            S::Draft | S::Submitted => &[],
-            S::UnderAssessment => &[A::StartAssessment],
-            S::Assessed => &[A::StartAssessment, A::Assess],
-            S::Approved => &[A::StartAssessment, A::Assess, A::Approve],
-            S::Rejected => &[A::StartAssessment, A::Assess, A::Reject],
-            S::Returned => &[A::StartAssessment, A::Assess, A::Return],
-            S::InDevelopment => &[
-                A::StartAssessment,
-                A::Assess,
-                A::Approve,
-                A::Plan,
-                A::StartDevelopment,
-            ],
-            S::Delivered | S::Closed => &[
-                A::StartAssessment,
-                A::Assess,
-                A::Approve,
-                A::Plan,
-                A::StartDevelopment,
-                A::MarkDelivered,
-            ],
-        };
-        let close: &[A] = if target == S::Closed {
-            &[A::Close]
-        } else {
-            &[]
-        };
-        for action in path.iter().chain(close) {
+        let path = path_to(target);
+        for action in &path {
             let (by, secret) = match action {
                 A::StartAssessment | A::Assess => &self.rnd,
-                _ => &self.manager,
+                A::File | A::Edit | A::Submit => &self.business,
+                A::Approve
+                | A::Reject
+                | A::Return
+                | A::Plan
+                | A::StartDevelopment
+                | A::MarkDelivered
+                | A::Close => &self.manager,
             };
             let mut after = r.clone();
             after.status = requirements::lifecycle::LIFECYCLE.next(*action, r.status)?;
@@ -325,7 +306,14 @@ impl Crew {
                         target_delivery: r.draft.wanted_by,
                     })
                 }
-                _ => {}
+                // Steps that change the status alone.
+                A::File
+                | A::Edit
+                | A::Submit
+                | A::StartAssessment
+                | A::StartDevelopment
+                | A::MarkDelivered
+                | A::Close => {}
             }
             after.updated_at = at;
             after.version = r.version + 1;
@@ -342,7 +330,7 @@ impl Crew {
             )?;
             r = after;
         }
-        Ok(1 + (path.len() + close.len()) as u64)
+        Ok(1 + path.len() as u64)
     }
 }
 
@@ -673,4 +661,56 @@ fn generated_run(
         updated_at: started + Duration::hours(2),
         version: 1,
     }
+}
+
+/// The steps (after filing) that take a requirement to `target`, `Close` included.
+fn path_to(target: RequirementStatus) -> Vec<RequirementAction> {
+    use RequirementAction as A;
+    use RequirementStatus as S;
+    let path: &[A] = match target {
+        S::Draft | S::Submitted => &[],
+        S::UnderAssessment => &[A::StartAssessment],
+        S::Assessed => &[A::StartAssessment, A::Assess],
+        S::Approved => &[A::StartAssessment, A::Assess, A::Approve],
+        S::Rejected => &[A::StartAssessment, A::Assess, A::Reject],
+        S::Returned => &[A::StartAssessment, A::Assess, A::Return],
+        S::InDevelopment => &[
+            A::StartAssessment,
+            A::Assess,
+            A::Approve,
+            A::Plan,
+            A::StartDevelopment,
+        ],
+        S::Delivered | S::Closed => &[
+            A::StartAssessment,
+            A::Assess,
+            A::Approve,
+            A::Plan,
+            A::StartDevelopment,
+            A::MarkDelivered,
+        ],
+    };
+    let close: &[A] = if target == S::Closed {
+        &[A::Close]
+    } else {
+        &[]
+    };
+    path.iter().chain(close).copied().collect()
+}
+
+/// How many events [`seed_with_progress`] writes for `requirements` requirements and `events`
+/// asked for: each requirement filed and taken along its path to its status (the status of
+/// the `i`th is `RequirementStatus::ALL[i % 10]`), then comments up to `events`.
+pub fn events_written(requirements: u64, events: u64) -> u64 {
+    let kinds = RequirementStatus::ALL.len() as u64;
+    let filing: u64 = RequirementStatus::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(k, status)| {
+            let of_this_status =
+                requirements / kinds + u64::from((k as u64) < requirements % kinds);
+            of_this_status * (1 + path_to(status).len() as u64)
+        })
+        .sum();
+    filing.max(events)
 }

@@ -115,7 +115,18 @@ fn editing_a_requirement_reindexes_it_in_the_same_transaction() {
 fn few_and_many_matches_give_the_same_answers_as_a_full_scan() {
     let fx = Fixture::new();
     let mut admin = fx.login(Role::Admin);
-    admin.generate(3_000, 3_000, &mut |_, _| {}).unwrap();
+    let mut last = (0, 0);
+    admin
+        .generate(3_000, 3_000, &mut |written, total| last = (written, total))
+        .unwrap();
+    // The progress counts toward the total it ends at (each requirement is filed and taken
+    // along its lifecycle: more events than asked for).
+    assert_eq!(last.0, last.1);
+    assert_eq!(
+        last.1,
+        govbench_core::generator::events_written(3_000, 3_000)
+    );
+    assert!(last.1 > 3_000, "{last:?}");
     drop(admin);
     let auditor = fx.login(Role::Auditor);
     let everything = {
