@@ -1,12 +1,15 @@
 //! Translations. Both catalogues live in `assets/i18n/*.json` as flat `key → text` maps and are
 //! compiled in, so the UI (wasm) and the backend (CLI, reports) translate the same way.
 //! Placeholders are `{name}` and are filled from the arguments given to [`Locale::format`].
+//! A feature's keys carry its prefix in the one catalogue per language (translators work
+//! language by language); sentences composed in code live in a file named after the feature
+//! (`models`: verdicts and the gate; `assessments`: scorecard figures) or the part (`audit`).
 
+mod assessments;
 mod audit;
-mod scorecard;
-mod verdict;
+mod models;
 
-pub use verdict::{number, signed};
+pub use models::{number, signed};
 
 use govbench_protocol::ApiError;
 use std::collections::HashMap;
