@@ -1,0 +1,255 @@
+-- Govbench shared workspaces, server schema 1 (`govbench server init`). Run as a role that may
+-- create roles, in a database dedicated to Govbench; idempotent (run twice, it changes nothing).
+--
+-- The server holds each workspace's log, not its tables: in clear only what ordering and
+-- checking need; the event itself is a payload encrypted with the workspace's data key, which
+-- the server never holds. Clients may only SELECT (their own workspace's rows, by row-level
+-- security); every write goes through a SECURITY DEFINER function that checks it under the
+-- workspace's lock.
+
+BEGIN;
+-- One installer at a time; the whole schema in one transaction.
+DO $lock$ BEGIN PERFORM pg_advisory_xact_lock(7158237001); END $lock$;
+
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govbench_owner') THEN
+        CREATE ROLE govbench_owner NOLOGIN CREATEROLE;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govbench_member') THEN
+        CREATE ROLE govbench_member NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govbench_sharer') THEN
+        CREATE ROLE govbench_sharer NOLOGIN;
+    END IF;
+END
+$roles$;
+
+GRANT pg_signal_backend TO govbench_owner;
+GRANT govbench_member TO govbench_owner WITH ADMIN OPTION;
+
+CREATE SCHEMA IF NOT EXISTS govbench AUTHORIZATION govbench_owner;
+REVOKE ALL ON SCHEMA govbench FROM PUBLIC;
+GRANT USAGE ON SCHEMA govbench TO govbench_member, govbench_sharer;
+
+SET ROLE govbench_owner;
+
+CREATE TABLE IF NOT EXISTS govbench.schema_version (
+    version integer PRIMARY KEY,
+    installed_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS govbench.workspaces (
+    workspace_id  uuid PRIMARY KEY,
+    head_position bigint NOT NULL DEFAULT 0,
+    -- sha256(previous log_hash ‖ int8send(position) ‖ event_hash): the server's order, which
+    -- every copy recomputes.
+    head_log_hash bytea NOT NULL DEFAULT decode(repeat('00', 32), 'hex'),
+    min_format    integer NOT NULL,
+    -- The data key new events must be sealed with (rotated when a member is removed).
+    key_id        bytea NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS govbench.members (
+    workspace_id uuid NOT NULL REFERENCES govbench.workspaces,
+    member_id    uuid NOT NULL,
+    role_name    name NOT NULL UNIQUE,
+    is_admin     boolean NOT NULL,
+    active       boolean NOT NULL DEFAULT true,
+    added_at     bigint NOT NULL,
+    removed_at   bigint,
+    PRIMARY KEY (workspace_id, member_id)
+);
+
+CREATE TABLE IF NOT EXISTS govbench.events (
+    workspace_id uuid NOT NULL REFERENCES govbench.workspaces,
+    position     bigint NOT NULL,
+    log_hash     bytea NOT NULL,
+    copy_id      uuid NOT NULL,
+    copy_seq     bigint NOT NULL,
+    event_hash   bytea NOT NULL,
+    prev_hash    bytea NOT NULL,
+    signer_id    uuid,
+    signature    bytea,
+    entity_kind  text NOT NULL,
+    entity_id    text NOT NULL,
+    base_version bigint,
+    new_version  bigint NOT NULL,
+    key_id       bytea NOT NULL,
+    format       integer NOT NULL,
+    nonce        bytea NOT NULL,
+    payload      bytea NOT NULL,
+    received_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (workspace_id, position),
+    UNIQUE (workspace_id, event_hash),
+    UNIQUE (workspace_id, copy_id, copy_seq)
+);
+CREATE INDEX IF NOT EXISTS events_entity
+    ON govbench.events (workspace_id, entity_kind, entity_id, position);
+
+-- What each event touched (its record, and the scopes it belongs to): the index the "no
+-- decision on stale facts" check reads.
+CREATE TABLE IF NOT EXISTS govbench.touches (
+    workspace_id uuid NOT NULL,
+    touch_key    text NOT NULL,
+    position     bigint NOT NULL,
+    PRIMARY KEY (workspace_id, touch_key, position),
+    FOREIGN KEY (workspace_id, position) REFERENCES govbench.events
+);
+
+CREATE TABLE IF NOT EXISTS govbench.key_slots (
+    workspace_id uuid NOT NULL REFERENCES govbench.workspaces,
+    slot_id      text NOT NULL,
+    body         bytea NOT NULL,
+    position     bigint NOT NULL,
+    PRIMARY KEY (workspace_id, slot_id)
+);
+
+-- The workspace the calling member belongs to (a member role belongs to one workspace).
+CREATE OR REPLACE FUNCTION govbench.my_workspace() RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$ SELECT workspace_id FROM govbench.members WHERE role_name = session_user AND active $$;
+
+ALTER TABLE govbench.workspaces ENABLE ROW LEVEL SECURITY;
+ALTER TABLE govbench.members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE govbench.events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE govbench.touches ENABLE ROW LEVEL SECURITY;
+ALTER TABLE govbench.key_slots ENABLE ROW LEVEL SECURITY;
+
+DO $policies$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['workspaces', 'members', 'events', 'touches', 'key_slots'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_policies
+                        WHERE schemaname = 'govbench' AND tablename = t
+                          AND policyname = 'member_reads') THEN
+            EXECUTE format(
+                'CREATE POLICY member_reads ON govbench.%I FOR SELECT TO govbench_member '
+                'USING (workspace_id = (SELECT govbench.my_workspace()))', t);
+        END IF;
+    END LOOP;
+END
+$policies$;
+
+GRANT SELECT ON govbench.workspaces, govbench.members, govbench.events, govbench.touches,
+    govbench.key_slots TO govbench_member;
+
+-- Appends one event, or says why not. Under the workspace's row lock: the caller must be an
+-- active member signing as itself; the same event twice is recognised by its hash (a lost
+-- acknowledgement); the copy's chain must continue where the server has it; the data key must
+-- be the current one; nothing the command read may have changed after the position its reads
+-- were based on, and the record must still be at the version it changed.
+CREATE OR REPLACE FUNCTION govbench.append(
+    p_workspace uuid, p_base_position bigint, p_reads text[],
+    p_copy_id uuid, p_copy_seq bigint, p_event_hash bytea, p_prev_hash bytea,
+    p_signer_id uuid, p_signature bytea,
+    p_entity_kind text, p_entity_id text, p_base_version bigint, p_new_version bigint,
+    p_touches text[], p_key_id bytea, p_format integer, p_nonce bytea, p_payload bytea,
+    OUT outcome text, OUT out_position bigint, OUT out_log_hash bytea,
+    OUT conflict_position bigint, OUT conflict_signer uuid, OUT conflict_at timestamptz)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+    ws govbench.workspaces%ROWTYPE;
+    me govbench.members%ROWTYPE;
+    latest bigint;
+    prev bytea;
+BEGIN
+    SELECT * INTO ws FROM govbench.workspaces WHERE workspace_id = p_workspace FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no such workspace' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Inside SECURITY DEFINER current_user is the owner; the caller is session_user.
+    SELECT * INTO me FROM govbench.members
+     WHERE workspace_id = p_workspace AND role_name = session_user AND active;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'not a member' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_signer_id IS DISTINCT FROM me.member_id THEN
+        outcome := 'not_signer';
+        RETURN;
+    END IF;
+    SELECT e.position, e.log_hash INTO out_position, out_log_hash FROM govbench.events e
+     WHERE e.workspace_id = p_workspace AND e.event_hash = p_event_hash;
+    IF FOUND THEN
+        outcome := 'duplicate';
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM govbench.events e
+                WHERE e.workspace_id = p_workspace AND e.copy_id = p_copy_id
+                  AND e.copy_seq = p_copy_seq) THEN
+        outcome := 'fork';
+        RETURN;
+    END IF;
+    IF p_copy_seq = 1 THEN
+        prev := decode(repeat('00', 32), 'hex');
+    ELSE
+        SELECT e.event_hash INTO prev FROM govbench.events e
+         WHERE e.workspace_id = p_workspace AND e.copy_id = p_copy_id
+           AND e.copy_seq = p_copy_seq - 1;
+    END IF;
+    IF prev IS DISTINCT FROM p_prev_hash THEN
+        outcome := 'gap';
+        RETURN;
+    END IF;
+    IF p_format < ws.min_format THEN
+        outcome := 'format_too_old';
+        RETURN;
+    END IF;
+    IF p_key_id <> ws.key_id THEN
+        outcome := 'old_key';
+        RETURN;
+    END IF;
+    SELECT t.position, e.signer_id, e.received_at
+      INTO conflict_position, conflict_signer, conflict_at
+      FROM govbench.touches t JOIN govbench.events e USING (workspace_id, position)
+     WHERE t.workspace_id = p_workspace AND t.touch_key = ANY (p_reads)
+       AND t.position > p_base_position
+     ORDER BY t.position LIMIT 1;
+    IF FOUND THEN
+        outcome := 'stale';
+        RETURN;
+    END IF;
+    SELECT e.new_version, e.position, e.signer_id, e.received_at
+      INTO latest, conflict_position, conflict_signer, conflict_at
+      FROM govbench.events e
+     WHERE e.workspace_id = p_workspace AND e.entity_kind = p_entity_kind
+       AND e.entity_id = p_entity_id
+     ORDER BY e.position DESC LIMIT 1;
+    IF latest IS DISTINCT FROM p_base_version THEN
+        outcome := 'stale';
+        RETURN;
+    END IF;
+    conflict_position := NULL;
+    conflict_signer := NULL;
+    conflict_at := NULL;
+    out_position := ws.head_position + 1;
+    out_log_hash := sha256(ws.head_log_hash || int8send(out_position) || p_event_hash);
+    INSERT INTO govbench.events VALUES (
+        p_workspace, out_position, out_log_hash, p_copy_id, p_copy_seq, p_event_hash,
+        p_prev_hash, p_signer_id, p_signature, p_entity_kind, p_entity_id, p_base_version,
+        p_new_version, p_key_id, p_format, p_nonce, p_payload, clock_timestamp());
+    INSERT INTO govbench.touches
+        SELECT p_workspace, k, out_position
+          FROM unnest(array_append(p_touches, p_entity_kind || ':' || p_entity_id)) k
+        ON CONFLICT DO NOTHING;
+    UPDATE govbench.workspaces SET head_position = out_position, head_log_hash = out_log_hash
+     WHERE workspace_id = p_workspace;
+    -- Sent at commit: the other desktops fetch what follows their last position.
+    PERFORM pg_notify('govbench_' || replace(p_workspace::text, '-', ''), out_position::text);
+    outcome := 'accepted';
+END
+$$;
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA govbench FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION govbench.my_workspace() TO govbench_member;
+GRANT EXECUTE ON FUNCTION govbench.append(uuid, bigint, text[], uuid, bigint, bytea, bytea,
+    uuid, bytea, text, text, bigint, bigint, text[], bytea, integer, bytea, bytea)
+    TO govbench_member;
+
+INSERT INTO govbench.schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;
+
+RESET ROLE;
+
+COMMIT;
