@@ -1,0 +1,277 @@
+//! The shared workspace's server: PostgreSQL, reached over TLS whose certificate and host name
+//! are verified (libpq's `verify-full`), and the schema `govbench server init` installs.
+//!
+//! Only this crate knows the server's wire protocol; the core is handed what it needs. A
+//! connection is encrypted unless the server is on this machine (loopback, a Unix socket) or
+//! the person explicitly allowed plaintext: tokio-postgres's own default (`prefer`) would carry
+//! on in clear when a server declines TLS, so the mode is always set here, never taken from the
+//! address.
+
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_postgres::config::{Host, SslMode};
+use tokio_postgres::Client;
+
+/// The server schema, installed by `govbench server init` in one transaction; running it again
+/// changes nothing.
+pub const SERVER_SCHEMA: &str = include_str!("../sql/001-init.sql");
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    /// The address is not one this crate can use (with why).
+    #[error("not a PostgreSQL address: {0}")]
+    Address(String),
+    /// An unencrypted connection to a server on another machine, not explicitly allowed.
+    #[error("an unencrypted connection to {0} was refused")]
+    PlaintextRefused(String),
+    #[error("the CA file {path}: {reason}")]
+    CaFile { path: PathBuf, reason: String },
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error(transparent)]
+    Postgres(#[from] tokio_postgres::Error),
+}
+
+/// How a connection is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protection {
+    /// TLS; the server's certificate chains to the CA and names the host.
+    Verified,
+    /// In clear, to a server on this machine.
+    PlaintextLoopback,
+    /// In clear, to another machine, because the person said so.
+    PlaintextAllowed,
+}
+
+/// Where the server is and how to reach it.
+#[derive(Clone, Debug)]
+pub struct ServerAddress {
+    config: tokio_postgres::Config,
+    ca: Option<PathBuf>,
+    protection: Protection,
+}
+
+impl ServerAddress {
+    /// A `postgresql://` URL or a `key=value` string. `sslmode` may be `verify-full` (the
+    /// default) or `disable`; any other mode is refused as ambiguous. `sslrootcert` in the
+    /// address or `ca` names the CA file. `disable` is honoured for loopback servers, and for
+    /// others only with `allow_plaintext`.
+    pub fn parse(
+        text: &str,
+        ca: Option<&Path>,
+        allow_plaintext: bool,
+    ) -> Result<ServerAddress, RemoteError> {
+        let (rest, sslmode, rootcert) = take_tls_settings(text)?;
+        let mut config: tokio_postgres::Config = rest
+            .parse()
+            .map_err(|e: tokio_postgres::Error| RemoteError::Address(e.to_string()))?;
+        if config.get_hosts().is_empty() {
+            return Err(RemoteError::Address("no host".into()));
+        }
+        let plaintext = match sslmode.as_deref() {
+            None | Some("verify-full") => false,
+            Some("disable") => true,
+            Some(other) => {
+                return Err(RemoteError::Address(format!(
+                    "sslmode={other}: use verify-full, or disable for a server on this machine"
+                )))
+            }
+        };
+        let protection = if !plaintext {
+            Protection::Verified
+        } else if config.get_hosts().iter().all(is_loopback) {
+            Protection::PlaintextLoopback
+        } else if allow_plaintext {
+            Protection::PlaintextAllowed
+        } else {
+            return Err(RemoteError::PlaintextRefused(hosts_of(&config)));
+        };
+        config
+            .ssl_mode(if plaintext {
+                SslMode::Disable
+            } else {
+                SslMode::Require
+            })
+            .application_name("govbench")
+            .connect_timeout(Duration::from_secs(10))
+            .keepalives_idle(Duration::from_secs(30));
+        Ok(ServerAddress {
+            config,
+            ca: ca.map(Path::to_path_buf).or(rootcert.map(PathBuf::from)),
+            protection,
+        })
+    }
+
+    pub fn protection(&self) -> Protection {
+        self.protection
+    }
+
+    /// Connects as `user` with `password`. The returned task drives the connection; it ends
+    /// when the connection does.
+    pub async fn connect(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> Result<(Client, tokio::task::JoinHandle<()>), RemoteError> {
+        let mut config = self.config.clone();
+        config.user(user).password(password);
+        match self.protection {
+            Protection::PlaintextLoopback | Protection::PlaintextAllowed => {
+                let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+                Ok((client, tokio::spawn(drive(connection))))
+            }
+            Protection::Verified => {
+                let tls = tokio_postgres_rustls::MakeRustlsConnect::new(self.tls_config()?);
+                let (client, connection) = config.connect(tls).await?;
+                Ok((client, tokio::spawn(drive(connection))))
+            }
+        }
+    }
+
+    fn tls_config(&self) -> Result<rustls::ClientConfig, RemoteError> {
+        let Some(path) = &self.ca else {
+            return Err(RemoteError::Tls(
+                "no CA file: give the certificate of the CA that signed the server's".into(),
+            ));
+        };
+        let ca_error = |reason: String| RemoteError::CaFile {
+            path: path.clone(),
+            reason,
+        };
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_file_iter(path).map_err(|e| ca_error(e.to_string()))? {
+            let cert = cert.map_err(|e| ca_error(e.to_string()))?;
+            roots.add(cert).map_err(|e| ca_error(e.to_string()))?;
+        }
+        if roots.is_empty() {
+            return Err(ca_error("no certificate in it".into()));
+        }
+        // The workspace builds rustls with two crypto providers (another crate enables
+        // aws-lc-rs), so the provider is named: `ClientConfig::builder()` would panic.
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        Ok(rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| RemoteError::Tls(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth())
+    }
+}
+
+async fn drive<S, T>(connection: tokio_postgres::Connection<S, T>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    // Its end (or error) reaches the client as errors on its next call.
+    let _ = connection.await;
+}
+
+/// Installs (or confirms) the server schema in the database `client` is connected to.
+pub async fn init_server(client: &Client) -> Result<(), RemoteError> {
+    client.batch_execute(SERVER_SCHEMA).await?;
+    Ok(())
+}
+
+/// `sslmode` and `sslrootcert` taken out of a URL's query or a `key=value` string (the client
+/// library refuses the values Govbench accepts), and the rest.
+fn take_tls_settings(text: &str) -> Result<(String, Option<String>, Option<String>), RemoteError> {
+    let (mut sslmode, mut rootcert) = (None, None);
+    if text.starts_with("postgresql://") || text.starts_with("postgres://") {
+        let mut url = url::Url::parse(text).map_err(|e| RemoteError::Address(e.to_string()))?;
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter_map(|(k, v)| match k.as_ref() {
+                "sslmode" => {
+                    sslmode = Some(v.into_owned());
+                    None
+                }
+                "sslrootcert" => {
+                    rootcert = Some(v.into_owned());
+                    None
+                }
+                _ => Some((k.into_owned(), v.into_owned())),
+            })
+            .collect();
+        url.set_query(None);
+        if !kept.is_empty() {
+            url.query_pairs_mut().extend_pairs(kept);
+        }
+        return Ok((url.to_string(), sslmode, rootcert));
+    }
+    let mut rest = Vec::new();
+    for pair in text.split_whitespace() {
+        match pair.split_once('=') {
+            Some(("sslmode", v)) => sslmode = Some(v.to_owned()),
+            Some(("sslrootcert", v)) => rootcert = Some(v.to_owned()),
+            _ => rest.push(pair),
+        }
+    }
+    Ok((rest.join(" "), sslmode, rootcert))
+}
+
+fn is_loopback(host: &Host) -> bool {
+    match host {
+        Host::Tcp(name) => {
+            name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        #[cfg(unix)]
+        Host::Unix(_) => true,
+    }
+}
+
+fn hosts_of(config: &tokio_postgres::Config) -> String {
+    config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            #[cfg(unix)]
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintext_is_for_this_machine_unless_allowed_and_other_modes_are_refused() {
+        let loopback = ServerAddress::parse(
+            "postgresql://u@127.0.0.1:5432/db?sslmode=disable",
+            None,
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loopback.protection(), Protection::PlaintextLoopback);
+        let refused =
+            ServerAddress::parse("host=db.example.cn user=u sslmode=disable", None, false);
+        assert!(matches!(refused, Err(RemoteError::PlaintextRefused(h)) if h == "db.example.cn"));
+        let allowed = ServerAddress::parse("host=db.example.cn user=u sslmode=disable", None, true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(allowed.protection(), Protection::PlaintextAllowed);
+        for mode in ["prefer", "require", "allow", "verify-ca"] {
+            let text = format!("postgresql://u@db.example.cn/db?sslmode={mode}");
+            assert!(
+                matches!(
+                    ServerAddress::parse(&text, None, true),
+                    Err(RemoteError::Address(_))
+                ),
+                "{mode}"
+            );
+        }
+        let verified = ServerAddress::parse(
+            "postgresql://u@db.example.cn:6432/db?sslrootcert=/etc/ca.crt&application_name=x",
+            None,
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(verified.protection(), Protection::Verified);
+        assert_eq!(verified.ca.as_deref(), Some(Path::new("/etc/ca.crt")));
+    }
+}
