@@ -242,8 +242,99 @@ BEGIN
 END
 $$;
 
+-- The login role of a member: one per member, in the members' group.
+CREATE OR REPLACE FUNCTION govbench.role_of(p_member uuid) RETURNS name
+    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT ('gbm_' || replace(p_member::text, '-', ''))::name $$;
+
+-- Registers a workspace on this server with its founding Admin (whose login role is made with
+-- the SCRAM verifier the founder's client computed: the password itself never reaches the
+-- server). Only a role IT placed in govbench_sharer may.
+CREATE OR REPLACE FUNCTION govbench.create_workspace(
+    p_workspace uuid, p_founder uuid, p_verifier text, p_key_id bytea, p_min_format integer)
+    RETURNS name
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+    r name := govbench.role_of(p_founder);
+BEGIN
+    IF NOT pg_has_role(session_user, 'govbench_sharer', 'MEMBER') THEN
+        RAISE EXCEPTION 'not allowed to share workspaces here'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO govbench.workspaces (workspace_id, min_format, key_id)
+        VALUES (p_workspace, p_min_format, p_key_id);
+    EXECUTE format('CREATE ROLE %I LOGIN IN ROLE govbench_member PASSWORD %L', r, p_verifier);
+    INSERT INTO govbench.members (workspace_id, member_id, role_name, is_admin, added_at)
+        VALUES (p_workspace, p_founder, r, true, 0);
+    RETURN r;
+END
+$$;
+
+-- The calling member, if an active Admin of the workspace; under the workspace's lock, so a
+-- membership change is ordered with the appends.
+CREATE OR REPLACE FUNCTION govbench.lock_as_admin(p_workspace uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+    PERFORM 1 FROM govbench.workspaces WHERE workspace_id = p_workspace FOR UPDATE;
+    IF NOT EXISTS (SELECT 1 FROM govbench.members
+                    WHERE workspace_id = p_workspace AND role_name = session_user
+                      AND active AND is_admin) THEN
+        RAISE EXCEPTION 'only an Admin of the workspace may'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION govbench.add_member(
+    p_workspace uuid, p_member uuid, p_is_admin boolean, p_verifier text, p_position bigint)
+    RETURNS name
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+    r name := govbench.role_of(p_member);
+BEGIN
+    PERFORM govbench.lock_as_admin(p_workspace);
+    EXECUTE format('CREATE ROLE %I LOGIN IN ROLE govbench_member PASSWORD %L', r, p_verifier);
+    INSERT INTO govbench.members (workspace_id, member_id, role_name, is_admin, added_at)
+        VALUES (p_workspace, p_member, r, p_is_admin, p_position);
+    RETURN r;
+END
+$$;
+
+-- From the commit on, the member can neither log in nor read nor append: the row stops
+-- matching the read policy, the role loses LOGIN, and its open sessions are ended.
+CREATE OR REPLACE FUNCTION govbench.remove_member(
+    p_workspace uuid, p_member uuid, p_position bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+    r name;
+BEGIN
+    PERFORM govbench.lock_as_admin(p_workspace);
+    UPDATE govbench.members SET active = false, removed_at = p_position
+     WHERE workspace_id = p_workspace AND member_id = p_member AND active
+    RETURNING role_name INTO r;
+    IF r IS NULL THEN
+        RAISE EXCEPTION 'not an active member' USING ERRCODE = 'no_data_found';
+    END IF;
+    IF r = session_user THEN
+        RAISE EXCEPTION 'an Admin does not remove themselves'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    EXECUTE format('ALTER ROLE %I NOLOGIN', r);
+    PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = r;
+END
+$$;
+
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA govbench FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION govbench.my_workspace() TO govbench_member;
+GRANT EXECUTE ON FUNCTION govbench.role_of(uuid) TO govbench_member, govbench_sharer;
+GRANT EXECUTE ON FUNCTION govbench.create_workspace(uuid, uuid, text, bytea, integer)
+    TO govbench_sharer;
+GRANT EXECUTE ON FUNCTION govbench.add_member(uuid, uuid, boolean, text, bigint),
+    govbench.remove_member(uuid, uuid, bigint) TO govbench_member;
 GRANT EXECUTE ON FUNCTION govbench.append(uuid, bigint, text[], uuid, bigint, bytea, bytea,
     uuid, bytea, text, text, bigint, bigint, text[], bytea, integer, bytea, bytea)
     TO govbench_member;

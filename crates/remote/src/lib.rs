@@ -7,6 +7,12 @@
 //! on in clear when a server declines TLS, so the mode is always set here, never taken from the
 //! address.
 
+mod log;
+
+pub use log::{
+    add_member, append, create_workspace, remove_member, role_of, verifier, Offer, Outcome,
+};
+
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use std::net::IpAddr;
@@ -32,6 +38,9 @@ pub enum RemoteError {
     CaFile { path: PathBuf, reason: String },
     #[error("TLS: {0}")]
     Tls(String),
+    /// The server answered something this version does not understand.
+    #[error("unexpected answer from the server: {0}")]
+    Protocol(String),
     #[error(transparent)]
     Postgres(#[from] tokio_postgres::Error),
 }

@@ -1,0 +1,199 @@
+//! A workspace's log on the server: registering it, its members, and offering events. Every
+//! write is one call of a server function that checks it under the workspace's lock; the
+//! client only ever reads tables directly.
+
+use crate::RemoteError;
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+/// The SCRAM-SHA-256 verifier of a login password: what the server stores, so the password
+/// itself never leaves the client.
+pub fn verifier(password: &str) -> String {
+    postgres_protocol::password::scram_sha_256(password.as_bytes())
+}
+
+/// The login role of a member.
+pub fn role_of(member: Uuid) -> String {
+    format!("gbm_{}", member.simple())
+}
+
+/// Registers a workspace with its founding Admin; returns the founder's login role.
+pub async fn create_workspace(
+    client: &Client,
+    workspace: Uuid,
+    founder: Uuid,
+    founder_password: &str,
+    key_id: &[u8],
+    min_format: i32,
+) -> Result<String, RemoteError> {
+    let row = client
+        .query_one(
+            "SELECT govbench.create_workspace($1, $2, $3, $4, $5)::text",
+            &[
+                &workspace,
+                &founder,
+                &verifier(founder_password),
+                &key_id,
+                &min_format,
+            ],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// An Admin adds a member (recorded at log position `position`); returns its login role.
+pub async fn add_member(
+    client: &Client,
+    workspace: Uuid,
+    member: Uuid,
+    is_admin: bool,
+    password: &str,
+    position: i64,
+) -> Result<String, RemoteError> {
+    let row = client
+        .query_one(
+            "SELECT govbench.add_member($1, $2, $3, $4, $5)::text",
+            &[
+                &workspace,
+                &member,
+                &is_admin,
+                &verifier(password),
+                &position,
+            ],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// An Admin removes a member: from the commit on they can neither log in, read nor append.
+pub async fn remove_member(
+    client: &Client,
+    workspace: Uuid,
+    member: Uuid,
+    position: i64,
+) -> Result<(), RemoteError> {
+    client
+        .execute(
+            "SELECT govbench.remove_member($1, $2, $3)",
+            &[&workspace, &member, &position],
+        )
+        .await?;
+    Ok(())
+}
+
+/// One event offered to the server: its clear checking fields, what the command read (and
+/// at which server position), and the sealed payload.
+#[derive(Clone, Debug)]
+pub struct Offer {
+    pub workspace: Uuid,
+    /// The server position the command's reads were based on.
+    pub base_position: i64,
+    /// The records and scopes the command read (`kind:id`, `evaluations-of:<id>`…).
+    pub reads: Vec<String>,
+    pub copy_id: Uuid,
+    pub copy_seq: i64,
+    pub event_hash: [u8; 32],
+    pub prev_hash: [u8; 32],
+    pub signer: Uuid,
+    pub signature: Vec<u8>,
+    pub entity_kind: String,
+    pub entity_id: String,
+    pub base_version: Option<i64>,
+    pub new_version: i64,
+    /// The scopes the changed record belongs to (its own `kind:id` is added by the server).
+    pub touches: Vec<String>,
+    pub key_id: Vec<u8>,
+    pub format: i32,
+    pub nonce: Vec<u8>,
+    pub payload: Vec<u8>,
+}
+
+/// What the server made of an offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Appended at `position`.
+    Accepted { position: i64, log_hash: Vec<u8> },
+    /// Already there (an acknowledgement that was lost): at `position`.
+    Duplicate { position: i64, log_hash: Vec<u8> },
+    /// Something the command read, or the record it changed, was changed after its base
+    /// position: by `signer` at `position`.
+    Stale {
+        position: i64,
+        signer: Option<Uuid>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Signed by someone other than the member offering it.
+    NotSigner,
+    /// The copy already has another event at this sequence number.
+    Fork,
+    /// The copy's previous event is not the one the server has.
+    Gap,
+    /// Sealed with a data key the workspace no longer uses.
+    OldKey,
+    /// Written by a version of Govbench the workspace no longer accepts.
+    FormatTooOld,
+}
+
+pub async fn append(client: &Client, offer: &Offer) -> Result<Outcome, RemoteError> {
+    let row = client
+        .query_one(
+            "SELECT outcome, out_position, out_log_hash, conflict_position, conflict_signer,
+                    conflict_at
+               FROM govbench.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                                    $14, $15, $16, $17, $18)",
+            &[
+                &offer.workspace,
+                &offer.base_position,
+                &offer.reads,
+                &offer.copy_id,
+                &offer.copy_seq,
+                &offer.event_hash.as_slice(),
+                &offer.prev_hash.as_slice(),
+                &offer.signer,
+                &offer.signature,
+                &offer.entity_kind,
+                &offer.entity_id,
+                &offer.base_version,
+                &offer.new_version,
+                &offer.touches,
+                &offer.key_id,
+                &offer.format,
+                &offer.nonce,
+                &offer.payload,
+            ],
+        )
+        .await?;
+    let outcome: String = row.get(0);
+    let placed = || -> Result<(i64, Vec<u8>), RemoteError> {
+        match (
+            row.get::<_, Option<i64>>(1),
+            row.get::<_, Option<Vec<u8>>>(2),
+        ) {
+            (Some(position), Some(log_hash)) => Ok((position, log_hash)),
+            _ => Err(RemoteError::Protocol(format!(
+                "{outcome} without a position"
+            ))),
+        }
+    };
+    Ok(match outcome.as_str() {
+        "accepted" => {
+            let (position, log_hash) = placed()?;
+            Outcome::Accepted { position, log_hash }
+        }
+        "duplicate" => {
+            let (position, log_hash) = placed()?;
+            Outcome::Duplicate { position, log_hash }
+        }
+        "stale" => Outcome::Stale {
+            position: row.get::<_, Option<i64>>(3).unwrap_or_default(),
+            signer: row.get(4),
+            at: row.get(5),
+        },
+        "not_signer" => Outcome::NotSigner,
+        "fork" => Outcome::Fork,
+        "gap" => Outcome::Gap,
+        "old_key" => Outcome::OldKey,
+        "format_too_old" => Outcome::FormatTooOld,
+        other => return Err(RemoteError::Protocol(format!("unknown outcome {other}"))),
+    })
+}
