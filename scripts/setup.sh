@@ -24,6 +24,9 @@ APT_PACKAGES=(
 # MinGW-w64 cross-compiles the Windows CLI (its C parts: SQLCipher, OpenSSL); Wine 8 runs it.
 # desktop-file-validate checks the .deb's desktop entry.
 [ "$PACKAGING" -eq 1 ] && APT_PACKAGES+=(mingw-w64 wine64 desktop-file-utils)
+# The tests of the shared workspace run against a private PostgreSQL cluster the test command
+# starts (scripts/pg-test.sh), with a CA and certificates openssl makes.
+[ "$PACKAGING" -eq 1 ] && APT_PACKAGES+=(postgresql-15 openssl)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

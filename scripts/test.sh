@@ -31,8 +31,13 @@ echo "== tests"
 # A private D-Bus session with an unlocked gnome-keyring (Secret Service) whose files live
 # in a temp dir, and a virtual display for WebKit.
 keyring_home="$(mktemp -d)"
-trap 'rm -rf "$keyring_home"' EXIT
-export GOVBENCH_REQUIRE_KEYRING=1 GOVBENCH_REQUIRE_E2E=1
+# A private PostgreSQL cluster (loopback, TLS with a CA made for it) for the shared workspace.
+pg_dir="$(mktemp -d)"
+trap 'bash scripts/pg-test.sh stop "$pg_dir"; rm -rf "$keyring_home" "$pg_dir"' EXIT
+bash scripts/pg-test.sh start "$pg_dir" >/dev/null
+# shellcheck disable=SC1091
+source "$pg_dir/env"
+export GOVBENCH_REQUIRE_KEYRING=1 GOVBENCH_REQUIRE_E2E=1 GOVBENCH_REQUIRE_PG=1
 XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
   set -euo pipefail
   echo -n "govbench-ci-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
