@@ -72,6 +72,18 @@ impl DataKey {
     }
 }
 
+impl DataKey {
+    /// The key events shared through a server are sealed with (see `crate::wire`): derived
+    /// from the data key, so the key of the database file is never used for anything else.
+    pub(crate) fn event_key(&self) -> Zeroizing<[u8; 32]> {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(b"govbench event aead v1");
+        Zeroizing::new(mac.finalize().into_bytes().into())
+    }
+}
+
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DataKey(…)")

@@ -31,6 +31,7 @@ pub mod session;
 pub mod shared;
 pub mod store;
 mod verify;
+pub mod wire;
 pub mod witness;
 pub mod write;
 

@@ -12,7 +12,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "infrastructure",
         &[
             "error", "clock", "crash", "durable", "regular", "keyslots", "store", "audit",
-            "witness", "authz", "kinds", "members", "change",
+            "witness", "wire", "authz", "kinds", "members", "change",
         ],
     ),
     ("access", &["access"]),
