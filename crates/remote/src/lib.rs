@@ -159,9 +159,10 @@ impl ServerAddress {
         if roots.is_empty() {
             return Err(ca_error("no certificate in it".into()));
         }
-        // The workspace builds rustls with two crypto providers (another crate enables
-        // aws-lc-rs), so the provider is named: `ClientConfig::builder()` would panic.
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        // aws-lc-rs, the provider the rest of the workspace (the end-to-end test's WebDriver
+        // client) already builds rustls with: a second provider in the build would leave
+        // rustls unable to pick a default for them. Named here all the same.
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         Ok(rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| RemoteError::Tls(e.to_string()))?
