@@ -96,4 +96,26 @@ impl Change {
             version: after.version(),
         })
     }
+
+    /// Stores the change as its event recorded it, with the feature's own `insert` or
+    /// `update` (which keep its derived indexes): how a copy applies a change another copy
+    /// made. An update is written only over the version it was based on.
+    pub(crate) fn put<T: serde::de::DeserializeOwned>(
+        &self,
+        insert: impl FnOnce(&T) -> CoreResult<()>,
+        update: impl FnOnce(&T, &T) -> CoreResult<()>,
+    ) -> CoreResult<()> {
+        let decode = |image: &serde_json::Value| {
+            T::deserialize(image)
+                .map_err(|e| CoreError::Malformed(format!("{} image: {e}", self.entity)))
+        };
+        let after = self
+            .after
+            .as_ref()
+            .ok_or_else(|| CoreError::Malformed(format!("{}: no after-image", self.entity)))?;
+        match &self.before {
+            None => insert(&decode(after)?),
+            Some(before) => update(&decode(before)?, &decode(after)?),
+        }
+    }
 }

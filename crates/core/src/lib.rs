@@ -23,6 +23,7 @@ pub mod generator;
 pub mod keyslots;
 pub(crate) mod kinds;
 pub(crate) mod members;
+pub mod receive;
 mod regular;
 pub mod remember;
 mod replay;

@@ -262,3 +262,44 @@ pub(crate) const SCHEMA_V3: Part = Part::sql(
     CREATE UNIQUE INDEX users_by_sign_key ON users(sign_key) WHERE sign_key IS NOT NULL;
 "#,
 );
+
+/// Stores a member's record as another copy's event left it: every column, an update only
+/// over the version it was based on.
+pub(crate) fn put(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    let write = |r: &Record, based_on: Option<u64>| -> CoreResult<()> {
+        let (id, role, version) = (r.id.to_string(), r.role.key(), r.version as i64);
+        let (sign, seal) = (
+            r.keys.as_ref().map(|k| &k.sign),
+            r.keys.as_ref().map(|k| &k.seal),
+        );
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+            &id,
+            &r.name,
+            &r.display_name,
+            &role,
+            &r.active,
+            &r.created_at,
+            &version,
+            &sign,
+            &seal,
+        ];
+        let based_on = based_on.map(|v| v as i64);
+        let sql = match &based_on {
+            None => {
+                format!("INSERT INTO users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+            }
+            Some(v) => {
+                values.push(v);
+                format!(
+                    "UPDATE users SET ({COLUMNS}) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     WHERE id = ?1 AND version = ?10"
+                )
+            }
+        };
+        match conn.prepare_cached(&sql)?.execute(values.as_slice())? {
+            1 => Ok(()),
+            _ => Err(crate::error::CoreError::Conflict(r.id.into())),
+        }
+    };
+    change.put::<Record>(|r| write(r, None), |b, a| write(a, Some(b.version)))
+}

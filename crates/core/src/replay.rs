@@ -335,7 +335,7 @@ impl Authority {
     }
 
     /// Takes in an event's effect on the members and the record register.
-    fn learn(&mut self, e: &Seen<'_>) {
+    pub(crate) fn learn(&mut self, e: &Seen<'_>) {
         if action_key(e.action) == crate::audit::CREATE_WORKSPACE {
             self.workspace_created = true;
         }
@@ -640,7 +640,7 @@ impl Authority {
     /// Was `hash` signed with the key the event's author held at that point? A member signs
     /// with their registered key; the founder's first event and a member from before signing
     /// enrolling their first key are signed with the key the event itself registers.
-    fn signed_by_author(
+    pub(crate) fn signed_by_author(
         &self,
         e: &Seen<'_>,
         hash: &str,

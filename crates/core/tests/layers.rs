@@ -25,6 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "schema",
             "write",
             "replay",
+            "receive",
             "session",
             "verify",
             "backup",

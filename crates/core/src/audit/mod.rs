@@ -203,6 +203,18 @@ pub(crate) fn insert(
 ) -> CoreResult<String> {
     let hash = event.hash();
     let signature = signer.sign(hash.as_bytes());
+    store(tx, event, &hash, Some(&signature))?;
+    Ok(hash)
+}
+
+/// Stores an event as it was sealed (by this copy, or received from another), and moves its
+/// copy's head to it. The caller has checked `hash` and the signature.
+pub(crate) fn store(
+    tx: &Transaction<'_>,
+    event: &Event,
+    hash: &str,
+    signature: Option<&str>,
+) -> CoreResult<()> {
     tx.prepare_cached(
         "INSERT INTO audit_events (copy_id, seq, id, at, actor_id, actor_name, action, entity_type,
              entity_id, before, after, prev_hash, hash, signature)
@@ -229,7 +241,7 @@ pub(crate) fn insert(
             head_key(&event.copy_id),
             format!("{}:{hash}", event.seq)
         ])?;
-    Ok(hash)
+    Ok(())
 }
 
 /// The copy's head `(seq, hash)`, if it has events.

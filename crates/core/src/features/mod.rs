@@ -9,19 +9,19 @@ pub mod models;
 pub mod requirements;
 pub mod users;
 
+mod images;
+pub use images::current_image;
+pub(crate) use images::put_image;
+
 use crate::access::Session;
-use crate::error::{ApiResult, CoreError, CoreResult};
-use crate::members;
+use crate::error::{ApiResult, CoreError};
 use crate::shared::history::RECENT;
 use crate::shared::lifecycle::StepVerdict;
 use crate::shared::{attachments, comments, history};
 use govbench_protocol::{
-    Action, AssessmentId, AttachmentId, AttachmentInfo, AttachmentPreview, AuditPermission,
-    Comment, CommentId, Dashboard, DrillPlanId, DrillRunId, DrillTemplateId, EntityKind, EntityRef,
-    EvaluationId, ExportId, HistoryEntry, IncidentId, ModelId, ModelVersionId, RecentPage,
-    RecentRequest, RequirementId, TeamMemberId, UserId,
+    Action, AttachmentId, AttachmentInfo, AttachmentPreview, AuditPermission, Comment, Dashboard,
+    EntityKind, EntityRef, HistoryEntry, RecentPage, RecentRequest,
 };
-use rusqlite::Connection;
 
 /// Judges a recorded change of a record's status against the lifecycle of its kind: `None`
 /// for kinds without one. Reads the status field of the images (`stage` for a model version).
@@ -65,39 +65,6 @@ pub(crate) fn reach(action: Action) -> crate::shared::reach::Reach {
         Action::Drill(a) => drills::reach::reach(a),
         Action::Attachment(a) => attachments::reach(a),
         Action::Assessment(a) => assessments::reach::reach(a),
-    }
-}
-
-/// The record's complete image as stored now, in the form its audit events carry; `None`
-/// when it does not exist. One arm per kind. (Replaying a log must reproduce these.)
-pub fn current_image(
-    conn: &Connection,
-    entity: EntityRef,
-) -> CoreResult<Option<serde_json::Value>> {
-    fn image<T: serde::Serialize>(record: Option<T>) -> CoreResult<Option<serde_json::Value>> {
-        Ok(record.map(|r| serde_json::to_value(r)).transpose()?)
-    }
-    match entity.kind {
-        EntityKind::Requirement => image(requirements::find(conn, RequirementId(entity.id))?),
-        EntityKind::User => image(members::find_any(conn, UserId(entity.id))?),
-        EntityKind::Comment => image(comments::load(conn, CommentId(entity.id))?),
-        EntityKind::Model => image(models::find_model(conn, ModelId(entity.id))?),
-        EntityKind::ModelVersion => image(models::find_version(conn, ModelVersionId(entity.id))?),
-        EntityKind::Evaluation => image(models::find_evaluation(conn, EvaluationId(entity.id))?),
-        EntityKind::Incident => image(incidents::find(conn, IncidentId(entity.id))?),
-        EntityKind::TeamMember => image(incidents::find_member(conn, TeamMemberId(entity.id))?),
-        EntityKind::ResponseRules => {
-            image(incidents::rules_record(conn)?.filter(|r| r.id.0 == entity.id))
-        }
-        EntityKind::DrillTemplate => {
-            image(drills::find_template(conn, DrillTemplateId(entity.id))?)
-        }
-        EntityKind::DrillPlan => image(drills::find_plan(conn, DrillPlanId(entity.id))?),
-        EntityKind::DrillRun => image(drills::find_run(conn, DrillRunId(entity.id))?),
-        EntityKind::Attachment => image(attachments::find(conn, AttachmentId(entity.id))?),
-        EntityKind::Assessment => image(assessments::find(conn, AssessmentId(entity.id))?),
-        EntityKind::ReportExport => image(assessments::find_export(conn, ExportId(entity.id))?),
-        EntityKind::Workspace => crate::shared::workspace::image(conn),
     }
 }
 

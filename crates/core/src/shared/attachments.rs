@@ -226,3 +226,8 @@ pub(crate) const SCHEMA_V5: Part = Part::sql(
 
 "#,
 );
+
+/// Stores an attachment's record another copy made (its bytes travel on their own).
+pub(crate) fn put(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    records::put::<Attachment>(conn, change)
+}

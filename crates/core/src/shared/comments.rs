@@ -221,3 +221,17 @@ pub(crate) const SCHEMA_V2: Part = Part::sql(
 
 "#,
 );
+
+/// Stores a comment another copy added. Comments are never changed, so an event that says
+/// otherwise is malformed.
+pub(crate) fn put(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    change.put(
+        |r| insert(conn, r),
+        |_: &Record, _| {
+            Err(crate::error::CoreError::Malformed(format!(
+                "{}: comments are never changed",
+                change.entity
+            )))
+        },
+    )
+}

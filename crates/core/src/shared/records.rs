@@ -155,3 +155,11 @@ pub fn select<T: Stored>(
         .collect::<Result<Vec<_>, _>>()?;
     bodies.iter().map(|b| decoded(b)).collect()
 }
+
+/// Stores a change another copy made to a record of this kind (see `Change::put`).
+pub fn put<T: Stored + serde::de::DeserializeOwned>(
+    conn: &Connection,
+    change: &crate::change::Change,
+) -> CoreResult<()> {
+    change.put::<T>(|r| insert(conn, r), |b, a| update(conn, b, a))
+}

@@ -79,3 +79,47 @@ fn count(conn: &Connection, counted: &str) -> CoreResult<Change> {
         version,
     })
 }
+
+/// Stores the workspace's record as another copy's event left it (its settings in `meta`).
+/// The event must be about this workspace.
+pub(crate) fn put(conn: &Connection, change: &Change) -> CoreResult<()> {
+    if change.entity != EntityRef::from(id(conn)?) {
+        return Err(CoreError::Malformed(format!(
+            "{}: another workspace",
+            change.entity
+        )));
+    }
+    let after = change
+        .after
+        .as_ref()
+        .ok_or_else(|| CoreError::Malformed(format!("{}: no after-image", change.entity)))?;
+    // A creation finds no settings yet; a change must find the ones it was based on.
+    if change.before.is_some() && change.before != image(conn)? {
+        return Err(CoreError::Conflict(change.entity));
+    }
+    let text = |key: &str| -> CoreResult<String> {
+        match after.get(key) {
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(v) if key != "name" => Ok(v.to_string()),
+            _ => Err(CoreError::Malformed(format!("workspace image: {key}"))),
+        }
+    };
+    let mut settings = vec![
+        ("name", text("name")?),
+        ("is_demo", text("is_demo")?),
+        ("kdf", text("kdf")?),
+        ("version", text("version")?),
+    ];
+    for key in ["key_rotations", "copy_continuations"] {
+        if after.get(key).is_some() {
+            settings.push((key, text(key)?));
+        }
+    }
+    for (key, value) in settings {
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            params![key, value],
+        )?;
+    }
+    Ok(())
+}

@@ -26,4 +26,4 @@ mod validate;
 
 pub use api::verify_pack;
 pub(crate) use apply::{apply, prepare};
-pub(crate) use store::{find, find_export};
+pub(crate) use store::{find, find_export, put, put_export};

@@ -80,3 +80,13 @@ pub fn exports(conn: &Connection, limit: u32) -> CoreResult<Vec<ReportExport>> {
 pub fn insert_export(conn: &Connection, export: &ReportExport) -> CoreResult<()> {
     records::insert(conn, export)
 }
+
+/// Stores a change another copy made to an assessment (its adjustments re-indexed; see
+/// `Change::put`).
+pub(crate) fn put(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    change.put(|a| insert(conn, a), |b, a| update(conn, b, a))
+}
+
+pub(crate) fn put_export(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    records::put::<ReportExport>(conn, change)
+}

@@ -20,7 +20,7 @@ mod store;
 mod validate;
 
 pub(crate) use apply::apply;
-pub(crate) use store::{find_run, insert_run};
+pub(crate) use store::{find_run, insert_run, put_plan, put_run, put_template};
 
 use crate::error::CoreResult;
 use govbench_protocol::{DrillPlan, DrillPlanId, DrillTemplateId, DrillTemplateRecord};

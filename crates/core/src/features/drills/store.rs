@@ -118,3 +118,16 @@ pub fn finished_per_plan(conn: &Connection) -> CoreResult<Vec<(String, u32)>> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+pub(crate) fn put_template(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    records::put::<DrillTemplateRecord>(conn, change)
+}
+
+pub(crate) fn put_plan(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    records::put::<DrillPlan>(conn, change)
+}
+
+/// Stores a change another copy made to a run (its findings re-indexed; see `Change::put`).
+pub(crate) fn put_run(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    change.put(|r| insert_run(conn, r), |b, a| update_run(conn, b, a))
+}

@@ -20,7 +20,9 @@ mod validate;
 
 pub(crate) use apply::apply;
 pub(crate) use queries::{summary, ModelNames};
-pub(crate) use store::{find, insert as insert_incident, of_drill, rules_record};
+pub(crate) use store::{
+    find, insert as insert_incident, of_drill, put, put_member, put_rules, rules_record,
+};
 
 use crate::error::CoreResult;
 use govbench_protocol::{DrillRunId, DrillRunStatus, TeamMember, TeamMemberId};

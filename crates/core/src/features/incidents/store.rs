@@ -129,3 +129,17 @@ pub fn of_drill(conn: &Connection, run: Uuid) -> CoreResult<Vec<Incident>> {
         .filter(|i| i.drill.map(|d| d.0) == Some(run))
         .collect())
 }
+
+/// Stores a change another copy made to an incident (its open actions re-indexed; see
+/// `Change::put`).
+pub(crate) fn put(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    change.put(|i| insert(conn, i), |b, a| update(conn, b, a))
+}
+
+pub(crate) fn put_member(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    records::put::<TeamMember>(conn, change)
+}
+
+pub(crate) fn put_rules(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    records::put::<RulesRecord>(conn, change)
+}

@@ -23,4 +23,6 @@ pub mod verdicts;
 pub(crate) use apply::{apply, apply_evaluation, prepare};
 pub(crate) use import::ReadFiles;
 pub use store::Evaluation as EvaluationRecord;
-pub(crate) use store::{find_evaluation, find_model, find_version};
+pub(crate) use store::{
+    find_evaluation, find_model, find_version, put_evaluation, put_model, put_version,
+};

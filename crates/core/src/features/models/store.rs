@@ -276,3 +276,16 @@ pub(crate) fn linked_to(
         })
         .collect())
 }
+
+/// Stores a change another copy made to a model (its links re-derived; see `Change::put`).
+pub(crate) fn put_model(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    change.put(|m| insert_model(conn, m), |b, a| update_model(conn, b, a))
+}
+
+pub(crate) fn put_version(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    records::put::<Version>(conn, change)
+}
+
+pub(crate) fn put_evaluation(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    records::put::<Evaluation>(conn, change)
+}

@@ -25,7 +25,7 @@ mod validate;
 
 pub(crate) use apply::apply;
 pub(crate) use queries::summary_of as summary;
-pub(crate) use store::{exists, find, insert, update, Record};
+pub(crate) use store::{exists, find, insert, put, update, Record};
 
 use govbench_protocol::EntityKind;
 

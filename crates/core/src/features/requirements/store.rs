@@ -174,3 +174,8 @@ pub(crate) fn exists(conn: &Connection, id: RequirementId) -> CoreResult<bool> {
         .optional()?
         .is_some())
 }
+
+/// Stores a change another copy made (see `Change::put`).
+pub(crate) fn put(conn: &Connection, change: &crate::change::Change) -> CoreResult<()> {
+    change.put(|r| insert(conn, r), |b, a| update(conn, b, a))
+}

@@ -1,0 +1,165 @@
+//! Events another copy made, received in the log's one order (the server's) and applied to
+//! this copy's tables only once they are verified, each exactly as `audit verify` would:
+//! its hash, its link to the previous event of its own copy, its signature by the key its
+//! author held at that point, and what its author could do there (`replay`: role, own
+//! records, the record as the log left it, the lifecycle's step, the action's reach). Then
+//! the event joins its copy's chain here and its after-image is stored
+//! (`features::put_image`). The first event that fails stops the batch: nothing from it on
+//! is applied, and it is named.
+
+use crate::audit::{self, Sealed, GENESIS};
+use crate::change::Change;
+use crate::error::{CoreError, CoreResult};
+use crate::replay::{Authority, Seen};
+use govbench_protocol::{EntityKind, EntityRef};
+use rusqlite::Transaction;
+
+/// What one batch did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Received {
+    /// Events verified and applied.
+    pub applied: u64,
+    /// Events this copy already held (the same hash at the same place): skipped.
+    pub already_held: u64,
+    /// The first event refused; nothing after it in the batch was applied.
+    pub refused: Option<Refused>,
+}
+
+/// An event that was not applied: its place in its copy's chain and why, as an
+/// `audit.problem.*` key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub copy: String,
+    pub seq: u64,
+    pub problem: &'static str,
+}
+
+/// Receives events for one copy of a workspace, keeping what the checks need between
+/// batches: who the members are and what each record last was.
+pub struct Receiver {
+    authority: Authority,
+}
+
+impl Receiver {
+    /// For a copy that holds no event yet (one being joined): the first event received must
+    /// be the workspace's first.
+    pub fn fresh() -> Receiver {
+        Receiver {
+            authority: Authority::from_start(),
+        }
+    }
+
+    /// Checks and applies `events`, in order, inside `tx`.
+    pub fn receive(&mut self, tx: &Transaction<'_>, events: &[Sealed]) -> CoreResult<Received> {
+        let mut received = Received::default();
+        for sealed in events {
+            let e = &sealed.event;
+            let refuse = |problem| Refused {
+                copy: e.copy_id.clone(),
+                seq: e.seq,
+                problem,
+            };
+            let seen = Seen {
+                copy: &e.copy_id,
+                seq: e.seq,
+                actor: e.actor_id.as_deref(),
+                action: &e.action,
+                entity_type: &e.entity_type,
+                entity_id: &e.entity_id,
+                before: e.before.as_deref(),
+                after: e.after.as_deref(),
+            };
+            match self.place(tx, sealed)? {
+                Place::Held => {
+                    // Verified when it was stored: only its effect on the register is needed.
+                    self.authority.learn(&seen);
+                    received.already_held += 1;
+                    continue;
+                }
+                Place::Refused(problem) => {
+                    received.refused = Some(refuse(problem));
+                    break;
+                }
+                Place::Next => {}
+            }
+            let Some(signature) = sealed.signature.as_deref() else {
+                received.refused = Some(refuse("unsigned"));
+                break;
+            };
+            if let Err(problem) = self
+                .authority
+                .signed_by_author(&seen, &sealed.hash, signature)
+            {
+                received.refused = Some(refuse(problem));
+                break;
+            }
+            if let Err(problem) = self.authority.check(tx, &seen)? {
+                received.refused = Some(refuse(problem));
+                break;
+            }
+            audit::store(tx, e, &sealed.hash, Some(signature))?;
+            crate::features::put_image(tx, &change_of(sealed)?)?;
+            received.applied += 1;
+        }
+        Ok(received)
+    }
+
+    /// Where `sealed` falls in its copy's chain as this copy holds it.
+    fn place(&self, tx: &Transaction<'_>, sealed: &Sealed) -> CoreResult<Place> {
+        let e = &sealed.event;
+        if e.hash() != sealed.hash {
+            return Ok(Place::Refused("hash_mismatch"));
+        }
+        let (head_seq, head_hash) =
+            audit::head_of(tx, &e.copy_id)?.unwrap_or((0, GENESIS.to_owned()));
+        if e.seq <= head_seq {
+            let held = audit::hash_of(tx, &e.copy_id, e.seq)?;
+            return Ok(if held.as_deref() == Some(sealed.hash.as_str()) {
+                Place::Held
+            } else {
+                // Another event at a place this copy's chain already fills: a fork.
+                Place::Refused("broken_link")
+            });
+        }
+        if e.seq != head_seq + 1 {
+            return Ok(Place::Refused("sequence_gap"));
+        }
+        if e.prev_hash != head_hash {
+            return Ok(Place::Refused("broken_link"));
+        }
+        Ok(Place::Next)
+    }
+}
+
+enum Place {
+    /// The next event of its copy's chain.
+    Next,
+    /// Already here.
+    Held,
+    Refused(&'static str),
+}
+
+/// The change an event records, as the write path made it.
+fn change_of(sealed: &Sealed) -> CoreResult<Change> {
+    let e = &sealed.event;
+    let malformed =
+        |what: &str| CoreError::Malformed(format!("event {}/{}: {what}", e.copy_id, e.seq));
+    let kind = EntityKind::from_key(&e.entity_type).ok_or_else(|| malformed("kind"))?;
+    let id = e.entity_id.parse().map_err(|_| malformed("record id"))?;
+    let image = |text: Option<&String>| -> CoreResult<Option<serde_json::Value>> {
+        text.map(|t| serde_json::from_str(t).map_err(|_| malformed("image")))
+            .transpose()
+    };
+    let after = image(e.after.as_ref())?;
+    let version = after
+        .as_ref()
+        .and_then(|a| a.get("version"))
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(1);
+    Ok(Change {
+        entity: EntityRef { kind, id },
+        before: image(e.before.as_ref())?,
+        after,
+        version,
+    })
+}
