@@ -232,6 +232,18 @@ impl Session {
         })
     }
 
+    /// The door for a shared workspace's traffic (`sharing`): an IMMEDIATE transaction in
+    /// which events others wrote are applied and the server's placing of events is recorded.
+    /// Not an action of the user's, so no matrix row; a held copy takes in nothing.
+    pub(crate) fn begin_sync(&mut self) -> CoreResult<Transaction<'_>> {
+        if let Some(hold) = &self.held {
+            return Err(CoreError::Held(hold.clone()));
+        }
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
     /// After the user enrolled new keys, they sign from now on.
     pub(crate) fn replace_secret(&mut self, secret: UserSecret) {
         self.secret = Some(secret);

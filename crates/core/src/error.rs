@@ -79,12 +79,24 @@ pub enum CoreError {
     /// The workspace is open for reading only, and why.
     #[error("the workspace is held read-only: {0:?}")]
     Held(Hold),
+    /// The shared workspace's server could not be reached, or refused.
+    #[error("server: {0:?}")]
+    Server(ServerProblem),
     /// The report could not be drawn (the embedded font or the QR code failed).
     #[error("report: {0}")]
     Render(#[from] govbench_report::RenderError),
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;
+
+/// What went wrong with a shared workspace's server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerProblem {
+    /// No answer (the network, the address, TLS, a timeout): `reason` as the client saw it.
+    Unreachable(String),
+    /// The server answered no.
+    Refused(govbench_protocol::ServerRefusal),
+}
 
 /// What the API returns to front ends.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -217,6 +229,13 @@ impl From<CoreError> for ApiError {
             CoreError::Keyring(reason) => ApiError::new(ErrorCode::Keyring).with("reason", reason),
             CoreError::Io(e) => ApiError::new(ErrorCode::Io).with("reason", e.to_string()),
             CoreError::Busy => ApiError::new(ErrorCode::Busy),
+            CoreError::Server(ServerProblem::Unreachable(reason)) => {
+                ApiError::new(ErrorCode::ServerUnreachable).with("reason", reason)
+            }
+            CoreError::Server(ServerProblem::Refused(why)) => {
+                ApiError::new(ErrorCode::ServerRefused)
+                    .with("reason", format!("server.refused.{}", why.key()))
+            }
             CoreError::Held(hold) => hold.into(),
             CoreError::KeyChanged => ApiError::new(ErrorCode::KeyChanged),
             CoreError::Damaged(reason) => {

@@ -252,6 +252,37 @@ impl KdfParams {
     }
 }
 
+/// The password a member logs in to a shared workspace's server with, derived from their
+/// passphrase (Argon2id salted with the workspace and the member's canonical name, then
+/// HMAC-SHA-256 for this one use): whoever knows the passphrase can log in from any desktop,
+/// and the server only ever receives its SCRAM verifier. The costs are fixed (OWASP's
+/// Argon2id minimum, 19 MiB and 2 passes): a desktop joining knows nothing of the workspace
+/// before it has logged in. The key slot, which guards the data key, keeps its own costs.
+pub fn server_password(
+    passphrase: &str,
+    workspace: uuid::Uuid,
+    name: &str,
+) -> CoreResult<Zeroizing<String>> {
+    const SERVER_LOGIN: KdfParams = KdfParams {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+    use base64::Engine as _;
+    use hmac::{Hmac, Mac};
+    let mut salt = Sha256::new();
+    salt.update(b"govbench server login v1\0");
+    salt.update(workspace.as_bytes());
+    salt.update(canonical_name(name).as_bytes());
+    let stretched = SERVER_LOGIN.derive(passphrase, &salt.finalize())?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(stretched.as_ref())
+        .map_err(|_| CoreError::Crypto("bad key length"))?;
+    mac.update(b"govbench server password");
+    Ok(Zeroizing::new(
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(mac.finalize().into_bytes()),
+    ))
+}
+
 /// One person's slot.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Slot {

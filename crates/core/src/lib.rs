@@ -30,6 +30,7 @@ mod replay;
 pub mod schema;
 pub mod session;
 pub mod shared;
+pub mod sharing;
 pub mod store;
 mod verify;
 pub mod wire;

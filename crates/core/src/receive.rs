@@ -49,6 +49,23 @@ impl Receiver {
         }
     }
 
+    /// For a copy that holds events: what they established is taken in (they were verified
+    /// when they were stored), in the log's order.
+    pub fn resume(conn: &rusqlite::Connection) -> CoreResult<Receiver> {
+        let mut authority = Authority::from_start();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {} FROM {} ORDER BY {}",
+            crate::replay::SEEN,
+            audit::LOG,
+            audit::LOG_ORDER
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            authority.learn(&crate::replay::seen(row)?);
+        }
+        Ok(Receiver { authority })
+    }
+
     /// Checks and applies `events`, in order, inside `tx`.
     pub fn receive(&mut self, tx: &Transaction<'_>, events: &[Sealed]) -> CoreResult<Received> {
         let mut received = Received::default();

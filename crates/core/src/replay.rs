@@ -112,13 +112,26 @@ impl Authority {
     /// the log as events name them.
     pub fn resume(conn: &Connection, copy: &str, from: u64) -> CoreResult<Authority> {
         let mut authority = Authority::default();
+        let placed: Option<i64> = conn
+            .query_row(
+                "SELECT position FROM audit_positions WHERE copy_id = ?1 AND seq = ?2",
+                params![copy, from as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
         // The entity index, named (see `audit::Signers::of`): a few member events, not the log.
+        // Before `from` in the log's order: before its place on the server, or (not placed
+        // yet) everything placed and this copy's earlier events.
         let mut stmt = conn.prepare(&format!(
-            "SELECT {SEEN} FROM audit_events INDEXED BY audit_by_entity_time
-             WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1 AND seq < ?2
-             ORDER BY seq"
+            "SELECT {SEEN} FROM {log}
+             WHERE entity_type IN ('user', 'workspace')
+               AND CASE WHEN ?3 IS NULL THEN position IS NOT NULL OR (copy_id = ?1 AND seq < ?2)
+                        ELSE position < ?3 END
+             ORDER BY {order}",
+            log = crate::audit::LOG_BY_ENTITY,
+            order = crate::audit::LOG_ORDER,
         ))?;
-        let mut rows = stmt.query(params![copy, from as i64])?;
+        let mut rows = stmt.query(params![copy, from as i64, placed])?;
         while let Some(row) = rows.next()? {
             // Verified when they were appended; rebuilt here without judging them again.
             authority.learn(&seen(row)?);
@@ -506,10 +519,11 @@ fn last_event(
 }
 
 /// The columns [`seen`] reads, in its order.
-const SEEN: &str = "copy_id, seq, actor_id, action, entity_type, entity_id, before, after";
+pub(crate) const SEEN: &str =
+    "copy_id, seq, actor_id, action, entity_type, entity_id, before, after";
 
 /// One event as this pass reads it, borrowed from a row of [`SEEN`] columns.
-fn seen<'r>(row: &'r rusqlite::Row<'_>) -> rusqlite::Result<Seen<'r>> {
+pub(crate) fn seen<'r>(row: &'r rusqlite::Row<'_>) -> rusqlite::Result<Seen<'r>> {
     let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
         Ok(row.get_ref(i)?.as_str_or_null().ok().flatten())
     };
@@ -549,7 +563,11 @@ fn check_each(
 /// Checks every copy's events from the first, in log order. Returns how many were checked
 /// and the first that its author could not have written, as (copy, seq, problem).
 pub(crate) fn check_all(conn: &Connection) -> CoreResult<(u64, Option<FirstBad>)> {
-    let query = format!("SELECT {SEEN} FROM audit_events ORDER BY copy_id, seq");
+    let query = format!(
+        "SELECT {SEEN} FROM {} ORDER BY {}",
+        crate::audit::LOG,
+        crate::audit::LOG_ORDER
+    );
     check_each(&mut Authority::from_start(), conn, &query, [])
 }
 
@@ -577,31 +595,41 @@ pub(crate) fn check_from(
 /// says who its members are.
 pub(crate) fn register(
     conn: &Connection,
-    copy: &str,
     sealed_only: bool,
 ) -> CoreResult<(Authority, Option<(u64, &'static str)>)> {
-    let first_signed: Option<i64> = conn.query_row(
-        "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND signature IS NOT NULL",
-        [copy],
-        |r| r.get(0),
-    )?;
-    let first_signed = first_signed.map_or(u64::MAX, |s| s as u64);
+    // Per copy: events from before signing are accepted unsigned only before its first
+    // signed event.
+    let first_signed: HashMap<String, u64> = conn
+        .prepare(
+            "SELECT copy_id, min(seq) FROM audit_events WHERE signature IS NOT NULL
+             GROUP BY copy_id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+        .collect::<Result<_, _>>()?;
     let mut authority = Authority::from_start();
     let mut first_bad = None;
+    // Every copy's member events, in the log's order: on a copy joined from a server they
+    // were written by other copies.
     let mut stmt = conn.prepare(&format!(
-        "SELECT {} FROM audit_events INDEXED BY audit_by_entity_time
-         WHERE entity_type IN ('user', 'workspace') AND copy_id = ?1 ORDER BY seq",
-        crate::audit::SEALED
+        "SELECT {} FROM {}
+         WHERE entity_type IN ('user', 'workspace') ORDER BY {}",
+        crate::audit::SEALED,
+        crate::audit::LOG_BY_ENTITY,
+        crate::audit::LOG_ORDER,
     ))?;
-    let mut rows = stmt.query([copy])?;
+    let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let crate::audit::Sealed {
             event,
             hash,
             signature,
         } = crate::audit::sealed(row)?;
+        let first_signed = first_signed
+            .get(&event.copy_id)
+            .copied()
+            .unwrap_or(u64::MAX);
         let seen = Seen {
-            copy,
+            copy: &event.copy_id,
             seq: event.seq,
             actor: event.actor_id.as_deref(),
             action: &event.action,

@@ -245,10 +245,9 @@ impl Register {
         conn: &Connection,
         finds: impl Fn(&crate::replay::Authority) -> bool,
     ) -> CoreResult<Register> {
-        let copy_id = meta(conn, "copy_id")?;
-        let (mut authority, bad) = crate::replay::register(conn, &copy_id, true)?;
+        let (mut authority, bad) = crate::replay::register(conn, true)?;
         if bad.is_some() && !finds(&authority) {
-            authority = crate::replay::register(conn, &copy_id, false)?.0;
+            authority = crate::replay::register(conn, false)?.0;
         }
         Ok(Register {
             authority,

@@ -27,6 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "replay",
             "receive",
             "session",
+            "sharing",
             "verify",
             "backup",
             "remember",

@@ -291,6 +291,10 @@ mod tests {
             "pack.refused",
             p::PackRefusal::ALL.map(|v| v.key()).to_vec(),
         ));
+        wanted.extend(keyed(
+            "server.refused",
+            p::ServerRefusal::ALL.map(|v| v.key()).to_vec(),
+        ));
         for locale in Locale::ALL {
             let missing: Vec<_> = wanted
                 .iter()

@@ -40,11 +40,16 @@ pub enum ErrorCode {
     /// An audit pack is refused before anything in it is believed (`reason`:
     /// `pack.refused.<PackRefusal>`, `entry`: the name concerned, if one is).
     PackRefused,
+    /// The shared workspace's server could not be reached (`reason`); nothing was shared.
+    ServerUnreachable,
+    /// The server refused: not a member, access ended, or it disagrees with this copy
+    /// (`reason`: `server.refused.<why>`).
+    ServerRefused,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::WrongCredentials,
         ErrorCode::WorkspaceNotFound,
         ErrorCode::WorkspaceUnreadable,
@@ -66,6 +71,8 @@ impl ErrorCode {
         ErrorCode::ImportRefused,
         ErrorCode::WorkspaceHeld,
         ErrorCode::PackRefused,
+        ErrorCode::ServerUnreachable,
+        ErrorCode::ServerRefused,
         ErrorCode::Internal,
     ];
 
@@ -92,6 +99,8 @@ impl ErrorCode {
             ErrorCode::ImportRefused => "import_refused",
             ErrorCode::WorkspaceHeld => "workspace_held",
             ErrorCode::PackRefused => "pack_refused",
+            ErrorCode::ServerUnreachable => "server_unreachable",
+            ErrorCode::ServerRefused => "server_refused",
             ErrorCode::Internal => "internal",
         }
     }
@@ -120,5 +129,26 @@ impl ApiError {
     pub fn with(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.details.insert(key.into(), value.into());
         self
+    }
+}
+
+keyed_enum! {
+    /// Why a shared workspace's server said no (`server.refused.<key>`).
+    pub enum ServerRefusal {
+        /// Not a member of the workspace there, or the member's access ended.
+        NotMember = "not_member",
+        /// The server login may not register workspaces.
+        NotAllowedToShare = "not_allowed_to_share",
+        AlreadyShared = "already_shared",
+        NotShared = "not_shared",
+        /// Its log and this copy's disagree (a fork or a gap in this copy's chain).
+        Disagrees = "disagrees",
+        /// An event it delivered fails verification.
+        Tampered = "tampered",
+        OldKey = "old_key",
+        FormatTooOld = "format_too_old",
+        NotSigner = "not_signer",
+        /// The database has no Govbench schema.
+        NoServerYet = "no_server_yet",
     }
 }

@@ -37,7 +37,7 @@ pub use comment::*;
 pub use dashboard::*;
 pub use drill::*;
 pub use entity::{EntityKind, EntityRef};
-pub use error::{ApiError, ErrorCode};
+pub use error::{ApiError, ErrorCode, ServerRefusal};
 pub use evaluation::*;
 pub use gate::*;
 pub use ids::{

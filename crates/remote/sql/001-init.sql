@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS govbench.workspaces (
     min_format    integer NOT NULL,
     -- The data key new events must be sealed with (rotated when a member is removed).
     key_id        bytea NOT NULL,
+    -- While the founder uploads the log of the workspace being shared (`import`).
+    importing     boolean NOT NULL DEFAULT true,
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 
@@ -135,6 +137,71 @@ $policies$;
 GRANT SELECT ON govbench.workspaces, govbench.members, govbench.events, govbench.touches,
     govbench.key_slots TO govbench_member;
 
+-- Places a checked event next in its workspace's log (the caller holds the workspace's lock
+-- and has checked it): its position, the hash over the log up to it, its touches, the head.
+CREATE OR REPLACE FUNCTION govbench.place(
+    ws govbench.workspaces, p_copy_id uuid, p_copy_seq bigint, p_event_hash bytea,
+    p_prev_hash bytea, p_signer_id uuid, p_signature bytea, p_entity_kind text,
+    p_entity_id text, p_base_version bigint, p_new_version bigint, p_touches text[],
+    p_key_id bytea, p_format integer, p_nonce bytea, p_payload bytea,
+    OUT out_position bigint, OUT out_log_hash bytea)
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+    out_position := ws.head_position + 1;
+    out_log_hash := sha256(ws.head_log_hash || int8send(out_position) || p_event_hash);
+    INSERT INTO govbench.events VALUES (
+        ws.workspace_id, out_position, out_log_hash, p_copy_id, p_copy_seq, p_event_hash,
+        p_prev_hash, p_signer_id, p_signature, p_entity_kind, p_entity_id, p_base_version,
+        p_new_version, p_key_id, p_format, p_nonce, p_payload, clock_timestamp());
+    INSERT INTO govbench.touches
+        SELECT ws.workspace_id, k, out_position
+          FROM unnest(array_append(p_touches, p_entity_kind || ':' || p_entity_id)) k
+        ON CONFLICT DO NOTHING;
+    UPDATE govbench.workspaces SET head_position = out_position, head_log_hash = out_log_hash
+     WHERE workspace_id = ws.workspace_id;
+    -- Sent at commit: the other desktops fetch what follows their last position.
+    PERFORM pg_notify('govbench_' || replace(ws.workspace_id::text, '-', ''),
+                      out_position::text);
+END
+$$;
+
+-- Where an event falls in its copy's chain as the server holds it: 'duplicate' (already
+-- placed: out_position, out_log_hash), 'fork' (another event at its place), 'gap' (its
+-- previous event is not the copy's last), or NULL: it is the copy's next.
+CREATE OR REPLACE FUNCTION govbench.chain_place(
+    p_workspace uuid, p_copy_id uuid, p_copy_seq bigint, p_event_hash bytea,
+    p_prev_hash bytea, OUT verdict text, OUT out_position bigint, OUT out_log_hash bytea)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+    prev bytea;
+BEGIN
+    SELECT 'duplicate', e.position, e.log_hash INTO verdict, out_position, out_log_hash
+      FROM govbench.events e
+     WHERE e.workspace_id = p_workspace AND e.event_hash = p_event_hash;
+    IF FOUND THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM govbench.events e
+                WHERE e.workspace_id = p_workspace AND e.copy_id = p_copy_id
+                  AND e.copy_seq = p_copy_seq) THEN
+        verdict := 'fork';
+        RETURN;
+    END IF;
+    IF p_copy_seq = 1 THEN
+        prev := decode(repeat('00', 32), 'hex');
+    ELSE
+        SELECT e.event_hash INTO prev FROM govbench.events e
+         WHERE e.workspace_id = p_workspace AND e.copy_id = p_copy_id
+           AND e.copy_seq = p_copy_seq - 1;
+    END IF;
+    IF prev IS DISTINCT FROM p_prev_hash THEN
+        verdict := 'gap';
+    END IF;
+END
+$$;
+
 -- Appends one event, or says why not. Under the workspace's row lock: the caller must be an
 -- active member signing as itself; the same event twice is recognised by its hash (a lost
 -- acknowledgement); the copy's chain must continue where the server has it; the data key must
@@ -154,7 +221,6 @@ DECLARE
     ws govbench.workspaces%ROWTYPE;
     me govbench.members%ROWTYPE;
     latest bigint;
-    prev bytea;
 BEGIN
     SELECT * INTO ws FROM govbench.workspaces WHERE workspace_id = p_workspace FOR UPDATE;
     IF NOT FOUND THEN
@@ -166,31 +232,17 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'not a member' USING ERRCODE = 'insufficient_privilege';
     END IF;
+    IF ws.importing THEN
+        outcome := 'importing';
+        RETURN;
+    END IF;
     IF p_signer_id IS DISTINCT FROM me.member_id THEN
         outcome := 'not_signer';
         RETURN;
     END IF;
-    SELECT e.position, e.log_hash INTO out_position, out_log_hash FROM govbench.events e
-     WHERE e.workspace_id = p_workspace AND e.event_hash = p_event_hash;
-    IF FOUND THEN
-        outcome := 'duplicate';
-        RETURN;
-    END IF;
-    IF EXISTS (SELECT 1 FROM govbench.events e
-                WHERE e.workspace_id = p_workspace AND e.copy_id = p_copy_id
-                  AND e.copy_seq = p_copy_seq) THEN
-        outcome := 'fork';
-        RETURN;
-    END IF;
-    IF p_copy_seq = 1 THEN
-        prev := decode(repeat('00', 32), 'hex');
-    ELSE
-        SELECT e.event_hash INTO prev FROM govbench.events e
-         WHERE e.workspace_id = p_workspace AND e.copy_id = p_copy_id
-           AND e.copy_seq = p_copy_seq - 1;
-    END IF;
-    IF prev IS DISTINCT FROM p_prev_hash THEN
-        outcome := 'gap';
+    SELECT * INTO outcome, out_position, out_log_hash FROM govbench.chain_place(
+        p_workspace, p_copy_id, p_copy_seq, p_event_hash, p_prev_hash);
+    IF outcome IS NOT NULL THEN
         RETURN;
     END IF;
     IF p_format < ws.min_format THEN
@@ -224,21 +276,68 @@ BEGIN
     conflict_position := NULL;
     conflict_signer := NULL;
     conflict_at := NULL;
-    out_position := ws.head_position + 1;
-    out_log_hash := sha256(ws.head_log_hash || int8send(out_position) || p_event_hash);
-    INSERT INTO govbench.events VALUES (
-        p_workspace, out_position, out_log_hash, p_copy_id, p_copy_seq, p_event_hash,
-        p_prev_hash, p_signer_id, p_signature, p_entity_kind, p_entity_id, p_base_version,
-        p_new_version, p_key_id, p_format, p_nonce, p_payload, clock_timestamp());
-    INSERT INTO govbench.touches
-        SELECT p_workspace, k, out_position
-          FROM unnest(array_append(p_touches, p_entity_kind || ':' || p_entity_id)) k
-        ON CONFLICT DO NOTHING;
-    UPDATE govbench.workspaces SET head_position = out_position, head_log_hash = out_log_hash
-     WHERE workspace_id = p_workspace;
-    -- Sent at commit: the other desktops fetch what follows their last position.
-    PERFORM pg_notify('govbench_' || replace(p_workspace::text, '-', ''), out_position::text);
+    SELECT * INTO out_position, out_log_hash FROM govbench.place(
+        ws, p_copy_id, p_copy_seq, p_event_hash, p_prev_hash, p_signer_id, p_signature,
+        p_entity_kind, p_entity_id, p_base_version, p_new_version, p_touches, p_key_id,
+        p_format, p_nonce, p_payload);
     outcome := 'accepted';
+END
+$$;
+
+-- The founder uploads the log of the workspace being shared, event by event in its order,
+-- whoever signed each: only while the workspace is importing. The chains must hold; nothing
+-- else is checked here (every copy verifies every event before applying it).
+CREATE OR REPLACE FUNCTION govbench.import(
+    p_workspace uuid, p_copy_id uuid, p_copy_seq bigint, p_event_hash bytea, p_prev_hash bytea,
+    p_signer_id uuid, p_signature bytea, p_entity_kind text, p_entity_id text,
+    p_base_version bigint, p_new_version bigint, p_key_id bytea, p_format integer,
+    p_nonce bytea, p_payload bytea, OUT outcome text, OUT out_position bigint,
+    OUT out_log_hash bytea)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+    ws govbench.workspaces%ROWTYPE;
+BEGIN
+    PERFORM govbench.lock_as_admin(p_workspace);
+    SELECT * INTO ws FROM govbench.workspaces WHERE workspace_id = p_workspace;
+    SELECT * INTO outcome, out_position, out_log_hash FROM govbench.chain_place(
+        p_workspace, p_copy_id, p_copy_seq, p_event_hash, p_prev_hash);
+    IF outcome IS NOT NULL THEN
+        RETURN;
+    END IF;
+    IF NOT ws.importing THEN
+        outcome := 'not_importing';
+        RETURN;
+    END IF;
+    SELECT * INTO out_position, out_log_hash FROM govbench.place(
+        ws, p_copy_id, p_copy_seq, p_event_hash, p_prev_hash, p_signer_id, p_signature,
+        p_entity_kind, p_entity_id, p_base_version, p_new_version, ARRAY[]::text[], p_key_id,
+        p_format, p_nonce, p_payload);
+    outcome := 'accepted';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION govbench.finish_import(p_workspace uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+    PERFORM govbench.lock_as_admin(p_workspace);
+    UPDATE govbench.workspaces SET importing = false WHERE workspace_id = p_workspace;
+END
+$$;
+
+-- The workspace's key file (members' slots, sealed or wrapped: nothing in it opens without a
+-- member's passphrase or key), written by an Admin.
+CREATE OR REPLACE FUNCTION govbench.put_key_file(p_workspace uuid, p_body bytea) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+    PERFORM govbench.lock_as_admin(p_workspace);
+    INSERT INTO govbench.key_slots (workspace_id, slot_id, body, position)
+        SELECT p_workspace, 'file', p_body, head_position FROM govbench.workspaces
+         WHERE workspace_id = p_workspace
+    ON CONFLICT (workspace_id, slot_id)
+        DO UPDATE SET body = excluded.body, position = excluded.position;
 END
 $$;
 
@@ -336,7 +435,10 @@ GRANT EXECUTE ON FUNCTION govbench.create_workspace(uuid, uuid, text, bytea, int
 GRANT EXECUTE ON FUNCTION govbench.add_member(uuid, uuid, boolean, text, bigint),
     govbench.remove_member(uuid, uuid, bigint) TO govbench_member;
 GRANT EXECUTE ON FUNCTION govbench.append(uuid, bigint, text[], uuid, bigint, bytea, bytea,
-    uuid, bytea, text, text, bigint, bigint, text[], bytea, integer, bytea, bytea)
+    uuid, bytea, text, text, bigint, bigint, text[], bytea, integer, bytea, bytea),
+    govbench.import(uuid, uuid, bigint, bytea, bytea, uuid, bytea, text, text, bigint, bigint,
+    bytea, integer, bytea, bytea),
+    govbench.finish_import(uuid), govbench.put_key_file(uuid, bytea)
     TO govbench_member;
 
 INSERT INTO govbench.schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

@@ -8,10 +8,12 @@
 //! address.
 
 mod log;
+mod workspace;
 
 pub use log::{
-    add_member, append, create_workspace, remove_member, role_of, verifier, Offer, Outcome,
+    add_member, append, create_workspace, import, remove_member, role_of, verifier, Offer, Outcome,
 };
+pub use workspace::SharedWorkspace;
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;

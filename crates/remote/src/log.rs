@@ -94,7 +94,7 @@ pub struct Offer {
     pub copy_seq: i64,
     pub event_hash: [u8; 32],
     pub prev_hash: [u8; 32],
-    pub signer: Uuid,
+    pub signer: Option<Uuid>,
     pub signature: Vec<u8>,
     pub entity_kind: String,
     pub entity_id: String,
@@ -132,6 +132,40 @@ pub enum Outcome {
     OldKey,
     /// Written by a version of Govbench the workspace no longer accepts.
     FormatTooOld,
+    /// The workspace is still being shared: only its founder's upload is placed.
+    Importing,
+    /// An upload after the sharing was finished.
+    NotImporting,
+}
+
+/// The founder places an event of the log of the workspace being shared, whoever signed it.
+pub async fn import(client: &Client, offer: &Offer) -> Result<Outcome, RemoteError> {
+    let row = client
+        .query_one(
+            "SELECT outcome, out_position, out_log_hash, NULL::bigint, NULL::uuid,
+                    NULL::timestamptz
+               FROM govbench.import($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                                    $14, $15)",
+            &[
+                &offer.workspace,
+                &offer.copy_id,
+                &offer.copy_seq,
+                &offer.event_hash.as_slice(),
+                &offer.prev_hash.as_slice(),
+                &offer.signer,
+                &offer.signature,
+                &offer.entity_kind,
+                &offer.entity_id,
+                &offer.base_version,
+                &offer.new_version,
+                &offer.key_id,
+                &offer.format,
+                &offer.nonce,
+                &offer.payload,
+            ],
+        )
+        .await?;
+    outcome_of(&row)
 }
 
 pub async fn append(client: &Client, offer: &Offer) -> Result<Outcome, RemoteError> {
@@ -163,6 +197,11 @@ pub async fn append(client: &Client, offer: &Offer) -> Result<Outcome, RemoteErr
             ],
         )
         .await?;
+    outcome_of(&row)
+}
+
+/// The outcome a row of (outcome, position, log hash, conflict position, signer, time) says.
+fn outcome_of(row: &tokio_postgres::Row) -> Result<Outcome, RemoteError> {
     let outcome: String = row.get(0);
     let placed = || -> Result<(i64, Vec<u8>), RemoteError> {
         match (
@@ -194,6 +233,8 @@ pub async fn append(client: &Client, offer: &Offer) -> Result<Outcome, RemoteErr
         "gap" => Outcome::Gap,
         "old_key" => Outcome::OldKey,
         "format_too_old" => Outcome::FormatTooOld,
+        "importing" => Outcome::Importing,
+        "not_importing" => Outcome::NotImporting,
         other => return Err(RemoteError::Protocol(format!("unknown outcome {other}"))),
     })
 }

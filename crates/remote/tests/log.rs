@@ -72,6 +72,12 @@ impl Workspace {
         let role = create_workspace(&root, id, founder, &password, &key_id, 1)
             .await
             .unwrap();
+        // Shared with an empty log: members append from here on.
+        let (founding, _d) = address.connect(&role, &password).await.unwrap();
+        founding
+            .execute("SELECT govbench.finish_import($1)", &[&id])
+            .await
+            .unwrap();
         Workspace {
             address,
             id,
@@ -121,7 +127,7 @@ impl Workspace {
             copy_seq: seq,
             event_hash: [hash; 32],
             prev_hash: prev,
-            signer: signer.id,
+            signer: Some(signer.id),
             signature: vec![7; 64],
             entity_kind: "requirement".into(),
             entity_id: record.into(),

@@ -289,6 +289,16 @@ pub fn sealed_between(
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// The log as one sequence: `audit_events` beside where a shared workspace's server placed
+/// each (`FROM {LOG} … ORDER BY {LOG_ORDER}`; `copy_id` and `seq` are the event's). Events the
+/// server placed come in its order, then this copy's events it has not placed yet; a workspace
+/// that is not shared has one copy, in seq order.
+pub(crate) const LOG: &str = "audit_events LEFT JOIN audit_positions USING (copy_id, seq)";
+/// [`LOG`] read through the entity index (a few member events, not the whole log).
+pub(crate) const LOG_BY_ENTITY: &str = "audit_events INDEXED BY audit_by_entity_time
+    LEFT JOIN audit_positions USING (copy_id, seq)";
+pub(crate) const LOG_ORDER: &str = "position IS NULL, position, copy_id, seq";
+
 /// The columns [`sealed`] reads, in its order.
 pub(crate) const SEALED: &str = "copy_id, seq, id, at, actor_id, actor_name, action, entity_type,
     entity_id, before, after, prev_hash, hash, signature";

@@ -41,3 +41,17 @@ pub(crate) const V6: Part = Part::sql(
     DROP INDEX audit_by_entity;
     "#,
 );
+
+/// 7: where a shared workspace's server placed each event: its one order over every copy's
+/// chain, and the hash over the server's log up to it (which every copy recomputes). Empty
+/// for a workspace that is not shared.
+pub(crate) const V7: Part = Part::sql(
+    r#"    CREATE TABLE audit_positions (
+        position INTEGER PRIMARY KEY,
+        copy_id  TEXT NOT NULL,
+        seq      INTEGER NOT NULL,
+        log_hash TEXT NOT NULL,
+        UNIQUE (copy_id, seq)
+    );
+    "#,
+);

@@ -1,0 +1,541 @@
+//! A workspace shared through a server (issue 20). Every desktop keeps its encrypted copy;
+//! the server (PostgreSQL, reached by `govbench-remote`) holds the log — each event sealed
+//! with the workspace's data key (`wire`) beside the clear fields it orders and checks by — in
+//! one order over every copy's chain. This module is what a copy does with it: share its log,
+//! take in what other copies wrote (verified before it is applied, `receive`), and offer its
+//! own. The server is reached through [`Server`], which the caller hands in: core knows no
+//! network.
+//!
+//! Each event the server placed is recorded in `audit_positions` with the hash over the
+//! server's log up to it, `log_hash(n) = SHA-256(log_hash(n-1) ‖ n as 8 bytes big-endian ‖
+//! event hash)`, recomputed here: a server that drops, inserts or reorders events shows a
+//! different hash, and a delivered event whose payload is not the one its clear fields name
+//! does not open.
+
+use crate::access::Session;
+use crate::audit::{self, Sealed};
+use crate::error::{ApiResult, CoreError, CoreResult, ServerProblem};
+use crate::keyslots::DataKey;
+use crate::receive::{Received, Receiver, Refused};
+use crate::wire;
+use govbench_protocol::{ServerRefusal, UserPermission};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// One event offered to the server: the clear fields it orders and checks by, what the
+/// command read (and at which position), and the sealed event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    pub workspace: Uuid,
+    /// The server position the command's reads were based on.
+    pub base_position: u64,
+    /// The records and scopes the command read (`requirement:<id>`, …).
+    pub reads: Vec<String>,
+    pub copy_id: Uuid,
+    pub copy_seq: u64,
+    pub event_hash: [u8; 32],
+    pub prev_hash: [u8; 32],
+    /// The member who signed it (`None` only for the system's events from before signing).
+    pub signer: Option<Uuid>,
+    pub signature: Vec<u8>,
+    pub entity_kind: String,
+    pub entity_id: String,
+    /// The record's version before (`None` for a creation) and after the change.
+    pub base_version: Option<u64>,
+    pub new_version: u64,
+    /// The scopes the changed record belongs to (its own `kind:id` is added by the server).
+    pub touches: Vec<String>,
+    pub key_id: String,
+    pub format: u32,
+    pub nonce: [u8; 24],
+    pub payload: Vec<u8>,
+}
+
+/// What the server made of an offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Placed at `position`.
+    Accepted { position: u64, log_hash: [u8; 32] },
+    /// Already there (an acknowledgement that was lost): at `position`.
+    Duplicate { position: u64, log_hash: [u8; 32] },
+    /// Something the command read, or the record it changed, was changed after its base
+    /// position: by `signer` at `position`.
+    Stale {
+        position: u64,
+        signer: Option<Uuid>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Refused for good (signer, fork, gap, key, format): why.
+    Refused(ServerRefusal),
+}
+
+/// An event as the server delivers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivered {
+    pub position: u64,
+    pub log_hash: [u8; 32],
+    pub copy_id: Uuid,
+    pub copy_seq: u64,
+    pub event_hash: [u8; 32],
+    pub key_id: String,
+    pub format: u32,
+    pub nonce: [u8; 24],
+    pub payload: Vec<u8>,
+}
+
+/// The server of one shared workspace, as the member logged in to it sees it. Every call
+/// blocks until the server answered; `Err(CoreError::Server(_))` when it did not.
+pub trait Server {
+    /// Offers one event of the member's own.
+    fn append(&mut self, offer: &Offer) -> CoreResult<Outcome>;
+    /// While the workspace is being shared: the founder places an event of the log as it
+    /// is, whoever signed it.
+    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome>;
+    /// The sharing is complete: from now on only members' own events are placed.
+    fn finish_import(&mut self) -> CoreResult<()>;
+    /// Up to `limit` events after `position`, in order.
+    fn events_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>>;
+    /// The workspace's key file (members' slots), as this copy keeps it beside the database.
+    fn put_key_file(&mut self, body: &[u8]) -> CoreResult<()>;
+    fn key_file(&mut self) -> CoreResult<Option<Vec<u8>>>;
+}
+
+/// How far a copy has taken in the server's log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frontier {
+    pub position: u64,
+    pub log_hash: [u8; 32],
+}
+
+impl Frontier {
+    const START: Frontier = Frontier {
+        position: 0,
+        log_hash: [0; 32],
+    };
+
+    /// The frontier once the event hashed `event_hash` is placed next.
+    pub fn next(&self, event_hash: &[u8; 32]) -> Frontier {
+        let position = self.position + 1;
+        let mut h = Sha256::new();
+        h.update(self.log_hash);
+        h.update(position.to_be_bytes());
+        h.update(event_hash);
+        Frontier {
+            position,
+            log_hash: h.finalize().into(),
+        }
+    }
+}
+
+/// What sharing a workspace did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shared {
+    pub events: u64,
+    pub frontier: Frontier,
+}
+
+/// What one exchange with the server did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// This copy's events the server placed.
+    pub pushed: u64,
+    /// Other copies' events verified and applied here.
+    pub pulled: u64,
+    /// Where this copy now stands.
+    pub position: u64,
+    /// An event from the server that failed verification: nothing from it on was applied.
+    pub refused: Option<Refused>,
+    /// This copy's first event the server turned down because what it was based on changed
+    /// meanwhile: by whom and when (`None` when nothing was).
+    pub stale: Option<Outcome>,
+}
+
+pub(crate) fn refused(why: ServerRefusal) -> CoreError {
+    CoreError::Server(ServerProblem::Refused(why))
+}
+
+fn hash_bytes(hex_text: &str) -> CoreResult<[u8; 32]> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_text, &mut out)
+        .map_err(|_| CoreError::Malformed(format!("hash {hex_text:.16}")))?;
+    Ok(out)
+}
+
+/// Where this copy stands: the last event the server placed that it has applied.
+pub(crate) fn frontier(conn: &Connection) -> CoreResult<Frontier> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT position, log_hash FROM audit_positions ORDER BY position DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match last {
+        None => Ok(Frontier::START),
+        Some((position, log_hash)) => Ok(Frontier {
+            position: position as u64,
+            log_hash: hash_bytes(&log_hash)?,
+        }),
+    }
+}
+
+fn record_position(tx: &Transaction<'_>, e: &audit::Event, at: &Frontier) -> CoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_positions (position, copy_id, seq, log_hash) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        at.position as i64,
+        e.copy_id,
+        e.seq as i64,
+        hex::encode(at.log_hash)
+    ])?;
+    Ok(())
+}
+
+/// The offer of a stored event, sealed with `key` for `workspace`.
+pub(crate) fn offer_of(
+    key: &DataKey,
+    workspace: Uuid,
+    sealed: &Sealed,
+    base_position: u64,
+) -> CoreResult<Offer> {
+    let e = &sealed.event;
+    let key_id = key.id();
+    let binding = wire::Binding {
+        workspace,
+        key_id: &key_id,
+        copy_id: &e.copy_id,
+        copy_seq: e.seq,
+        event_hash: &sealed.hash,
+        format: wire::FORMAT,
+    };
+    let sealed_payload = wire::seal(key, &binding, &serde_json::to_vec(sealed)?)?;
+    let version = |image: Option<&String>| -> Option<u64> {
+        let image: serde_json::Value = serde_json::from_str(image?).ok()?;
+        image.get("version")?.as_u64()
+    };
+    let parse_uuid = |text: &str| {
+        text.parse::<Uuid>()
+            .map_err(|_| CoreError::Malformed(format!("id {text:.40}")))
+    };
+    Ok(Offer {
+        workspace,
+        base_position,
+        reads: Vec::new(),
+        copy_id: parse_uuid(&e.copy_id)?,
+        copy_seq: e.seq,
+        event_hash: hash_bytes(&sealed.hash)?,
+        prev_hash: hash_bytes(&e.prev_hash)?,
+        signer: e.actor_id.as_deref().map(parse_uuid).transpose()?,
+        signature: sealed
+            .signature
+            .as_deref()
+            .map(|s| s.as_bytes().to_vec())
+            .unwrap_or_default(),
+        entity_kind: e.entity_type.clone(),
+        entity_id: e.entity_id.clone(),
+        base_version: version(e.before.as_ref()),
+        new_version: version(e.after.as_ref()).unwrap_or(1),
+        touches: Vec::new(),
+        key_id,
+        format: wire::FORMAT,
+        nonce: sealed_payload.nonce,
+        payload: sealed_payload.ciphertext,
+    })
+}
+
+/// Opens a delivered event and checks that it is the one its clear fields name, at the place
+/// that follows `frontier`.
+fn opened(
+    key: &DataKey,
+    workspace: Uuid,
+    frontier: &Frontier,
+    d: &Delivered,
+) -> CoreResult<Sealed> {
+    let tampered = || refused(ServerRefusal::Tampered);
+    if d.position != frontier.position + 1 || frontier.next(&d.event_hash).log_hash != d.log_hash {
+        return Err(refused(ServerRefusal::Disagrees));
+    }
+    if d.format > wire::FORMAT {
+        return Err(refused(ServerRefusal::FormatTooOld));
+    }
+    if d.key_id != key.id() {
+        return Err(refused(ServerRefusal::OldKey));
+    }
+    let copy_id = d.copy_id.to_string();
+    let event_hash = hex::encode(d.event_hash);
+    let binding = wire::Binding {
+        workspace,
+        key_id: &d.key_id,
+        copy_id: &copy_id,
+        copy_seq: d.copy_seq,
+        event_hash: &event_hash,
+        format: d.format,
+    };
+    let plain = wire::open(
+        key,
+        &binding,
+        &wire::Sealed {
+            nonce: d.nonce,
+            ciphertext: d.payload.clone(),
+        },
+    )
+    .map_err(|_| tampered())?;
+    let sealed: Sealed = serde_json::from_slice(&plain).map_err(|_| tampered())?;
+    if sealed.event.copy_id != copy_id
+        || sealed.event.seq != d.copy_seq
+        || sealed.hash != event_hash
+    {
+        return Err(tampered());
+    }
+    Ok(sealed)
+}
+
+/// Every event of the log, in its order (sealed as stored).
+fn whole_log(conn: &Connection) -> CoreResult<Vec<Sealed>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM {} ORDER BY {}",
+        audit::SEALED,
+        audit::LOG,
+        audit::LOG_ORDER
+    ))?;
+    let rows = stmt.query_map([], audit::sealed)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+impl Session {
+    /// Shares this workspace on `server` (registered there beforehand, with this member as
+    /// its founder): the whole log goes up as it is — every copy's chain, every signature —
+    /// then the key file. Safe to run again after an interruption: what the server already
+    /// holds is recognised by its hash. Only who may manage members may share.
+    pub fn share(
+        &mut self,
+        server: &mut dyn Server,
+        progress: &dyn Fn(u64, u64),
+    ) -> ApiResult<Shared> {
+        self.read(UserPermission::Manage, |_| Ok(()))?;
+        let result = (|| -> CoreResult<Shared> {
+            let workspace = self.workspace_id().0;
+            let key = self.data_key().clone();
+            let key_file = std::fs::read(crate::KeySlots::path_for(self.path()))?;
+            let tx = self.begin_sync()?;
+            let mut at = frontier(&tx)?;
+            if at.position > 0 {
+                return Err(refused(ServerRefusal::AlreadyShared));
+            }
+            let log = whole_log(&tx)?;
+            let total = log.len() as u64;
+            for (i, sealed) in log.iter().enumerate() {
+                let offer = offer_of(&key, workspace, sealed, at.position)?;
+                let expected = at.next(&offer.event_hash);
+                match server.import(&offer)? {
+                    Outcome::Accepted { position, log_hash }
+                    | Outcome::Duplicate { position, log_hash }
+                        if position == expected.position && log_hash == expected.log_hash => {}
+                    Outcome::Refused(why) => return Err(refused(why)),
+                    _ => return Err(refused(ServerRefusal::Disagrees)),
+                }
+                record_position(&tx, &sealed.event, &expected)?;
+                at = expected;
+                progress(i as u64 + 1, total);
+            }
+            server.put_key_file(&key_file)?;
+            server.finish_import()?;
+            tx.commit()?;
+            Ok(Shared {
+                events: total,
+                frontier: at,
+            })
+        })();
+        result.map_err(|e| self.explain(e).into())
+    }
+
+    /// One exchange with the server: takes in what other copies wrote since this copy's
+    /// frontier (each event verified before it is applied), then offers this copy's events
+    /// the server has not placed yet, in order.
+    pub fn sync(&mut self, server: &mut dyn Server) -> ApiResult<Synced> {
+        let result = (|| -> CoreResult<Synced> {
+            let mut synced = Synced::default();
+            let pulled = self.pull(server)?;
+            synced.pulled = pulled.applied;
+            synced.refused = pulled.refused;
+            if synced.refused.is_none() {
+                let (pushed, stale) = self.push(server)?;
+                synced.pushed = pushed;
+                synced.stale = stale;
+                // What was placed meanwhile besides this copy's own events.
+                let after = self.pull(server)?;
+                synced.pulled += after.applied;
+                synced.refused = after.refused;
+            }
+            synced.position = frontier(self.connection().0)?.position;
+            Ok(synced)
+        })();
+        result.map_err(|e| self.explain(e).into())
+    }
+
+    /// Takes in every event placed after this copy's frontier, page by page, each page in
+    /// one transaction.
+    fn pull(&mut self, server: &mut dyn Server) -> CoreResult<Received> {
+        const PAGE: u32 = 1000;
+        let workspace = self.workspace_id().0;
+        let key = self.data_key().clone();
+        let mut total = Received::default();
+        let mut receiver = Receiver::resume(self.connection().0)?;
+        loop {
+            let at = frontier(self.connection().0)?;
+            let delivered = server.events_after(at.position, PAGE)?;
+            if delivered.is_empty() {
+                return Ok(total);
+            }
+            let tx = self.begin_sync()?;
+            let mut next = at;
+            let mut page = Vec::with_capacity(delivered.len());
+            for d in &delivered {
+                page.push(opened(&key, workspace, &next, d)?);
+                next = Frontier {
+                    position: d.position,
+                    log_hash: d.log_hash,
+                };
+            }
+            let received = receiver.receive(&tx, &page)?;
+            let taken = (received.applied + received.already_held) as usize;
+            for (sealed, d) in page.iter().zip(&delivered).take(taken) {
+                let placed = Frontier {
+                    position: d.position,
+                    log_hash: d.log_hash,
+                };
+                record_position(&tx, &sealed.event, &placed)?;
+            }
+            tx.commit()?;
+            total.applied += received.applied;
+            total.already_held += received.already_held;
+            if received.refused.is_some() {
+                total.refused = received.refused;
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Offers this copy's events the server has not placed yet, in order. Stops at the first
+    /// the server turns down as stale, and says which.
+    fn push(&mut self, server: &mut dyn Server) -> CoreResult<(u64, Option<Outcome>)> {
+        let workspace = self.workspace_id().0;
+        let key = self.data_key().clone();
+        let copy = self.copy_id().to_owned();
+        let waiting: Vec<Sealed> = {
+            let conn = self.connection().0;
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {} FROM {} WHERE copy_id = ?1 AND position IS NULL ORDER BY seq",
+                audit::SEALED,
+                audit::LOG
+            ))?;
+            let rows = stmt.query_map([&copy], audit::sealed)?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut pushed = 0;
+        for sealed in &waiting {
+            let tx = self.begin_sync()?;
+            let at = frontier(&tx)?;
+            let offer = offer_of(&key, workspace, sealed, at.position)?;
+            match server.append(&offer)? {
+                Outcome::Accepted { position, log_hash }
+                | Outcome::Duplicate { position, log_hash } => {
+                    // Placed after events this copy may not have yet: recorded where the
+                    // server put it; the next pull fills in what comes before.
+                    record_position(&tx, &sealed.event, &Frontier { position, log_hash })?;
+                }
+                stale @ Outcome::Stale { .. } => return Ok((pushed, Some(stale))),
+                Outcome::Refused(why) => return Err(refused(why)),
+            }
+            tx.commit()?;
+            pushed += 1;
+        }
+        Ok((pushed, None))
+    }
+}
+
+/// Makes a copy of a shared workspace at `path` for the member `user`: the key file from the
+/// server (their slot opens it with `passphrase`), then every event of the log, verified
+/// before it is applied. Returns how many events the copy holds; the member then logs in as
+/// on any workspace.
+pub fn join(
+    path: &std::path::Path,
+    workspace: govbench_protocol::WorkspaceId,
+    user: &str,
+    passphrase: &str,
+    server: &mut dyn Server,
+    progress: &dyn Fn(u64),
+) -> ApiResult<u64> {
+    let keys_path = crate::KeySlots::path_for(path);
+    if path.exists() || keys_path.exists() {
+        return Err(CoreError::WorkspaceExists(path.to_owned()).into());
+    }
+    let made = (|| -> CoreResult<u64> {
+        let key_file = server
+            .key_file()?
+            .ok_or(refused(ServerRefusal::NotShared))?;
+        crate::durable::write_private(&keys_path, &key_file)?;
+        let key = crate::KeySlots::load(path)?
+            .unlock(user, passphrase)?
+            .keys
+            .into_iter()
+            .next()
+            .ok_or(CoreError::WrongCredentials)?;
+        let mut conn = crate::store::create(path, &key, &crate::schema::WORKSPACE)?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('workspace_id', ?1), ('copy_id', ?2),
+                 ('created_at', ?3)",
+            params![
+                workspace.to_string(),
+                Uuid::now_v7().to_string(),
+                chrono::Utc::now().to_rfc3339()
+            ],
+        )?;
+        let mut receiver = Receiver::fresh();
+        let mut at = Frontier::START;
+        loop {
+            let delivered = server.events_after(at.position, 1000)?;
+            if delivered.is_empty() {
+                return Ok(at.position);
+            }
+            let tx = conn.transaction()?;
+            let mut page = Vec::with_capacity(delivered.len());
+            let mut next = at;
+            for d in &delivered {
+                page.push(opened(&key, workspace.0, &next, d)?);
+                next = Frontier {
+                    position: d.position,
+                    log_hash: d.log_hash,
+                };
+            }
+            let received = receiver.receive(&tx, &page)?;
+            if received.refused.is_some() {
+                return Err(refused(ServerRefusal::Tampered));
+            }
+            for (sealed, d) in page.iter().zip(&delivered) {
+                at = Frontier {
+                    position: d.position,
+                    log_hash: d.log_hash,
+                };
+                record_position(&tx, &sealed.event, &at)?;
+            }
+            tx.commit()?;
+            progress(at.position);
+        }
+    })();
+    match made {
+        Ok(events) => Ok(events),
+        Err(e) => {
+            // Only files this call created are removed: neither existed before.
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut name = path.as_os_str().to_owned();
+                name.push(suffix);
+                let _ = std::fs::remove_file(std::path::PathBuf::from(name));
+            }
+            let _ = std::fs::remove_file(&keys_path);
+            Err(e.into())
+        }
+    }
+}

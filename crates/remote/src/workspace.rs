@@ -1,0 +1,222 @@
+//! A member's connection to one shared workspace on the server: the core's `sharing::Server`,
+//! each call blocking on a runtime of its own (the core and its callers are synchronous).
+
+use crate::log::{self, Offer as WireOffer, Outcome as WireOutcome};
+use crate::{RemoteError, ServerAddress};
+use govbench_core::error::{CoreError, CoreResult, ServerProblem};
+use govbench_core::sharing::{Delivered, Offer, Outcome, Server};
+use govbench_protocol::ServerRefusal;
+use std::time::Duration;
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+/// How long one call may take before the connection is given up (and the call's outcome is
+/// unknown: offering the same event again is safe, it is recognised by its hash).
+const CALL_TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct SharedWorkspace {
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+    workspace: Uuid,
+}
+
+impl From<RemoteError> for CoreError {
+    fn from(e: RemoteError) -> CoreError {
+        if let RemoteError::Postgres(pg) = &e {
+            if let Some(db) = pg.as_db_error() {
+                use tokio_postgres::error::SqlState;
+                let code = db.code();
+                if *code == SqlState::INSUFFICIENT_PRIVILEGE
+                    || *code == SqlState::INVALID_PASSWORD
+                    || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+                {
+                    return CoreError::Server(ServerProblem::Refused(ServerRefusal::NotMember));
+                }
+                if *code == SqlState::UNDEFINED_FUNCTION || *code == SqlState::INVALID_SCHEMA_NAME {
+                    return CoreError::Server(ServerProblem::Refused(ServerRefusal::NoServerYet));
+                }
+            }
+        }
+        CoreError::Server(ServerProblem::Unreachable(e.to_string()))
+    }
+}
+
+impl SharedWorkspace {
+    /// Logs in to `workspace` on the server as `member` (their login role) with `password`.
+    pub fn connect(
+        address: &ServerAddress,
+        workspace: Uuid,
+        member: Uuid,
+        password: &str,
+    ) -> CoreResult<SharedWorkspace> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let role = log::role_of(member);
+        let (client, _driver) = runtime.block_on(async {
+            tokio::time::timeout(CALL_TIMEOUT, address.connect(&role, password))
+                .await
+                .map_err(|_| RemoteError::Protocol("no answer".into()))?
+        })?;
+        Ok(SharedWorkspace {
+            runtime,
+            client,
+            workspace,
+        })
+    }
+
+    fn call<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, RemoteError>>,
+    ) -> CoreResult<T> {
+        self.runtime.block_on(async {
+            match tokio::time::timeout(CALL_TIMEOUT, work).await {
+                Ok(result) => result.map_err(CoreError::from),
+                Err(_) => Err(CoreError::Server(ServerProblem::Unreachable(
+                    "no answer within 20 s".into(),
+                ))),
+            }
+        })
+    }
+
+    fn wire(offer: &Offer) -> CoreResult<WireOffer> {
+        let int = |n: u64| {
+            i64::try_from(n).map_err(|_| CoreError::Malformed(format!("{n} out of range")))
+        };
+        Ok(WireOffer {
+            workspace: offer.workspace,
+            base_position: int(offer.base_position)?,
+            reads: offer.reads.clone(),
+            copy_id: offer.copy_id,
+            copy_seq: int(offer.copy_seq)?,
+            event_hash: offer.event_hash,
+            prev_hash: offer.prev_hash,
+            signer: offer.signer,
+            signature: offer.signature.clone(),
+            entity_kind: offer.entity_kind.clone(),
+            entity_id: offer.entity_id.clone(),
+            base_version: offer.base_version.map(int).transpose()?,
+            new_version: int(offer.new_version)?,
+            touches: offer.touches.clone(),
+            key_id: offer.key_id.as_bytes().to_vec(),
+            format: offer.format as i32,
+            nonce: offer.nonce.to_vec(),
+            payload: offer.payload.clone(),
+        })
+    }
+}
+
+fn hash32(bytes: &[u8]) -> CoreResult<[u8; 32]> {
+    bytes
+        .try_into()
+        .map_err(|_| CoreError::Server(ServerProblem::Refused(ServerRefusal::Tampered)))
+}
+
+fn outcome(wire: WireOutcome) -> CoreResult<Outcome> {
+    let at = |position: i64| position.max(0) as u64;
+    Ok(match wire {
+        WireOutcome::Accepted { position, log_hash } => Outcome::Accepted {
+            position: at(position),
+            log_hash: hash32(&log_hash)?,
+        },
+        WireOutcome::Duplicate { position, log_hash } => Outcome::Duplicate {
+            position: at(position),
+            log_hash: hash32(&log_hash)?,
+        },
+        WireOutcome::Stale {
+            position,
+            signer,
+            at: when,
+        } => Outcome::Stale {
+            position: at(position),
+            signer,
+            at: when,
+        },
+        WireOutcome::NotSigner => Outcome::Refused(ServerRefusal::NotSigner),
+        WireOutcome::Fork | WireOutcome::Gap => Outcome::Refused(ServerRefusal::Disagrees),
+        WireOutcome::OldKey => Outcome::Refused(ServerRefusal::OldKey),
+        WireOutcome::FormatTooOld => Outcome::Refused(ServerRefusal::FormatTooOld),
+        WireOutcome::Importing => Outcome::Refused(ServerRefusal::NotShared),
+        WireOutcome::NotImporting => Outcome::Refused(ServerRefusal::AlreadyShared),
+    })
+}
+
+impl Server for SharedWorkspace {
+    fn append(&mut self, offer: &Offer) -> CoreResult<Outcome> {
+        let wire = Self::wire(offer)?;
+        outcome(self.call(log::append(&self.client, &wire))?)
+    }
+
+    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome> {
+        let wire = Self::wire(offer)?;
+        outcome(self.call(log::import(&self.client, &wire))?)
+    }
+
+    fn finish_import(&mut self) -> CoreResult<()> {
+        self.call(async {
+            self.client
+                .execute("SELECT govbench.finish_import($1)", &[&self.workspace])
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn events_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>> {
+        let rows = self.call(async {
+            Ok(self
+                .client
+                .query(
+                    "SELECT position, log_hash, copy_id, copy_seq, event_hash, key_id, format,
+                            nonce, payload
+                       FROM govbench.events
+                      WHERE workspace_id = $1 AND position > $2
+                      ORDER BY position LIMIT $3",
+                    &[&self.workspace, &(position as i64), &i64::from(limit)],
+                )
+                .await?)
+        })?;
+        rows.iter()
+            .map(|row| {
+                let nonce: Vec<u8> = row.get(7);
+                Ok(Delivered {
+                    position: row.get::<_, i64>(0).max(0) as u64,
+                    log_hash: hash32(row.get(1))?,
+                    copy_id: row.get(2),
+                    copy_seq: row.get::<_, i64>(3).max(0) as u64,
+                    event_hash: hash32(row.get(4))?,
+                    key_id: String::from_utf8_lossy(row.get(5)).into_owned(),
+                    format: row.get::<_, i32>(6).max(0) as u32,
+                    nonce: nonce.as_slice().try_into().map_err(|_| {
+                        CoreError::Server(ServerProblem::Refused(ServerRefusal::Tampered))
+                    })?,
+                    payload: row.get(8),
+                })
+            })
+            .collect()
+    }
+
+    fn put_key_file(&mut self, body: &[u8]) -> CoreResult<()> {
+        self.call(async {
+            self.client
+                .execute(
+                    "SELECT govbench.put_key_file($1, $2)",
+                    &[&self.workspace, &body],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn key_file(&mut self) -> CoreResult<Option<Vec<u8>>> {
+        self.call(async {
+            Ok(self
+                .client
+                .query_opt(
+                    "SELECT body FROM govbench.key_slots WHERE workspace_id = $1 AND slot_id = 'file'",
+                    &[&self.workspace],
+                )
+                .await?
+                .map(|row| row.get(0)))
+        })
+    }
+}

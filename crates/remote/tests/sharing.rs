@@ -1,0 +1,308 @@
+//! A workspace shared on the real server (`scripts/pg-test.sh`) and joined from another
+//! desktop: the joined copy holds the same tables, its member logs in there, a change made on
+//! one copy reaches the other through the server, and a server that alters an event is caught
+//! before anything of it is applied. Skipped without a test server unless
+//! `GOVBENCH_REQUIRE_PG` is set.
+
+use chrono::Utc;
+use govbench_core::keyslots::server_password;
+use govbench_core::sharing::{self, Server};
+use govbench_core::{demo, KdfParams, Session, SystemClock};
+use govbench_protocol::{ApiError, ErrorCode, NewUser, Role, UserCommand};
+use govbench_remote::{create_workspace, init_server, ServerAddress, SharedWorkspace};
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use uuid::Uuid;
+
+struct TestServer {
+    url: String,
+    ca: PathBuf,
+    password: String,
+}
+
+fn server() -> Option<TestServer> {
+    let var = |name: &str| std::env::var(name).ok();
+    match (
+        var("GOVBENCH_TEST_PG_URL"),
+        var("GOVBENCH_TEST_PG_CA"),
+        var("GOVBENCH_TEST_PG_PASSWORD"),
+    ) {
+        (Some(url), Some(ca), Some(password)) => Some(TestServer {
+            url,
+            ca: ca.into(),
+            password,
+        }),
+        _ => {
+            assert!(
+                var("GOVBENCH_REQUIRE_PG").is_none(),
+                "GOVBENCH_REQUIRE_PG is set but no test server is"
+            );
+            eprintln!("no test PostgreSQL server: skipped");
+            None
+        }
+    }
+}
+
+/// A database of its own with the server schema; its address and a superuser connection.
+fn database(
+    s: &TestServer,
+) -> (
+    ServerAddress,
+    tokio::runtime::Runtime,
+    tokio_postgres::Client,
+) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let address = runtime.block_on(async {
+        let root = ServerAddress::parse(&s.url, Some(&s.ca), false).unwrap();
+        let (client, _d) = root.connect("postgres", &s.password).await.unwrap();
+        let name = format!("t_{}", Uuid::now_v7().simple());
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let url = s.url.replacen("/postgres", &format!("/{name}"), 1);
+        ServerAddress::parse(&url, Some(&s.ca), false).unwrap()
+    });
+    let client = runtime.block_on(async {
+        let (client, _d) = address.connect("postgres", &s.password).await.unwrap();
+        init_server(&client).await.unwrap();
+        client
+    });
+    (address, runtime, client)
+}
+
+fn login(path: &Path, name: &str) -> Session {
+    govbench_core::login(path, name, demo::PASSPHRASE, Arc::new(SystemClock)).unwrap()
+}
+
+/// The demo, shared on the server by its Admin; returns the Admin's session and link.
+struct Shared {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+    address: ServerAddress,
+    workspace: Uuid,
+    admin: Uuid,
+    _runtime: tokio::runtime::Runtime,
+    root: tokio_postgres::Client,
+}
+
+impl Shared {
+    fn new(s: &TestServer) -> (Shared, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.govbench");
+        demo::create(&path, KdfParams::TESTING, Utc::now()).unwrap();
+        let mut session = login(&path, "admin");
+        let (address, runtime, root) = database(s);
+        let workspace = session.workspace_id().0;
+        let admin = session.user().id.0;
+        let password = server_password(demo::PASSPHRASE, workspace, "admin").unwrap();
+        runtime.block_on(async {
+            create_workspace(
+                &root,
+                workspace,
+                admin,
+                &password,
+                session.data_key().id().as_bytes(),
+                1,
+            )
+            .await
+            .unwrap();
+        });
+        let mut link = SharedWorkspace::connect(&address, workspace, admin, &password).unwrap();
+        let shared = session.share(&mut link, &|_, _| {}).unwrap();
+        assert!(shared.events > 50, "{shared:?}");
+        let shared = Shared {
+            dir,
+            path,
+            address,
+            workspace,
+            admin,
+            _runtime: runtime,
+            root,
+        };
+        (shared, session)
+    }
+
+    fn link(&self) -> SharedWorkspace {
+        let password = server_password(demo::PASSPHRASE, self.workspace, "admin").unwrap();
+        SharedWorkspace::connect(&self.address, self.workspace, self.admin, &password).unwrap()
+    }
+
+    fn join(&self, name: &str) -> Result<PathBuf, ApiError> {
+        let path = self.dir.path().join(name);
+        let mut link = self.link();
+        sharing::join(
+            &path,
+            govbench_protocol::WorkspaceId(self.workspace),
+            "admin",
+            demo::PASSPHRASE,
+            &mut link,
+            &|_| {},
+        )?;
+        Ok(path)
+    }
+}
+
+fn raw(path: &Path) -> Connection {
+    let key = govbench_core::KeySlots::load(path)
+        .unwrap()
+        .unlock("admin", demo::PASSPHRASE)
+        .unwrap()
+        .keys
+        .remove(0);
+    govbench_core::store::open_raw(path, &key).unwrap()
+}
+
+/// Every table of people's work, row by row, without each copy's own row keys.
+fn tables(conn: &Connection) -> BTreeMap<String, Vec<String>> {
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table'
+               AND name NOT IN ('meta', 'attachment_blobs', 'audit_positions')
+               AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'requirement_search%'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {name}")).unwrap();
+            let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    let mut row = Vec::new();
+                    for (i, c) in columns.iter().enumerate() {
+                        if c != "local_key" {
+                            row.push(format!("{c}={:?}", r.get_ref(i)?));
+                        }
+                    }
+                    Ok(row.join(" "))
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            rows.sort();
+            (name, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    assert_eq!(tables(&raw(&shared.path)), tables(&raw(&copy)));
+
+    // The member logs in on the joined copy as on any workspace, and works there.
+    let mut joined = login(&copy, "admin");
+    joined
+        .execute(UserCommand::Create {
+            user: NewUser {
+                name: "new.member".into(),
+                display_name: "新成员 New Member".into(),
+                role: Role::Business,
+                passphrase: demo::PASSPHRASE.into(),
+            },
+        })
+        .unwrap();
+    let mut link = shared.link();
+    let synced = joined.sync(&mut link).unwrap();
+    assert_eq!((synced.pushed, synced.pulled, synced.stale), (1, 0, None));
+
+    // The origin takes it in; a change there travels back.
+    let synced = origin.sync(&mut link).unwrap();
+    assert_eq!((synced.pushed, synced.pulled), (0, 1));
+    assert!(origin
+        .users()
+        .unwrap()
+        .iter()
+        .any(|u| u.name == "new.member"));
+    origin
+        .execute(UserCommand::Create {
+            user: NewUser {
+                name: "second.member".into(),
+                display_name: "Second Member".into(),
+                role: Role::Auditor,
+                passphrase: demo::PASSPHRASE.into(),
+            },
+        })
+        .unwrap();
+    assert_eq!(origin.sync(&mut link).unwrap().pushed, 1);
+    assert_eq!(joined.sync(&mut link).unwrap().pulled, 1);
+    assert!(joined
+        .users()
+        .unwrap()
+        .iter()
+        .any(|u| u.name == "second.member"));
+    drop((origin, joined));
+    assert_eq!(tables(&raw(&shared.path)), tables(&raw(&copy)));
+}
+
+#[test]
+fn a_server_that_alters_an_event_is_caught_before_anything_of_it_is_applied() {
+    let Some(s) = server() else { return };
+    let (shared, _origin) = Shared::new(&s);
+    shared._runtime.block_on(async {
+        shared
+            .root
+            .execute(
+                "UPDATE govbench.events SET payload = set_byte(payload, 40, get_byte(payload, 40) # 1)
+                  WHERE position = 30",
+                &[],
+            )
+            .await
+            .unwrap();
+    });
+    let refused = shared.join("altered.govbench").unwrap_err();
+    assert_eq!(refused.code, ErrorCode::ServerRefused);
+    assert_eq!(refused.details["reason"], "server.refused.tampered");
+    assert!(!shared.dir.path().join("altered.govbench").exists());
+
+    // Dropping an event breaks the server's own log hash at the gap.
+    shared._runtime.block_on(async {
+        shared
+            .root
+            .batch_execute(
+                "DELETE FROM govbench.touches WHERE position = 30;
+                 DELETE FROM govbench.events WHERE position = 30;",
+            )
+            .await
+            .unwrap();
+    });
+    let refused = shared.join("dropped.govbench").unwrap_err();
+    assert_eq!(refused.details["reason"], "server.refused.disagrees");
+}
+
+#[test]
+fn a_stranger_to_the_workspace_is_refused_by_the_server() {
+    let Some(s) = server() else { return };
+    let (shared, _origin) = Shared::new(&s);
+    let wrong = server_password("not the passphrase", shared.workspace, "admin").unwrap();
+    let refused = SharedWorkspace::connect(&shared.address, shared.workspace, shared.admin, &wrong)
+        .err()
+        .expect("a wrong password is refused");
+    let api: ApiError = refused.into();
+    assert_eq!(api.code, ErrorCode::ServerRefused);
+    // Nothing to read for a member of another workspace either.
+    let (other, _o) = Shared::new(&s);
+    let mut link = other.link();
+    assert_eq!(link.events_after(0, 10).unwrap().len(), 10);
+    let mut theirs = SharedWorkspace::connect(
+        &other.address,
+        shared.workspace,
+        other.admin,
+        &server_password(demo::PASSPHRASE, other.workspace, "admin").unwrap(),
+    )
+    .unwrap();
+    assert!(theirs.events_after(0, 10).unwrap().is_empty());
+    assert_eq!(theirs.key_file().unwrap(), None);
+}
