@@ -33,6 +33,7 @@ mod models;
 mod output;
 mod reports;
 mod requirements;
+mod sharing;
 mod users;
 mod workspace;
 
@@ -97,6 +98,52 @@ enum Top {
     Backup {
         #[command(subcommand)]
         command: backup::BackupCommand,
+    },
+    /// The shared workspace's server: `server init` installs Govbench's schema in a
+    /// PostgreSQL database.
+    Server {
+        #[command(subcommand)]
+        command: sharing::ServerCommand,
+    },
+    /// Share a workspace on a server: its whole log goes up as it is; prints the workspace id
+    /// members join with.
+    Share {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        user: String,
+        /// A PostgreSQL URL (postgresql://it_login@host/database) or key=value string.
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        ca: Option<PathBuf>,
+        #[arg(long)]
+        allow_plaintext: bool,
+    },
+    /// Make a copy of a shared workspace on this desktop, verified event by event.
+    Join {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        ca: Option<PathBuf>,
+        #[arg(long)]
+        allow_plaintext: bool,
+        #[arg(long)]
+        workspace_id: String,
+        #[arg(long)]
+        user: String,
+        /// The new local file (it must not exist).
+        #[arg(long)]
+        into: PathBuf,
+    },
+    /// Exchange with the server: take in what others wrote, offer what this copy wrote.
+    Sync {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Members and their access (admins).
     Users {
@@ -330,6 +377,46 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
         Top::Requirements { command } => requirements::run(command, locale),
         Top::Audit { command } => audit::run(command, locale),
         Top::Backup { command } => backup::run(command, locale),
+        Top::Server { command } => sharing::run_server(command, locale),
+        Top::Share {
+            workspace,
+            user,
+            server,
+            ca,
+            allow_plaintext,
+        } => sharing::share(
+            &workspace,
+            &user,
+            sharing::Reach {
+                url: server,
+                ca,
+                allow_plaintext,
+            },
+            locale,
+        ),
+        Top::Join {
+            server,
+            ca,
+            allow_plaintext,
+            workspace_id,
+            user,
+            into,
+        } => sharing::join(
+            sharing::Reach {
+                url: server,
+                ca,
+                allow_plaintext,
+            },
+            &workspace_id,
+            &user,
+            &into,
+            locale,
+        ),
+        Top::Sync {
+            workspace,
+            user,
+            format,
+        } => sharing::sync(&workspace, &user, format, locale),
         Top::Users { command } => users::run(command, locale),
         Top::Models { command } => models::run_models(command, locale),
         Top::Eval { command } => evaluations::run(command, locale),
@@ -368,7 +455,18 @@ fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
 /// Logs in; "today" is the date in this machine's time zone.
 fn login(workspace: &std::path::Path, user: &str, locale: Locale) -> Result<Session, ApiError> {
     let passphrase = passphrase(locale, false)?;
-    let opened = govbench_core::login(workspace, user, &passphrase, Arc::new(SystemClock));
+    login_with(workspace, user, &passphrase, locale)
+}
+
+/// [`login`] with the passphrase already asked for (a shared workspace's commands use it again
+/// for the server's login).
+fn login_with(
+    workspace: &std::path::Path,
+    user: &str,
+    passphrase: &str,
+    locale: Locale,
+) -> Result<Session, ApiError> {
+    let opened = govbench_core::login(workspace, user, passphrase, Arc::new(SystemClock));
     let mut session = opened.map_err(|e| point_to_backup(e, workspace))?;
     session.set_utc_offset(*chrono::Local::now().offset());
     if let Some(dir) = device_data_dir() {

@@ -99,6 +99,44 @@ pub trait Server {
     /// The workspace's key file (members' slots), as this copy keeps it beside the database.
     fn put_key_file(&mut self, body: &[u8]) -> CoreResult<()>;
     fn key_file(&mut self) -> CoreResult<Option<Vec<u8>>>;
+    /// Stores an attachment's sealed bytes (already there: nothing changes).
+    fn put_blob(&mut self, blob: &wire::SealedBlob) -> CoreResult<()>;
+    fn blob(&mut self, blob_id: &[u8; 32]) -> CoreResult<Option<wire::SealedBlob>>;
+}
+
+/// Where a copy's server is, as the copy keeps it (in `meta`) for the next exchange: the
+/// address without any password, the CA file, and whether plaintext was explicitly allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerNote {
+    pub address: String,
+    pub ca: Option<String>,
+    pub allow_plaintext: bool,
+}
+
+impl ServerNote {
+    fn save(&self, conn: &Connection) -> CoreResult<()> {
+        let mut stmt =
+            conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?;
+        stmt.execute(params!["server_address", self.address])?;
+        stmt.execute(params!["server_ca", self.ca.clone().unwrap_or_default()])?;
+        stmt.execute(params![
+            "server_plaintext",
+            self.allow_plaintext.to_string()
+        ])?;
+        Ok(())
+    }
+
+    fn load(conn: &Connection) -> CoreResult<Option<ServerNote>> {
+        let get = |key: &str| crate::shared::workspace::meta_opt(conn, key);
+        let Some(address) = get("server_address")? else {
+            return Ok(None);
+        };
+        Ok(Some(ServerNote {
+            address,
+            ca: get("server_ca")?.filter(|c| !c.is_empty()),
+            allow_plaintext: get("server_plaintext")?.as_deref() == Some("true"),
+        }))
+    }
 }
 
 /// How far a copy has taken in the server's log.
@@ -292,6 +330,63 @@ fn opened(
     Ok(sealed)
 }
 
+/// Sends the bytes of the attachments hashed `shas` (those this copy holds).
+fn upload_blobs(
+    conn: &Connection,
+    key: &DataKey,
+    workspace: Uuid,
+    server: &mut dyn Server,
+    shas: &[String],
+) -> CoreResult<()> {
+    let mut stmt = conn.prepare_cached("SELECT bytes FROM attachment_blobs WHERE sha256 = ?1")?;
+    for sha in shas {
+        let bytes: Option<Vec<u8>> = stmt.query_row([sha], |r| r.get(0)).optional()?;
+        if let Some(bytes) = bytes {
+            server.put_blob(&wire::seal_blob(key, workspace, sha, &bytes)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Fetches the bytes of every attachment this copy holds the record of but not the bytes
+/// (those the server has yet: an author who has not synced since is fetched next time).
+fn download_blobs(
+    tx: &Transaction<'_>,
+    key: &DataKey,
+    workspace: Uuid,
+    server: &mut dyn Server,
+) -> CoreResult<u64> {
+    let missing: Vec<String> = tx
+        .prepare(
+            "SELECT DISTINCT sha256 FROM attachments a
+              WHERE NOT EXISTS (SELECT 1 FROM attachment_blobs b WHERE b.sha256 = a.sha256)",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut fetched = 0;
+    for sha in missing {
+        let Some(blob) = server.blob(&wire::blob_id(key, &sha))? else {
+            continue;
+        };
+        let bytes = wire::open_blob(key, workspace, &sha, &blob)
+            .map_err(|_| refused(ServerRefusal::Tampered))?;
+        tx.prepare_cached("INSERT INTO attachment_blobs (sha256, bytes) VALUES (?1, ?2)")?
+            .execute(params![sha, bytes])?;
+        fetched += 1;
+    }
+    Ok(fetched)
+}
+
+/// The SHA-256 of the bytes an event that adds an attachment names.
+fn added_attachment(sealed: &Sealed) -> Option<String> {
+    let e = &sealed.event;
+    if e.entity_type != govbench_protocol::EntityKind::Attachment.key() || e.before.is_some() {
+        return None;
+    }
+    let after: serde_json::Value = serde_json::from_str(e.after.as_deref()?).ok()?;
+    Some(after.get("sha256")?.as_str()?.to_owned())
+}
+
 /// Every event of the log, in its order (sealed as stored).
 fn whole_log(conn: &Connection) -> CoreResult<Vec<Sealed>> {
     let mut stmt = conn.prepare(&format!(
@@ -312,6 +407,7 @@ impl Session {
     pub fn share(
         &mut self,
         server: &mut dyn Server,
+        note: &ServerNote,
         progress: &dyn Fn(u64, u64),
     ) -> ApiResult<Shared> {
         self.read(UserPermission::Manage, |_| Ok(()))?;
@@ -340,8 +436,14 @@ impl Session {
                 at = expected;
                 progress(i as u64 + 1, total);
             }
+            let shas: Vec<String> = tx
+                .prepare("SELECT sha256 FROM attachment_blobs")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            upload_blobs(&tx, &key, workspace, server, &shas)?;
             server.put_key_file(&key_file)?;
             server.finish_import()?;
+            note.save(&tx)?;
             tx.commit()?;
             Ok(Shared {
                 events: total,
@@ -349,6 +451,11 @@ impl Session {
             })
         })();
         result.map_err(|e| self.explain(e).into())
+    }
+
+    /// Where this copy's server is; `None` for a workspace that is not shared.
+    pub fn server_note(&self) -> ApiResult<Option<ServerNote>> {
+        ServerNote::load(self.connection().0).map_err(|e| self.explain(e).into())
     }
 
     /// One exchange with the server: takes in what other copies wrote since this copy's
@@ -387,6 +494,9 @@ impl Session {
             let at = frontier(self.connection().0)?;
             let delivered = server.events_after(at.position, PAGE)?;
             if delivered.is_empty() {
+                let tx = self.begin_sync()?;
+                download_blobs(&tx, &key, workspace, server)?;
+                tx.commit()?;
                 return Ok(total);
             }
             let tx = self.begin_sync()?;
@@ -434,6 +544,9 @@ impl Session {
             let rows = stmt.query_map([&copy], audit::sealed)?;
             rows.collect::<Result<_, _>>()?
         };
+        // The bytes go first: a copy that takes in the attachment finds them there.
+        let shas: Vec<String> = waiting.iter().filter_map(added_attachment).collect();
+        upload_blobs(self.connection().0, &key, workspace, server, &shas)?;
         let mut pushed = 0;
         for sealed in &waiting {
             let tx = self.begin_sync()?;
@@ -466,6 +579,7 @@ pub fn join(
     user: &str,
     passphrase: &str,
     server: &mut dyn Server,
+    note: &ServerNote,
     progress: &dyn Fn(u64),
 ) -> ApiResult<u64> {
     let keys_path = crate::KeySlots::path_for(path);
@@ -493,11 +607,15 @@ pub fn join(
                 chrono::Utc::now().to_rfc3339()
             ],
         )?;
+        note.save(&conn)?;
         let mut receiver = Receiver::fresh();
         let mut at = Frontier::START;
         loop {
             let delivered = server.events_after(at.position, 1000)?;
             if delivered.is_empty() {
+                let tx = conn.transaction()?;
+                download_blobs(&tx, &key, workspace.0, server)?;
+                tx.commit()?;
                 return Ok(at.position);
             }
             let tx = conn.transaction()?;

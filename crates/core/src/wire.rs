@@ -89,6 +89,93 @@ pub fn open(key: &DataKey, binding: &Binding<'_>, sealed: &Sealed) -> CoreResult
         .map_err(|_| CoreError::Crypto("a sealed event does not open with its binding"))
 }
 
+/// An attachment's bytes as the server keeps them: named by a keyed hash of their SHA-256 (the
+/// server cannot confirm a guessed file), sealed like an event and bound to the workspace,
+/// key and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedBlob {
+    pub blob_id: [u8; 32],
+    pub key_id: String,
+    pub nonce: [u8; 24],
+    pub ciphertext: Vec<u8>,
+}
+
+/// The server's name for the bytes whose SHA-256 is `sha256` (hex).
+pub fn blob_id(key: &DataKey, sha256: &str) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key.event_key().as_ref())
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(b"govbench blob id v1\0");
+    mac.update(sha256.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+fn blob_binding(workspace: Uuid, key_id: &str, blob_id: &[u8; 32]) -> Vec<u8> {
+    let mut out = b"govbench/blob/1".to_vec();
+    for field in [workspace.as_bytes().as_slice(), key_id.as_bytes(), blob_id] {
+        out.extend_from_slice(&(field.len() as u32).to_be_bytes());
+        out.extend_from_slice(field);
+    }
+    out
+}
+
+pub fn seal_blob(
+    key: &DataKey,
+    workspace: Uuid,
+    sha256: &str,
+    bytes: &[u8],
+) -> CoreResult<SealedBlob> {
+    let blob_id = blob_id(key, sha256);
+    let key_id = key.id();
+    let mut nonce = [0u8; 24];
+    OsRng.fill_bytes(&mut nonce);
+    let aad = blob_binding(workspace, &key_id, &blob_id);
+    let ciphertext = cipher(key)?
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: bytes,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| CoreError::Crypto("sealing an attachment failed"))?;
+    Ok(SealedBlob {
+        blob_id,
+        key_id,
+        nonce,
+        ciphertext,
+    })
+}
+
+/// The bytes, if `blob` was sealed with `key` for this workspace under the name of `sha256`
+/// and they hash to it.
+pub fn open_blob(
+    key: &DataKey,
+    workspace: Uuid,
+    sha256: &str,
+    blob: &SealedBlob,
+) -> CoreResult<Vec<u8>> {
+    use sha2::Digest;
+    let refused = || CoreError::Crypto("an attachment from the server does not open");
+    if blob.blob_id != blob_id(key, sha256) || blob.key_id != key.id() {
+        return Err(refused());
+    }
+    let aad = blob_binding(workspace, &blob.key_id, &blob.blob_id);
+    let bytes = cipher(key)?
+        .decrypt(
+            XNonce::from_slice(&blob.nonce),
+            Payload {
+                msg: &blob.ciphertext,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| refused())?;
+    if hex::encode(sha2::Sha256::digest(&bytes)) != sha256 {
+        return Err(refused());
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

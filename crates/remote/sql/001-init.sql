@@ -108,6 +108,16 @@ CREATE TABLE IF NOT EXISTS govbench.key_slots (
     PRIMARY KEY (workspace_id, slot_id)
 );
 
+-- Attachments' bytes, sealed like events, named by a keyed hash of their SHA-256.
+CREATE TABLE IF NOT EXISTS govbench.blobs (
+    workspace_id uuid NOT NULL REFERENCES govbench.workspaces,
+    blob_id      bytea NOT NULL,
+    key_id       bytea NOT NULL,
+    nonce        bytea NOT NULL,
+    ciphertext   bytea NOT NULL,
+    PRIMARY KEY (workspace_id, blob_id)
+);
+
 -- The workspace the calling member belongs to (a member role belongs to one workspace).
 CREATE OR REPLACE FUNCTION govbench.my_workspace() RETURNS uuid
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
@@ -118,11 +128,12 @@ ALTER TABLE govbench.members ENABLE ROW LEVEL SECURITY;
 ALTER TABLE govbench.events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE govbench.touches ENABLE ROW LEVEL SECURITY;
 ALTER TABLE govbench.key_slots ENABLE ROW LEVEL SECURITY;
+ALTER TABLE govbench.blobs ENABLE ROW LEVEL SECURITY;
 
 DO $policies$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['workspaces', 'members', 'events', 'touches', 'key_slots'] LOOP
+    FOREACH t IN ARRAY ARRAY['workspaces', 'members', 'events', 'touches', 'key_slots', 'blobs'] LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_policies
                         WHERE schemaname = 'govbench' AND tablename = t
                           AND policyname = 'member_reads') THEN
@@ -135,7 +146,7 @@ END
 $policies$;
 
 GRANT SELECT ON govbench.workspaces, govbench.members, govbench.events, govbench.touches,
-    govbench.key_slots TO govbench_member;
+    govbench.key_slots, govbench.blobs TO govbench_member;
 
 -- Places a checked event next in its workspace's log (the caller holds the workspace's lock
 -- and has checked it): its position, the hash over the log up to it, its touches, the head.
@@ -341,21 +352,45 @@ BEGIN
 END
 $$;
 
--- The login role of a member: one per member, in the members' group.
-CREATE OR REPLACE FUNCTION govbench.role_of(p_member uuid) RETURNS name
-    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS
-$$ SELECT ('gbm_' || replace(p_member::text, '-', ''))::name $$;
+-- An active member stores an attachment's sealed bytes; the same name twice keeps the first.
+CREATE OR REPLACE FUNCTION govbench.put_blob(
+    p_workspace uuid, p_blob_id bytea, p_key_id bytea, p_nonce bytea, p_ciphertext bytea)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+    IF govbench.my_workspace() IS DISTINCT FROM p_workspace THEN
+        RAISE EXCEPTION 'not a member' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO govbench.blobs VALUES (p_workspace, p_blob_id, p_key_id, p_nonce, p_ciphertext)
+    ON CONFLICT DO NOTHING;
+END
+$$;
+
+-- A member's login role is named by the client from the workspace and the member's name
+-- (`gbm_` and 40 hex digits), so a desktop joining can name it before it has logged in.
+CREATE OR REPLACE FUNCTION govbench.checked_role(p_role text) RETURNS name
+    LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+    IF p_role !~ '^gbm_[0-9a-f]{40}$' THEN
+        RAISE EXCEPTION 'not a member login role' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN p_role::name;
+END
+$$;
 
 -- Registers a workspace on this server with its founding Admin (whose login role is made with
 -- the SCRAM verifier the founder's client computed: the password itself never reaches the
 -- server). Only a role IT placed in govbench_sharer may.
 CREATE OR REPLACE FUNCTION govbench.create_workspace(
-    p_workspace uuid, p_founder uuid, p_verifier text, p_key_id bytea, p_min_format integer)
+    p_workspace uuid, p_founder uuid, p_role text, p_verifier text, p_key_id bytea,
+    p_min_format integer)
     RETURNS name
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
 $$
 DECLARE
-    r name := govbench.role_of(p_founder);
+    r name := govbench.checked_role(p_role);
 BEGIN
     IF NOT pg_has_role(session_user, 'govbench_sharer', 'MEMBER') THEN
         RAISE EXCEPTION 'not allowed to share workspaces here'
@@ -387,12 +422,13 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION govbench.add_member(
-    p_workspace uuid, p_member uuid, p_is_admin boolean, p_verifier text, p_position bigint)
+    p_workspace uuid, p_member uuid, p_role text, p_is_admin boolean, p_verifier text,
+    p_position bigint)
     RETURNS name
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
 $$
 DECLARE
-    r name := govbench.role_of(p_member);
+    r name := govbench.checked_role(p_role);
 BEGIN
     PERFORM govbench.lock_as_admin(p_workspace);
     EXECUTE format('CREATE ROLE %I LOGIN IN ROLE govbench_member PASSWORD %L', r, p_verifier);
@@ -429,16 +465,17 @@ $$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA govbench FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION govbench.my_workspace() TO govbench_member;
-GRANT EXECUTE ON FUNCTION govbench.role_of(uuid) TO govbench_member, govbench_sharer;
-GRANT EXECUTE ON FUNCTION govbench.create_workspace(uuid, uuid, text, bytea, integer)
+GRANT EXECUTE ON FUNCTION govbench.checked_role(text) TO govbench_member, govbench_sharer;
+GRANT EXECUTE ON FUNCTION govbench.create_workspace(uuid, uuid, text, text, bytea, integer)
     TO govbench_sharer;
-GRANT EXECUTE ON FUNCTION govbench.add_member(uuid, uuid, boolean, text, bigint),
+GRANT EXECUTE ON FUNCTION govbench.add_member(uuid, uuid, text, boolean, text, bigint),
     govbench.remove_member(uuid, uuid, bigint) TO govbench_member;
 GRANT EXECUTE ON FUNCTION govbench.append(uuid, bigint, text[], uuid, bigint, bytea, bytea,
     uuid, bytea, text, text, bigint, bigint, text[], bytea, integer, bytea, bytea),
     govbench.import(uuid, uuid, bigint, bytea, bytea, uuid, bytea, text, text, bigint, bigint,
     bytea, integer, bytea, bytea),
-    govbench.finish_import(uuid), govbench.put_key_file(uuid, bytea)
+    govbench.finish_import(uuid), govbench.put_key_file(uuid, bytea),
+    govbench.put_blob(uuid, bytea, bytea, bytea, bytea)
     TO govbench_member;
 
 INSERT INTO govbench.schema_version (version) VALUES (1) ON CONFLICT DO NOTHING;

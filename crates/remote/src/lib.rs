@@ -7,13 +7,15 @@
 //! on in clear when a server declines TLS, so the mode is always set here, never taken from the
 //! address.
 
+mod credentials;
 mod log;
 mod workspace;
 
 pub use log::{
-    add_member, append, create_workspace, import, remove_member, role_of, verifier, Offer, Outcome,
+    add_member, append, create_workspace, import, login_role, remove_member, verifier, Offer,
+    Outcome,
 };
-pub use workspace::SharedWorkspace;
+pub use workspace::{install_schema, register_workspace, SharedWorkspace};
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
@@ -119,6 +121,63 @@ impl ServerAddress {
 
     pub fn protection(&self) -> Protection {
         self.protection
+    }
+
+    /// The address as it may be written down (in the workspace, a log line): without its
+    /// password, with the CA it was given.
+    pub fn without_password(&self) -> (String, Option<PathBuf>) {
+        let mut parts = Vec::new();
+        let hosts = self.config.get_hosts().iter().map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            #[cfg(unix)]
+            Host::Unix(path) => path.display().to_string(),
+        });
+        parts.push(format!("host={}", hosts.collect::<Vec<_>>().join(",")));
+        let ports: Vec<String> = self.config.get_ports().iter().map(u16::to_string).collect();
+        if !ports.is_empty() {
+            parts.push(format!("port={}", ports.join(",")));
+        }
+        if let Some(db) = self.config.get_dbname() {
+            parts.push(format!("dbname={db}"));
+        }
+        if let Some(user) = self.config.get_user() {
+            parts.push(format!("user={user}"));
+        }
+        if matches!(
+            self.protection,
+            Protection::PlaintextLoopback | Protection::PlaintextAllowed
+        ) {
+            parts.push("sslmode=disable".into());
+        }
+        (parts.join(" "), self.ca.clone())
+    }
+
+    /// The login the address names, with its password: from the address, else `PGPASSWORD`
+    /// or the password file, as libpq looks it up.
+    pub fn login(&self) -> Result<(String, String), RemoteError> {
+        let user = self
+            .config
+            .get_user()
+            .ok_or_else(|| RemoteError::Address("no user name in it".into()))?
+            .to_owned();
+        if let Some(password) = self.config.get_password() {
+            return Ok((user, String::from_utf8_lossy(password).into_owned()));
+        }
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(name)) => name.clone(),
+            #[cfg(unix)]
+            Some(Host::Unix(_)) => "localhost".into(),
+            None => "localhost".into(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        let database = self.config.get_dbname().unwrap_or(&user).to_owned();
+        credentials::password_for(&host, port, &database, &user)
+            .map(|password| (user.clone(), password))
+            .ok_or_else(|| {
+                RemoteError::Address(format!(
+                    "no password for {user} (give it in the address, PGPASSWORD or ~/.pgpass)"
+                ))
+            })
     }
 
     /// Connects as `user` with `password`. The returned task drives the connection; it ends

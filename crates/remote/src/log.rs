@@ -12,9 +12,16 @@ pub fn verifier(password: &str) -> String {
     postgres_protocol::password::scram_sha_256(password.as_bytes())
 }
 
-/// The login role of a member.
-pub fn role_of(member: Uuid) -> String {
-    format!("gbm_{}", member.simple())
+/// The login role of the member called `name` in `workspace`: named from both, so a desktop
+/// joining can name it before it has logged in (the server learns a hash of the name, which
+/// a dictionary of likely names can guess; it learns the member's id from the log anyway).
+pub fn login_role(workspace: Uuid, name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"govbench member login v1\0");
+    h.update(workspace.as_bytes());
+    h.update(govbench_core::keyslots::canonical_name(name).as_bytes());
+    format!("gbm_{}", hex::encode(&h.finalize()[..20]))
 }
 
 /// Registers a workspace with its founding Admin; returns the founder's login role.
@@ -22,16 +29,18 @@ pub async fn create_workspace(
     client: &Client,
     workspace: Uuid,
     founder: Uuid,
+    founder_name: &str,
     founder_password: &str,
     key_id: &[u8],
     min_format: i32,
 ) -> Result<String, RemoteError> {
     let row = client
         .query_one(
-            "SELECT govbench.create_workspace($1, $2, $3, $4, $5)::text",
+            "SELECT govbench.create_workspace($1, $2, $3, $4, $5, $6)::text",
             &[
                 &workspace,
                 &founder,
+                &login_role(workspace, founder_name),
                 &verifier(founder_password),
                 &key_id,
                 &min_format,
@@ -46,16 +55,18 @@ pub async fn add_member(
     client: &Client,
     workspace: Uuid,
     member: Uuid,
+    name: &str,
     is_admin: bool,
     password: &str,
     position: i64,
 ) -> Result<String, RemoteError> {
     let row = client
         .query_one(
-            "SELECT govbench.add_member($1, $2, $3, $4, $5)::text",
+            "SELECT govbench.add_member($1, $2, $3, $4, $5, $6)::text",
             &[
                 &workspace,
                 &member,
+                &login_role(workspace, name),
                 &is_admin,
                 &verifier(password),
                 &position,

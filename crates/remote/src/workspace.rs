@@ -5,6 +5,7 @@ use crate::log::{self, Offer as WireOffer, Outcome as WireOutcome};
 use crate::{RemoteError, ServerAddress};
 use govbench_core::error::{CoreError, CoreResult, ServerProblem};
 use govbench_core::sharing::{Delivered, Offer, Outcome, Server};
+use govbench_core::wire::SealedBlob;
 use govbench_protocol::ServerRefusal;
 use std::time::Duration;
 use tokio_postgres::Client;
@@ -22,6 +23,14 @@ pub struct SharedWorkspace {
 
 impl From<RemoteError> for CoreError {
     fn from(e: RemoteError) -> CoreError {
+        match &e {
+            RemoteError::Address(_) => return CoreError::invalid("server", "server_address"),
+            RemoteError::PlaintextRefused(_) => {
+                return CoreError::invalid("server", "server_plaintext")
+            }
+            RemoteError::CaFile { .. } => return CoreError::invalid("ca", "server_ca"),
+            RemoteError::Tls(_) | RemoteError::Protocol(_) | RemoteError::Postgres(_) => {}
+        }
         if let RemoteError::Postgres(pg) = &e {
             if let Some(db) = pg.as_db_error() {
                 use tokio_postgres::error::SqlState;
@@ -32,6 +41,9 @@ impl From<RemoteError> for CoreError {
                 {
                     return CoreError::Server(ServerProblem::Refused(ServerRefusal::NotMember));
                 }
+                if *code == SqlState::UNIQUE_VIOLATION || *code == SqlState::DUPLICATE_OBJECT {
+                    return CoreError::Server(ServerProblem::Refused(ServerRefusal::AlreadyShared));
+                }
                 if *code == SqlState::UNDEFINED_FUNCTION || *code == SqlState::INVALID_SCHEMA_NAME {
                     return CoreError::Server(ServerProblem::Refused(ServerRefusal::NoServerYet));
                 }
@@ -41,18 +53,70 @@ impl From<RemoteError> for CoreError {
     }
 }
 
+/// A runtime for one blocking call from a synchronous caller.
+fn runtime() -> CoreResult<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Connects with the login the address names (IT's), within the call timeout.
+async fn connect_as_address(address: &ServerAddress) -> Result<Client, RemoteError> {
+    let (user, password) = address.login()?;
+    let (client, _driver) = tokio::time::timeout(CALL_TIMEOUT, address.connect(&user, &password))
+        .await
+        .map_err(|_| RemoteError::Protocol("no answer".into()))??;
+    Ok(client)
+}
+
+/// `govbench server init`: installs or upgrades the server schema, as the login the address
+/// names (one that may create roles).
+pub fn install_schema(address: &ServerAddress) -> CoreResult<()> {
+    runtime()?.block_on(async {
+        let client = connect_as_address(address).await?;
+        crate::init_server(&client).await?;
+        Ok::<_, RemoteError>(())
+    })?;
+    Ok(())
+}
+
+/// Registers a workspace on the server with its founding Admin (the address names a login
+/// IT placed in `govbench_sharer`); the founder's login takes `founder_password`.
+pub fn register_workspace(
+    address: &ServerAddress,
+    workspace: Uuid,
+    founder: Uuid,
+    founder_name: &str,
+    founder_password: &str,
+    key_id: &str,
+) -> CoreResult<()> {
+    runtime()?.block_on(async {
+        let client = connect_as_address(address).await?;
+        log::create_workspace(
+            &client,
+            workspace,
+            founder,
+            founder_name,
+            founder_password,
+            key_id.as_bytes(),
+            govbench_core::wire::FORMAT as i32,
+        )
+        .await?;
+        Ok::<_, RemoteError>(())
+    })?;
+    Ok(())
+}
+
 impl SharedWorkspace {
-    /// Logs in to `workspace` on the server as `member` (their login role) with `password`.
+    /// Logs in to `workspace` on the server as the member called `name` with `password`.
     pub fn connect(
         address: &ServerAddress,
         workspace: Uuid,
-        member: Uuid,
+        name: &str,
         password: &str,
     ) -> CoreResult<SharedWorkspace> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let role = log::role_of(member);
+        let runtime = runtime()?;
+        let role = log::login_role(workspace, name);
         let (client, _driver) = runtime.block_on(async {
             tokio::time::timeout(CALL_TIMEOUT, address.connect(&role, password))
                 .await
@@ -205,6 +269,48 @@ impl Server for SharedWorkspace {
                 .await?;
             Ok(())
         })
+    }
+
+    fn put_blob(&mut self, blob: &SealedBlob) -> CoreResult<()> {
+        self.call(async {
+            self.client
+                .execute(
+                    "SELECT govbench.put_blob($1, $2, $3, $4, $5)",
+                    &[
+                        &self.workspace,
+                        &blob.blob_id.as_slice(),
+                        &blob.key_id.as_bytes(),
+                        &blob.nonce.as_slice(),
+                        &blob.ciphertext,
+                    ],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn blob(&mut self, blob_id: &[u8; 32]) -> CoreResult<Option<SealedBlob>> {
+        let row = self.call(async {
+            Ok(self
+                .client
+                .query_opt(
+                    "SELECT key_id, nonce, ciphertext FROM govbench.blobs
+                      WHERE workspace_id = $1 AND blob_id = $2",
+                    &[&self.workspace, &blob_id.as_slice()],
+                )
+                .await?)
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        let nonce: Vec<u8> = row.get(1);
+        Ok(Some(SealedBlob {
+            blob_id: *blob_id,
+            key_id: String::from_utf8_lossy(row.get(0)).into_owned(),
+            nonce: nonce
+                .as_slice()
+                .try_into()
+                .map_err(|_| CoreError::Server(ServerProblem::Refused(ServerRefusal::Tampered)))?,
+            ciphertext: row.get(2),
+        }))
     }
 
     fn key_file(&mut self) -> CoreResult<Option<Vec<u8>>> {

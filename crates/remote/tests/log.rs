@@ -61,7 +61,12 @@ impl Workspace {
         root.batch_execute(&format!("CREATE DATABASE {database}"))
             .await
             .unwrap();
-        let url = s.url.replacen("/postgres", &format!("/{database}"), 1);
+        let url = format!(
+            "{}/{database}",
+            s.url
+                .rsplit_once('/')
+                .map_or(s.url.as_str(), |(base, _)| base)
+        );
         let address = ServerAddress::parse(&url, Some(&s.ca), false).unwrap();
         let (root, _d) = address.connect("postgres", &s.password).await.unwrap();
         init_server(&root).await.unwrap();
@@ -69,9 +74,17 @@ impl Workspace {
         let key_id = vec![1u8; 16];
         let founder = Uuid::now_v7();
         let password = format!("pw-{founder}");
-        let role = create_workspace(&root, id, founder, &password, &key_id, 1)
-            .await
-            .unwrap();
+        let role = create_workspace(
+            &root,
+            id,
+            founder,
+            &format!("m-{founder}"),
+            &password,
+            &key_id,
+            1,
+        )
+        .await
+        .unwrap();
         // Shared with an empty log: members append from here on.
         let (founding, _d) = address.connect(&role, &password).await.unwrap();
         founding
@@ -98,9 +111,17 @@ impl Workspace {
     async fn add(&self, by: &Client, position: i64) -> Member {
         let id = Uuid::now_v7();
         let password = format!("pw-{id}");
-        let role = add_member(by, self.id, id, false, &password, position)
-            .await
-            .unwrap();
+        let role = add_member(
+            by,
+            self.id,
+            id,
+            &format!("m-{id}"),
+            false,
+            &password,
+            position,
+        )
+        .await
+        .unwrap();
         Member { id, role, password }
     }
 

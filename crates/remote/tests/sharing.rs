@@ -6,7 +6,7 @@
 
 use chrono::Utc;
 use govbench_core::keyslots::server_password;
-use govbench_core::sharing::{self, Server};
+use govbench_core::sharing::{self, ServerNote};
 use govbench_core::{demo, KdfParams, Session, SystemClock};
 use govbench_protocol::{ApiError, ErrorCode, NewUser, Role, UserCommand};
 use govbench_remote::{create_workspace, init_server, ServerAddress, SharedWorkspace};
@@ -65,7 +65,12 @@ fn database(
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .await
             .unwrap();
-        let url = s.url.replacen("/postgres", &format!("/{name}"), 1);
+        let url = format!(
+            "{}/{name}",
+            s.url
+                .rsplit_once('/')
+                .map_or(s.url.as_str(), |(base, _)| base)
+        );
         ServerAddress::parse(&url, Some(&s.ca), false).unwrap()
     });
     let client = runtime.block_on(async {
@@ -86,7 +91,6 @@ struct Shared {
     path: PathBuf,
     address: ServerAddress,
     workspace: Uuid,
-    admin: Uuid,
     _runtime: tokio::runtime::Runtime,
     root: tokio_postgres::Client,
 }
@@ -106,6 +110,7 @@ impl Shared {
                 &root,
                 workspace,
                 admin,
+                "admin",
                 &password,
                 session.data_key().id().as_bytes(),
                 1,
@@ -113,15 +118,16 @@ impl Shared {
             .await
             .unwrap();
         });
-        let mut link = SharedWorkspace::connect(&address, workspace, admin, &password).unwrap();
-        let shared = session.share(&mut link, &|_, _| {}).unwrap();
+        let mut link = SharedWorkspace::connect(&address, workspace, "admin", &password).unwrap();
+        let shared = session
+            .share(&mut link, &note(&address), &|_, _| {})
+            .unwrap();
         assert!(shared.events > 50, "{shared:?}");
         let shared = Shared {
             dir,
             path,
             address,
             workspace,
-            admin,
             _runtime: runtime,
             root,
         };
@@ -130,7 +136,7 @@ impl Shared {
 
     fn link(&self) -> SharedWorkspace {
         let password = server_password(demo::PASSPHRASE, self.workspace, "admin").unwrap();
-        SharedWorkspace::connect(&self.address, self.workspace, self.admin, &password).unwrap()
+        SharedWorkspace::connect(&self.address, self.workspace, "admin", &password).unwrap()
     }
 
     fn join(&self, name: &str) -> Result<PathBuf, ApiError> {
@@ -142,9 +148,19 @@ impl Shared {
             "admin",
             demo::PASSPHRASE,
             &mut link,
+            &note(&self.address),
             &|_| {},
         )?;
         Ok(path)
+    }
+}
+
+fn note(address: &ServerAddress) -> ServerNote {
+    let (address, ca) = address.without_password();
+    ServerNote {
+        address,
+        ca: ca.map(|c| c.display().to_string()),
+        allow_plaintext: false,
     }
 }
 
@@ -163,7 +179,7 @@ fn tables(conn: &Connection) -> BTreeMap<String, Vec<String>> {
     let names: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table'
-               AND name NOT IN ('meta', 'attachment_blobs', 'audit_positions')
+               AND name NOT IN ('meta', 'audit_positions')
                AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'requirement_search%'",
         )
         .unwrap()
@@ -287,22 +303,48 @@ fn a_stranger_to_the_workspace_is_refused_by_the_server() {
     let Some(s) = server() else { return };
     let (shared, _origin) = Shared::new(&s);
     let wrong = server_password("not the passphrase", shared.workspace, "admin").unwrap();
-    let refused = SharedWorkspace::connect(&shared.address, shared.workspace, shared.admin, &wrong)
+    let refused = SharedWorkspace::connect(&shared.address, shared.workspace, "admin", &wrong)
         .err()
         .expect("a wrong password is refused");
     let api: ApiError = refused.into();
     assert_eq!(api.code, ErrorCode::ServerRefused);
-    // Nothing to read for a member of another workspace either.
-    let (other, _o) = Shared::new(&s);
-    let mut link = other.link();
-    assert_eq!(link.events_after(0, 10).unwrap().len(), 10);
-    let mut theirs = SharedWorkspace::connect(
-        &other.address,
-        shared.workspace,
-        other.admin,
-        &server_password(demo::PASSPHRASE, other.workspace, "admin").unwrap(),
-    )
-    .unwrap();
-    assert!(theirs.events_after(0, 10).unwrap().is_empty());
-    assert_eq!(theirs.key_file().unwrap(), None);
+    // A member of another workspace on the same server reads none of this one's rows.
+    let other = Uuid::now_v7();
+    let password = server_password(demo::PASSPHRASE, other, "admin").unwrap();
+    let count = |client: &tokio_postgres::Client, table: &str| -> i64 {
+        shared._runtime.block_on(async {
+            client
+                .query_one(
+                    &format!("SELECT count(*) FROM govbench.{table} WHERE workspace_id = $1"),
+                    &[&shared.workspace],
+                )
+                .await
+                .unwrap()
+                .get(0)
+        })
+    };
+    let theirs = shared._runtime.block_on(async {
+        create_workspace(
+            &shared.root,
+            other,
+            Uuid::now_v7(),
+            "admin",
+            &password,
+            b"k",
+            1,
+        )
+        .await
+        .unwrap();
+        let role = govbench_remote::login_role(other, "admin");
+        shared.address.connect(&role, &password).await.unwrap().0
+    });
+    let ours = shared._runtime.block_on(async {
+        let role = govbench_remote::login_role(shared.workspace, "admin");
+        let password = server_password(demo::PASSPHRASE, shared.workspace, "admin").unwrap();
+        shared.address.connect(&role, &password).await.unwrap().0
+    });
+    for table in ["events", "key_slots", "members", "workspaces", "touches"] {
+        assert!(count(&ours, table) > 0, "{table}");
+        assert_eq!(count(&theirs, table), 0, "{table}");
+    }
 }

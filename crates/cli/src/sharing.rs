@@ -1,0 +1,217 @@
+//! `govbench server init`, `share`, `join`, `sync`: a workspace shared through PostgreSQL
+//! (issue 20). The address is a standard PostgreSQL URL (or `key=value` string); the CA file
+//! comes from `--ca` or `sslrootcert`. IT's login (for `server init` and `share`) takes its
+//! password from the URL, `PGPASSWORD` or `~/.pgpass`; a member's login is derived from their
+//! passphrase, which comes from `GOVBENCH_PASSPHRASE` or a prompt as everywhere.
+
+use crate::models::print_json;
+use crate::{for_terminal, login_with, passphrase, Failure, Format};
+use clap::Subcommand;
+use govbench_core::keyslots::server_password;
+use govbench_core::sharing::{self, ServerNote};
+use govbench_i18n::Locale;
+use govbench_protocol::{ApiError, WorkspaceId};
+use govbench_remote::{ServerAddress, SharedWorkspace};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand)]
+pub enum ServerCommand {
+    /// Install or upgrade Govbench's schema in a PostgreSQL database (run again, it changes
+    /// nothing). The URL's login must be allowed to create roles.
+    Init {
+        #[arg(long)]
+        url: String,
+        /// The certificate of the CA that signed the server's (PEM).
+        #[arg(long)]
+        ca: Option<PathBuf>,
+        /// Allow an unencrypted connection to a server on another machine.
+        #[arg(long)]
+        allow_plaintext: bool,
+    },
+}
+
+/// Where to reach the server, as the person gave it.
+pub struct Reach {
+    pub url: String,
+    pub ca: Option<PathBuf>,
+    pub allow_plaintext: bool,
+}
+
+impl Reach {
+    fn address(&self, locale: Locale) -> Result<ServerAddress, Failure> {
+        let address = ServerAddress::parse(&self.url, self.ca.as_deref(), self.allow_plaintext)
+            .map_err(|e| ApiError::from(govbench_core::CoreError::from(e)))?;
+        if address.protection() == govbench_remote::Protection::PlaintextAllowed {
+            eprintln!("govbench: {}", locale.t("cli.server_plaintext_warning"));
+        }
+        Ok(address)
+    }
+
+    fn note(address: &ServerAddress, allow_plaintext: bool) -> ServerNote {
+        let (address, ca) = address.without_password();
+        ServerNote {
+            address,
+            ca: ca.map(|c| absolute(&c).display().to_string()),
+            allow_plaintext,
+        }
+    }
+}
+
+/// A CA file named relative to where the command ran still names it next time.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+fn core(e: govbench_core::CoreError) -> Failure {
+    Failure::Api(e.into())
+}
+
+pub fn run_server(command: ServerCommand, locale: Locale) -> Result<(), Failure> {
+    let ServerCommand::Init {
+        url,
+        ca,
+        allow_plaintext,
+    } = command;
+    let address = Reach {
+        url,
+        ca,
+        allow_plaintext,
+    }
+    .address(locale)?;
+    govbench_remote::install_schema(&address).map_err(core)?;
+    out!("{}", locale.t("cli.server_ready"));
+    Ok(())
+}
+
+pub fn share(workspace: &Path, user: &str, reach: Reach, locale: Locale) -> Result<(), Failure> {
+    let address = reach.address(locale)?;
+    let passphrase = passphrase(locale, false)?;
+    let mut session = login_with(workspace, user, &passphrase, locale)?;
+    let id = session.workspace_id().0;
+    let member = session.user().id.0;
+    let password = server_password(&passphrase, id, user).map_err(core)?;
+    govbench_remote::register_workspace(
+        &address,
+        id,
+        member,
+        user,
+        &password,
+        &session.data_key().id(),
+    )
+    .map_err(core)?;
+    let mut link = SharedWorkspace::connect(&address, id, user, &password).map_err(core)?;
+    let note = Reach::note(&address, reach.allow_plaintext);
+    let shared = session.share(&mut link, &note, &|done, total| {
+        if done == total || done % 1000 == 0 {
+            let (done, total) = (done.to_string(), total.to_string());
+            let line = locale.format("cli.share_progress", [("done", &*done), ("total", &*total)]);
+            eprintln!("{line}");
+        }
+    })?;
+    let (events, id_text) = (shared.events.to_string(), id.to_string());
+    out!(
+        "{}",
+        locale.format("cli.shared", [("events", &*events), ("id", &*id_text)])
+    );
+    // The line scripts read: the id members join with.
+    out!("{id}");
+    Ok(())
+}
+
+pub fn join(
+    reach: Reach,
+    workspace_id: &str,
+    user: &str,
+    into: &Path,
+    locale: Locale,
+) -> Result<(), Failure> {
+    let id: uuid::Uuid = workspace_id.trim().parse().map_err(|_| {
+        Failure::Api(govbench_core::CoreError::invalid("workspace-id", "not_an_id").into())
+    })?;
+    let address = reach.address(locale)?;
+    let passphrase = passphrase(locale, false)?;
+    let password = server_password(&passphrase, id, user).map_err(core)?;
+    let mut link = SharedWorkspace::connect(&address, id, user, &password).map_err(core)?;
+    let note = Reach::note(&address, reach.allow_plaintext);
+    let events = sharing::join(
+        into,
+        WorkspaceId(id),
+        user,
+        &passphrase,
+        &mut link,
+        &note,
+        &|at| {
+            let at = at.to_string();
+            eprintln!("{}", locale.format("cli.join_progress", [("events", &*at)]));
+        },
+    )?;
+    let (events, path) = (events.to_string(), into.display().to_string());
+    out!(
+        "{}",
+        locale.format(
+            "cli.joined",
+            [("events", &*events), ("path", &*for_terminal(&path))]
+        )
+    );
+    Ok(())
+}
+
+pub fn sync(workspace: &Path, user: &str, format: Format, locale: Locale) -> Result<(), Failure> {
+    let passphrase = passphrase(locale, false)?;
+    let mut session = login_with(workspace, user, &passphrase, locale)?;
+    let note = session.server_note()?.ok_or_else(|| {
+        core(govbench_core::CoreError::Server(
+            govbench_core::error::ServerProblem::Refused(
+                govbench_protocol::ServerRefusal::NotShared,
+            ),
+        ))
+    })?;
+    let address = ServerAddress::parse(
+        &note.address,
+        note.ca.as_deref().map(Path::new),
+        note.allow_plaintext,
+    )
+    .map_err(|e| core(e.into()))?;
+    let id = session.workspace_id().0;
+    let password = server_password(&passphrase, id, user).map_err(core)?;
+    let mut link = SharedWorkspace::connect(&address, id, user, &password).map_err(core)?;
+    let synced = session.sync(&mut link)?;
+    match format {
+        Format::Json => print_json(
+            &json!({
+                "pushed": synced.pushed,
+                "pulled": synced.pulled,
+                "position": synced.position,
+                "refused": synced.refused.as_ref().map(|r| json!({
+                    "copy": r.copy, "seq": r.seq, "problem": r.problem,
+                })),
+                "stale": synced.stale.is_some(),
+            }),
+            false,
+        )?,
+        Format::Table => {
+            let figures = [synced.pushed, synced.pulled, synced.position].map(|n| n.to_string());
+            out!(
+                "{}",
+                locale.format(
+                    "cli.synced",
+                    [
+                        ("pushed", &*figures[0]),
+                        ("pulled", &*figures[1]),
+                        ("position", &*figures[2])
+                    ]
+                )
+            );
+        }
+    }
+    if let Some(refused) = synced.refused {
+        let problem = locale.t(&format!("audit.problem.{}", refused.problem));
+        let seq = refused.seq.to_string();
+        return Err(Failure::Tampered(locale.format(
+            "cli.sync_refused",
+            [("seq", &*seq), ("problem", &*problem)],
+        )));
+    }
+    Ok(())
+}
