@@ -25,6 +25,16 @@ BEGIN
 END
 $roles$;
 
+-- The database is Govbench's alone: only its members (and sharers) may connect, so that no
+-- other login can even listen for its notifications.
+DO $connect$
+BEGIN
+    EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO govbench_member, govbench_sharer',
+                   current_database());
+END
+$connect$;
+
 GRANT pg_signal_backend TO govbench_owner;
 GRANT govbench_member TO govbench_owner WITH ADMIN OPTION;
 

@@ -308,6 +308,24 @@ fn a_stranger_to_the_workspace_is_refused_by_the_server() {
         .expect("a wrong password is refused");
     let api: ApiError = refused.into();
     assert_eq!(api.code, ErrorCode::ServerRefused);
+    // A login of the same server that is no member cannot even connect to the database.
+    let outsider = format!("outsider_{}", Uuid::now_v7().simple());
+    let connected = shared._runtime.block_on(async {
+        shared
+            .root
+            .batch_execute(&format!(
+                "CREATE ROLE {outsider} LOGIN PASSWORD 'outsider-pw'"
+            ))
+            .await
+            .unwrap();
+        shared.address.connect(&outsider, "outsider-pw").await
+    });
+    let refused = format!("{:?}", connected.err().expect("an outsider is refused"));
+    assert!(
+        refused.contains("permission denied for database"),
+        "{refused}"
+    );
+
     // A member of another workspace on the same server reads none of this one's rows.
     let other = Uuid::now_v7();
     let password = server_password(demo::PASSPHRASE, other, "admin").unwrap();
