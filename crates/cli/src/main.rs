@@ -478,6 +478,7 @@ fn login_with(
         }
         session.set_backups(govbench_core::Backups::new(dir.join("backups")));
     }
+    sharing::connect(&mut session, user, passphrase, locale)?;
     Ok(session)
 }
 

@@ -157,26 +157,51 @@ pub fn join(
     Ok(())
 }
 
-pub fn sync(workspace: &Path, user: &str, format: Format, locale: Locale) -> Result<(), Failure> {
-    let passphrase = passphrase(locale, false)?;
-    let mut session = login_with(workspace, user, &passphrase, locale)?;
-    let note = session.server_note()?.ok_or_else(|| {
-        core(govbench_core::CoreError::Server(
-            govbench_core::error::ServerProblem::Refused(
-                govbench_protocol::ServerRefusal::NotShared,
-            ),
-        ))
-    })?;
+/// Connects a session on a shared workspace to its server, so that its writes are placed
+/// there before they commit. A server that cannot be reached leaves it working offline
+/// (ordinary edits wait to be shared; decisions are refused), said on stderr.
+pub fn connect(
+    session: &mut govbench_core::Session,
+    user: &str,
+    passphrase: &str,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let Some(note) = session.server_note()? else {
+        return Ok(());
+    };
     let address = ServerAddress::parse(
         &note.address,
         note.ca.as_deref().map(Path::new),
         note.allow_plaintext,
     )
-    .map_err(|e| core(e.into()))?;
+    .map_err(|e| ApiError::from(govbench_core::CoreError::from(e)))?;
     let id = session.workspace_id().0;
-    let password = server_password(&passphrase, id, user).map_err(core)?;
-    let mut link = SharedWorkspace::connect(&address, id, user, &password).map_err(core)?;
-    let synced = session.sync(&mut link)?;
+    let password = server_password(passphrase, id, user)?;
+    match SharedWorkspace::connect(&address, id, user, &password) {
+        Ok(link) => session.set_server(Some(Box::new(link))),
+        Err(e) => {
+            let e = ApiError::from(e);
+            eprintln!(
+                "govbench: {} {}",
+                for_terminal(&locale.describe(&e)),
+                locale.t("cli.working_offline")
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn sync(workspace: &Path, user: &str, format: Format, locale: Locale) -> Result<(), Failure> {
+    let passphrase = passphrase(locale, false)?;
+    let mut session = login_with(workspace, user, &passphrase, locale)?;
+    if session.server_note()?.is_none() {
+        return Err(core(govbench_core::CoreError::Server(
+            govbench_core::error::ServerProblem::Refused(
+                govbench_protocol::ServerRefusal::NotShared,
+            ),
+        )));
+    }
+    let synced = session.sync_connected()?;
     match format {
         Format::Json => print_json(
             &json!({

@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::error::{ApiResult, CoreError, CoreResult};
 use crate::keyslots::{DataKey, KdfParams, UserSecret};
 use crate::members;
+use crate::wire::Server;
 use crate::witness::{ChainOf, Seen, Witness};
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use govbench_protocol::AnchorCheck;
@@ -54,6 +55,9 @@ pub struct Session {
     clock: Arc<dyn Clock>,
     /// The user's UTC offset: "today" (and so "overdue") is the user's own date.
     zone: FixedOffset,
+    /// The shared workspace's server, when the front end connected this session to it:
+    /// every write is then offered to it before it commits.
+    server: Option<Box<dyn Server>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -92,8 +96,11 @@ pub(crate) struct Write<'a> {
     pub tx: Transaction<'a>,
     pub ctx: Context<'a>,
     pub copy_id: &'a str,
+    pub workspace_id: WorkspaceId,
     pub files: &'a Files,
     pub signer: Option<&'a UserSecret>,
+    /// The shared workspace's server, if the session is connected to one.
+    pub server: Option<&'a mut dyn Server>,
 }
 
 /// The parts `session` assembles a session from.
@@ -161,6 +168,7 @@ impl Session {
             backups: None,
             clock: parts.clock,
             zone: Utc.fix(),
+            server: None,
         }
     }
 
@@ -227,9 +235,23 @@ impl Session {
                 zone: self.zone,
             },
             copy_id: &self.copy_id,
+            workspace_id: self.workspace_id,
             files: &self.files,
             signer: self.secret.as_ref(),
+            server: self.server.as_deref_mut().map(|s| s as &mut dyn Server),
         })
+    }
+
+    /// Connects the session to its shared workspace's server (`None`: works on the copy
+    /// alone, sharing later).
+    pub fn set_server(&mut self, server: Option<Box<dyn Server>>) {
+        self.server = server;
+    }
+
+    /// The session's server, taken out for an exchange with it (put back with
+    /// [`Session::set_server`]).
+    pub(crate) fn take_server(&mut self) -> Option<Box<dyn Server>> {
+        self.server.take()
     }
 
     /// The door for a shared workspace's traffic (`sharing`): an IMMEDIATE transaction in

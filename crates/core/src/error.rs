@@ -82,6 +82,17 @@ pub enum CoreError {
     /// The shared workspace's server could not be reached, or refused.
     #[error("server: {0:?}")]
     Server(ServerProblem),
+    /// The server refused a write because something it was based on was changed on another
+    /// copy meanwhile: by whom (their name, once this copy knows it) and when.
+    #[error("{entity} was changed meanwhile on another copy")]
+    ChangedMeanwhile {
+        entity: EntityRef,
+        by: Option<String>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// A decision on a shared workspace while its server cannot be reached.
+    #[error("{0:?} needs the server")]
+    NeedsServer(Action),
     /// The report could not be drawn (the embedded font or the QR code failed).
     #[error("report: {0}")]
     Render(#[from] govbench_report::RenderError),
@@ -229,6 +240,25 @@ impl From<CoreError> for ApiError {
             CoreError::Keyring(reason) => ApiError::new(ErrorCode::Keyring).with("reason", reason),
             CoreError::Io(e) => ApiError::new(ErrorCode::Io).with("reason", e.to_string()),
             CoreError::Busy => ApiError::new(ErrorCode::Busy),
+            CoreError::ChangedMeanwhile { entity, by, at } => {
+                let mut e = ApiError::new(ErrorCode::Conflict)
+                    .with("entity", entity.kind.text_key())
+                    .with("id", entity.id.to_string())
+                    .with("by", by.unwrap_or_else(|| "?".into()))
+                    .with(
+                        "at",
+                        at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                            .unwrap_or_else(|| "?".into()),
+                    );
+                e.message_key = "error.changed_meanwhile".into();
+                e
+            }
+            CoreError::NeedsServer(action) => {
+                let mut e = ApiError::new(ErrorCode::ServerUnreachable)
+                    .with("action", action.command_text_key());
+                e.message_key = "error.needs_server".into();
+                e
+            }
             CoreError::Server(ServerProblem::Unreachable(reason)) => {
                 ApiError::new(ErrorCode::ServerUnreachable).with("reason", reason)
             }

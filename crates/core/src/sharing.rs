@@ -18,91 +18,12 @@ use crate::error::{ApiResult, CoreError, CoreResult, ServerProblem};
 use crate::keyslots::DataKey;
 use crate::receive::{Received, Receiver, Refused};
 use crate::wire;
-use govbench_protocol::{ServerRefusal, UserPermission};
+use govbench_protocol::{Action, ServerRefusal, UserPermission};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-/// One event offered to the server: the clear fields it orders and checks by, what the
-/// command read (and at which position), and the sealed event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Offer {
-    pub workspace: Uuid,
-    /// The server position the command's reads were based on.
-    pub base_position: u64,
-    /// The records and scopes the command read (`requirement:<id>`, …).
-    pub reads: Vec<String>,
-    pub copy_id: Uuid,
-    pub copy_seq: u64,
-    pub event_hash: [u8; 32],
-    pub prev_hash: [u8; 32],
-    /// The member who signed it (`None` only for the system's events from before signing).
-    pub signer: Option<Uuid>,
-    pub signature: Vec<u8>,
-    pub entity_kind: String,
-    pub entity_id: String,
-    /// The record's version before (`None` for a creation) and after the change.
-    pub base_version: Option<u64>,
-    pub new_version: u64,
-    /// The scopes the changed record belongs to (its own `kind:id` is added by the server).
-    pub touches: Vec<String>,
-    pub key_id: String,
-    pub format: u32,
-    pub nonce: [u8; 24],
-    pub payload: Vec<u8>,
-}
-
-/// What the server made of an offer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Placed at `position`.
-    Accepted { position: u64, log_hash: [u8; 32] },
-    /// Already there (an acknowledgement that was lost): at `position`.
-    Duplicate { position: u64, log_hash: [u8; 32] },
-    /// Something the command read, or the record it changed, was changed after its base
-    /// position: by `signer` at `position`.
-    Stale {
-        position: u64,
-        signer: Option<Uuid>,
-        at: Option<chrono::DateTime<chrono::Utc>>,
-    },
-    /// Refused for good (signer, fork, gap, key, format): why.
-    Refused(ServerRefusal),
-}
-
-/// An event as the server delivers it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Delivered {
-    pub position: u64,
-    pub log_hash: [u8; 32],
-    pub copy_id: Uuid,
-    pub copy_seq: u64,
-    pub event_hash: [u8; 32],
-    pub key_id: String,
-    pub format: u32,
-    pub nonce: [u8; 24],
-    pub payload: Vec<u8>,
-}
-
-/// The server of one shared workspace, as the member logged in to it sees it. Every call
-/// blocks until the server answered; `Err(CoreError::Server(_))` when it did not.
-pub trait Server {
-    /// Offers one event of the member's own.
-    fn append(&mut self, offer: &Offer) -> CoreResult<Outcome>;
-    /// While the workspace is being shared: the founder places an event of the log as it
-    /// is, whoever signed it.
-    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome>;
-    /// The sharing is complete: from now on only members' own events are placed.
-    fn finish_import(&mut self) -> CoreResult<()>;
-    /// Up to `limit` events after `position`, in order.
-    fn events_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>>;
-    /// The workspace's key file (members' slots), as this copy keeps it beside the database.
-    fn put_key_file(&mut self, body: &[u8]) -> CoreResult<()>;
-    fn key_file(&mut self) -> CoreResult<Option<Vec<u8>>>;
-    /// Stores an attachment's sealed bytes (already there: nothing changes).
-    fn put_blob(&mut self, blob: &wire::SealedBlob) -> CoreResult<()>;
-    fn blob(&mut self, blob_id: &[u8; 32]) -> CoreResult<Option<wire::SealedBlob>>;
-}
+pub use crate::wire::{Delivered, Offer, Outcome, Server};
 
 /// Where a copy's server is, as the copy keeps it (in `meta`) for the next exchange: the
 /// address without any password, the CA file, and whether plaintext was explicitly allowed.
@@ -200,11 +121,16 @@ fn hash_bytes(hex_text: &str) -> CoreResult<[u8; 32]> {
     Ok(out)
 }
 
-/// Where this copy stands: the last event the server placed that it has applied.
+/// Where this copy stands: the last of the events the server placed that it holds every
+/// one before (its own events may be recorded further on, placed after events it has not
+/// taken in yet).
 pub(crate) fn frontier(conn: &Connection) -> CoreResult<Frontier> {
     let last: Option<(i64, String)> = conn
         .query_row(
-            "SELECT position, log_hash FROM audit_positions ORDER BY position DESC LIMIT 1",
+            "SELECT position, log_hash FROM audit_positions
+              WHERE position = (SELECT coalesce(min(position), 0) FROM audit_positions a
+                                 WHERE NOT EXISTS (SELECT 1 FROM audit_positions b
+                                                    WHERE b.position = a.position + 1))",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -218,16 +144,39 @@ pub(crate) fn frontier(conn: &Connection) -> CoreResult<Frontier> {
     }
 }
 
+/// Records where the server placed `e`. Placing the same event twice changes nothing; any
+/// other event at that place, or the event at another, means the server and this copy
+/// disagree.
 fn record_position(tx: &Transaction<'_>, e: &audit::Event, at: &Frontier) -> CoreResult<()> {
+    let log_hash = hex::encode(at.log_hash);
     tx.prepare_cached(
-        "INSERT INTO audit_positions (position, copy_id, seq, log_hash) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO audit_positions (position, copy_id, seq, log_hash) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO NOTHING",
     )?
     .execute(params![
         at.position as i64,
         e.copy_id,
         e.seq as i64,
-        hex::encode(at.log_hash)
+        log_hash
     ])?;
+    let stored: (i64, String, i64, String) = tx
+        .prepare_cached(
+            "SELECT position, copy_id, seq, log_hash FROM audit_positions
+              WHERE position = ?1 OR (copy_id = ?2 AND seq = ?3) ORDER BY position LIMIT 1",
+        )?
+        .query_row(params![at.position as i64, e.copy_id, e.seq as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    if stored
+        != (
+            at.position as i64,
+            e.copy_id.clone(),
+            e.seq as i64,
+            log_hash,
+        )
+    {
+        return Err(refused(ServerRefusal::Disagrees));
+    }
     Ok(())
 }
 
@@ -470,7 +419,7 @@ impl Session {
             if synced.refused.is_none() {
                 let (pushed, stale) = self.push(server)?;
                 synced.pushed = pushed;
-                synced.stale = stale;
+                synced.stale = stale.map(|(_, outcome)| outcome);
                 // What was placed meanwhile besides this copy's own events.
                 let after = self.pull(server)?;
                 synced.pulled += after.applied;
@@ -482,6 +431,16 @@ impl Session {
         result.map_err(|e| self.explain(e).into())
     }
 
+    /// [`Session::sync`] with the server the session is connected to.
+    pub fn sync_connected(&mut self) -> ApiResult<Synced> {
+        let Some(mut server) = self.take_server() else {
+            return Err(self.explain(refused(ServerRefusal::NotConnected)).into());
+        };
+        let synced = self.sync(server.as_mut());
+        self.set_server(Some(server));
+        synced
+    }
+
     /// Takes in every event placed after this copy's frontier, page by page, each page in
     /// one transaction.
     fn pull(&mut self, server: &mut dyn Server) -> CoreResult<Received> {
@@ -489,7 +448,7 @@ impl Session {
         let workspace = self.workspace_id().0;
         let key = self.data_key().clone();
         let mut total = Received::default();
-        let mut receiver = Receiver::resume(self.connection().0)?;
+        let mut receiver = None;
         loop {
             let at = frontier(self.connection().0)?;
             let delivered = server.events_after(at.position, PAGE)?;
@@ -509,6 +468,10 @@ impl Session {
                     log_hash: d.log_hash,
                 };
             }
+            let receiver = match &mut receiver {
+                Some(r) => r,
+                None => receiver.insert(Receiver::resume(&tx)?),
+            };
             let received = receiver.receive(&tx, &page)?;
             let taken = (received.applied + received.already_held) as usize;
             for (sealed, d) in page.iter().zip(&delivered).take(taken) {
@@ -528,9 +491,72 @@ impl Session {
         }
     }
 
+    /// Before a write on a shared workspace: takes in what others wrote and offers what this
+    /// copy still holds back, so the write is judged on the server's latest facts. Returns
+    /// whether the server answered; offline, an ordinary edit goes on (kept to be shared
+    /// later) and a decision is refused.
+    pub(crate) fn catch_up_before(&mut self, action: Action) -> CoreResult<bool> {
+        let Some(mut server) = self.take_server() else {
+            let shared = ServerNote::load(self.connection().0)?.is_some();
+            return match shared && action.is_decision() {
+                true => Err(CoreError::NeedsServer(action)),
+                false => Ok(false),
+            };
+        };
+        let exchanged = (|| -> CoreResult<()> {
+            if self.pull(server.as_mut())?.refused.is_some() {
+                return Err(refused(ServerRefusal::Tampered));
+            }
+            match self.push(server.as_mut())? {
+                (_, Some((entity, stale))) => Err(changed_meanwhile(entity, stale)),
+                (_, None) => Ok(()),
+            }
+        })();
+        self.set_server(Some(server));
+        match exchanged {
+            Ok(()) => Ok(true),
+            Err(CoreError::Server(ServerProblem::Unreachable(_))) if !action.is_decision() => {
+                Ok(false)
+            }
+            Err(CoreError::Server(ServerProblem::Unreachable(_))) => {
+                Err(CoreError::NeedsServer(action))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// After the server refused a write as stale: takes in what changed (so the person sees
+    /// it when they look again), and names who changed it.
+    pub(crate) fn after_refusal(&mut self, e: CoreError) -> CoreError {
+        let CoreError::ChangedMeanwhile { entity, by, at } = e else {
+            return e;
+        };
+        if let Some(mut server) = self.take_server() {
+            let _ = self.pull(server.as_mut());
+            self.set_server(Some(server));
+        }
+        let name = by
+            .as_deref()
+            .and_then(|id| id.parse().ok())
+            .and_then(|id| {
+                crate::members::find_any(self.connection().0, govbench_protocol::UserId(id))
+                    .ok()
+                    .flatten()
+            })
+            .map(|m| m.display_name);
+        CoreError::ChangedMeanwhile {
+            entity,
+            by: name.or(by),
+            at,
+        }
+    }
+
     /// Offers this copy's events the server has not placed yet, in order. Stops at the first
     /// the server turns down as stale, and says which.
-    fn push(&mut self, server: &mut dyn Server) -> CoreResult<(u64, Option<Outcome>)> {
+    fn push(
+        &mut self,
+        server: &mut dyn Server,
+    ) -> CoreResult<(u64, Option<(govbench_protocol::EntityRef, Outcome)>)> {
         let workspace = self.workspace_id().0;
         let key = self.data_key().clone();
         let copy = self.copy_id().to_owned();
@@ -559,13 +585,69 @@ impl Session {
                     // server put it; the next pull fills in what comes before.
                     record_position(&tx, &sealed.event, &Frontier { position, log_hash })?;
                 }
-                stale @ Outcome::Stale { .. } => return Ok((pushed, Some(stale))),
+                stale @ Outcome::Stale { .. } => {
+                    return Ok((pushed, Some((entity_of(&sealed.event)?, stale))))
+                }
                 Outcome::Refused(why) => return Err(refused(why)),
             }
             tx.commit()?;
             pushed += 1;
         }
         Ok((pushed, None))
+    }
+}
+
+/// The refusal of a write on `entity` that the server found stale.
+fn changed_meanwhile(entity: govbench_protocol::EntityRef, stale: Outcome) -> CoreError {
+    match stale {
+        Outcome::Stale { signer, at, .. } => CoreError::ChangedMeanwhile {
+            entity,
+            by: signer.map(|s| s.to_string()),
+            at,
+        },
+        _ => refused(ServerRefusal::Disagrees),
+    }
+}
+
+/// The record an event changed.
+fn entity_of(e: &audit::Event) -> CoreResult<govbench_protocol::EntityRef> {
+    Ok(govbench_protocol::EntityRef {
+        kind: govbench_protocol::EntityKind::from_key(&e.entity_type)
+            .ok_or_else(|| CoreError::Malformed(format!("kind {:.40}", e.entity_type)))?,
+        id: e
+            .entity_id
+            .parse()
+            .map_err(|_| CoreError::Malformed(format!("id {:.40}", e.entity_id)))?,
+    })
+}
+
+/// Offers the event a write just appended (`seq` of this copy) to the server, inside the
+/// write's transaction: placed, it is recorded and the write commits; refused as stale, the
+/// write is undone and the person told who changed what meanwhile. When the server cannot be
+/// reached an ordinary edit commits, kept to be offered later; a decision is refused.
+pub(crate) fn offer_written(
+    w: &mut crate::access::Write<'_>,
+    entity: govbench_protocol::EntityRef,
+    seq: u64,
+    action: Action,
+) -> CoreResult<()> {
+    let Some(server) = w.server.as_deref_mut() else {
+        return Ok(());
+    };
+    let sealed = audit::sealed_of(&w.tx, w.copy_id, seq)?;
+    let at = frontier(&w.tx)?;
+    let offer = offer_of(&w.files.key, w.workspace_id.0, &sealed, at.position)?;
+    match server.append(&offer) {
+        Ok(
+            Outcome::Accepted { position, log_hash } | Outcome::Duplicate { position, log_hash },
+        ) => record_position(&w.tx, &sealed.event, &Frontier { position, log_hash }),
+        Ok(stale @ Outcome::Stale { .. }) => Err(changed_meanwhile(entity, stale)),
+        Ok(Outcome::Refused(why)) => Err(refused(why)),
+        Err(CoreError::Server(ServerProblem::Unreachable(_))) if !action.is_decision() => Ok(()),
+        Err(CoreError::Server(ServerProblem::Unreachable(_))) => {
+            Err(CoreError::NeedsServer(action))
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::error::{CoreError, CoreResult};
 use crate::keyslots::DataKey;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use govbench_protocol::ServerRefusal;
 use rand_core::{OsRng, RngCore};
 use uuid::Uuid;
 
@@ -87,6 +88,87 @@ pub fn open(key: &DataKey, binding: &Binding<'_>, sealed: &Sealed) -> CoreResult
             },
         )
         .map_err(|_| CoreError::Crypto("a sealed event does not open with its binding"))
+}
+
+/// One event offered to the server: the clear fields it orders and checks by, what the
+/// command read (and at which position), and the sealed event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    pub workspace: Uuid,
+    /// The server position the command's reads were based on.
+    pub base_position: u64,
+    /// The records and scopes the command read (`requirement:<id>`, …).
+    pub reads: Vec<String>,
+    pub copy_id: Uuid,
+    pub copy_seq: u64,
+    pub event_hash: [u8; 32],
+    pub prev_hash: [u8; 32],
+    /// The member who signed it (`None` only for the system's events from before signing).
+    pub signer: Option<Uuid>,
+    pub signature: Vec<u8>,
+    pub entity_kind: String,
+    pub entity_id: String,
+    /// The record's version before (`None` for a creation) and after the change.
+    pub base_version: Option<u64>,
+    pub new_version: u64,
+    /// The scopes the changed record belongs to (its own `kind:id` is added by the server).
+    pub touches: Vec<String>,
+    pub key_id: String,
+    pub format: u32,
+    pub nonce: [u8; 24],
+    pub payload: Vec<u8>,
+}
+
+/// What the server made of an offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Placed at `position`.
+    Accepted { position: u64, log_hash: [u8; 32] },
+    /// Already there (an acknowledgement that was lost): at `position`.
+    Duplicate { position: u64, log_hash: [u8; 32] },
+    /// Something the command read, or the record it changed, was changed after its base
+    /// position: by `signer` at `position`.
+    Stale {
+        position: u64,
+        signer: Option<Uuid>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Refused for good (signer, fork, gap, key, format): why.
+    Refused(ServerRefusal),
+}
+
+/// An event as the server delivers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivered {
+    pub position: u64,
+    pub log_hash: [u8; 32],
+    pub copy_id: Uuid,
+    pub copy_seq: u64,
+    pub event_hash: [u8; 32],
+    pub key_id: String,
+    pub format: u32,
+    pub nonce: [u8; 24],
+    pub payload: Vec<u8>,
+}
+
+/// The server of one shared workspace, as the member logged in to it sees it. Every call
+/// blocks until the server answered; `Err(CoreError::Server(_))` when it did not.
+pub trait Server: Send {
+    /// Offers one event of the member's own.
+    fn append(&mut self, offer: &Offer) -> CoreResult<Outcome>;
+    /// While the workspace is being shared: the founder places an event of the log as it
+    /// is, whoever signed it.
+    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome>;
+    /// The sharing is complete: from now on only members' own events are placed.
+    fn finish_import(&mut self) -> CoreResult<()>;
+    /// Up to `limit` events after `position`, in order.
+    fn events_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>>;
+    /// The workspace's key file (members' slots), as this copy keeps it beside the database.
+    fn put_key_file(&mut self, body: &[u8]) -> CoreResult<()>;
+    fn key_file(&mut self) -> CoreResult<Option<Vec<u8>>>;
+    /// Stores an attachment's sealed bytes (already there: nothing changes).
+    fn put_blob(&mut self, blob: &SealedBlob) -> CoreResult<()>;
+    fn blob(&mut self, blob_id: &[u8; 32]) -> CoreResult<Option<SealedBlob>>;
 }
 
 /// An attachment's bytes as the server keeps them: named by a keyed hash of their SHA-256 (the

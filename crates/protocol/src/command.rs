@@ -162,6 +162,85 @@ impl Action {
     pub fn history_text_key(self) -> String {
         format!("action.{}", self.key())
     }
+
+    /// A decision needs the shared workspace's server: two people must never take
+    /// contradictory decisions on two copies that could not see each other. Ordinary edits
+    /// (drafts, comments, notes, evidence, timeline entries, drill steps, imports) may be
+    /// made offline and shared later. One arm per action.
+    pub fn is_decision(self) -> bool {
+        use AssessmentAction as As;
+        use EvaluationAction as E;
+        use IncidentAction as I;
+        use ModelAction as M;
+        use RequirementAction as R;
+        match self {
+            Action::Requirement(a) => match a {
+                R::Approve | R::Reject | R::Return => true,
+                R::File
+                | R::Edit
+                | R::Submit
+                | R::StartAssessment
+                | R::Assess
+                | R::Plan
+                | R::StartDevelopment
+                | R::MarkDelivered
+                | R::Close => false,
+            },
+            // Who is a member, with which keys and role.
+            Action::User(_) => true,
+            Action::Comment(CommentAction::Add) => false,
+            Action::Model(a) => match a {
+                M::SetPolicy
+                | M::ApproveVersion
+                | M::GoLive
+                | M::OverrideGate
+                | M::Rollback
+                | M::RetireVersion => true,
+                M::Register
+                | M::Edit
+                | M::LinkRequirements
+                | M::AddVersion
+                | M::EditVersion
+                | M::StartTesting => false,
+            },
+            Action::Evaluation(a) => match a {
+                E::SignOff | E::Reject | E::Decide | E::CompleteDecision => true,
+                E::Import | E::RecordManual => false,
+            },
+            Action::Incident(a) => match a {
+                I::SetRules => true,
+                I::Open
+                | I::Edit
+                | I::Acknowledge
+                | I::Mitigate
+                | I::Resolve
+                | I::AddNote
+                | I::InformManagement
+                | I::ReportExternally
+                | I::Review
+                | I::Close
+                | I::CompleteAction
+                | I::AddMember
+                | I::EditMember
+                | I::RemoveMember => false,
+            },
+            Action::Drill(a) => match a {
+                DrillAction::SaveTemplate
+                | DrillAction::AddPlan
+                | DrillAction::EditPlan
+                | DrillAction::Start
+                | DrillAction::CheckStep
+                | DrillAction::Finish
+                | DrillAction::CompleteAction => false,
+            },
+            Action::Attachment(AttachmentAction::Add) => false,
+            // One assessment per quarter: opening one is a decision too.
+            Action::Assessment(a) => match a {
+                As::Open | As::Sign | As::Approve | As::Return => true,
+                As::SaveMeeting | As::CompleteAction | As::Export => false,
+            },
+        }
+    }
 }
 
 serde_by_key!(Action, "action");

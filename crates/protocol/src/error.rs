@@ -141,6 +141,8 @@ keyed_enum! {
         NotAllowedToShare = "not_allowed_to_share",
         AlreadyShared = "already_shared",
         NotShared = "not_shared",
+        /// This session is not connected to the server (it could not be reached at login).
+        NotConnected = "not_connected",
         /// Its log and this copy's disagree (a fork or a gap in this copy's chain).
         Disagrees = "disagrees",
         /// An event it delivered fails verification.

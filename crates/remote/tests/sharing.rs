@@ -6,9 +6,13 @@
 
 use chrono::Utc;
 use govbench_core::keyslots::server_password;
-use govbench_core::sharing::{self, ServerNote};
+use govbench_core::sharing::{self, Delivered, Offer, Outcome, Server, ServerNote};
+use govbench_core::wire::SealedBlob;
 use govbench_core::{demo, KdfParams, Session, SystemClock};
-use govbench_protocol::{ApiError, ErrorCode, NewUser, Role, UserCommand};
+use govbench_protocol::{
+    ApiError, ErrorCode, IncidentCommand, IncidentId, IncidentQuery, NewUser, Role, TimelineKind,
+    UserCommand,
+};
 use govbench_remote::{create_workspace, init_server, ServerAddress, SharedWorkspace};
 use rusqlite::Connection;
 use std::collections::BTreeMap;
@@ -120,7 +124,7 @@ impl Shared {
         });
         let mut link = SharedWorkspace::connect(&address, workspace, "admin", &password).unwrap();
         let shared = session
-            .share(&mut link, &note(&address), &|_, _| {})
+            .share(&mut link, &server_note(&address), &|_, _| {})
             .unwrap();
         assert!(shared.events > 50, "{shared:?}");
         let shared = Shared {
@@ -148,14 +152,14 @@ impl Shared {
             "admin",
             demo::PASSPHRASE,
             &mut link,
-            &note(&self.address),
+            &server_note(&self.address),
             &|_| {},
         )?;
         Ok(path)
     }
 }
 
-fn note(address: &ServerAddress) -> ServerNote {
+fn server_note(address: &ServerAddress) -> ServerNote {
     let (address, ca) = address.without_password();
     ServerNote {
         address,
@@ -218,30 +222,24 @@ fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
     let copy = shared.join("copy.govbench").unwrap();
     assert_eq!(tables(&raw(&shared.path)), tables(&raw(&copy)));
 
-    // The member logs in on the joined copy as on any workspace, and works there.
+    // The member logs in on the joined copy as on any workspace, and works there: not
+    // connected, an edit waits there and goes out with the next exchange.
     let mut joined = login(&copy, "admin");
+    let incident = an_open_incident(&joined);
     joined
-        .execute(UserCommand::Create {
-            user: NewUser {
-                name: "new.member".into(),
-                display_name: "新成员 New Member".into(),
-                role: Role::Business,
-                passphrase: demo::PASSPHRASE.into(),
-            },
-        })
+        .execute(note(incident, "共享前写下 written before the exchange"))
         .unwrap();
     let mut link = shared.link();
     let synced = joined.sync(&mut link).unwrap();
     assert_eq!((synced.pushed, synced.pulled, synced.stale), (1, 0, None));
 
-    // The origin takes it in; a change there travels back.
+    // The origin takes it in; a decision there, online, travels back.
     let synced = origin.sync(&mut link).unwrap();
     assert_eq!((synced.pushed, synced.pulled), (0, 1));
-    assert!(origin
-        .users()
-        .unwrap()
+    assert!(notes(&origin, incident)
         .iter()
-        .any(|u| u.name == "new.member"));
+        .any(|n| n.contains("before the exchange")));
+    origin.set_server(Some(Box::new(shared.link())));
     origin
         .execute(UserCommand::Create {
             user: NewUser {
@@ -252,7 +250,11 @@ fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
             },
         })
         .unwrap();
-    assert_eq!(origin.sync(&mut link).unwrap().pushed, 1);
+    assert_eq!(
+        origin.sync(&mut link).unwrap().pushed,
+        0,
+        "placed by the write"
+    );
     assert_eq!(joined.sync(&mut link).unwrap().pulled, 1);
     assert!(joined
         .users()
@@ -365,4 +367,180 @@ fn a_stranger_to_the_workspace_is_refused_by_the_server() {
         assert!(count(&ours, table) > 0, "{table}");
         assert_eq!(count(&theirs, table), 0, "{table}");
     }
+}
+
+/// A link that, the moment its session offers a write, first lets another desktop write:
+/// the race of two people acting on the same record at once, made to happen every time.
+struct Racing {
+    inner: SharedWorkspace,
+    first: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl Server for Racing {
+    fn append(&mut self, offer: &Offer) -> govbench_core::CoreResult<Outcome> {
+        if let Some(other) = self.first.take() {
+            other();
+        }
+        self.inner.append(offer)
+    }
+    fn import(&mut self, offer: &Offer) -> govbench_core::CoreResult<Outcome> {
+        self.inner.import(offer)
+    }
+    fn finish_import(&mut self) -> govbench_core::CoreResult<()> {
+        self.inner.finish_import()
+    }
+    fn events_after(
+        &mut self,
+        position: u64,
+        limit: u32,
+    ) -> govbench_core::CoreResult<Vec<Delivered>> {
+        self.inner.events_after(position, limit)
+    }
+    fn put_key_file(&mut self, body: &[u8]) -> govbench_core::CoreResult<()> {
+        self.inner.put_key_file(body)
+    }
+    fn key_file(&mut self) -> govbench_core::CoreResult<Option<Vec<u8>>> {
+        self.inner.key_file()
+    }
+    fn put_blob(&mut self, blob: &SealedBlob) -> govbench_core::CoreResult<()> {
+        self.inner.put_blob(blob)
+    }
+    fn blob(&mut self, id: &[u8; 32]) -> govbench_core::CoreResult<Option<SealedBlob>> {
+        self.inner.blob(id)
+    }
+}
+
+fn an_open_incident(session: &Session) -> IncidentId {
+    let page = session
+        .incidents(&IncidentQuery {
+            active_only: true,
+            limit: 50,
+            ..IncidentQuery::default()
+        })
+        .unwrap();
+    page.items
+        .first()
+        .expect("the demo has an open incident")
+        .id
+}
+
+fn note(id: IncidentId, text: &str) -> IncidentCommand {
+    IncidentCommand::AddNote {
+        id,
+        kind: TimelineKind::Note,
+        text: text.into(),
+    }
+}
+
+fn notes(session: &Session, id: IncidentId) -> Vec<String> {
+    session
+        .incident(id)
+        .unwrap()
+        .incident
+        .timeline
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
+}
+
+#[test]
+fn of_two_desktops_writing_the_same_record_at_once_one_wins_and_the_other_is_told_who() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let mut joined = login(&copy, "admin");
+    let incident = an_open_incident(&origin);
+    origin.set_server(Some(Box::new(shared.link())));
+    let origin = std::sync::Arc::new(std::sync::Mutex::new(origin));
+    let racer = origin.clone();
+    joined.set_server(Some(Box::new(Racing {
+        inner: shared.link(),
+        first: Some(Box::new(move || {
+            let mut origin = racer.lock().unwrap();
+            origin
+                .execute(note(incident, "来自第一台电脑 from the first desk"))
+                .unwrap();
+        })),
+    })));
+
+    // Written online: placed by the server before it committed, nothing left to send.
+    let lost = joined.execute(note(incident, "来自第二台电脑 from the second desk"));
+    let refused = lost.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Conflict);
+    assert_eq!(refused.message_key, "error.changed_meanwhile");
+    assert_eq!(refused.details["by"], "系统管理员 Admin");
+    // Nothing of the refused write is on the second desk; the first desk's note is, already.
+    let seen = notes(&joined, incident);
+    assert!(seen.iter().any(|n| n.contains("first desk")), "{seen:?}");
+    assert!(!seen.iter().any(|n| n.contains("second desk")), "{seen:?}");
+
+    // Looking again and redoing it goes through, on both desks.
+    joined
+        .execute(note(incident, "再试一次 second desk, again"))
+        .unwrap();
+    let mut link = shared.link();
+    let synced = joined.sync(&mut link).unwrap();
+    assert_eq!(
+        (synced.pushed, synced.pulled),
+        (0, 0),
+        "written online, nothing waits"
+    );
+    let mut origin = origin.lock().unwrap();
+    assert_eq!(origin.sync(&mut link).unwrap().pulled, 1);
+    let both = notes(&origin, incident);
+    assert!(both.iter().any(|n| n.contains("again")), "{both:?}");
+    assert_eq!(notes(&joined, incident), both);
+}
+
+#[test]
+fn offline_an_edit_waits_to_be_shared_and_a_decision_is_refused() {
+    let Some(s) = server() else { return };
+    let (shared, _origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let mut joined = login(&copy, "admin");
+    let incident = an_open_incident(&joined);
+
+    // No server: a note is kept to be shared later; adding a member is refused.
+    joined.set_server(None);
+    joined
+        .execute(note(incident, "离线记录 written offline"))
+        .unwrap();
+    let refused = joined
+        .execute(UserCommand::Create {
+            user: NewUser {
+                name: "offline.member".into(),
+                display_name: "Offline".into(),
+                role: Role::Auditor,
+                passphrase: demo::PASSPHRASE.into(),
+            },
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::ServerUnreachable);
+    assert_eq!(refused.message_key, "error.needs_server");
+    assert!(!joined
+        .users()
+        .unwrap()
+        .iter()
+        .any(|u| u.name == "offline.member"));
+
+    // Back online, the waiting note goes first, then the decision.
+    joined.set_server(Some(Box::new(shared.link())));
+    joined
+        .execute(UserCommand::Create {
+            user: NewUser {
+                name: "online.member".into(),
+                display_name: "Online".into(),
+                role: Role::Auditor,
+                passphrase: demo::PASSPHRASE.into(),
+            },
+        })
+        .unwrap();
+    let mut link = shared.link();
+    let synced = joined.sync(&mut link).unwrap();
+    assert_eq!(synced.pushed, 0, "both were placed by the write itself");
+    let mut origin = login(&shared.path, "admin");
+    assert_eq!(origin.sync(&mut link).unwrap().pulled, 2);
+    assert!(notes(&origin, incident)
+        .iter()
+        .any(|n| n.contains("written offline")));
 }

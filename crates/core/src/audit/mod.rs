@@ -299,6 +299,15 @@ pub(crate) const LOG_BY_ENTITY: &str = "audit_events INDEXED BY audit_by_entity_
     LEFT JOIN audit_positions USING (copy_id, seq)";
 pub(crate) const LOG_ORDER: &str = "position IS NULL, position, copy_id, seq";
 
+/// The event at `seq` of `copy_id`, sealed as stored.
+pub(crate) fn sealed_of(conn: &Connection, copy_id: &str, seq: u64) -> CoreResult<Sealed> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {SEALED} FROM audit_events WHERE copy_id = ?1 AND seq = ?2"
+        ))?
+        .query_row(params![copy_id, seq as i64], sealed)?)
+}
+
 /// The columns [`sealed`] reads, in its order.
 pub(crate) const SEALED: &str = "copy_id, seq, id, at, actor_id, actor_name, action, entity_type,
     entity_id, before, after, prev_hash, hash, signature";

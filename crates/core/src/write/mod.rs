@@ -41,7 +41,10 @@ impl Session {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> ApiResult<CommandOutcome> {
         let written = self.write(&command.into(), progress);
-        written.map_err(|e| self.explain(e).into())
+        written.map_err(|e| {
+            let e = self.after_refusal(e);
+            self.explain(e).into()
+        })
     }
 
     fn write(
@@ -50,6 +53,9 @@ impl Session {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> CoreResult<CommandOutcome> {
         let action = command.action();
+        // On a shared workspace: judged on the server's latest facts, or (offline) kept to be
+        // shared later; a decision needs the server.
+        let online = self.catch_up_before(action)?;
         let mut staged = {
             let preparing = Preparing {
                 signer: self.secret(),
@@ -65,7 +71,7 @@ impl Session {
                 before_rotation = Some(made.path);
             }
         }
-        let outcome = self.commit(action, command, &mut staged)?;
+        let outcome = self.commit(action, command, &mut staged, online)?;
         if let Some(backup) = before_rotation {
             // The copy keeps the old key, but from now on only for those who remain. If this
             // fails the rotation still stands; the copy is pruned in time like any other.
@@ -110,8 +116,9 @@ impl Session {
         action: Action,
         command: &Command,
         staged: &mut Staged,
+        online: bool,
     ) -> CoreResult<CommandOutcome> {
-        let write = self.begin_write(action)?;
+        let mut write = self.begin_write(action)?;
         let change = apply(&write.tx, &write.ctx, command, staged)?;
         // Verification will judge this change against what the action may do; a change it
         // would refuse is a bug in the write path, stopped here rather than recorded.
@@ -132,6 +139,10 @@ impl Session {
             &change,
             signer,
         )?;
+        if online {
+            // The server places it, or nothing is written here either.
+            crate::sharing::offer_written(&mut write, change.entity, audit_seq, action)?;
+        }
         // Whom a new data key is sealed to: every active member, all of whom must have keys.
         let members = match staged.rotation() {
             Some(_) => {
