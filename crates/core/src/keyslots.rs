@@ -387,6 +387,9 @@ pub struct Unlocked {
     pub keys: Vec<DataKey>,
 }
 
+/// The row of a key file on a server that holds what every slot shares.
+const HEADER_ROW: &str = "header";
+
 /// The contents of a workspace's key file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct KeySlots {
@@ -428,18 +431,63 @@ impl KeySlots {
         let bytes = std::fs::read(&path).map_err(|e| unreadable(format!("key file: {e}")))?;
         let slots: KeySlots =
             serde_json::from_slice(&bytes).map_err(|e| unreadable(format!("key file: {e}")))?;
-        if slots.format != FORMAT && slots.format != LEGACY_FORMAT {
-            return Err(unreadable(format!("key file format {:.40}", slots.format)));
+        slots.checked().map_err(unreadable)
+    }
+
+    /// The file, if its format is known and its costs are within limits: costs are capped
+    /// before anything is derived, so a crafted file cannot hang or kill the app.
+    fn checked(self) -> Result<Self, String> {
+        if self.format != FORMAT && self.format != LEGACY_FORMAT {
+            return Err(format!("key file format {:.40}", self.format));
         }
-        // Costs are capped before anything is derived: a crafted file must not hang or kill
-        // the app.
-        if let Some(slot) = slots.slots.iter().find(|s| !s.kdf.is_within_limits()) {
-            return Err(unreadable(format!(
-                "key slot KDF parameters {:?}",
-                slot.kdf
-            )));
+        if let Some(slot) = self.slots.iter().find(|s| !s.kdf.is_within_limits()) {
+            return Err(format!("key slot KDF parameters {:?}", slot.kdf));
         }
-        Ok(slots)
+        Ok(self)
+    }
+
+    /// The file as a shared workspace's server keeps it: one row for what every slot shares
+    /// (`header`), one per person's slot, by the slot's id.
+    pub fn to_rows(&self) -> CoreResult<Vec<(String, Vec<u8>)>> {
+        let header = KeySlots {
+            format: FORMAT.to_owned(),
+            name_salt: self.name_salt.clone(),
+            slots: Vec::new(),
+        };
+        let mut rows = vec![(HEADER_ROW.to_owned(), serde_json::to_vec(&header)?)];
+        for slot in &self.slots {
+            rows.push((slot.id.clone(), serde_json::to_vec(slot)?));
+        }
+        Ok(rows)
+    }
+
+    /// The row of `user_name`'s slot, if they have one.
+    pub fn row_of(&self, user_name: &str) -> CoreResult<Option<(String, Vec<u8>)>> {
+        let id = self.slot_id(user_name);
+        self.slots
+            .iter()
+            .find(|s| s.id == id)
+            .map(|slot| Ok((id.clone(), serde_json::to_vec(slot)?)))
+            .transpose()
+    }
+
+    /// The file from a server's rows (checked like a file read from disk).
+    pub fn from_rows(rows: &[(String, Vec<u8>)]) -> CoreResult<KeySlots> {
+        let malformed = |reason: String| CoreError::Malformed(format!("key rows: {reason}"));
+        let header = rows
+            .iter()
+            .find(|(id, _)| id == HEADER_ROW)
+            .ok_or_else(|| malformed("no header".into()))?;
+        let mut file: KeySlots =
+            serde_json::from_slice(&header.1).map_err(|e| malformed(e.to_string()))?;
+        for (id, body) in rows.iter().filter(|(id, _)| id != HEADER_ROW) {
+            let slot: Slot = serde_json::from_slice(body).map_err(|e| malformed(e.to_string()))?;
+            if &slot.id != id {
+                return Err(malformed(format!("slot {id:.16} holds another")));
+            }
+            file.slots.push(slot);
+        }
+        file.checked().map_err(malformed)
     }
 
     /// Writes the file atomically: a crash leaves the old or the new file, never half of one.

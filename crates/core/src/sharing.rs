@@ -18,12 +18,12 @@ use crate::error::{ApiResult, CoreError, CoreResult, ServerProblem};
 use crate::keyslots::DataKey;
 use crate::receive::{Received, Receiver, Refused};
 use crate::wire;
-use govbench_protocol::{Action, ServerRefusal, UserPermission};
+use govbench_protocol::{Action, ServerRefusal, UserAction, UserPermission};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-pub use crate::wire::{Delivered, Offer, Outcome, Server};
+pub use crate::wire::{Delivered, MemberLogin, Offer, Outcome, Server};
 
 /// Where a copy's server is, as the copy keeps it (in `meta`) for the next exchange: the
 /// address without any password, the CA file, and whether plaintext was explicitly allowed.
@@ -229,6 +229,7 @@ pub(crate) fn offer_of(
         format: wire::FORMAT,
         nonce: sealed_payload.nonce,
         payload: sealed_payload.ciphertext,
+        adds: None,
     })
 }
 
@@ -363,7 +364,7 @@ impl Session {
         let result = (|| -> CoreResult<Shared> {
             let workspace = self.workspace_id().0;
             let key = self.data_key().clone();
-            let key_file = std::fs::read(crate::KeySlots::path_for(self.path()))?;
+            let key_rows = crate::KeySlots::load(self.path())?.to_rows()?;
             let tx = self.begin_sync()?;
             let mut at = frontier(&tx)?;
             if at.position > 0 {
@@ -390,7 +391,7 @@ impl Session {
                 .query_map([], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             upload_blobs(&tx, &key, workspace, server, &shas)?;
-            server.put_key_file(&key_file)?;
+            server.put_key_rows(&key_rows)?;
             server.finish_import()?;
             note.save(&tx)?;
             tx.commit()?;
@@ -417,6 +418,7 @@ impl Session {
             synced.pulled = pulled.applied;
             synced.refused = pulled.refused;
             if synced.refused.is_none() {
+                self.offer_new_slots(server)?;
                 let (pushed, stale) = self.push(server)?;
                 synced.pushed = pushed;
                 synced.stale = stale.map(|(_, outcome)| outcome);
@@ -429,6 +431,35 @@ impl Session {
             Ok(synced)
         })();
         result.map_err(|e| self.explain(e).into())
+    }
+
+    /// Sends the server the slots of this copy's key file it does not have yet (a member an
+    /// Admin just added here), so that they can join from any desktop. Only an Admin does;
+    /// for anyone else there is nothing to do.
+    pub(crate) fn offer_new_slots(&mut self, server: &mut dyn Server) -> CoreResult<()> {
+        if !self.may(UserPermission::Manage) {
+            return Ok(());
+        }
+        let held: std::collections::HashSet<String> =
+            server.key_rows()?.into_iter().map(|(id, _)| id).collect();
+        let missing: Vec<(String, Vec<u8>)> = crate::KeySlots::load(self.path())?
+            .to_rows()?
+            .into_iter()
+            .filter(|(id, _)| !held.contains(id))
+            .collect();
+        if !missing.is_empty() {
+            server.put_key_rows(&missing)?;
+        }
+        Ok(())
+    }
+
+    /// After a write that added a member, online: their slot goes to the server at once (or
+    /// with the next exchange, if this fails).
+    pub(crate) fn after_member_write(&mut self) {
+        if let Some(mut server) = self.take_server() {
+            let _ = self.offer_new_slots(server.as_mut());
+            self.set_server(Some(server));
+        }
     }
 
     /// [`Session::sync`] with the server the session is connected to.
@@ -496,8 +527,14 @@ impl Session {
     /// whether the server answered; offline, an ordinary edit goes on (kept to be shared
     /// later) and a decision is refused.
     pub(crate) fn catch_up_before(&mut self, action: Action) -> CoreResult<bool> {
+        let shared = ServerNote::load(self.connection().0)?.is_some();
+        let rotates = action == UserAction::Remove.into() || action == UserAction::RotateKey.into();
+        if shared && rotates {
+            // The server's key history is not kept yet: a rotated key would leave copies
+            // joining later unable to open what came before.
+            return Err(refused(ServerRefusal::KeyRotationNotYet));
+        }
         let Some(mut server) = self.take_server() else {
-            let shared = ServerNote::load(self.connection().0)?.is_some();
             return match shared && action.is_decision() {
                 true => Err(CoreError::NeedsServer(action)),
                 false => Ok(false),
@@ -630,13 +667,26 @@ pub(crate) fn offer_written(
     entity: govbench_protocol::EntityRef,
     seq: u64,
     action: Action,
+    adds: Option<&govbench_protocol::NewUser>,
 ) -> CoreResult<()> {
     let Some(server) = w.server.as_deref_mut() else {
         return Ok(());
     };
     let sealed = audit::sealed_of(&w.tx, w.copy_id, seq)?;
     let at = frontier(&w.tx)?;
-    let offer = offer_of(&w.files.key, w.workspace_id.0, &sealed, at.position)?;
+    let mut offer = offer_of(&w.files.key, w.workspace_id.0, &sealed, at.position)?;
+    if let Some(user) = adds {
+        offer.adds = Some(MemberLogin {
+            id: entity.id,
+            name: user.name.clone(),
+            is_admin: user.role == govbench_protocol::Role::Admin,
+            password: crate::keyslots::server_password(
+                &user.passphrase,
+                w.workspace_id.0,
+                &user.name,
+            )?,
+        });
+    }
     match server.append(&offer) {
         Ok(
             Outcome::Accepted { position, log_hash } | Outcome::Duplicate { position, log_hash },
@@ -669,10 +719,11 @@ pub fn join(
         return Err(CoreError::WorkspaceExists(path.to_owned()).into());
     }
     let made = (|| -> CoreResult<u64> {
-        let key_file = server
-            .key_file()?
-            .ok_or(refused(ServerRefusal::NotShared))?;
-        crate::durable::write_private(&keys_path, &key_file)?;
+        let rows = server.key_rows()?;
+        if rows.is_empty() {
+            return Err(refused(ServerRefusal::NotShared));
+        }
+        crate::KeySlots::from_rows(&rows)?.save(path)?;
         let key = crate::KeySlots::load(path)?
             .unlock(user, passphrase)?
             .keys

@@ -117,6 +117,30 @@ pub struct Offer {
     pub format: u32,
     pub nonce: [u8; 24],
     pub payload: Vec<u8>,
+    /// The member this event adds (an Admin's `user.create`), whose server login is made in
+    /// the same server transaction as the event is placed.
+    pub adds: Option<MemberLogin>,
+}
+
+/// A member's server login as an Admin creates it: the password is derived from the
+/// passphrase the Admin gave them (`keyslots::server_password`); only its verifier leaves
+/// this machine.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MemberLogin {
+    pub id: Uuid,
+    pub name: String,
+    pub is_admin: bool,
+    pub password: zeroize::Zeroizing<String>,
+}
+
+impl std::fmt::Debug for MemberLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberLogin")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("is_admin", &self.is_admin)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the server made of an offer.
@@ -163,9 +187,10 @@ pub trait Server: Send {
     fn finish_import(&mut self) -> CoreResult<()>;
     /// Up to `limit` events after `position`, in order.
     fn events_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>>;
-    /// The workspace's key file (members' slots), as this copy keeps it beside the database.
-    fn put_key_file(&mut self, body: &[u8]) -> CoreResult<()>;
-    fn key_file(&mut self) -> CoreResult<Option<Vec<u8>>>;
+    /// Rows of the workspace's key file (`KeySlots::to_rows`): what slots share, and members'
+    /// slots by id. Written by an Admin; a row already there is replaced.
+    fn put_key_rows(&mut self, rows: &[(String, Vec<u8>)]) -> CoreResult<()>;
+    fn key_rows(&mut self) -> CoreResult<Vec<(String, Vec<u8>)>>;
     /// Stores an attachment's sealed bytes (already there: nothing changes).
     fn put_blob(&mut self, blob: &SealedBlob) -> CoreResult<()>;
     fn blob(&mut self, blob_id: &[u8; 32]) -> CoreResult<Option<SealedBlob>>;

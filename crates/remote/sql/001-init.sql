@@ -234,6 +234,9 @@ CREATE OR REPLACE FUNCTION govbench.append(
     p_signer_id uuid, p_signature bytea,
     p_entity_kind text, p_entity_id text, p_base_version bigint, p_new_version bigint,
     p_touches text[], p_key_id bytea, p_format integer, p_nonce bytea, p_payload bytea,
+    -- An event that adds a member (by an Admin) brings their login with it, in the same
+    -- transaction: the member exists on the server exactly when their event is placed.
+    p_add_member uuid, p_add_role text, p_add_admin boolean, p_add_verifier text,
     OUT outcome text, OUT out_position bigint, OUT out_log_hash bytea,
     OUT conflict_position bigint, OUT conflict_signer uuid, OUT conflict_at timestamptz)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
@@ -241,6 +244,7 @@ $$
 DECLARE
     ws govbench.workspaces%ROWTYPE;
     me govbench.members%ROWTYPE;
+    r name;
     latest bigint;
 BEGIN
     SELECT * INTO ws FROM govbench.workspaces WHERE workspace_id = p_workspace FOR UPDATE;
@@ -301,6 +305,18 @@ BEGIN
         ws, p_copy_id, p_copy_seq, p_event_hash, p_prev_hash, p_signer_id, p_signature,
         p_entity_kind, p_entity_id, p_base_version, p_new_version, p_touches, p_key_id,
         p_format, p_nonce, p_payload);
+    IF p_add_member IS NOT NULL THEN
+        IF NOT me.is_admin OR p_entity_kind <> 'user' OR p_entity_id <> p_add_member::text
+           OR p_base_version IS NOT NULL THEN
+            RAISE EXCEPTION 'only an Admin adds a member, with the event that creates them'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        r := govbench.checked_role(p_add_role);
+        EXECUTE format('CREATE ROLE %I LOGIN IN ROLE govbench_member PASSWORD %L', r,
+                       p_add_verifier);
+        INSERT INTO govbench.members (workspace_id, member_id, role_name, is_admin, added_at)
+            VALUES (p_workspace, p_add_member, r, p_add_admin, out_position);
+    END IF;
     outcome := 'accepted';
 END
 $$;
@@ -347,15 +363,16 @@ BEGIN
 END
 $$;
 
--- The workspace's key file (members' slots, sealed or wrapped: nothing in it opens without a
--- member's passphrase or key), written by an Admin.
-CREATE OR REPLACE FUNCTION govbench.put_key_file(p_workspace uuid, p_body bytea) RETURNS void
+-- A row of the workspace's key file: what the slots share, or one member's slot (wrapped or
+-- sealed: nothing in it opens without a member's passphrase or key), written by an Admin.
+CREATE OR REPLACE FUNCTION govbench.put_key_slot(p_workspace uuid, p_slot_id text, p_body bytea)
+    RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
 $$
 BEGIN
     PERFORM govbench.lock_as_admin(p_workspace);
     INSERT INTO govbench.key_slots (workspace_id, slot_id, body, position)
-        SELECT p_workspace, 'file', p_body, head_position FROM govbench.workspaces
+        SELECT p_workspace, p_slot_id, p_body, head_position FROM govbench.workspaces
          WHERE workspace_id = p_workspace
     ON CONFLICT (workspace_id, slot_id)
         DO UPDATE SET body = excluded.body, position = excluded.position;
@@ -481,10 +498,11 @@ GRANT EXECUTE ON FUNCTION govbench.create_workspace(uuid, uuid, text, text, byte
 GRANT EXECUTE ON FUNCTION govbench.add_member(uuid, uuid, text, boolean, text, bigint),
     govbench.remove_member(uuid, uuid, bigint) TO govbench_member;
 GRANT EXECUTE ON FUNCTION govbench.append(uuid, bigint, text[], uuid, bigint, bytea, bytea,
-    uuid, bytea, text, text, bigint, bigint, text[], bytea, integer, bytea, bytea),
+    uuid, bytea, text, text, bigint, bigint, text[], bytea, integer, bytea, bytea, uuid, text,
+    boolean, text),
     govbench.import(uuid, uuid, bigint, bytea, bytea, uuid, bytea, text, text, bigint, bigint,
     bytea, integer, bytea, bytea),
-    govbench.finish_import(uuid), govbench.put_key_file(uuid, bytea),
+    govbench.finish_import(uuid), govbench.put_key_slot(uuid, text, bytea),
     govbench.put_blob(uuid, bytea, bytea, bytea, bytea)
     TO govbench_member;
 

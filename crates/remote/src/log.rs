@@ -117,6 +117,9 @@ pub struct Offer {
     pub format: i32,
     pub nonce: Vec<u8>,
     pub payload: Vec<u8>,
+    /// The member this event adds (by an Admin), with their login: (id, role, is admin,
+    /// SCRAM verifier).
+    pub adds: Option<(Uuid, String, bool, String)>,
 }
 
 /// What the server made of an offer.
@@ -185,7 +188,7 @@ pub async fn append(client: &Client, offer: &Offer) -> Result<Outcome, RemoteErr
             "SELECT outcome, out_position, out_log_hash, conflict_position, conflict_signer,
                     conflict_at
                FROM govbench.append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-                                    $14, $15, $16, $17, $18)",
+                                    $14, $15, $16, $17, $18, $19, $20, $21, $22)",
             &[
                 &offer.workspace,
                 &offer.base_position,
@@ -205,6 +208,10 @@ pub async fn append(client: &Client, offer: &Offer) -> Result<Outcome, RemoteErr
                 &offer.format,
                 &offer.nonce,
                 &offer.payload,
+                &offer.adds.as_ref().map(|a| a.0),
+                &offer.adds.as_ref().map(|a| a.1.as_str()),
+                &offer.adds.as_ref().map(|a| a.2),
+                &offer.adds.as_ref().map(|a| a.3.as_str()),
             ],
         )
         .await?;

@@ -166,6 +166,14 @@ impl SharedWorkspace {
             format: offer.format as i32,
             nonce: offer.nonce.to_vec(),
             payload: offer.payload.clone(),
+            adds: offer.adds.as_ref().map(|m| {
+                (
+                    m.id,
+                    log::login_role(offer.workspace, &m.name),
+                    m.is_admin,
+                    log::verifier(&m.password),
+                )
+            }),
         })
     }
 }
@@ -259,14 +267,16 @@ impl Server for SharedWorkspace {
             .collect()
     }
 
-    fn put_key_file(&mut self, body: &[u8]) -> CoreResult<()> {
+    fn put_key_rows(&mut self, rows: &[(String, Vec<u8>)]) -> CoreResult<()> {
         self.call(async {
-            self.client
-                .execute(
-                    "SELECT govbench.put_key_file($1, $2)",
-                    &[&self.workspace, &body],
-                )
-                .await?;
+            for (id, body) in rows {
+                self.client
+                    .execute(
+                        "SELECT govbench.put_key_slot($1, $2, $3)",
+                        &[&self.workspace, id, body],
+                    )
+                    .await?;
+            }
             Ok(())
         })
     }
@@ -313,16 +323,16 @@ impl Server for SharedWorkspace {
         }))
     }
 
-    fn key_file(&mut self) -> CoreResult<Option<Vec<u8>>> {
-        self.call(async {
+    fn key_rows(&mut self) -> CoreResult<Vec<(String, Vec<u8>)>> {
+        let rows = self.call(async {
             Ok(self
                 .client
-                .query_opt(
-                    "SELECT body FROM govbench.key_slots WHERE workspace_id = $1 AND slot_id = 'file'",
+                .query(
+                    "SELECT slot_id, body FROM govbench.key_slots WHERE workspace_id = $1",
                     &[&self.workspace],
                 )
-                .await?
-                .map(|row| row.get(0)))
-        })
+                .await?)
+        })?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
 }

@@ -159,6 +159,7 @@ impl Workspace {
             format: 1,
             nonce: vec![0; 24],
             payload: vec![0xAB; 40],
+            adds: None,
         }
     }
 }
@@ -402,5 +403,58 @@ fn a_removed_member_is_cut_off_at_once() {
             .connect(&b_member.role, &b_member.password)
             .await
             .is_err());
+    });
+}
+
+#[test]
+fn only_an_admin_adds_a_login_and_only_with_the_event_that_creates_the_member() {
+    let Some(s) = server() else { return };
+    runtime().block_on(async {
+        let ws = Workspace::new(&s).await;
+        let a = ws.login(&ws.a).await;
+        let b_member = ws.add(&a, 0).await;
+        let b = ws.login(&b_member).await;
+        let newcomer = Uuid::now_v7();
+        let login = |id: Uuid| {
+            Some((
+                id,
+                govbench_remote::login_role(ws.id, &format!("m-{id}")),
+                true,
+                govbench_remote::verifier("newcomer-pw"),
+            ))
+        };
+        let creating = |signer: &Member, copy: Uuid| {
+            let mut offer = ws.offer(signer, copy, 1, ZERO, 9, "x", None, 0, &[]);
+            offer.entity_kind = "user".into();
+            offer.entity_id = newcomer.to_string();
+            offer.adds = login(newcomer);
+            offer
+        };
+        // A member who is no Admin: refused, and nothing of it placed.
+        let refused = append(&b, &creating(&b_member, Uuid::now_v7())).await;
+        assert!(refused.is_err(), "{refused:?}");
+        // An Admin, but the login is for someone other than the member the event creates.
+        let mut other = creating(&ws.a, Uuid::now_v7());
+        other.adds = login(Uuid::now_v7());
+        assert!(append(&a, &other).await.is_err());
+        let head: i64 = a
+            .query_one("SELECT head_position FROM govbench.workspaces", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(head, 0, "nothing placed");
+        // The Admin, with the event that creates them: placed, and the newcomer logs in.
+        assert!(matches!(
+            append(&a, &creating(&ws.a, Uuid::now_v7())).await.unwrap(),
+            Outcome::Accepted { position: 1, .. }
+        ));
+        let role = govbench_remote::login_role(ws.id, &format!("m-{newcomer}"));
+        let (newcomer, _d) = ws.address.connect(&role, "newcomer-pw").await.unwrap();
+        let rows: i64 = newcomer
+            .query_one("SELECT count(*) FROM govbench.events", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(rows, 1);
     });
 }

@@ -322,7 +322,7 @@ fn a_stranger_to_the_workspace_is_refused_by_the_server() {
             .unwrap();
         shared.address.connect(&outsider, "outsider-pw").await
     });
-    let refused = format!("{:?}", connected.err().expect("an outsider is refused"));
+    let refused = format!("{:?}", connected.expect_err("an outsider is refused"));
     assert!(
         refused.contains("permission denied for database"),
         "{refused}"
@@ -396,11 +396,11 @@ impl Server for Racing {
     ) -> govbench_core::CoreResult<Vec<Delivered>> {
         self.inner.events_after(position, limit)
     }
-    fn put_key_file(&mut self, body: &[u8]) -> govbench_core::CoreResult<()> {
-        self.inner.put_key_file(body)
+    fn put_key_rows(&mut self, rows: &[(String, Vec<u8>)]) -> govbench_core::CoreResult<()> {
+        self.inner.put_key_rows(rows)
     }
-    fn key_file(&mut self) -> govbench_core::CoreResult<Option<Vec<u8>>> {
-        self.inner.key_file()
+    fn key_rows(&mut self) -> govbench_core::CoreResult<Vec<(String, Vec<u8>)>> {
+        self.inner.key_rows()
     }
     fn put_blob(&mut self, blob: &SealedBlob) -> govbench_core::CoreResult<()> {
         self.inner.put_blob(blob)
@@ -543,4 +543,51 @@ fn offline_an_edit_waits_to_be_shared_and_a_decision_is_refused() {
     assert!(notes(&origin, incident)
         .iter()
         .any(|n| n.contains("written offline")));
+}
+
+#[test]
+fn a_member_added_online_joins_with_their_passphrase_and_writes_in_their_own_name() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let passphrase = "运维值班 on call 2026";
+    origin
+        .execute(UserCommand::Create {
+            user: NewUser {
+                name: "Ops.One".into(),
+                display_name: "值班运维 Ops One".into(),
+                role: Role::Operations,
+                passphrase: passphrase.into(),
+            },
+        })
+        .unwrap();
+
+    // Another desktop: only the address, the id, the name and the passphrase.
+    let path = shared.dir.path().join("ops.govbench");
+    let password = server_password(passphrase, shared.workspace, "ops.one").unwrap();
+    let mut link =
+        SharedWorkspace::connect(&shared.address, shared.workspace, "ops.one", &password).unwrap();
+    sharing::join(
+        &path,
+        govbench_protocol::WorkspaceId(shared.workspace),
+        "ops.one",
+        passphrase,
+        &mut link,
+        &server_note(&shared.address),
+        &|_| {},
+    )
+    .unwrap();
+    let mut ops =
+        govbench_core::login(&path, "ops.one", passphrase, Arc::new(SystemClock)).unwrap();
+    ops.set_server(Some(Box::new(link)));
+    let incident = an_open_incident(&ops);
+    ops.execute(note(incident, "值班已接手 on call has it"))
+        .unwrap();
+
+    let mut admin_link = shared.link();
+    assert_eq!(origin.sync(&mut admin_link).unwrap().pulled, 1);
+    let detail = origin.incident(incident).unwrap();
+    let entry = detail.incident.timeline.last().unwrap();
+    assert!(entry.text.contains("on call has it"));
+    assert_eq!(entry.by.0, ops.user().id.0, "in their own name");
 }

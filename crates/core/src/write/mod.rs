@@ -108,6 +108,9 @@ impl Session {
         } else {
             self.record_witness();
         }
+        if online && matches!(command, Command::User(_)) {
+            self.after_member_write();
+        }
         Ok(outcome)
     }
 
@@ -141,7 +144,11 @@ impl Session {
         )?;
         if online {
             // The server places it, or nothing is written here either.
-            crate::sharing::offer_written(&mut write, change.entity, audit_seq, action)?;
+            let adds = match command {
+                Command::User(govbench_protocol::UserCommand::Create { user }) => Some(user),
+                _ => None,
+            };
+            crate::sharing::offer_written(&mut write, change.entity, audit_seq, action, adds)?;
         }
         // Whom a new data key is sealed to: every active member, all of whom must have keys.
         let members = match staged.rotation() {
