@@ -471,6 +471,22 @@ impl KeySlots {
             .transpose()
     }
 
+    /// Takes in the slots of `rows` (a server's) this file lacks: members added on another
+    /// copy. Slots this file has are left as they are. Returns whether any was added.
+    pub fn take_new_rows(&mut self, rows: &[(String, Vec<u8>)]) -> CoreResult<bool> {
+        let theirs = KeySlots::from_rows(rows)?;
+        if theirs.name_salt != self.name_salt {
+            return Err(CoreError::Malformed("key rows of another key file".into()));
+        }
+        let before = self.slots.len();
+        for slot in theirs.slots {
+            if !self.slots.iter().any(|s| s.id == slot.id) {
+                self.slots.push(slot);
+            }
+        }
+        Ok(self.slots.len() != before)
+    }
+
     /// The file from a server's rows (checked like a file read from disk).
     pub fn from_rows(rows: &[(String, Vec<u8>)]) -> CoreResult<KeySlots> {
         let malformed = |reason: String| CoreError::Malformed(format!("key rows: {reason}"));

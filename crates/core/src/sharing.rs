@@ -484,8 +484,14 @@ impl Session {
             let at = frontier(self.connection().0)?;
             let delivered = server.events_after(at.position, PAGE)?;
             if delivered.is_empty() {
+                let path = self.path().to_owned();
                 let tx = self.begin_sync()?;
                 download_blobs(&tx, &key, workspace, server)?;
+                // Under the write lock, as every change of the key file.
+                let mut slots = crate::KeySlots::load(&path)?;
+                if slots.take_new_rows(&server.key_rows()?)? {
+                    slots.save(&path)?;
+                }
                 tx.commit()?;
                 return Ok(total);
             }

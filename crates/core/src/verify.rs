@@ -167,11 +167,26 @@ fn records(conn: &Connection) -> CoreResult<RecordCheck> {
             });
         }
     };
-    // The last event of each entity (SQLite returns the other columns of the max row).
-    let mut last = conn.prepare(
+    // The last event of each entity in the log's order. One copy: its highest seq (SQLite
+    // returns the other columns of the max row). Several (a shared workspace): the last the
+    // server placed, or this copy's own not placed yet.
+    let shared: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM audit_positions)", [], |r| {
+        r.get(0)
+    })?;
+    let mut last = conn.prepare(&if shared {
+        format!(
+            "SELECT entity_type, entity_id, copy_id, seq FROM (
+                 SELECT entity_type, entity_id, copy_id, seq, row_number() OVER (
+                     PARTITION BY entity_type, entity_id
+                     ORDER BY position IS NULL DESC, position DESC, copy_id DESC, seq DESC) AS n
+                 FROM {}) WHERE n = 1",
+            crate::audit::LOG
+        )
+    } else {
         "SELECT entity_type, entity_id, copy_id, max(seq) FROM audit_events
-         GROUP BY entity_type, entity_id",
-    )?;
+         GROUP BY entity_type, entity_id"
+            .to_owned()
+    })?;
     let mut after_of =
         conn.prepare_cached("SELECT after FROM audit_events WHERE copy_id = ?1 AND seq = ?2")?;
     let mut rows = last.query([])?;

@@ -261,6 +261,11 @@ fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
         .unwrap()
         .iter()
         .any(|u| u.name == "second.member"));
+    // Both logs, each now holding two copies' chains, verify in full on each desk.
+    for session in [&origin, &joined] {
+        let report = session.verify_audit().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+    }
     drop((origin, joined));
     assert_eq!(tables(&raw(&shared.path)), tables(&raw(&copy)));
 }

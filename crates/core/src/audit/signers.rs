@@ -11,10 +11,17 @@ use std::collections::{BTreeMap, HashMap};
 /// previous key) and removed (`user.remove`). The registering events themselves are checked
 /// like every other event, against the keys registered before them.
 pub(crate) struct Signers {
-    /// User id → (seq of the event that set it, what it set), in seq order.
+    /// User id → (rank of the event that set it, what it set), in rank order.
     timeline: HashMap<String, Vec<(u64, Signer)>>,
     /// Events before this seq may be unsigned (written before signing existed).
     pub(super) first_signed: u64,
+    /// Where each event of the copy stands in the log's one order (its *rank*): on a
+    /// workspace that is not shared, its seq; on a shared one, the position the server gave
+    /// it (`placed[seq - 1]`), and after every placed event for those not placed yet. A
+    /// member's key counts from the rank of the event that registered it, whichever copy
+    /// wrote that.
+    placed: Vec<u64>,
+    last_position: u64,
 }
 
 /// One copy's [`Signers`] as an audit pack carries them (`audit/keys.json`): what each
@@ -54,27 +61,63 @@ impl Signers {
             [copy],
             |r| r.get(0),
         )?;
+        let last_position: i64 = conn.query_row(
+            "SELECT coalesce(max(position), 0) FROM audit_positions",
+            [],
+            |r| r.get(0),
+        )?;
+        let placed_count: HashMap<String, u64> = conn
+            .prepare("SELECT copy_id, count(*) FROM audit_positions GROUP BY copy_id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<Result<_, _>>()?;
+        let placed: Vec<u64> = conn
+            .prepare("SELECT position FROM audit_positions WHERE copy_id = ?1 ORDER BY seq")?
+            .query_map([copy], |r| Ok(r.get::<_, i64>(0)? as u64))?
+            .collect::<Result<_, _>>()?;
+        let last_position = last_position as u64;
         let mut timeline: HashMap<String, Vec<(u64, Signer)>> = HashMap::new();
         // The index on the entity, named: without statistics SQLite would rather walk the
         // primary key for the ORDER BY — the whole log — than sort a few member events.
-        let mut stmt = conn.prepare(
-            "SELECT seq, entity_id, after FROM audit_events INDEXED BY audit_by_entity_time
-             WHERE entity_type = 'user' AND copy_id = ?1 ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([copy])?;
+        // Every copy's member events, in the log's order.
+        let mut stmt = conn.prepare(&format!(
+            "SELECT seq, entity_id, after, copy_id, position FROM {}
+             WHERE entity_type = 'user' ORDER BY {}",
+            super::LOG_BY_ENTITY,
+            super::LOG_ORDER
+        ))?;
+        let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let seq = row.get::<_, i64>(0)? as u64;
             let user: String = row.get(1)?;
             let after: Option<String> = row.get(2)?;
+            let event_copy: String = row.get(3)?;
+            let position: Option<i64> = row.get(4)?;
+            let rank = match position {
+                Some(position) => position as u64,
+                None => {
+                    let placed = placed_count.get(&event_copy).copied().unwrap_or(0);
+                    last_position + seq.saturating_sub(placed)
+                }
+            };
             timeline
                 .entry(user)
                 .or_default()
-                .push((seq, signer_in(after.as_deref())));
+                .push((rank, signer_in(after.as_deref())));
         }
         Ok(Signers {
             timeline,
             first_signed: first_signed.map_or(u64::MAX, |s| s as u64),
+            placed,
+            last_position,
         })
+    }
+
+    /// Where the copy's event `seq` stands in the log's order.
+    fn rank(&self, seq: u64) -> u64 {
+        match seq.checked_sub(1).and_then(|i| self.placed.get(i as usize)) {
+            Some(position) => *position,
+            None => self.last_position + seq.saturating_sub(self.placed.len() as u64),
+        }
     }
 
     /// Read from a pack's `keys.json`. Entries are put in seq order; a key that does not parse
@@ -104,6 +147,8 @@ impl Signers {
         Signers {
             timeline: users,
             first_signed: timeline.first_signed.unwrap_or(u64::MAX),
+            placed: Vec::new(),
+            last_position: 0,
         }
     }
 
@@ -152,7 +197,8 @@ impl Signers {
             .get(actor)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let at = entries.partition_point(|(set, _)| *set < seq);
+        let rank = self.rank(seq);
+        let at = entries.partition_point(|(set, _)| *set < rank);
         let before = at
             .checked_sub(1)
             .and_then(|i| entries.get(i))
@@ -160,14 +206,14 @@ impl Signers {
         let own = || {
             entries
                 .get(at)
-                .filter(|(set, _)| *set == seq)
+                .filter(|(set, _)| *set == rank)
                 .map(|(_, s)| s)
         };
         // Trust on first use in exactly two places: the founder registering themselves in the
-        // first event, and a member from before signing enrolling their first key.
+        // log's first event, and a member from before signing enrolling their first key.
         let self_registers = entity == actor.as_bytes()
             && match before {
-                None => seq == 1 && action == b"user.create",
+                None => rank == 1 && action == b"user.create",
                 Some(Signer::NoKey) => action == b"user.enroll",
                 Some(_) => false,
             };
