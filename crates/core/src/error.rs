@@ -93,6 +93,10 @@ pub enum CoreError {
     /// A decision on a shared workspace while its server cannot be reached.
     #[error("{0:?} needs the server")]
     NeedsServer(Action),
+    /// A decision offered to the server whose answer was lost (inside the write path only:
+    /// settled by reading back whether the server placed the event hashed `hash`).
+    #[error("{action:?}: the server's answer was lost")]
+    Unanswered { action: Action, hash: String },
     /// The report could not be drawn (the embedded font or the QR code failed).
     #[error("report: {0}")]
     Render(#[from] govbench_report::RenderError),
@@ -253,7 +257,7 @@ impl From<CoreError> for ApiError {
                 e.message_key = "error.changed_meanwhile".into();
                 e
             }
-            CoreError::NeedsServer(action) => {
+            CoreError::NeedsServer(action) | CoreError::Unanswered { action, .. } => {
                 let mut e = ApiError::new(ErrorCode::ServerUnreachable)
                     .with("action", action.command_text_key());
                 e.message_key = "error.needs_server".into();

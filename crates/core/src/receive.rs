@@ -157,7 +157,7 @@ enum Place {
 }
 
 /// The change an event records, as the write path made it.
-fn change_of(sealed: &Sealed) -> CoreResult<Change> {
+pub(crate) fn change_of(sealed: &Sealed) -> CoreResult<Change> {
     let e = &sealed.event;
     let malformed =
         |what: &str| CoreError::Malformed(format!("event {}/{}: {what}", e.copy_id, e.seq));

@@ -568,6 +568,37 @@ impl Session {
         }
     }
 
+    /// A decision whose answer from the server was lost: if the server placed it, it comes
+    /// back with the next exchange and stands (its outcome is returned); otherwise it was not
+    /// taken, and needs the server.
+    pub(crate) fn settle(&mut self, e: CoreError) -> CoreResult<govbench_protocol::CommandOutcome> {
+        let CoreError::Unanswered { action, hash } = e else {
+            return Err(e);
+        };
+        if let Some(mut server) = self.take_server() {
+            let _ = self.pull(server.as_mut());
+            self.set_server(Some(server));
+        }
+        let conn = self.connection().0;
+        let placed: Option<(String, i64)> = conn
+            .query_row(
+                "SELECT copy_id, seq FROM audit_events WHERE hash = ?1",
+                [&hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((copy, seq)) = placed else {
+            return Err(CoreError::NeedsServer(action));
+        };
+        let sealed = audit::sealed_of(conn, &copy, seq as u64)?;
+        let change = crate::receive::change_of(&sealed)?;
+        Ok(govbench_protocol::CommandOutcome {
+            entity: change.entity,
+            version: change.version,
+            audit_seq: seq as u64,
+        })
+    }
+
     /// After the server refused a write as stale: takes in what changed (so the person sees
     /// it when they look again), and names who changed it.
     pub(crate) fn after_refusal(&mut self, e: CoreError) -> CoreError {
@@ -700,9 +731,12 @@ pub(crate) fn offer_written(
         Ok(stale @ Outcome::Stale { .. }) => Err(changed_meanwhile(entity, stale)),
         Ok(Outcome::Refused(why)) => Err(refused(why)),
         Err(CoreError::Server(ServerProblem::Unreachable(_))) if !action.is_decision() => Ok(()),
-        Err(CoreError::Server(ServerProblem::Unreachable(_))) => {
-            Err(CoreError::NeedsServer(action))
-        }
+        // The answer was lost: the server may have placed it. Undone here; whether it stands
+        // is read back from the server (`Session::settle`).
+        Err(CoreError::Server(ServerProblem::Unreachable(_))) => Err(CoreError::Unanswered {
+            action,
+            hash: sealed.hash,
+        }),
         Err(e) => Err(e),
     }
 }

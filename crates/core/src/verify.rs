@@ -170,9 +170,10 @@ fn records(conn: &Connection) -> CoreResult<RecordCheck> {
     // The last event of each entity in the log's order. One copy: its highest seq (SQLite
     // returns the other columns of the max row). Several (a shared workspace): the last the
     // server placed, or this copy's own not placed yet.
-    let shared: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM audit_positions)", [], |r| {
-        r.get(0)
-    })?;
+    let shared: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM audit_positions)", [], |r| {
+            r.get(0)
+        })?;
     let mut last = conn.prepare(&if shared {
         format!(
             "SELECT entity_type, entity_id, copy_id, seq FROM (

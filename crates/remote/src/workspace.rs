@@ -19,6 +19,13 @@ pub struct SharedWorkspace {
     runtime: tokio::runtime::Runtime,
     client: Client,
     workspace: Uuid,
+    /// How to log in again when the connection was lost (a restart, a failover, the network).
+    address: ServerAddress,
+    role: String,
+    password: zeroize::Zeroizing<String>,
+    /// After a failed attempt to reconnect, none is made before this; the wait doubles from
+    /// 250 ms up to 30 s and starts over once connected.
+    retry: Option<(std::time::Instant, Duration)>,
 }
 
 impl From<RemoteError> for CoreError {
@@ -51,6 +58,14 @@ impl From<RemoteError> for CoreError {
         }
         CoreError::Server(ServerProblem::Unreachable(e.to_string()))
     }
+}
+
+/// Logs in as `role`, within the call timeout.
+async fn login(address: &ServerAddress, role: &str, password: &str) -> Result<Client, RemoteError> {
+    let (client, _driver) = tokio::time::timeout(CALL_TIMEOUT, address.connect(role, password))
+        .await
+        .map_err(|_| RemoteError::Protocol("no answer".into()))??;
+    Ok(client)
 }
 
 /// A runtime for one blocking call from a synchronous caller.
@@ -117,16 +132,62 @@ impl SharedWorkspace {
     ) -> CoreResult<SharedWorkspace> {
         let runtime = runtime()?;
         let role = log::login_role(workspace, name);
-        let (client, _driver) = runtime.block_on(async {
-            tokio::time::timeout(CALL_TIMEOUT, address.connect(&role, password))
-                .await
-                .map_err(|_| RemoteError::Protocol("no answer".into()))?
-        })?;
+        let client = runtime.block_on(login(address, &role, password))?;
         Ok(SharedWorkspace {
             runtime,
             client,
             workspace,
+            address: address.clone(),
+            role,
+            password: zeroize::Zeroizing::new(password.to_owned()),
+            retry: None,
         })
+    }
+
+    /// Makes a call; if it failed because the connection was lost, logs in again and makes
+    /// it once more.
+    fn twice<T>(&mut self, call: impl Fn(&Self) -> CoreResult<T>) -> CoreResult<T> {
+        self.ready()?;
+        match call(self) {
+            Err(_) if self.client.is_closed() => {
+                self.ready()?;
+                call(self)
+            }
+            result => result,
+        }
+    }
+
+    /// Before a call: the connection, logged in again if it was lost. Every call is safe to
+    /// make again (an event offered twice is recognised by its hash), so a call that failed
+    /// with the connection is simply made anew by whoever needs it.
+    fn ready(&mut self) -> CoreResult<()> {
+        if !self.client.is_closed() {
+            return Ok(());
+        }
+        if let Some((not_before, _)) = self.retry {
+            if std::time::Instant::now() < not_before {
+                return Err(CoreError::Server(ServerProblem::Unreachable(
+                    "the connection was lost; retrying shortly".into(),
+                )));
+            }
+        }
+        match self
+            .runtime
+            .block_on(login(&self.address, &self.role, &self.password))
+        {
+            Ok(client) => {
+                self.client = client;
+                self.retry = None;
+                Ok(())
+            }
+            Err(e) => {
+                let wait = self.retry.map_or(Duration::from_millis(250), |(_, w)| {
+                    (w * 2).min(Duration::from_secs(30))
+                });
+                self.retry = Some((std::time::Instant::now() + wait, wait));
+                Err(e.into())
+            }
+        }
     }
 
     fn call<T>(
@@ -215,16 +276,51 @@ fn outcome(wire: WireOutcome) -> CoreResult<Outcome> {
 
 impl Server for SharedWorkspace {
     fn append(&mut self, offer: &Offer) -> CoreResult<Outcome> {
+        self.twice(|me| me.append_once(offer))
+    }
+
+    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome> {
+        self.twice(|me| me.import_once(offer))
+    }
+
+    fn finish_import(&mut self) -> CoreResult<()> {
+        self.twice(|me| me.finish_import_once())
+    }
+
+    fn events_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>> {
+        self.twice(|me| me.events_after_once(position, limit))
+    }
+
+    fn put_key_rows(&mut self, rows: &[(String, Vec<u8>)]) -> CoreResult<()> {
+        self.twice(|me| me.put_key_rows_once(rows))
+    }
+
+    fn put_blob(&mut self, blob: &SealedBlob) -> CoreResult<()> {
+        self.twice(|me| me.put_blob_once(blob))
+    }
+
+    fn blob(&mut self, blob_id: &[u8; 32]) -> CoreResult<Option<SealedBlob>> {
+        self.twice(|me| me.blob_once(blob_id))
+    }
+
+    fn key_rows(&mut self) -> CoreResult<Vec<(String, Vec<u8>)>> {
+        self.twice(|me| me.key_rows_once())
+    }
+}
+
+/// Each call once, on the connection as it is.
+impl SharedWorkspace {
+    fn append_once(&self, offer: &Offer) -> CoreResult<Outcome> {
         let wire = Self::wire(offer)?;
         outcome(self.call(log::append(&self.client, &wire))?)
     }
 
-    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome> {
+    fn import_once(&self, offer: &Offer) -> CoreResult<Outcome> {
         let wire = Self::wire(offer)?;
         outcome(self.call(log::import(&self.client, &wire))?)
     }
 
-    fn finish_import(&mut self) -> CoreResult<()> {
+    fn finish_import_once(&self) -> CoreResult<()> {
         self.call(async {
             self.client
                 .execute("SELECT govbench.finish_import($1)", &[&self.workspace])
@@ -233,7 +329,7 @@ impl Server for SharedWorkspace {
         })
     }
 
-    fn events_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>> {
+    fn events_after_once(&self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>> {
         let rows = self.call(async {
             Ok(self
                 .client
@@ -267,7 +363,7 @@ impl Server for SharedWorkspace {
             .collect()
     }
 
-    fn put_key_rows(&mut self, rows: &[(String, Vec<u8>)]) -> CoreResult<()> {
+    fn put_key_rows_once(&self, rows: &[(String, Vec<u8>)]) -> CoreResult<()> {
         self.call(async {
             for (id, body) in rows {
                 self.client
@@ -281,7 +377,7 @@ impl Server for SharedWorkspace {
         })
     }
 
-    fn put_blob(&mut self, blob: &SealedBlob) -> CoreResult<()> {
+    fn put_blob_once(&self, blob: &SealedBlob) -> CoreResult<()> {
         self.call(async {
             self.client
                 .execute(
@@ -299,7 +395,7 @@ impl Server for SharedWorkspace {
         })
     }
 
-    fn blob(&mut self, blob_id: &[u8; 32]) -> CoreResult<Option<SealedBlob>> {
+    fn blob_once(&self, blob_id: &[u8; 32]) -> CoreResult<Option<SealedBlob>> {
         let row = self.call(async {
             Ok(self
                 .client
@@ -323,7 +419,7 @@ impl Server for SharedWorkspace {
         }))
     }
 
-    fn key_rows(&mut self) -> CoreResult<Vec<(String, Vec<u8>)>> {
+    fn key_rows_once(&self) -> CoreResult<Vec<(String, Vec<u8>)>> {
         let rows = self.call(async {
             Ok(self
                 .client

@@ -71,7 +71,22 @@ impl Session {
                 before_rotation = Some(made.path);
             }
         }
-        let outcome = self.commit(action, command, &mut staged, online)?;
+        let outcome = match self.commit(action, command, &mut staged, online) {
+            Err(e @ CoreError::Unanswered { .. }) => {
+                let outcome = self.settle(e)?;
+                // It stands: what it prepared beside the database (a new member's slot)
+                // lands now, under the write lock, and goes to the server.
+                let path = self.path().to_owned();
+                let tx = self.begin_sync()?;
+                staged.land(&path, None)?;
+                tx.commit()?;
+                if matches!(command, Command::User(_)) {
+                    self.after_member_write();
+                }
+                return Ok(outcome);
+            }
+            committed => committed?,
+        };
         if let Some(backup) = before_rotation {
             // The copy keeps the old key, but from now on only for those who remain. If this
             // fails the rotation still stands; the copy is pruned in time like any other.
