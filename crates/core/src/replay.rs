@@ -119,9 +119,8 @@ impl Authority {
                 |r| r.get(0),
             )
             .optional()?;
-        // The entity index, named (see `audit::Signers::of`): a few member events, not the log.
-        // Before `from` in the log's order: before its place on the server, or (not placed
-        // yet) everything placed and this copy's earlier events.
+        // Through the entity index (a few member events, not the log), before `from` in the
+        // log's order: before its place on the server, or everything placed and earlier seqs.
         let mut stmt = conn.prepare(&format!(
             "SELECT {SEEN} FROM {log}
              WHERE entity_type IN ('user', 'workspace')

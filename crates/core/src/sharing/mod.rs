@@ -23,7 +23,16 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+mod blobs;
+mod join;
+mod write;
+
 pub use crate::wire::{Delivered, MemberLogin, Offer, Outcome, Server};
+pub use join::join;
+use write::entity_of;
+pub(crate) use write::offer_written;
+
+use blobs::{added_attachment, download_blobs, upload_blobs};
 
 /// Where a copy's server is, as the copy keeps it (in `meta`) for the next exchange: the
 /// address without any password, the CA file, and whether plaintext was explicitly allowed.
@@ -280,63 +289,6 @@ fn opened(
     Ok(sealed)
 }
 
-/// Sends the bytes of the attachments hashed `shas` (those this copy holds).
-fn upload_blobs(
-    conn: &Connection,
-    key: &DataKey,
-    workspace: Uuid,
-    server: &mut dyn Server,
-    shas: &[String],
-) -> CoreResult<()> {
-    let mut stmt = conn.prepare_cached("SELECT bytes FROM attachment_blobs WHERE sha256 = ?1")?;
-    for sha in shas {
-        let bytes: Option<Vec<u8>> = stmt.query_row([sha], |r| r.get(0)).optional()?;
-        if let Some(bytes) = bytes {
-            server.put_blob(&wire::seal_blob(key, workspace, sha, &bytes)?)?;
-        }
-    }
-    Ok(())
-}
-
-/// Fetches the bytes of every attachment this copy holds the record of but not the bytes
-/// (those the server has yet: an author who has not synced since is fetched next time).
-fn download_blobs(
-    tx: &Transaction<'_>,
-    key: &DataKey,
-    workspace: Uuid,
-    server: &mut dyn Server,
-) -> CoreResult<u64> {
-    let missing: Vec<String> = tx
-        .prepare(
-            "SELECT DISTINCT sha256 FROM attachments a
-              WHERE NOT EXISTS (SELECT 1 FROM attachment_blobs b WHERE b.sha256 = a.sha256)",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut fetched = 0;
-    for sha in missing {
-        let Some(blob) = server.blob(&wire::blob_id(key, &sha))? else {
-            continue;
-        };
-        let bytes = wire::open_blob(key, workspace, &sha, &blob)
-            .map_err(|_| refused(ServerRefusal::Tampered))?;
-        tx.prepare_cached("INSERT INTO attachment_blobs (sha256, bytes) VALUES (?1, ?2)")?
-            .execute(params![sha, bytes])?;
-        fetched += 1;
-    }
-    Ok(fetched)
-}
-
-/// The SHA-256 of the bytes an event that adds an attachment names.
-fn added_attachment(sealed: &Sealed) -> Option<String> {
-    let e = &sealed.event;
-    if e.entity_type != govbench_protocol::EntityKind::Attachment.key() || e.before.is_some() {
-        return None;
-    }
-    let after: serde_json::Value = serde_json::from_str(e.after.as_deref()?).ok()?;
-    Some(after.get("sha256")?.as_str()?.to_owned())
-}
-
 /// Every event of the log, in its order (sealed as stored).
 fn whole_log(conn: &Connection) -> CoreResult<Vec<Sealed>> {
     let mut stmt = conn.prepare(&format!(
@@ -528,103 +480,6 @@ impl Session {
         }
     }
 
-    /// Before a write on a shared workspace: takes in what others wrote and offers what this
-    /// copy still holds back, so the write is judged on the server's latest facts. Returns
-    /// whether the server answered; offline, an ordinary edit goes on (kept to be shared
-    /// later) and a decision is refused.
-    pub(crate) fn catch_up_before(&mut self, action: Action) -> CoreResult<bool> {
-        let shared = ServerNote::load(self.connection().0)?.is_some();
-        let rotates = action == UserAction::Remove.into() || action == UserAction::RotateKey.into();
-        if shared && rotates {
-            // The server's key history is not kept yet: a rotated key would leave copies
-            // joining later unable to open what came before.
-            return Err(refused(ServerRefusal::KeyRotationNotYet));
-        }
-        let Some(mut server) = self.take_server() else {
-            return match shared && action.is_decision() {
-                true => Err(CoreError::NeedsServer(action)),
-                false => Ok(false),
-            };
-        };
-        let exchanged = (|| -> CoreResult<()> {
-            if self.pull(server.as_mut())?.refused.is_some() {
-                return Err(refused(ServerRefusal::Tampered));
-            }
-            match self.push(server.as_mut())? {
-                (_, Some((entity, stale))) => Err(changed_meanwhile(entity, stale)),
-                (_, None) => Ok(()),
-            }
-        })();
-        self.set_server(Some(server));
-        match exchanged {
-            Ok(()) => Ok(true),
-            Err(CoreError::Server(ServerProblem::Unreachable(_))) if !action.is_decision() => {
-                Ok(false)
-            }
-            Err(CoreError::Server(ServerProblem::Unreachable(_))) => {
-                Err(CoreError::NeedsServer(action))
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// A decision whose answer from the server was lost: if the server placed it, it comes
-    /// back with the next exchange and stands (its outcome is returned); otherwise it was not
-    /// taken, and needs the server.
-    pub(crate) fn settle(&mut self, e: CoreError) -> CoreResult<govbench_protocol::CommandOutcome> {
-        let CoreError::Unanswered { action, hash } = e else {
-            return Err(e);
-        };
-        if let Some(mut server) = self.take_server() {
-            let _ = self.pull(server.as_mut());
-            self.set_server(Some(server));
-        }
-        let conn = self.connection().0;
-        let placed: Option<(String, i64)> = conn
-            .query_row(
-                "SELECT copy_id, seq FROM audit_events WHERE hash = ?1",
-                [&hash],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((copy, seq)) = placed else {
-            return Err(CoreError::NeedsServer(action));
-        };
-        let sealed = audit::sealed_of(conn, &copy, seq as u64)?;
-        let change = crate::receive::change_of(&sealed)?;
-        Ok(govbench_protocol::CommandOutcome {
-            entity: change.entity,
-            version: change.version,
-            audit_seq: seq as u64,
-        })
-    }
-
-    /// After the server refused a write as stale: takes in what changed (so the person sees
-    /// it when they look again), and names who changed it.
-    pub(crate) fn after_refusal(&mut self, e: CoreError) -> CoreError {
-        let CoreError::ChangedMeanwhile { entity, by, at } = e else {
-            return e;
-        };
-        if let Some(mut server) = self.take_server() {
-            let _ = self.pull(server.as_mut());
-            self.set_server(Some(server));
-        }
-        let name = by
-            .as_deref()
-            .and_then(|id| id.parse().ok())
-            .and_then(|id| {
-                crate::members::find_any(self.connection().0, govbench_protocol::UserId(id))
-                    .ok()
-                    .flatten()
-            })
-            .map(|m| m.display_name);
-        CoreError::ChangedMeanwhile {
-            entity,
-            by: name.or(by),
-            at,
-        }
-    }
-
     /// Offers this copy's events the server has not placed yet, in order. Stops at the first
     /// the server turns down as stale, and says which.
     fn push(
@@ -668,165 +523,5 @@ impl Session {
             pushed += 1;
         }
         Ok((pushed, None))
-    }
-}
-
-/// The refusal of a write on `entity` that the server found stale.
-fn changed_meanwhile(entity: govbench_protocol::EntityRef, stale: Outcome) -> CoreError {
-    match stale {
-        Outcome::Stale { signer, at, .. } => CoreError::ChangedMeanwhile {
-            entity,
-            by: signer.map(|s| s.to_string()),
-            at,
-        },
-        _ => refused(ServerRefusal::Disagrees),
-    }
-}
-
-/// The record an event changed.
-fn entity_of(e: &audit::Event) -> CoreResult<govbench_protocol::EntityRef> {
-    Ok(govbench_protocol::EntityRef {
-        kind: govbench_protocol::EntityKind::from_key(&e.entity_type)
-            .ok_or_else(|| CoreError::Malformed(format!("kind {:.40}", e.entity_type)))?,
-        id: e
-            .entity_id
-            .parse()
-            .map_err(|_| CoreError::Malformed(format!("id {:.40}", e.entity_id)))?,
-    })
-}
-
-/// Offers the event a write just appended (`seq` of this copy) to the server, inside the
-/// write's transaction: placed, it is recorded and the write commits; refused as stale, the
-/// write is undone and the person told who changed what meanwhile. When the server cannot be
-/// reached an ordinary edit commits, kept to be offered later; a decision is refused.
-pub(crate) fn offer_written(
-    w: &mut crate::access::Write<'_>,
-    entity: govbench_protocol::EntityRef,
-    seq: u64,
-    action: Action,
-    adds: Option<&govbench_protocol::NewUser>,
-) -> CoreResult<()> {
-    let Some(server) = w.server.as_deref_mut() else {
-        return Ok(());
-    };
-    let sealed = audit::sealed_of(&w.tx, w.copy_id, seq)?;
-    let at = frontier(&w.tx)?;
-    let mut offer = offer_of(&w.files.key, w.workspace_id.0, &sealed, at.position)?;
-    if let Some(user) = adds {
-        offer.adds = Some(MemberLogin {
-            id: entity.id,
-            name: user.name.clone(),
-            is_admin: user.role == govbench_protocol::Role::Admin,
-            password: crate::keyslots::server_password(
-                &user.passphrase,
-                w.workspace_id.0,
-                &user.name,
-            )?,
-        });
-    }
-    match server.append(&offer) {
-        Ok(
-            Outcome::Accepted { position, log_hash } | Outcome::Duplicate { position, log_hash },
-        ) => record_position(&w.tx, &sealed.event, &Frontier { position, log_hash }),
-        Ok(stale @ Outcome::Stale { .. }) => Err(changed_meanwhile(entity, stale)),
-        Ok(Outcome::Refused(why)) => Err(refused(why)),
-        Err(CoreError::Server(ServerProblem::Unreachable(_))) if !action.is_decision() => Ok(()),
-        // The answer was lost: the server may have placed it. Undone here; whether it stands
-        // is read back from the server (`Session::settle`).
-        Err(CoreError::Server(ServerProblem::Unreachable(_))) => Err(CoreError::Unanswered {
-            action,
-            hash: sealed.hash,
-        }),
-        Err(e) => Err(e),
-    }
-}
-
-/// Makes a copy of a shared workspace at `path` for the member `user`: the key file from the
-/// server (their slot opens it with `passphrase`), then every event of the log, verified
-/// before it is applied. Returns how many events the copy holds; the member then logs in as
-/// on any workspace.
-pub fn join(
-    path: &std::path::Path,
-    workspace: govbench_protocol::WorkspaceId,
-    user: &str,
-    passphrase: &str,
-    server: &mut dyn Server,
-    note: &ServerNote,
-    progress: &dyn Fn(u64),
-) -> ApiResult<u64> {
-    let keys_path = crate::KeySlots::path_for(path);
-    if path.exists() || keys_path.exists() {
-        return Err(CoreError::WorkspaceExists(path.to_owned()).into());
-    }
-    let made = (|| -> CoreResult<u64> {
-        let rows = server.key_rows()?;
-        if rows.is_empty() {
-            return Err(refused(ServerRefusal::NotShared));
-        }
-        crate::KeySlots::from_rows(&rows)?.save(path)?;
-        let key = crate::KeySlots::load(path)?
-            .unlock(user, passphrase)?
-            .keys
-            .into_iter()
-            .next()
-            .ok_or(CoreError::WrongCredentials)?;
-        let mut conn = crate::store::create(path, &key, &crate::schema::WORKSPACE)?;
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('workspace_id', ?1), ('copy_id', ?2),
-                 ('created_at', ?3)",
-            params![
-                workspace.to_string(),
-                Uuid::now_v7().to_string(),
-                chrono::Utc::now().to_rfc3339()
-            ],
-        )?;
-        note.save(&conn)?;
-        let mut receiver = Receiver::fresh();
-        let mut at = Frontier::START;
-        loop {
-            let delivered = server.events_after(at.position, 1000)?;
-            if delivered.is_empty() {
-                let tx = conn.transaction()?;
-                download_blobs(&tx, &key, workspace.0, server)?;
-                tx.commit()?;
-                return Ok(at.position);
-            }
-            let tx = conn.transaction()?;
-            let mut page = Vec::with_capacity(delivered.len());
-            let mut next = at;
-            for d in &delivered {
-                page.push(opened(&key, workspace.0, &next, d)?);
-                next = Frontier {
-                    position: d.position,
-                    log_hash: d.log_hash,
-                };
-            }
-            let received = receiver.receive(&tx, &page)?;
-            if received.refused.is_some() {
-                return Err(refused(ServerRefusal::Tampered));
-            }
-            for (sealed, d) in page.iter().zip(&delivered) {
-                at = Frontier {
-                    position: d.position,
-                    log_hash: d.log_hash,
-                };
-                record_position(&tx, &sealed.event, &at)?;
-            }
-            tx.commit()?;
-            progress(at.position);
-        }
-    })();
-    match made {
-        Ok(events) => Ok(events),
-        Err(e) => {
-            // Only files this call created are removed: neither existed before.
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut name = path.as_os_str().to_owned();
-                name.push(suffix);
-                let _ = std::fs::remove_file(std::path::PathBuf::from(name));
-            }
-            let _ = std::fs::remove_file(&keys_path);
-            Err(e.into())
-        }
     }
 }

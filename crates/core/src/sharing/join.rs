@@ -1,0 +1,94 @@
+//! Joining a shared workspace: a new copy on this desktop, every event verified before it is
+//! applied.
+
+use super::*;
+
+/// Makes a copy of a shared workspace at `path` for the member `user`: the key file from the
+/// server (their slot opens it with `passphrase`), then every event of the log, verified
+/// before it is applied. Returns how many events the copy holds; the member then logs in as
+/// on any workspace.
+pub fn join(
+    path: &std::path::Path,
+    workspace: govbench_protocol::WorkspaceId,
+    user: &str,
+    passphrase: &str,
+    server: &mut dyn Server,
+    note: &ServerNote,
+    progress: &dyn Fn(u64),
+) -> ApiResult<u64> {
+    let keys_path = crate::KeySlots::path_for(path);
+    if path.exists() || keys_path.exists() {
+        return Err(CoreError::WorkspaceExists(path.to_owned()).into());
+    }
+    let made = (|| -> CoreResult<u64> {
+        let rows = server.key_rows()?;
+        if rows.is_empty() {
+            return Err(refused(ServerRefusal::NotShared));
+        }
+        crate::KeySlots::from_rows(&rows)?.save(path)?;
+        let key = crate::KeySlots::load(path)?
+            .unlock(user, passphrase)?
+            .keys
+            .into_iter()
+            .next()
+            .ok_or(CoreError::WrongCredentials)?;
+        let mut conn = crate::store::create(path, &key, &crate::schema::WORKSPACE)?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('workspace_id', ?1), ('copy_id', ?2),
+                 ('created_at', ?3)",
+            params![
+                workspace.to_string(),
+                Uuid::now_v7().to_string(),
+                chrono::Utc::now().to_rfc3339()
+            ],
+        )?;
+        note.save(&conn)?;
+        let mut receiver = Receiver::fresh();
+        let mut at = Frontier::START;
+        loop {
+            let delivered = server.events_after(at.position, 1000)?;
+            if delivered.is_empty() {
+                let tx = conn.transaction()?;
+                download_blobs(&tx, &key, workspace.0, server)?;
+                tx.commit()?;
+                return Ok(at.position);
+            }
+            let tx = conn.transaction()?;
+            let mut page = Vec::with_capacity(delivered.len());
+            let mut next = at;
+            for d in &delivered {
+                page.push(opened(&key, workspace.0, &next, d)?);
+                next = Frontier {
+                    position: d.position,
+                    log_hash: d.log_hash,
+                };
+            }
+            let received = receiver.receive(&tx, &page)?;
+            if received.refused.is_some() {
+                return Err(refused(ServerRefusal::Tampered));
+            }
+            for (sealed, d) in page.iter().zip(&delivered) {
+                at = Frontier {
+                    position: d.position,
+                    log_hash: d.log_hash,
+                };
+                record_position(&tx, &sealed.event, &at)?;
+            }
+            tx.commit()?;
+            progress(at.position);
+        }
+    })();
+    match made {
+        Ok(events) => Ok(events),
+        Err(e) => {
+            // Only files this call created are removed: neither existed before.
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut name = path.as_os_str().to_owned();
+                name.push(suffix);
+                let _ = std::fs::remove_file(std::path::PathBuf::from(name));
+            }
+            let _ = std::fs::remove_file(&keys_path);
+            Err(e.into())
+        }
+    }
+}
