@@ -136,6 +136,12 @@ enum Top {
         #[arg(long)]
         into: PathBuf,
     },
+    /// Your edits on a shared workspace that the server turned down (someone changed the
+    /// same record first).
+    Conflicts {
+        #[command(subcommand)]
+        command: sharing::ConflictsCommand,
+    },
     /// Exchange with the server: take in what others wrote, offer what this copy wrote.
     Sync {
         #[arg(long)]
@@ -378,6 +384,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
         Top::Audit { command } => audit::run(command, locale),
         Top::Backup { command } => backup::run(command, locale),
         Top::Server { command } => sharing::run_server(command, locale),
+        Top::Conflicts { command } => sharing::run_conflicts(command, locale),
         Top::Share {
             workspace,
             user,

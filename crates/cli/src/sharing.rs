@@ -16,6 +16,63 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
+pub enum ConflictsCommand {
+    /// Your edits the server turned down because someone changed the same record first:
+    /// what you wrote, who changed it and when. Redo what still matters through the usual
+    /// commands.
+    List {
+        #[arg(long)]
+        workspace: PathBuf,
+        #[arg(long)]
+        user: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub fn run_conflicts(command: ConflictsCommand, locale: Locale) -> Result<(), Failure> {
+    let ConflictsCommand::List {
+        workspace,
+        user,
+        format,
+    } = command;
+    let session = crate::login(&workspace, &user, locale)?;
+    let conflicts = session.conflicts()?;
+    match format {
+        Format::Json => print_json(&conflicts, false)?,
+        Format::Table => {
+            if conflicts.is_empty() {
+                out!("{}", locale.t("cli.no_conflicts"));
+            }
+            for c in &conflicts {
+                let entity = locale.t(&c.entity.kind.text_key());
+                let action = locale.t(&format!("action.{}", c.action));
+                let by = c.theirs_by.clone().unwrap_or_else(|| "?".into());
+                let at = c.theirs_at.clone().unwrap_or_else(|| "?".into());
+                out!(
+                    "{}",
+                    for_terminal(&locale.format(
+                        "cli.conflict_line",
+                        [
+                            ("written_at", c.written_at.as_str()),
+                            ("action", action.as_str()),
+                            ("entity", entity.as_str()),
+                            ("id", c.entity.id.to_string().as_str()),
+                            ("by", by.as_str()),
+                            ("at", at.as_str()),
+                        ]
+                    ))
+                );
+                if let Some(mine) = &c.mine {
+                    out!("  {}", for_terminal(mine));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Subcommand)]
 pub enum ServerCommand {
     /// Install or upgrade Govbench's schema in a PostgreSQL database (run again, it changes
     /// nothing). The URL's login must be allowed to create roles.
@@ -211,7 +268,7 @@ pub fn sync(workspace: &Path, user: &str, format: Format, locale: Locale) -> Res
                 "refused": synced.refused.as_ref().map(|r| json!({
                     "copy": r.copy, "seq": r.seq, "problem": r.problem,
                 })),
-                "stale": synced.stale.is_some(),
+                "conflicts": synced.conflicts,
             }),
             false,
         )?,
@@ -229,6 +286,13 @@ pub fn sync(workspace: &Path, user: &str, format: Format, locale: Locale) -> Res
                 )
             );
         }
+    }
+    if synced.conflicts > 0 {
+        let count = synced.conflicts.to_string();
+        eprintln!(
+            "govbench: {}",
+            locale.format("cli.sync_conflicts", [("count", count.as_str())])
+        );
     }
     if let Some(refused) = synced.refused {
         let problem = locale.t(&format!("audit.problem.{}", refused.problem));

@@ -168,6 +168,18 @@ fn a_workspace_is_shared_joined_and_synced_from_the_command_line() {
     assert_eq!(synced["pulled"], 0);
     assert!(synced["position"].as_u64().unwrap() > 50, "{synced}");
 
+    // Nothing was turned down: no conflicts, in words and in JSON.
+    let list = ["conflicts", "list", "--workspace", &copy, "--user", "admin"];
+    let out = govbench(&list, &member);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("No conflicts"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = govbench(&[&list[..], &["--format", "json"]].concat(), &member);
+    assert_eq!(text(&out.stdout).trim(), "[]");
+
     // The joined copy verifies like any workspace.
     let out = govbench(
         &["audit", "verify", "--workspace", &copy, "--user", "admin"],

@@ -66,7 +66,8 @@ fn tables(conn: &Connection) -> BTreeMap<String, Vec<String>> {
     let names: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table'
-               AND name NOT IN ('audit_events', 'meta', 'attachment_blobs', 'audit_positions')
+               AND name NOT IN ('audit_events', 'meta', 'attachment_blobs', 'audit_positions',
+                                'conflicts')
                AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'requirement_search%'",
         )
         .unwrap()

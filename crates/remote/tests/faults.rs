@@ -182,10 +182,10 @@ fn a_cut_connection_a_restart_and_a_lost_answer_lose_nothing_and_double_nothing(
         lose_next: true,
     })));
     desk.execute(note(incident, "answer lost")).unwrap();
-    // The next exchange finds it on the server (in this copy's own chain, where it waits)
-    // and records where it was placed; nothing is offered twice.
+    // The next exchange offers it again: the server recognises it by its hash and says where
+    // it already is; it is placed once (checked below).
     let synced = desk.sync_connected().unwrap();
-    assert_eq!((synced.pushed, synced.pulled, synced.stale), (0, 0, None));
+    assert_eq!((synced.pushed, synced.pulled, synced.conflicts), (1, 0, 0));
 
     // The answer to a decision is lost: read back from the server, it stands.
     desk.set_server(Some(Box::new(LosingAnswers {

@@ -10,8 +10,8 @@ use govbench_core::sharing::{self, Delivered, Offer, Outcome, Server, ServerNote
 use govbench_core::wire::SealedBlob;
 use govbench_core::{demo, KdfParams, Session, SystemClock};
 use govbench_protocol::{
-    ApiError, ErrorCode, IncidentCommand, IncidentId, IncidentQuery, NewUser, Role, TimelineKind,
-    UserCommand,
+    ApiError, ConflictReason, EntityRef, ErrorCode, IncidentCommand, IncidentId, IncidentQuery,
+    NewUser, Role, TimelineKind, UserCommand,
 };
 use govbench_remote::{create_workspace, init_server, ServerAddress, SharedWorkspace};
 use rusqlite::Connection;
@@ -231,7 +231,7 @@ fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
         .unwrap();
     let mut link = shared.link();
     let synced = joined.sync(&mut link).unwrap();
-    assert_eq!((synced.pushed, synced.pulled, synced.stale), (1, 0, None));
+    assert_eq!((synced.pushed, synced.pulled, synced.conflicts), (1, 0, 0));
 
     // The origin takes it in; a decision there, online, travels back.
     let synced = origin.sync(&mut link).unwrap();
@@ -595,4 +595,75 @@ fn a_member_added_online_joins_with_their_passphrase_and_writes_in_their_own_nam
     let entry = detail.incident.timeline.last().unwrap();
     assert!(entry.text.contains("on call has it"));
     assert_eq!(entry.by.0, ops.user().id.0, "in their own name");
+}
+
+#[test]
+fn an_offline_edit_turned_down_becomes_its_authors_conflict_and_nothing_else_is_lost() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let mut joined = login(&copy, "admin");
+    let open = joined
+        .incidents(&IncidentQuery {
+            active_only: true,
+            limit: 10,
+            ..IncidentQuery::default()
+        })
+        .unwrap()
+        .items;
+    assert!(open.len() >= 2, "the demo has two open incidents");
+    let (contested, other) = (open[0].id, open[1].id);
+
+    // Offline on one desk: a note on the contested incident, then one on another.
+    joined
+        .execute(note(contested, "离线：我的说法 offline: my account"))
+        .unwrap();
+    joined
+        .execute(note(other, "离线：另一件事 offline: something else"))
+        .unwrap();
+    // Meanwhile, online on the other desk, the contested incident changes.
+    origin.set_server(Some(Box::new(shared.link())));
+    origin
+        .execute(note(contested, "在线：先到 online: first"))
+        .unwrap();
+
+    let mut link = shared.link();
+    let synced = joined.sync(&mut link).unwrap();
+    assert_eq!(synced.conflicts, 1, "{synced:?}");
+    assert_eq!(
+        synced.pushed, 1,
+        "the note that still fits, applied again and placed"
+    );
+
+    // The contested note is its author's conflict, naming who changed the incident.
+    let conflicts = joined.conflicts().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let conflict = &conflicts[0];
+    assert_eq!(conflict.entity, EntityRef::from(contested));
+    assert_eq!(conflict.reason, ConflictReason::Stale);
+    assert_eq!(conflict.theirs_by.as_deref(), Some("系统管理员 Admin"));
+    assert!(conflict.mine.as_deref().unwrap().contains("my account"));
+    assert_eq!(conflict.action, "incident.add_note");
+
+    // This desk now holds the server's order: the winner's note, not the conflict's; the other
+    // note went through. Both desks agree and both logs verify.
+    let contested_notes = notes(&joined, contested);
+    assert!(contested_notes.iter().any(|n| n.contains("online: first")));
+    assert!(!contested_notes.iter().any(|n| n.contains("my account")));
+    assert_eq!(origin.sync(&mut link).unwrap().pulled, 1);
+    assert_eq!(notes(&origin, other), notes(&joined, other));
+    assert!(notes(&origin, other)
+        .iter()
+        .any(|n| n.contains("something else")));
+    for session in [&origin, &joined] {
+        let report = session.verify_audit().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+    }
+    drop((origin, joined));
+    assert_eq!(tables(&raw(&shared.path)), {
+        let mut t = tables(&raw(&copy));
+        t.remove("conflicts");
+        t.insert("conflicts".into(), Vec::new());
+        t
+    });
 }

@@ -244,6 +244,40 @@ pub(crate) fn store(
     Ok(())
 }
 
+/// Takes back this copy's events from `from` on: only events no server placed, which no
+/// other copy holds (a shared workspace's waiting edits the server refused). The copy's
+/// head moves back to the event before.
+pub(crate) fn take_back(tx: &Transaction<'_>, copy_id: &str, from: u64) -> CoreResult<()> {
+    let placed: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit_positions WHERE copy_id = ?1 AND seq >= ?2)",
+        params![copy_id, from as i64],
+        |r| r.get(0),
+    )?;
+    if placed {
+        return Err(CoreError::Malformed(
+            "an event the server placed is never taken back".into(),
+        ));
+    }
+    tx.execute(
+        "DELETE FROM audit_events WHERE copy_id = ?1 AND seq >= ?2",
+        params![copy_id, from as i64],
+    )?;
+    match from.checked_sub(1).filter(|s| *s > 0) {
+        Some(last) => {
+            let hash = hash_of(tx, copy_id, last)?
+                .ok_or_else(|| CoreError::Malformed(format!("{copy_id}: no event {last}")))?;
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![head_key(copy_id), format!("{last}:{hash}")],
+            )?;
+        }
+        None => {
+            tx.execute("DELETE FROM meta WHERE key = ?1", [head_key(copy_id)])?;
+        }
+    }
+    Ok(())
+}
+
 /// The copy's head `(seq, hash)`, if it has events.
 pub fn head_of(conn: &Connection, copy_id: &str) -> CoreResult<Option<(u64, String)>> {
     let head: Option<String> = conn

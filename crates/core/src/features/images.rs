@@ -74,3 +74,44 @@ pub(crate) fn put_image(conn: &Connection, change: &Change) -> CoreResult<()> {
         EntityKind::Workspace => workspace::put(conn, change),
     }
 }
+
+/// Removes a record an undone event had created (a waiting edit the server refused), with
+/// what its feature derives from it. One arm per kind.
+pub(crate) fn drop_image(conn: &Connection, entity: EntityRef) -> CoreResult<()> {
+    let id = entity.id.to_string();
+    let delete = |table: &str| -> CoreResult<()> {
+        conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [&id])?;
+        Ok(())
+    };
+    match entity.kind {
+        EntityKind::Requirement => {
+            conn.execute(
+                "DELETE FROM requirement_search
+                  WHERE rowid = (SELECT local_key FROM requirements WHERE id = ?1)",
+                [&id],
+            )?;
+            delete("requirements")
+        }
+        EntityKind::Model => {
+            conn.execute("DELETE FROM model_requirements WHERE model_id = ?1", [&id])?;
+            delete("models")
+        }
+        EntityKind::Incident | EntityKind::DrillRun | EntityKind::Assessment => {
+            crate::shared::follow_ups::index(conn, entity, &[])?;
+            delete(crate::kinds::table(entity.kind).unwrap_or_default())
+        }
+        EntityKind::User
+        | EntityKind::Comment
+        | EntityKind::ModelVersion
+        | EntityKind::Evaluation
+        | EntityKind::TeamMember
+        | EntityKind::ResponseRules
+        | EntityKind::DrillTemplate
+        | EntityKind::DrillPlan
+        | EntityKind::Attachment
+        | EntityKind::ReportExport => delete(crate::kinds::table(entity.kind).unwrap_or_default()),
+        EntityKind::Workspace => Err(crate::error::CoreError::Malformed(
+            "the workspace's own record is never undone".into(),
+        )),
+    }
+}

@@ -11,7 +11,7 @@ pub mod users;
 
 mod images;
 pub use images::current_image;
-pub(crate) use images::put_image;
+pub(crate) use images::{drop_image, put_image};
 
 use crate::access::Session;
 use crate::error::{ApiResult, CoreError};

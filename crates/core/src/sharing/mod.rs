@@ -24,12 +24,14 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 mod blobs;
+mod conflicts;
 mod join;
 mod write;
 
 pub use crate::wire::{Delivered, MemberLogin, Offer, Outcome, Server};
+use conflicts::Stale;
+pub(crate) use conflicts::SCHEMA_V7;
 pub use join::join;
-use write::entity_of;
 pub(crate) use write::offer_written;
 
 use blobs::{added_attachment, download_blobs, upload_blobs};
@@ -114,9 +116,10 @@ pub struct Synced {
     pub position: u64,
     /// An event from the server that failed verification: nothing from it on was applied.
     pub refused: Option<Refused>,
-    /// This copy's first event the server turned down because what it was based on changed
-    /// meanwhile: by whom and when (`None` when nothing was).
-    pub stale: Option<Outcome>,
+    /// This copy's waiting edits the server turned down because what they were based on
+    /// changed meanwhile (and those after them that no longer fit): undone here and kept as
+    /// their author's conflicts (`Session::conflicts`).
+    pub conflicts: u64,
 }
 
 pub(crate) fn refused(why: ServerRefusal) -> CoreError {
@@ -366,19 +369,15 @@ impl Session {
     pub fn sync(&mut self, server: &mut dyn Server) -> ApiResult<Synced> {
         let result = (|| -> CoreResult<Synced> {
             let mut synced = Synced::default();
+            // What waits goes first: an edit the server turns down is undone here before the
+            // server's events on the same record are taken in.
+            self.offer_new_slots(server)?;
+            let offered = self.offer_waiting(server)?;
+            synced.pushed = offered.pushed;
+            synced.conflicts = offered.conflicts;
             let pulled = self.pull(server)?;
             synced.pulled = pulled.applied;
             synced.refused = pulled.refused;
-            if synced.refused.is_none() {
-                self.offer_new_slots(server)?;
-                let (pushed, stale) = self.push(server)?;
-                synced.pushed = pushed;
-                synced.stale = stale.map(|(_, outcome)| outcome);
-                // What was placed meanwhile besides this copy's own events.
-                let after = self.pull(server)?;
-                synced.pulled += after.applied;
-                synced.refused = after.refused;
-            }
             synced.position = frontier(self.connection().0)?.position;
             Ok(synced)
         })();
@@ -482,10 +481,7 @@ impl Session {
 
     /// Offers this copy's events the server has not placed yet, in order. Stops at the first
     /// the server turns down as stale, and says which.
-    fn push(
-        &mut self,
-        server: &mut dyn Server,
-    ) -> CoreResult<(u64, Option<(govbench_protocol::EntityRef, Outcome)>)> {
+    fn push(&mut self, server: &mut dyn Server) -> CoreResult<(u64, Option<Stale>)> {
         let workspace = self.workspace_id().0;
         let key = self.data_key().clone();
         let copy = self.copy_id().to_owned();
@@ -514,8 +510,12 @@ impl Session {
                     // server put it; the next pull fills in what comes before.
                     record_position(&tx, &sealed.event, &Frontier { position, log_hash })?;
                 }
-                stale @ Outcome::Stale { .. } => {
-                    return Ok((pushed, Some((entity_of(&sealed.event)?, stale))))
+                outcome @ Outcome::Stale { .. } => {
+                    let stale = Stale {
+                        seq: sealed.event.seq,
+                        outcome,
+                    };
+                    return Ok((pushed, Some(stale)));
                 }
                 Outcome::Refused(why) => return Err(refused(why)),
             }

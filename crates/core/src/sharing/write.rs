@@ -24,13 +24,13 @@ impl Session {
             };
         };
         let exchanged = (|| -> CoreResult<()> {
+            // What waits goes first (an edit the server turns down becomes a conflict for its
+            // author and does not hold this write up), then what others wrote.
+            self.offer_waiting(server.as_mut())?;
             if self.pull(server.as_mut())?.refused.is_some() {
                 return Err(refused(ServerRefusal::Tampered));
             }
-            match self.push(server.as_mut())? {
-                (_, Some((entity, stale))) => Err(changed_meanwhile(entity, stale)),
-                (_, None) => Ok(()),
-            }
+            Ok(())
         })();
         self.set_server(Some(server));
         match exchanged {
@@ -104,7 +104,7 @@ impl Session {
 }
 
 /// The refusal of a write on `entity` that the server found stale.
-fn changed_meanwhile(entity: govbench_protocol::EntityRef, stale: Outcome) -> CoreError {
+pub(super) fn changed_meanwhile(entity: govbench_protocol::EntityRef, stale: Outcome) -> CoreError {
     match stale {
         Outcome::Stale { signer, at, .. } => CoreError::ChangedMeanwhile {
             entity,
@@ -113,18 +113,6 @@ fn changed_meanwhile(entity: govbench_protocol::EntityRef, stale: Outcome) -> Co
         },
         _ => refused(ServerRefusal::Disagrees),
     }
-}
-
-/// The record an event changed.
-pub(super) fn entity_of(e: &audit::Event) -> CoreResult<govbench_protocol::EntityRef> {
-    Ok(govbench_protocol::EntityRef {
-        kind: govbench_protocol::EntityKind::from_key(&e.entity_type)
-            .ok_or_else(|| CoreError::Malformed(format!("kind {:.40}", e.entity_type)))?,
-        id: e
-            .entity_id
-            .parse()
-            .map_err(|_| CoreError::Malformed(format!("id {:.40}", e.entity_id)))?,
-    })
 }
 
 /// Offers the event a write just appended (`seq` of this copy) to the server, inside the
