@@ -2,41 +2,15 @@
 //! twice recognised, nothing decided on stale facts, nobody signing for another, and a removed
 //! member cut off at once. Skipped without a test server unless `GOVBENCH_REQUIRE_PG` is set.
 
+mod common;
+
+use common::{server, TestServer};
+
 use govbench_remote::{
     add_member, append, create_workspace, init_server, remove_member, Offer, Outcome, ServerAddress,
 };
-use std::path::PathBuf;
 use tokio_postgres::Client;
 use uuid::Uuid;
-
-struct TestServer {
-    url: String,
-    ca: PathBuf,
-    password: String,
-}
-
-fn server() -> Option<TestServer> {
-    let var = |name: &str| std::env::var(name).ok();
-    match (
-        var("GOVBENCH_TEST_PG_URL"),
-        var("GOVBENCH_TEST_PG_CA"),
-        var("GOVBENCH_TEST_PG_PASSWORD"),
-    ) {
-        (Some(url), Some(ca), Some(password)) => Some(TestServer {
-            url,
-            ca: ca.into(),
-            password,
-        }),
-        _ => {
-            assert!(
-                var("GOVBENCH_REQUIRE_PG").is_none(),
-                "GOVBENCH_REQUIRE_PG is set but no test server is"
-            );
-            eprintln!("no test PostgreSQL server: skipped");
-            None
-        }
-    }
-}
 
 /// A database of its own with the server schema, and a workspace founded by `a`.
 struct Workspace {
@@ -61,12 +35,7 @@ impl Workspace {
         root.batch_execute(&format!("CREATE DATABASE {database}"))
             .await
             .unwrap();
-        let url = format!(
-            "{}/{database}",
-            s.url
-                .rsplit_once('/')
-                .map_or(s.url.as_str(), |(base, _)| base)
-        );
+        let url = s.url_of(&database);
         let address = ServerAddress::parse(&url, Some(&s.ca), false).unwrap();
         let (root, _d) = address.connect("postgres", &s.password).await.unwrap();
         init_server(&root).await.unwrap();

@@ -3,40 +3,11 @@
 //! Without the server (no `GOVBENCH_TEST_PG_URL`) these tests say so and pass, unless
 //! `GOVBENCH_REQUIRE_PG` is set, as the test command sets it.
 
+mod common;
+
+use common::server;
+
 use govbench_remote::{init_server, Protection, RemoteError, ServerAddress};
-use std::path::PathBuf;
-
-struct TestServer {
-    url: String,
-    ca: PathBuf,
-    password: String,
-    dir: PathBuf,
-}
-
-fn server() -> Option<TestServer> {
-    let var = |name: &str| std::env::var(name).ok();
-    match (
-        var("GOVBENCH_TEST_PG_URL"),
-        var("GOVBENCH_TEST_PG_CA"),
-        var("GOVBENCH_TEST_PG_PASSWORD"),
-        var("GOVBENCH_TEST_PG_DIR"),
-    ) {
-        (Some(url), Some(ca), Some(password), Some(dir)) => Some(TestServer {
-            url,
-            ca: ca.into(),
-            password,
-            dir: dir.into(),
-        }),
-        _ => {
-            assert!(
-                var("GOVBENCH_REQUIRE_PG").is_none(),
-                "GOVBENCH_REQUIRE_PG is set but no test server is (scripts/pg-test.sh start DIR)"
-            );
-            eprintln!("no test PostgreSQL server: skipped");
-            None
-        }
-    }
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -109,12 +80,7 @@ fn the_server_schema_installs_once_and_again_without_change() {
             .batch_execute(&format!("CREATE DATABASE {database}"))
             .await
             .unwrap();
-        let url = format!(
-            "{}/{database}",
-            s.url
-                .rsplit_once('/')
-                .map_or(s.url.as_str(), |(base, _)| base)
-        );
+        let url = s.url_of(&database);
         let address = ServerAddress::parse(&url, Some(&s.ca), false).unwrap();
         let (client, _driver) = address.connect("postgres", &s.password).await.unwrap();
         init_server(&client).await.unwrap();

@@ -4,6 +4,10 @@
 //! before anything of it is applied. Skipped without a test server unless
 //! `GOVBENCH_REQUIRE_PG` is set.
 
+mod common;
+
+use common::{server, TestServer};
+
 use chrono::Utc;
 use govbench_core::keyslots::server_password;
 use govbench_core::sharing::{self, Delivered, Offer, Outcome, Server, ServerNote};
@@ -19,35 +23,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
-
-struct TestServer {
-    url: String,
-    ca: PathBuf,
-    password: String,
-}
-
-fn server() -> Option<TestServer> {
-    let var = |name: &str| std::env::var(name).ok();
-    match (
-        var("GOVBENCH_TEST_PG_URL"),
-        var("GOVBENCH_TEST_PG_CA"),
-        var("GOVBENCH_TEST_PG_PASSWORD"),
-    ) {
-        (Some(url), Some(ca), Some(password)) => Some(TestServer {
-            url,
-            ca: ca.into(),
-            password,
-        }),
-        _ => {
-            assert!(
-                var("GOVBENCH_REQUIRE_PG").is_none(),
-                "GOVBENCH_REQUIRE_PG is set but no test server is"
-            );
-            eprintln!("no test PostgreSQL server: skipped");
-            None
-        }
-    }
-}
 
 /// A database of its own with the server schema; its address and a superuser connection.
 fn database(
@@ -69,12 +44,7 @@ fn database(
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .await
             .unwrap();
-        let url = format!(
-            "{}/{name}",
-            s.url
-                .rsplit_once('/')
-                .map_or(s.url.as_str(), |(base, _)| base)
-        );
+        let url = s.url_of(&name);
         ServerAddress::parse(&url, Some(&s.ca), false).unwrap()
     });
     let client = runtime.block_on(async {

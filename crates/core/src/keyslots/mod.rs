@@ -401,17 +401,18 @@ impl KeySlots {
         let bytes = std::fs::read(&path).map_err(|e| unreadable(format!("key file: {e}")))?;
         let slots: KeySlots =
             serde_json::from_slice(&bytes).map_err(|e| unreadable(format!("key file: {e}")))?;
-        slots.checked().map_err(unreadable)
+        slots.checked(unreadable)
     }
 
     /// The file, if its format is known and its costs are within limits: costs are capped
     /// before anything is derived, so a crafted file cannot hang or kill the app.
-    fn checked(self) -> Result<Self, String> {
+    /// `refused` makes the error the caller reports (a file on disk, a server's rows).
+    fn checked(self, refused: impl Fn(String) -> CoreError) -> CoreResult<Self> {
         if self.format != FORMAT && self.format != LEGACY_FORMAT {
-            return Err(format!("key file format {:.40}", self.format));
+            return Err(refused(format!("key file format {:.40}", self.format)));
         }
         if let Some(slot) = self.slots.iter().find(|s| !s.kdf.is_within_limits()) {
-            return Err(format!("key slot KDF parameters {:?}", slot.kdf));
+            return Err(refused(format!("key slot KDF parameters {:?}", slot.kdf)));
         }
         Ok(self)
     }

@@ -98,6 +98,6 @@ impl KeySlots {
             }
             file.slots.push(slot);
         }
-        file.checked().map_err(malformed)
+        file.checked(malformed)
     }
 }
