@@ -5,6 +5,7 @@
 
 mod alerts;
 mod recent;
+mod sharing;
 mod shell;
 
 pub use shell::{AppState, Settings};
@@ -110,11 +111,20 @@ endpoints! {
     app backup_settings_get: BackupSettingsGet => |state, _| state.backup_settings();
     app backup_settings_set: BackupSettingsSet => |state, request| state.set_backup_settings(request);
     app export_progress: ExportProgressGet => |state, _| Ok(state.export_progress());
+    app sharing_check: SharingCheck => |_, request| sharing::check(&request);
+    app sharing_share: SharingShare => |state, request| state.share(request);
+    app sharing_join: SharingJoin => |state, request| state.join(request);
+    app sharing_progress: SharingProgressGet => |state, _| Ok(state.sharing_progress());
     session execute: Execute => |s, command| s.execute(command);
     session audit_verify: AuditVerify => |s, _| s.verify_audit();
     session audit_verify_anchor: AuditVerifyAnchor => |s, request| s.verify_audit_against(&request.anchor);
     session session_held: SessionHeld => |s, _| Ok(s.held().cloned().map(ApiError::from));
     session backups_list: BackupsList => |s, _| s.backup_list();
+    session sharing_status: SharingStatusGet => |s, _| s.sharing_status();
+    session sharing_sync: SharingSync => |s, _| s.sync_connected().map(Into::into);
+    session conflicts_list: ConflictsList => |s, _| s.conflicts();
+    session conflict_dismiss: ConflictDismiss => |s, id| s.dismiss_conflict(id);
+    session user_join_code: UserJoinCode => |s, id| s.issue_join_code(id);
     session backup_create: BackupCreate => |s, _| s.backup_now();
     session backup_restore: BackupRestore => |s, request| s.restore_backup(&request);
     session dashboard: Dashboard => |s, _| s.dashboard();
@@ -147,6 +157,7 @@ endpoints! {
     custom pick_workspace_file: PickWorkspaceFile;
     custom pick_folder: PickFolder;
     custom pick_import_files: PickImportFiles;
+    custom pick_ca_file: PickCaFile;
 }
 
 #[tauri::command]
@@ -214,6 +225,20 @@ async fn pick_import_files<R: Runtime>(
         Some(("Results", &["json", "jsonl", "csv"])),
     )
     .await
+}
+
+#[tauri::command]
+async fn pick_ca_file<R: Runtime>(
+    app: AppHandle<R>,
+    _request: Request<endpoint::PickCaFile>,
+) -> ApiResult<Response<endpoint::PickCaFile>> {
+    let picked = pick_files(
+        app,
+        "GOVBENCH_E2E_PICK_CA",
+        Some(("PEM", &["pem", "crt", "cer"])),
+    )
+    .await?;
+    Ok(picked.into_iter().next())
 }
 
 #[tauri::command]
@@ -358,7 +383,8 @@ pub fn run() {
             app.manage(state.clone());
             let locale =
                 govbench_i18n::Locale::from_tag(&sys_locale::get_locale().unwrap_or_default());
-            alerts::start(app.handle().clone(), state, locale);
+            alerts::start(app.handle().clone(), state.clone(), locale);
+            sharing::start(state);
             Ok(())
         })
         .invoke_handler(invoke_handler())

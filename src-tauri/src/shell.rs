@@ -6,12 +6,14 @@ use govbench_core::{CreateOptions, DeviceKeyring, KdfParams, Session, SystemCloc
 use govbench_protocol::{
     ApiError, AssessmentCommand, BackupSettings, CreateWorkspaceRequest, ErrorCode, ExportOutcome,
     ExportProgress, ExportRequest, LoginRequest, NewUser, RecentWorkspace, Role, SessionInfo,
-    StartupState, WorkspaceId,
+    SharingProgress, StartupState, WorkspaceId,
 };
+use govbench_remote::desk;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -78,6 +80,8 @@ pub struct AppState {
     recent: Mutex<RecentList>,
     /// Where the running export stands (read by the page while the session is busy with it).
     export_progress: Mutex<Option<ExportProgress>>,
+    /// Where the running share or join stands (read by its dialog meanwhile).
+    sharing_progress: Mutex<Option<SharingProgress>>,
 }
 
 pub(crate) fn internal(reason: impl std::fmt::Display) -> ApiError {
@@ -128,6 +132,17 @@ impl AppState {
             session: Mutex::new(None),
             recent: Mutex::new(recent),
             export_progress: Mutex::new(None),
+            sharing_progress: Mutex::new(None),
+        }
+    }
+
+    pub fn sharing_progress(&self) -> Option<SharingProgress> {
+        self.sharing_progress.lock().ok().and_then(|p| p.clone())
+    }
+
+    pub(crate) fn set_sharing_progress(&self, progress: Option<SharingProgress>) {
+        if let Ok(mut slot) = self.sharing_progress.lock() {
+            *slot = progress;
         }
     }
 
@@ -311,6 +326,10 @@ impl AppState {
             Arc::new(SystemClock),
         )
         .ok()?;
+        if let Some(password) = &remembered.server_password {
+            // Offline, the link says why; a copy whose note cannot be read opens unconnected.
+            let _ = desk::connect(&mut session, password);
+        }
         let info = session.info(true);
         session
             .set_witness(govbench_core::Witness::in_dir(&self.settings.data_dir))
@@ -329,17 +348,52 @@ impl AppState {
             Arc::new(SystemClock),
         )
         .map_err(|e| govbench_core::backup::point_to_latest(e, &path, &self.settings.backups()))?;
-        let remembered = request.remember && self.remember(&session).is_ok();
+        self.signed_in(session, &request.passphrase, request.remember)
+    }
+
+    /// A session just unlocked with the passphrase: a shared workspace's connects to its
+    /// server (offline if it cannot be reached), and it is remembered if asked.
+    pub(crate) fn signed_in(
+        &self,
+        mut session: Session,
+        passphrase: &str,
+        remember: bool,
+    ) -> ApiResult<SessionInfo> {
+        let mut server_password = None;
+        if session.server_note()?.is_some() {
+            let password = desk::member_password(&session, passphrase)?;
+            desk::connect(&mut session, &password)?;
+            server_password = Some(password);
+        }
+        let remembered = remember && self.remember(&session, server_password).is_ok();
         self.opened(session, remembered)
     }
 
-    fn remember(&self, session: &Session) -> ApiResult<()> {
+    fn remember(
+        &self,
+        session: &Session,
+        server_password: Option<Zeroizing<String>>,
+    ) -> ApiResult<()> {
         let keyring = self
             .keyring()
             .ok_or_else(|| ApiError::new(ErrorCode::Keyring).with("reason", "disabled"))?;
         let workspace = session.workspace_id();
-        let remembered = govbench_core::Remembered::of(session)?;
+        let mut remembered = govbench_core::Remembered::of(session)?;
+        remembered.server_password = server_password;
         time_boxed(move || keyring.remember(workspace, &remembered))
+    }
+
+    /// After sharing a remembered workspace: its entry learns the server password, so the
+    /// next start reaches the server too.
+    pub(crate) fn remember_again(&self, session: &Session, server_password: Zeroizing<String>) {
+        let remembered = self
+            .recent_lock()
+            .ok()
+            .and_then(|r| r.find(session.path()).map(|e| e.remembered))
+            .unwrap_or(false);
+        if remembered {
+            let _ = self.remember(session, Some(server_password));
+        }
     }
 
     pub fn create_workspace(&self, request: CreateWorkspaceRequest) -> ApiResult<SessionInfo> {

@@ -57,6 +57,8 @@ pub enum Route {
     Users,
     #[at("/trust")]
     Trust,
+    #[at("/trust/sharing")]
+    Sharing,
     #[not_found]
     #[at("/not-found")]
     NotFound,

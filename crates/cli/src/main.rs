@@ -135,6 +135,9 @@ enum Top {
         /// The new local file (it must not exist).
         #[arg(long)]
         into: PathBuf,
+        /// The join code an Admin gave you (members from before the workspace was shared).
+        #[arg(long)]
+        join_code: Option<String>,
     },
     /// Your edits on a shared workspace that the server turned down (someone changed the
     /// same record first).
@@ -408,6 +411,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             workspace_id,
             user,
             into,
+            join_code,
         } => sharing::join(
             sharing::Reach {
                 url: server,
@@ -416,6 +420,7 @@ fn run(command: Top, locale: Locale) -> Result<(), Failure> {
             },
             &workspace_id,
             &user,
+            join_code.as_deref(),
             &into,
             locale,
         ),
@@ -485,7 +490,7 @@ fn login_with(
         }
         session.set_backups(govbench_core::Backups::new(dir.join("backups")));
     }
-    sharing::connect(&mut session, user, passphrase, locale)?;
+    sharing::connect(&mut session, passphrase, locale)?;
     Ok(session)
 }
 

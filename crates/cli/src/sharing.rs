@@ -7,11 +7,9 @@
 use crate::models::print_json;
 use crate::{for_terminal, login_with, passphrase, Failure, Format};
 use clap::Subcommand;
-use govbench_core::keyslots::server_password;
-use govbench_core::sharing::{self, ServerNote};
 use govbench_i18n::Locale;
-use govbench_protocol::{ApiError, WorkspaceId};
-use govbench_remote::{ServerAddress, SharedWorkspace};
+use govbench_protocol::{ApiError, ServerRequest};
+use govbench_remote::desk::{self, Named};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -96,28 +94,18 @@ pub struct Reach {
 }
 
 impl Reach {
-    fn address(&self, locale: Locale) -> Result<ServerAddress, Failure> {
-        let address = ServerAddress::parse(&self.url, self.ca.as_deref(), self.allow_plaintext)
-            .map_err(|e| ApiError::from(govbench_core::CoreError::from(e)))?;
-        if address.protection() == govbench_remote::Protection::PlaintextAllowed {
+    fn named(self, locale: Locale) -> Result<Named, Failure> {
+        let named = Named::parse(&ServerRequest {
+            address: self.url,
+            ca: self.ca.map(|c| c.display().to_string()),
+            allow_plaintext: self.allow_plaintext,
+        })
+        .map_err(core)?;
+        if named.plaintext_allowed() {
             eprintln!("govbench: {}", locale.t("cli.server_plaintext_warning"));
         }
-        Ok(address)
+        Ok(named)
     }
-
-    fn note(address: &ServerAddress, allow_plaintext: bool) -> ServerNote {
-        let (address, ca) = address.without_password();
-        ServerNote {
-            address,
-            ca: ca.map(|c| absolute(&c).display().to_string()),
-            allow_plaintext,
-        }
-    }
-}
-
-/// A CA file named relative to where the command ran still names it next time.
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
 
 fn core(e: govbench_core::CoreError) -> Failure {
@@ -130,36 +118,23 @@ pub fn run_server(command: ServerCommand, locale: Locale) -> Result<(), Failure>
         ca,
         allow_plaintext,
     } = command;
-    let address = Reach {
+    let named = Reach {
         url,
         ca,
         allow_plaintext,
     }
-    .address(locale)?;
-    govbench_remote::install_schema(&address).map_err(core)?;
+    .named(locale)?;
+    govbench_remote::install_schema(&named.address).map_err(core)?;
     out!("{}", locale.t("cli.server_ready"));
     Ok(())
 }
 
 pub fn share(workspace: &Path, user: &str, reach: Reach, locale: Locale) -> Result<(), Failure> {
-    let address = reach.address(locale)?;
+    let named = reach.named(locale)?;
     let passphrase = passphrase(locale, false)?;
     let mut session = login_with(workspace, user, &passphrase, locale)?;
     let id = session.workspace_id().0;
-    let member = session.user().id.0;
-    let password = server_password(&passphrase, id, user).map_err(core)?;
-    govbench_remote::register_workspace(
-        &address,
-        id,
-        member,
-        user,
-        &password,
-        &session.data_key().id(),
-    )
-    .map_err(core)?;
-    let mut link = SharedWorkspace::connect(&address, id, user, &password).map_err(core)?;
-    let note = Reach::note(&address, reach.allow_plaintext);
-    let shared = session.share(&mut link, &note, &|done, total| {
+    let shared = desk::share(&mut session, &named, &passphrase, &|done, total| {
         if done == total || done % 1000 == 0 {
             let (done, total) = (done.to_string(), total.to_string());
             let line = locale.format("cli.share_progress", [("done", &*done), ("total", &*total)]);
@@ -180,29 +155,28 @@ pub fn join(
     reach: Reach,
     workspace_id: &str,
     user: &str,
+    join_code: Option<&str>,
     into: &Path,
     locale: Locale,
 ) -> Result<(), Failure> {
-    let id: uuid::Uuid = workspace_id.trim().parse().map_err(|_| {
-        Failure::Api(govbench_core::CoreError::invalid("workspace-id", "not_an_id").into())
-    })?;
-    let address = reach.address(locale)?;
+    if workspace_id.trim().parse::<uuid::Uuid>().is_err() {
+        return Err(core(govbench_core::CoreError::invalid(
+            "workspace-id",
+            "not_an_id",
+        )));
+    }
+    let named = reach.named(locale)?;
     let passphrase = passphrase(locale, false)?;
-    let password = server_password(&passphrase, id, user).map_err(core)?;
-    let mut link = SharedWorkspace::connect(&address, id, user, &password).map_err(core)?;
-    let note = Reach::note(&address, reach.allow_plaintext);
-    let events = sharing::join(
-        into,
-        WorkspaceId(id),
+    let joining = desk::Joining {
+        workspace: workspace_id,
         user,
-        &passphrase,
-        &mut link,
-        &note,
-        &|at| {
-            let at = at.to_string();
-            eprintln!("{}", locale.format("cli.join_progress", [("events", &*at)]));
-        },
-    )?;
+        passphrase: &passphrase,
+        join_code,
+    };
+    let events = desk::join(&named, &joining, into, &|at| {
+        let at = at.to_string();
+        eprintln!("{}", locale.format("cli.join_progress", [("events", &*at)]));
+    })?;
     let (events, path) = (events.to_string(), into.display().to_string());
     out!(
         "{}",
@@ -219,28 +193,19 @@ pub fn join(
 /// (ordinary edits wait to be shared; decisions are refused), said on stderr.
 pub fn connect(
     session: &mut govbench_core::Session,
-    user: &str,
     passphrase: &str,
     locale: Locale,
 ) -> Result<(), ApiError> {
-    let Some(note) = session.server_note()? else {
+    if session.server_note()?.is_none() {
         return Ok(());
-    };
-    let address = ServerAddress::parse(
-        &note.address,
-        note.ca.as_deref().map(Path::new),
-        note.allow_plaintext,
-    )
-    .map_err(|e| ApiError::from(govbench_core::CoreError::from(e)))?;
-    let id = session.workspace_id().0;
-    let password = server_password(passphrase, id, user)?;
-    match SharedWorkspace::connect(&address, id, user, &password) {
-        Ok(link) => session.set_server(Some(Box::new(link))),
-        Err(e) => {
-            let e = ApiError::from(e);
+    }
+    let password = desk::member_password(session, passphrase)?;
+    desk::connect(session, &password)?;
+    if let Some(status) = session.sharing_status()? {
+        if let (false, Some(problem)) = (status.connected, &status.problem) {
             eprintln!(
                 "govbench: {} {}",
-                for_terminal(&locale.describe(&e)),
+                for_terminal(&locale.describe(problem)),
                 locale.t("cli.working_offline")
             );
         }

@@ -1,11 +1,11 @@
-//! `govbench users …`: removing members and rotating the data key, both of which re-encrypt
-//! the workspace.
+//! `govbench users …`: removing members and rotating the data key (both re-encrypt the
+//! workspace), and a shared workspace's join codes.
 
 use crate::{login, Failure};
 use clap::Subcommand;
 use govbench_i18n::Locale;
-use govbench_protocol::{ApiError, ErrorCode, UserCommand};
-use std::path::PathBuf;
+use govbench_protocol::{ApiError, ErrorCode, UserCommand, UserId};
+use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
 pub enum UsersCommand {
@@ -28,6 +28,27 @@ pub enum UsersCommand {
         #[arg(long)]
         user: String,
     },
+    /// On a shared workspace: a one-off code with which a member from before sharing (or one
+    /// who lost their passphrase) joins from their desktop (`govbench join --join-code`).
+    JoinCode {
+        #[arg(long)]
+        workspace: PathBuf,
+        /// The admin doing it.
+        #[arg(long)]
+        user: String,
+        /// The member the code is for.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn member_named(session: &govbench_core::Session, name: &str) -> Result<UserId, ApiError> {
+    session
+        .users()?
+        .into_iter()
+        .find(|u| u.name.eq_ignore_ascii_case(name.trim()))
+        .map(|u| u.id)
+        .ok_or_else(|| ApiError::new(ErrorCode::Validation).with("name", "rule.unknown_user"))
 }
 
 pub fn run(command: UsersCommand, locale: Locale) -> Result<(), Failure> {
@@ -38,19 +59,17 @@ pub fn run(command: UsersCommand, locale: Locale) -> Result<(), Failure> {
             name,
         } => (workspace, user, Some(name)),
         UsersCommand::RotateKey { workspace, user } => (workspace, user, None),
+        UsersCommand::JoinCode {
+            workspace,
+            user,
+            name,
+        } => return join_code(&workspace, &user, &name, locale),
     };
     let mut session = login(&workspace, &user, locale)?;
     let command = match command {
-        Some(name) => {
-            let member = session
-                .users()?
-                .into_iter()
-                .find(|u| u.name.eq_ignore_ascii_case(name.trim()))
-                .ok_or_else(|| {
-                    ApiError::new(ErrorCode::Validation).with("name", "rule.unknown_user")
-                })?;
-            UserCommand::Remove { id: member.id }
-        }
+        Some(name) => UserCommand::Remove {
+            id: member_named(&session, &name)?,
+        },
         None => UserCommand::RotateKey,
     };
     let progress = |done: u64, total: u64| {
@@ -66,5 +85,18 @@ pub fn run(command: UsersCommand, locale: Locale) -> Result<(), Failure> {
     session.execute_with_progress(command, &progress)?;
     eprintln!();
     out!("{}", locale.t("cli.rekeyed"));
+    Ok(())
+}
+
+fn join_code(workspace: &Path, user: &str, name: &str, locale: Locale) -> Result<(), Failure> {
+    let mut session = login(workspace, user, locale)?;
+    let member = member_named(&session, name)?;
+    let code = session.issue_join_code(member)?;
+    eprintln!(
+        "{}",
+        locale.format("cli.join_code_issued", [("name", name.trim())])
+    );
+    // The line scripts read: the code itself.
+    out!("{code}");
     Ok(())
 }

@@ -180,6 +180,47 @@ fn a_workspace_is_shared_joined_and_synced_from_the_command_line() {
     let out = govbench(&[&list[..], &["--format", "json"]].concat(), &member);
     assert_eq!(text(&out.stdout).trim(), "[]");
 
+    // A member from before sharing joins with a join code an Admin issued, once.
+    let out = govbench(
+        &[
+            "users",
+            "join-code",
+            "--workspace",
+            &origin,
+            "--user",
+            "admin",
+            "--name",
+            "li.wei",
+        ],
+        &member,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = text(&out.stdout).trim().to_owned();
+    assert_eq!(code.len(), 23, "{code}");
+    let li_copy = dir.path().join("li.govbench").display().to_string();
+    let li_join = [
+        "join",
+        "--server",
+        &url,
+        "--ca",
+        &s.ca,
+        "--workspace-id",
+        &id,
+        "--user",
+        "li.wei",
+        "--into",
+        &li_copy,
+        "--join-code",
+        &code,
+    ];
+    let out = govbench(&li_join, &member);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = govbench(
+        &["sync", "--workspace", &li_copy, "--user", "li.wei"],
+        &member,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
     // The joined copy verifies like any workspace.
     let out = govbench(
         &["audit", "verify", "--workspace", &copy, "--user", "admin"],

@@ -248,6 +248,12 @@ impl Session {
         self.server = server;
     }
 
+    /// How the link to the session's server stood at its last call; `None` when the session
+    /// has no server.
+    pub(crate) fn server_link(&self) -> Option<crate::wire::Link> {
+        self.server.as_ref().map(|s| s.link())
+    }
+
     /// The session's server, taken out for an exchange with it (put back with
     /// [`Session::set_server`]).
     pub(crate) fn take_server(&mut self) -> Option<Box<dyn Server>> {

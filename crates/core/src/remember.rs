@@ -24,12 +24,17 @@ pub struct DeviceKeyring {
 struct Entry {
     slot: String,
     secret: String,
+    /// A shared workspace's: the member's server password (derived from the passphrase, which
+    /// is not kept), so the remembered session reaches the server too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    server: Option<String>,
 }
 
 /// What a remembered entry gives back.
 pub struct Remembered {
     pub slot_id: String,
     pub secret: UserSecret,
+    pub server_password: Option<Zeroizing<String>>,
 }
 
 impl Remembered {
@@ -42,6 +47,7 @@ impl Remembered {
         Ok(Remembered {
             slot_id: KeySlots::load(session.path())?.slot_id(&session.user().name),
             secret,
+            server_password: None,
         })
     }
 }
@@ -64,6 +70,7 @@ impl DeviceKeyring {
         let secret = Zeroizing::new(serde_json::to_string(&Entry {
             slot: remembered.slot_id.clone(),
             secret: remembered.secret.to_hex().to_string(),
+            server: remembered.server_password.as_ref().map(|p| p.to_string()),
         })?);
         self.entry(workspace)?
             .set_password(&secret)
@@ -80,6 +87,7 @@ impl DeviceKeyring {
                 Ok(Some(Remembered {
                     slot_id: entry.slot,
                     secret: UserSecret::from_hex(&entry.secret)?,
+                    server_password: entry.server.map(Zeroizing::new),
                 }))
             }
             Err(keyring::Error::NoEntry) => Ok(None),

@@ -175,9 +175,22 @@ pub struct Delivered {
     pub payload: Vec<u8>,
 }
 
+/// How the link to the server stood at the last call (what the app's header shows).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Link {
+    /// Logged in, and the last call reached the server.
+    pub connected: bool,
+    /// The last time the server answered.
+    pub last_contact: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why the last attempt did not reach the server (or was turned away at login).
+    pub problem: Option<govbench_protocol::ApiError>,
+}
+
 /// The server of one shared workspace, as the member logged in to it sees it. Every call
 /// blocks until the server answered; `Err(CoreError::Server(_))` when it did not.
 pub trait Server: Send {
+    /// How the link stood at the last call.
+    fn link(&self) -> Link;
     /// Offers one event of the member's own.
     fn append(&mut self, offer: &Offer) -> CoreResult<Outcome>;
     /// While the workspace is being shared: the founder places an event of the log as it
@@ -194,6 +207,11 @@ pub trait Server: Send {
     /// Stores an attachment's sealed bytes (already there: nothing changes).
     fn put_blob(&mut self, blob: &SealedBlob) -> CoreResult<()>;
     fn blob(&mut self, blob_id: &[u8; 32]) -> CoreResult<Option<SealedBlob>>;
+    /// An Admin sets another member's login to a join code's password (made if the server
+    /// does not know the member yet).
+    fn issue_login(&mut self, login: &MemberLogin) -> CoreResult<()>;
+    /// The member replaces their own login's password.
+    fn set_own_password(&mut self, password: &str) -> CoreResult<()>;
 }
 
 /// An attachment's bytes as the server keeps them: named by a keyed hash of their SHA-256 (the

@@ -94,6 +94,27 @@ endpoints! {
     UsersList = "users_list": crate::NoRequest => Vec<crate::UserSummary>;
     CommentsPage = "comments_page": crate::RecentRequest => crate::RecentPage<crate::Comment>;
     HistoryPage = "history_page": crate::RecentRequest => crate::RecentPage<crate::HistoryEntry>;
+    /// Where this copy of a shared workspace stands; `None` for a workspace not shared.
+    SharingStatusGet = "sharing_status": crate::NoRequest => Option<crate::SharingStatus>;
+    /// One exchange with the server now (the app also exchanges every few seconds).
+    SharingSync = "sharing_sync": crate::NoRequest => crate::SyncReport;
+    /// "Test connection": reaches the server without changing anything there.
+    SharingCheck = "sharing_check": crate::ServerRequest => crate::ServerChecked;
+    /// Shares the open workspace on a server (an Admin): the whole log goes there.
+    SharingShare = "sharing_share": crate::ShareRequest => crate::ShareReport;
+    /// From the login screen: a new local copy of a shared workspace, then signed in.
+    SharingJoin = "sharing_join": crate::JoinRequest => crate::SessionInfo;
+    /// How far the running share or join is (polled while it runs); `None` when none runs.
+    SharingProgressGet = "sharing_progress": crate::NoRequest => Option<crate::SharingProgress>;
+    /// The signed-in member's conflicts, newest first.
+    ConflictsList = "conflicts_list": crate::NoRequest => Vec<crate::Conflict>;
+    /// The member has dealt with a conflict (redone what still matters, or let it go): it
+    /// leaves their list. The workspace itself is not changed.
+    ConflictDismiss = "conflict_dismiss": uuid::Uuid => ();
+    /// An Admin, on a shared workspace, online: a one-off join code for a member (shown once).
+    UserJoinCode = "user_join_code": crate::UserId => String;
+    /// The native file dialog for a CA certificate; `None` when the user cancels.
+    PickCaFile = "pick_ca_file": crate::NoRequest => Option<String>;
 }
 
 #[cfg(test)]

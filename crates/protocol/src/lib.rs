@@ -27,6 +27,7 @@ mod model;
 mod page;
 mod requirement;
 mod session;
+mod sharing;
 mod team;
 mod user;
 
@@ -52,6 +53,7 @@ pub use model::*;
 pub use page::{RecentPage, RecentRequest};
 pub use requirement::*;
 pub use session::*;
+pub use sharing::*;
 pub use team::*;
 pub use user::*;
 

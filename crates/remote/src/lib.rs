@@ -8,6 +8,7 @@
 //! address.
 
 mod credentials;
+pub mod desk;
 mod log;
 mod workspace;
 
@@ -150,6 +151,11 @@ impl ServerAddress {
             parts.push("sslmode=disable".into());
         }
         (parts.join(" "), self.ca.clone())
+    }
+
+    /// The login the address names, if it names one.
+    pub fn user(&self) -> Option<&str> {
+        self.config.get_user()
     }
 
     /// The login the address names, with its password: from the address, else `PGPASSWORD`

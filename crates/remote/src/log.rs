@@ -76,6 +76,41 @@ pub async fn add_member(
     Ok(row.get(0))
 }
 
+/// An Admin sets a member's login with a join code's password (see `govbench.issue_login`).
+pub async fn issue_login(
+    client: &Client,
+    workspace: Uuid,
+    member: Uuid,
+    name: &str,
+    is_admin: bool,
+    password: &str,
+) -> Result<(), RemoteError> {
+    client
+        .execute(
+            "SELECT govbench.issue_login($1, $2, $3, $4, $5)",
+            &[
+                &workspace,
+                &member,
+                &login_role(workspace, name),
+                &is_admin,
+                &verifier(password),
+            ],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The logged-in member replaces their login's password (only its verifier is sent).
+pub async fn set_own_password(client: &Client, password: &str) -> Result<(), RemoteError> {
+    client
+        .execute(
+            "SELECT govbench.set_own_password($1)",
+            &[&verifier(password)],
+        )
+        .await?;
+    Ok(())
+}
+
 /// An Admin removes a member: from the commit on they can neither log in, read nor append.
 pub async fn remove_member(
     client: &Client,

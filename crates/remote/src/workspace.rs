@@ -4,8 +4,8 @@
 use crate::log::{self, Offer as WireOffer, Outcome as WireOutcome};
 use crate::{RemoteError, ServerAddress};
 use govbench_core::error::{CoreError, CoreResult, ServerProblem};
-use govbench_core::sharing::{Delivered, Offer, Outcome, Server};
-use govbench_core::wire::SealedBlob;
+use govbench_core::sharing::{Delivered, MemberLogin, Offer, Outcome, Server};
+use govbench_core::wire::{Link, SealedBlob};
 use govbench_protocol::ServerRefusal;
 use std::time::Duration;
 use tokio_postgres::Client;
@@ -15,9 +15,14 @@ use uuid::Uuid;
 /// unknown: offering the same event again is safe, it is recognised by its hash).
 const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long logging in may take: a server that does not answer at all (a black-holed network)
+/// makes a desk offline after this, not after a call's full timeout.
+const LOGIN_TIMEOUT: Duration = Duration::from_secs(15);
+
 pub struct SharedWorkspace {
     runtime: tokio::runtime::Runtime,
-    client: Client,
+    /// `None` until a login succeeded (a desk that started offline).
+    client: Option<Client>,
     workspace: Uuid,
     /// How to log in again when the connection was lost (a restart, a failover, the network).
     address: ServerAddress,
@@ -26,6 +31,8 @@ pub struct SharedWorkspace {
     /// After a failed attempt to reconnect, none is made before this; the wait doubles from
     /// 250 ms up to 30 s and starts over once connected.
     retry: Option<(std::time::Instant, Duration)>,
+    /// How the link stood at the last call, for the app's header.
+    link: Link,
 }
 
 impl From<RemoteError> for CoreError {
@@ -60,9 +67,9 @@ impl From<RemoteError> for CoreError {
     }
 }
 
-/// Logs in as `role`, within the call timeout.
+/// Logs in as `role`, within the login timeout.
 async fn login(address: &ServerAddress, role: &str, password: &str) -> Result<Client, RemoteError> {
-    let (client, _driver) = tokio::time::timeout(CALL_TIMEOUT, address.connect(role, password))
+    let (client, _driver) = tokio::time::timeout(LOGIN_TIMEOUT, address.connect(role, password))
         .await
         .map_err(|_| RemoteError::Protocol("no answer".into()))??;
     Ok(client)
@@ -82,6 +89,31 @@ async fn connect_as_address(address: &ServerAddress) -> Result<Client, RemoteErr
         .await
         .map_err(|_| RemoteError::Protocol("no answer".into()))??;
     Ok(client)
+}
+
+/// Reaches the server as the address's own login (with a stand-in password when none is
+/// known, to see that the server answers and its certificate holds) and tells whether
+/// Govbench's schema is there. Changes nothing.
+pub(crate) fn probe(address: &ServerAddress) -> Result<bool, RemoteError> {
+    runtime()
+        .map_err(|e| RemoteError::Protocol(e.to_string()))?
+        .block_on(async {
+            let (user, password) = address.login().unwrap_or_else(|_| {
+                let user = address.user().unwrap_or("govbench_probe").to_owned();
+                (user, "-".into())
+            });
+            let (client, _driver) =
+                tokio::time::timeout(LOGIN_TIMEOUT, address.connect(&user, &password))
+                    .await
+                    .map_err(|_| RemoteError::Protocol("no answer".into()))??;
+            let row = client
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'govbench')",
+                    &[],
+                )
+                .await?;
+            Ok(row.get(0))
+        })
 }
 
 /// `govbench server init`: installs or upgrades the server schema, as the login the address
@@ -135,33 +167,101 @@ impl SharedWorkspace {
         let client = runtime.block_on(login(address, &role, password))?;
         Ok(SharedWorkspace {
             runtime,
-            client,
+            client: Some(client),
             workspace,
             address: address.clone(),
             role,
             password: zeroize::Zeroizing::new(password.to_owned()),
             retry: None,
+            link: Link {
+                connected: true,
+                last_contact: Some(chrono::Utc::now()),
+                problem: None,
+            },
         })
+    }
+
+    /// [`SharedWorkspace::connect`] for a desk that works whether or not the server answers
+    /// now: if it does not, the link starts offline (its [`Link`] says why) and logs in at
+    /// the next call that may (edits wait to be shared meanwhile, decisions are refused).
+    pub fn open(
+        address: &ServerAddress,
+        workspace: Uuid,
+        name: &str,
+        password: &str,
+    ) -> CoreResult<SharedWorkspace> {
+        match SharedWorkspace::connect(address, workspace, name, password) {
+            Ok(link) => Ok(link),
+            Err(CoreError::Server(problem)) => {
+                let mut link = SharedWorkspace {
+                    runtime: runtime()?,
+                    client: None,
+                    workspace,
+                    address: address.clone(),
+                    role: log::login_role(workspace, name),
+                    password: zeroize::Zeroizing::new(password.to_owned()),
+                    retry: None,
+                    link: Link::default(),
+                };
+                link.note::<()>(&Err(CoreError::Server(problem)));
+                Ok(link)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn closed(&self) -> bool {
+        self.client.as_ref().is_none_or(Client::is_closed)
+    }
+
+    fn client(&self) -> CoreResult<&Client> {
+        self.client
+            .as_ref()
+            .ok_or_else(|| CoreError::Server(ServerProblem::Unreachable("not connected".into())))
+    }
+
+    /// Keeps what a call showed of the link: an answer (even a refusal) is contact; a failure
+    /// to reach the server is kept as the reason the desk is offline.
+    fn note<T>(&mut self, result: &CoreResult<T>) {
+        match result {
+            Err(CoreError::Server(ServerProblem::Unreachable(reason))) => {
+                self.link.connected = false;
+                self.link.problem =
+                    Some(CoreError::Server(ServerProblem::Unreachable(reason.clone())).into());
+            }
+            Err(CoreError::Server(ServerProblem::Refused(why))) if self.closed() => {
+                self.link.connected = false;
+                self.link.problem = Some(CoreError::Server(ServerProblem::Refused(*why)).into());
+            }
+            _ => {
+                self.link = Link {
+                    connected: !self.closed(),
+                    last_contact: Some(chrono::Utc::now()),
+                    problem: None,
+                };
+            }
+        }
     }
 
     /// Makes a call; if it failed because the connection was lost, logs in again and makes
     /// it once more.
     fn twice<T>(&mut self, call: impl Fn(&Self) -> CoreResult<T>) -> CoreResult<T> {
-        self.ready()?;
-        match call(self) {
-            Err(_) if self.client.is_closed() => {
+        let result = self.ready().and_then(|()| match call(self) {
+            Err(_) if self.closed() => {
                 self.ready()?;
                 call(self)
             }
             result => result,
-        }
+        });
+        self.note(&result);
+        result
     }
 
     /// Before a call: the connection, logged in again if it was lost. Every call is safe to
     /// make again (an event offered twice is recognised by its hash), so a call that failed
     /// with the connection is simply made anew by whoever needs it.
     fn ready(&mut self) -> CoreResult<()> {
-        if !self.client.is_closed() {
+        if !self.closed() {
             return Ok(());
         }
         if let Some((not_before, _)) = self.retry {
@@ -176,7 +276,7 @@ impl SharedWorkspace {
             .block_on(login(&self.address, &self.role, &self.password))
         {
             Ok(client) => {
-                self.client = client;
+                self.client = Some(client);
                 self.retry = None;
                 Ok(())
             }
@@ -275,6 +375,10 @@ fn outcome(wire: WireOutcome) -> CoreResult<Outcome> {
 }
 
 impl Server for SharedWorkspace {
+    fn link(&self) -> Link {
+        self.link.clone()
+    }
+
     fn append(&mut self, offer: &Offer) -> CoreResult<Outcome> {
         self.twice(|me| me.append_once(offer))
     }
@@ -306,23 +410,42 @@ impl Server for SharedWorkspace {
     fn key_rows(&mut self) -> CoreResult<Vec<(String, Vec<u8>)>> {
         self.twice(|me| me.key_rows_once())
     }
+
+    fn issue_login(&mut self, login: &MemberLogin) -> CoreResult<()> {
+        self.twice(|me| {
+            let client = me.client()?;
+            me.call(log::issue_login(
+                client,
+                me.workspace,
+                login.id,
+                &login.name,
+                login.is_admin,
+                &login.password,
+            ))
+        })
+    }
+
+    fn set_own_password(&mut self, password: &str) -> CoreResult<()> {
+        self.twice(|me| me.call(log::set_own_password(me.client()?, password)))
+    }
 }
 
 /// Each call once, on the connection as it is.
 impl SharedWorkspace {
     fn append_once(&self, offer: &Offer) -> CoreResult<Outcome> {
         let wire = Self::wire(offer)?;
-        outcome(self.call(log::append(&self.client, &wire))?)
+        outcome(self.call(log::append(self.client()?, &wire))?)
     }
 
     fn import_once(&self, offer: &Offer) -> CoreResult<Outcome> {
         let wire = Self::wire(offer)?;
-        outcome(self.call(log::import(&self.client, &wire))?)
+        outcome(self.call(log::import(self.client()?, &wire))?)
     }
 
     fn finish_import_once(&self) -> CoreResult<()> {
+        let client = self.client()?;
         self.call(async {
-            self.client
+            client
                 .execute("SELECT govbench.finish_import($1)", &[&self.workspace])
                 .await?;
             Ok(())
@@ -330,9 +453,9 @@ impl SharedWorkspace {
     }
 
     fn events_after_once(&self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>> {
+        let client = self.client()?;
         let rows = self.call(async {
-            Ok(self
-                .client
+            Ok(client
                 .query(
                     "SELECT position, log_hash, copy_id, copy_seq, event_hash, key_id, format,
                             nonce, payload
@@ -364,9 +487,10 @@ impl SharedWorkspace {
     }
 
     fn put_key_rows_once(&self, rows: &[(String, Vec<u8>)]) -> CoreResult<()> {
+        let client = self.client()?;
         self.call(async {
             for (id, body) in rows {
-                self.client
+                client
                     .execute(
                         "SELECT govbench.put_key_slot($1, $2, $3)",
                         &[&self.workspace, id, body],
@@ -378,8 +502,9 @@ impl SharedWorkspace {
     }
 
     fn put_blob_once(&self, blob: &SealedBlob) -> CoreResult<()> {
+        let client = self.client()?;
         self.call(async {
-            self.client
+            client
                 .execute(
                     "SELECT govbench.put_blob($1, $2, $3, $4, $5)",
                     &[
@@ -396,9 +521,9 @@ impl SharedWorkspace {
     }
 
     fn blob_once(&self, blob_id: &[u8; 32]) -> CoreResult<Option<SealedBlob>> {
+        let client = self.client()?;
         let row = self.call(async {
-            Ok(self
-                .client
+            Ok(client
                 .query_opt(
                     "SELECT key_id, nonce, ciphertext FROM govbench.blobs
                       WHERE workspace_id = $1 AND blob_id = $2",
@@ -420,9 +545,9 @@ impl SharedWorkspace {
     }
 
     fn key_rows_once(&self) -> CoreResult<Vec<(String, Vec<u8>)>> {
+        let client = self.client()?;
         let rows = self.call(async {
-            Ok(self
-                .client
+            Ok(client
                 .query(
                     "SELECT slot_id, body FROM govbench.key_slots WHERE workspace_id = $1",
                     &[&self.workspace],

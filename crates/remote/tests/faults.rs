@@ -34,6 +34,9 @@ impl Server for LosingAnswers {
         }
         answer
     }
+    fn link(&self) -> govbench_core::wire::Link {
+        self.inner.link()
+    }
     fn import(&mut self, offer: &Offer) -> CoreResult<Outcome> {
         self.inner.import(offer)
     }
@@ -54,6 +57,12 @@ impl Server for LosingAnswers {
     }
     fn blob(&mut self, id: &[u8; 32]) -> CoreResult<Option<SealedBlob>> {
         self.inner.blob(id)
+    }
+    fn issue_login(&mut self, login: &govbench_core::sharing::MemberLogin) -> CoreResult<()> {
+        self.inner.issue_login(login)
+    }
+    fn set_own_password(&mut self, password: &str) -> CoreResult<()> {
+        self.inner.set_own_password(password)
     }
 }
 

@@ -358,6 +358,9 @@ impl Server for Racing {
         }
         self.inner.append(offer)
     }
+    fn link(&self) -> govbench_core::wire::Link {
+        self.inner.link()
+    }
     fn import(&mut self, offer: &Offer) -> govbench_core::CoreResult<Outcome> {
         self.inner.import(offer)
     }
@@ -382,6 +385,15 @@ impl Server for Racing {
     }
     fn blob(&mut self, id: &[u8; 32]) -> govbench_core::CoreResult<Option<SealedBlob>> {
         self.inner.blob(id)
+    }
+    fn issue_login(
+        &mut self,
+        login: &govbench_core::sharing::MemberLogin,
+    ) -> govbench_core::CoreResult<()> {
+        self.inner.issue_login(login)
+    }
+    fn set_own_password(&mut self, password: &str) -> govbench_core::CoreResult<()> {
+        self.inner.set_own_password(password)
     }
 }
 
@@ -591,6 +603,17 @@ fn an_offline_edit_turned_down_becomes_its_authors_conflict_and_nothing_else_is_
     joined
         .execute(note(other, "离线：另一件事 offline: something else"))
         .unwrap();
+    // The header's view of it: not connected, two changes not yet shared.
+    let waiting = joined.sharing_status().unwrap().unwrap();
+    assert_eq!(
+        (waiting.connected, waiting.pending, waiting.conflicts),
+        (false, 2, 0)
+    );
+    let problem = waiting.problem.unwrap();
+    assert_eq!(
+        problem.details.get("reason").map(String::as_str),
+        Some("server.refused.not_connected")
+    );
     // Meanwhile, online on the other desk, the contested incident changes.
     origin.set_server(Some(Box::new(shared.link())));
     origin
@@ -614,6 +637,14 @@ fn an_offline_edit_turned_down_becomes_its_authors_conflict_and_nothing_else_is_
     assert_eq!(conflict.theirs_by.as_deref(), Some("系统管理员 Admin"));
     assert!(conflict.mine.as_deref().unwrap().contains("my account"));
     assert_eq!(conflict.action, "incident.add_note");
+    let after = joined.sharing_status().unwrap().unwrap();
+    assert_eq!((after.pending, after.conflicts), (0, 1));
+    // Dealt with: it leaves the author's list (once; the workspace does not change).
+    joined.dismiss_conflict(conflict.id).unwrap();
+    assert!(joined.conflicts().unwrap().is_empty());
+    assert_eq!(joined.sharing_status().unwrap().unwrap().conflicts, 0);
+    let again = joined.dismiss_conflict(conflict.id).unwrap_err();
+    assert_eq!(again.code, ErrorCode::Validation);
 
     // This desk now holds the server's order: the winner's note, not the conflict's; the other
     // note went through. Both desks agree and both logs verify.
@@ -632,8 +663,189 @@ fn an_offline_edit_turned_down_becomes_its_authors_conflict_and_nothing_else_is_
     drop((origin, joined));
     assert_eq!(tables(&raw(&shared.path)), {
         let mut t = tables(&raw(&copy));
+        // (The dismissed conflict is this copy's own note, kept with when it was dealt with.)
         t.remove("conflicts");
         t.insert("conflicts".into(), Vec::new());
         t
     });
+}
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn a_desk_that_starts_offline_keeps_edits_says_why_and_goes_online_by_itself() {
+    let Some(s) = server() else { return };
+    let (shared, _origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let mut joined = login(&copy, "admin");
+    let password = server_password(demo::PASSPHRASE, shared.workspace, "admin").unwrap();
+
+    // The server's port answers nothing: the link opens offline and says why.
+    let dead = ServerAddress::parse(
+        &format!("postgresql://postgres@localhost:{}/x", closed_port()),
+        Some(&s.ca),
+        false,
+    )
+    .unwrap();
+    let link = SharedWorkspace::open(&dead, shared.workspace, "admin", &password).unwrap();
+    assert!(!link.link().connected);
+    joined.set_server(Some(Box::new(link)));
+    let incident = an_open_incident(&joined);
+    joined
+        .execute(note(incident, "断网时记下 noted offline"))
+        .unwrap();
+    let status = joined.sharing_status().unwrap().unwrap();
+    assert!(!status.connected);
+    assert_eq!(status.pending, 1);
+    assert_eq!(
+        status.problem.map(|p| p.code),
+        Some(ErrorCode::ServerUnreachable)
+    );
+    assert_eq!(status.last_contact, None);
+
+    // The real server: the same desk, opened afresh, connects; the exchange sends the note.
+    let link =
+        SharedWorkspace::open(&shared.address, shared.workspace, "admin", &password).unwrap();
+    joined.set_server(Some(Box::new(link)));
+    let synced = joined.sync_connected().unwrap();
+    assert_eq!(synced.pushed, 1);
+    let status = joined.sharing_status().unwrap().unwrap();
+    assert!(status.connected, "{status:?}");
+    assert_eq!((status.pending, status.problem), (0, None));
+    assert!(status.last_contact.is_some());
+}
+
+#[test]
+fn test_connection_reaches_the_server_checks_its_certificate_and_changes_nothing() {
+    let Some(s) = server() else { return };
+    let (shared, _origin) = Shared::new(&s);
+    let named = |address: &str, ca: Option<&Path>| {
+        govbench_remote::desk::Named::parse(&govbench_protocol::ServerRequest {
+            address: address.into(),
+            ca: ca.map(|c| c.display().to_string()),
+            allow_plaintext: false,
+        })
+        .unwrap()
+    };
+    let (url, _) = shared.address.without_password();
+    // IT's login (its password from the password file the test command wrote).
+    let it = govbench_remote::desk::check(&named(&url, Some(&s.ca))).unwrap();
+    assert_eq!(
+        (it.verified_tls, it.logged_in, it.schema_ready),
+        (true, true, Some(true))
+    );
+    // A name the server does not know: reached, certificate verified, not logged in.
+    let stranger = url.replace("user=postgres", "user=nobody_here");
+    let reached = govbench_remote::desk::check(&named(&stranger, Some(&s.ca))).unwrap();
+    assert_eq!((reached.verified_tls, reached.logged_in), (true, false));
+    // A certificate from another CA: refused, not "reached".
+    let other_ca = shared.dir.path().join("other-ca.pem");
+    std::fs::write(&other_ca, include_str!("fixtures/other-ca.pem")).unwrap();
+    let refused = govbench_remote::desk::check(&named(&url, Some(&other_ca))).unwrap_err();
+    assert!(
+        matches!(refused, govbench_core::CoreError::Server(_)),
+        "{refused:?}"
+    );
+    // No server on the port: unreachable.
+    let nowhere = format!("postgresql://postgres@localhost:{}/x", closed_port());
+    assert!(govbench_remote::desk::check(&named(&nowhere, Some(&s.ca))).is_err());
+}
+
+#[test]
+fn a_member_from_before_sharing_joins_once_with_a_join_code_then_with_their_passphrase() {
+    use govbench_remote::desk::{self, Joining, Named};
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let named = Named {
+        address: shared.address.clone(),
+        allow_plaintext: false,
+    };
+    let workspace = shared.workspace.to_string();
+    let joining = |passphrase: &str, code: Option<&str>, into: &Path| {
+        desk::join(
+            &named,
+            &Joining {
+                workspace: &workspace,
+                user: "li.wei",
+                passphrase,
+                join_code: code,
+            },
+            into,
+            &|_| {},
+        )
+    };
+    let into = shared.dir.path().join("li.govbench");
+
+    // Sharing imported li.wei's events, not a login: their passphrase opens nothing there.
+    let refused = joining(demo::PASSPHRASE, None, &into).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::ServerRefused, "{refused:?}");
+    assert!(!into.exists());
+
+    // Only an Admin, online, issues a code; never for themselves.
+    let li = origin
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == "li.wei")
+        .unwrap();
+    assert_eq!(
+        origin
+            .issue_join_code(li.id)
+            .unwrap_err()
+            .details
+            .get("reason")
+            .map(String::as_str),
+        Some("server.refused.not_connected")
+    );
+    origin.set_server(Some(Box::new(shared.link())));
+    let me = origin.user().id;
+    assert_eq!(
+        origin.issue_join_code(me).unwrap_err().code,
+        ErrorCode::Validation
+    );
+    let code = origin.issue_join_code(li.id).unwrap();
+
+    // The right code with a wrong passphrase: refused before the code is spent.
+    assert!(joining("not the passphrase", Some(&code), &into).is_err());
+    assert!(!into.exists());
+    // The code as someone types it, with the passphrase: joined.
+    let typed = code.to_lowercase().replace('-', " ");
+    joining(demo::PASSPHRASE, Some(&typed), &into).unwrap();
+    // Spent: the code opens nothing more; the passphrase now does.
+    let again = shared.dir.path().join("li-again.govbench");
+    assert!(joining(demo::PASSPHRASE, Some(&code), &again).is_err());
+    joining(demo::PASSPHRASE, None, &again).unwrap();
+
+    // li.wei writes in their own name from the joined copy; an insider's direct call to issue
+    // logins is refused by the server.
+    let mut li_desk = login(&into, "li.wei");
+    let password = desk::member_password(&li_desk, demo::PASSPHRASE).unwrap();
+    assert!(desk::connect(&mut li_desk, &password).unwrap());
+    let incident = an_open_incident(&li_desk);
+    li_desk
+        .execute(note(incident, "研发已定位 R&D found it"))
+        .unwrap();
+    let refused = li_desk.issue_join_code(me).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Forbidden, "{refused:?}");
+    let mut link =
+        SharedWorkspace::connect(&shared.address, shared.workspace, "li.wei", &password).unwrap();
+    let forged = govbench_core::sharing::MemberLogin {
+        id: me.0,
+        name: "admin".into(),
+        is_admin: true,
+        password: zeroize::Zeroizing::new("taken over".into()),
+    };
+    assert!(link.issue_login(&forged).is_err());
+    assert!(
+        SharedWorkspace::connect(&shared.address, shared.workspace, "admin", "taken over").is_err()
+    );
+
+    let mut admin_link = shared.link();
+    assert_eq!(origin.sync(&mut admin_link).unwrap().pulled, 1);
+    let entry = origin.incident(incident).unwrap().incident.timeline;
+    assert_eq!(entry.last().unwrap().by.0, li.id.0, "in their own name");
 }

@@ -158,6 +158,11 @@ fn start_driver(port: u16) -> Result<Driver, Unavailable> {
         .env("GOVBENCH_E2E_SAVE_DIR", home.path().join("exports"))
         .env("GOVBENCH_E2E_NOTIFIED", home.path().join("notified.log"))
         .env("GOVBENCH_E2E_ALERT_SECONDS", "2")
+        .env("GOVBENCH_E2E_SYNC_SECONDS", "1")
+        .env(
+            "GOVBENCH_E2E_PICK_CA",
+            std::env::var_os("GOVBENCH_TEST_PG_CA").unwrap_or_default(),
+        )
         .env("LANG", "zh_CN.UTF-8")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -262,7 +267,18 @@ impl Ui {
 
     /// Waits until `check` holds for the text of `css`.
     async fn wait_text(&self, css: &str, what: &str, check: impl Fn(&str) -> bool) -> String {
-        let deadline = std::time::Instant::now() + WAIT;
+        self.wait_text_within(WAIT, css, what, check).await
+    }
+
+    /// [`Ui::wait_text`] for work that takes long on a loaded machine (sharing a log).
+    async fn wait_text_within(
+        &self,
+        within: Duration,
+        css: &str,
+        what: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = std::time::Instant::now() + within;
         loop {
             if let Ok(el) = self.c.find(Locator::Css(css)).await {
                 let text = el.text().await.unwrap_or_default();
@@ -270,9 +286,11 @@ impl Ui {
                     return text;
                 }
                 if std::time::Instant::now() > deadline {
+                    self.screenshot("failed-wait").await;
                     panic!("{css}: expected {what}, found {text:?}");
                 }
             } else if std::time::Instant::now() > deadline {
+                self.screenshot("failed-wait").await;
                 panic!("{css}: expected {what}, element missing");
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -1463,4 +1481,274 @@ async fn a_copy_put_back_is_held_until_an_admin_continues_it() {
         "the hold lifts once the Admin continues this copy"
     );
     ui.screenshot("24b-continued").await;
+}
+
+/// The private PostgreSQL cluster the test command starts: a database of its own with
+/// Govbench's schema, its URL (IT's login; the password is in the password file) and CA file.
+fn shared_server() -> Option<(String, String)> {
+    let (Ok(url), Ok(ca), Ok(password)) = (
+        std::env::var("GOVBENCH_TEST_PG_URL"),
+        std::env::var("GOVBENCH_TEST_PG_CA"),
+        std::env::var("GOVBENCH_TEST_PG_PASSWORD"),
+    ) else {
+        assert!(
+            std::env::var_os("GOVBENCH_REQUIRE_PG").is_none(),
+            "GOVBENCH_REQUIRE_PG is set but no test server is"
+        );
+        eprintln!("no test PostgreSQL server: skipped");
+        return None;
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let name = format!("e2e_{}_{}", std::process::id(), now.as_nanos());
+    let root = govbench_remote::ServerAddress::parse(&url, Some(Path::new(&ca)), false).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (client, _driver) = root.connect("postgres", &password).await.unwrap();
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+    });
+    let url = format!(
+        "{}/{name}",
+        url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b)
+    );
+    let address = govbench_remote::ServerAddress::parse(&url, Some(Path::new(&ca)), false).unwrap();
+    govbench_remote::install_schema(&address).unwrap();
+    Some((url, ca))
+}
+
+/// Another desktop, played by the test: joins as `user`, then files a requirement through the
+/// server (Business files requirements).
+fn another_desk_files(
+    url: &str,
+    ca: &str,
+    workspace: &str,
+    user: &str,
+    passphrase: &str,
+    title: &str,
+) {
+    use govbench_protocol::{Comparator, Kpi, Priority, RequirementCommand, RequirementDraft};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.govbench");
+    let named = govbench_remote::desk::Named::parse(&govbench_protocol::ServerRequest {
+        address: url.into(),
+        ca: Some(ca.into()),
+        allow_plaintext: false,
+    })
+    .unwrap();
+    let joining = govbench_remote::desk::Joining {
+        workspace,
+        user,
+        passphrase,
+        join_code: None,
+    };
+    govbench_remote::desk::join(&named, &joining, &path, &|_| {}).unwrap();
+    let mut session = govbench_core::login(
+        &path,
+        user,
+        passphrase,
+        std::sync::Arc::new(govbench_core::SystemClock),
+    )
+    .unwrap();
+    let password = govbench_remote::desk::member_password(&session, passphrase).unwrap();
+    assert!(govbench_remote::desk::connect(&mut session, &password).unwrap());
+    session
+        .execute(RequirementCommand::File {
+            draft: RequirementDraft {
+                title: title.into(),
+                scenario: "两地协同 two desks, one workspace".into(),
+                goals: "共享 shared".into(),
+                kpis: vec![Kpi {
+                    metric: "accuracy".into(),
+                    comparator: Comparator::AtLeast,
+                    target: 90.0,
+                    unit: "%".into(),
+                }],
+                priority: Priority::Medium,
+                department: "医疗事业部".into(),
+                wanted_by: chrono::Local::now().date_naive() + chrono::Duration::days(60),
+            },
+            submit: true,
+        })
+        .unwrap();
+    assert_eq!(
+        session.sharing_status().unwrap().unwrap().pending,
+        0,
+        "placed online"
+    );
+}
+
+impl Ui {
+    async fn add_user(&self, name: &str, display: &str, role: &str, passphrase: &str) {
+        self.click("#nav-users").await;
+        self.type_in("#user-name", name).await;
+        self.fill("#user-display-name", display).await;
+        self.select("#user-role", role).await;
+        self.type_in("#user-passphrase", passphrase).await;
+        self.type_in("#user-passphrase2", passphrase).await;
+        self.click("#user-add").await;
+        self.wait_text("#users-notice", "the confirmation", |t| t.contains(name))
+            .await;
+    }
+
+    async fn sharing_state(&self) -> String {
+        self.attr("#sharing-status [data-state]", "data-state")
+            .await
+            .unwrap_or_default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_workspace_is_shared_a_member_joins_and_other_desks_changes_arrive_by_themselves() {
+    let _turn = ONE_APP_AT_A_TIME.lock().await;
+    // The server's own client blocks on a runtime of its own: off this test's runtime.
+    let Some((url, ca)) = tokio::task::spawn_blocking(shared_server).await.unwrap() else {
+        return;
+    };
+    let Some((_driver, ui)) = launch().await else {
+        return;
+    };
+    ui.login("admin").await;
+    assert!(
+        ui.c.find(Locator::Css("#sharing-status")).await.is_err(),
+        "no sharing indicator on a workspace that is not shared"
+    );
+
+    // The Admin shares the workspace on the server IT set up.
+    ui.click("#user-menu summary").await;
+    ui.click("#menu-sharing").await;
+    ui.el("#share-section").await;
+    ui.fill("#share-address", &url).await;
+    ui.click("#share-pick-ca").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while ui
+        .el("#share-ca")
+        .await
+        .prop("value")
+        .await
+        .ok()
+        .flatten()
+        .as_deref()
+        != Some(ca.as_str())
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the CA file was not filled in"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ui.click("#share-test").await;
+    ui.wait_text("#share-checked", "a verified connection", |t| {
+        t.contains('✓') && t.contains("证书")
+    })
+    .await;
+    ui.type_in("#share-passphrase", "govbench-demo").await;
+    ui.screenshot("13-share").await;
+    ui.click("#share-submit").await;
+    let started = std::time::Instant::now();
+    let outcome = ui
+        .wait_text_within(
+            Duration::from_secs(180),
+            "#share-done, #share-error:not(.alert-empty)",
+            "an outcome",
+            |t| !t.is_empty(),
+        )
+        .await;
+    eprintln!("sharing took {:?}", started.elapsed());
+    assert!(outcome.contains("成员"), "sharing failed: {outcome}");
+    let workspace = ui
+        .wait_text("#share-workspace-id", "the workspace id", |t| t.len() == 36)
+        .await;
+    ui.screenshot("13a-shared").await;
+    ui.click("#share-continue").await;
+    ui.wait_text("#sharing-link", "connected", |t| t.contains("已连接"))
+        .await;
+    assert_eq!(ui.sharing_state().await, "connected");
+
+    // A member added online gets their server login with the event that creates them.
+    ui.add_user("han.mei", "韩梅", "business", "韩梅的口令 passphrase")
+        .await;
+
+    // Another desktop files a requirement; it arrives here with no click.
+    let title = "两地共享的需求 filed on another desk";
+    {
+        let (url, ca, workspace) = (url.clone(), ca.clone(), workspace.clone());
+        tokio::task::spawn_blocking(move || {
+            another_desk_files(
+                &url,
+                &ca,
+                &workspace,
+                "han.mei",
+                "韩梅的口令 passphrase",
+                title,
+            )
+        })
+        .await
+        .unwrap();
+    }
+    ui.open_requirement(title).await;
+    ui.screenshot("13b-arrived").await;
+
+    // A member from before sharing gets a join code.
+    ui.click("#user-menu summary").await;
+    ui.click("#menu-sharing").await;
+    ui.el("#join-codes").await;
+    let wang_lei =
+        ui.c.execute(
+            "return [...document.querySelectorAll('#join-code-member option')]
+                 .find(o => o.textContent.includes('wang.lei')).value",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    ui.select("#join-code-member", &wang_lei).await;
+    ui.click("#join-code-issue").await;
+    let code = ui
+        .wait_text("#join-code-value", "a join code", |t| t.len() == 23)
+        .await;
+    ui.screenshot("13c-join-code").await;
+    ui.logout().await;
+
+    // The R&D member joins from the login screen with the code and their passphrase: a new
+    // local copy, then signed in.
+    ui.click("#ws-join").await;
+    ui.fill("#join-address", &url).await;
+    ui.fill("#join-ca", &ca).await;
+    ui.fill("#join-workspace-id", &workspace).await;
+    ui.type_in("#join-user", "wang.lei").await;
+    ui.type_in("#join-code", &code).await;
+    ui.type_in("#join-passphrase", "not the passphrase").await;
+    ui.click("#join-pick").await;
+    ui.wait_text("#join-into", "the picked path", |t| t.contains(".govbench"))
+        .await;
+    ui.click("#join-submit").await;
+    ui.wait_text("#join-error", "a refusal", |t| !t.is_empty())
+        .await;
+    ui.type_in("#join-passphrase", "govbench-demo").await;
+    ui.screenshot("13d-join").await;
+    ui.click("#join-submit").await;
+    ui.wait_text("#user-menu", "the R&D member", |t| t.contains("王磊"))
+        .await;
+    ui.wait_text("#sharing-status", "the sharing indicator", |t| {
+        !t.is_empty()
+    })
+    .await;
+    assert_eq!(ui.sharing_state().await, "connected");
+    ui.open_requirement(title).await;
+    ui.click("#user-menu summary").await;
+    ui.click("#menu-sharing").await;
+    let shown = ui.text("#sharing-workspace-id").await;
+    assert_eq!(shown, workspace);
+    ui.wait_text("#no-conflicts", "no conflicts", |t| !t.is_empty())
+        .await;
+    ui.screenshot("13e-joined").await;
+    let _ = ui.c.close().await;
 }

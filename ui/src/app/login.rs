@@ -15,6 +15,7 @@ use crate::components::{
     checked_of, invalid_attrs, on_change, on_text, Brand, ErrorAlert, FieldError,
 };
 use crate::context::use_app;
+use crate::features::sharing::JoinDialog;
 use crate::state::login::{CreateAction, CreateForm, LoginAction, LoginForm};
 use crate::state::FieldErrors;
 use crate::text;
@@ -70,6 +71,7 @@ pub fn LoginPage(props: &LoginProps) -> Html {
     let form = use_reducer(LoginForm::default);
     let login = use_call::<endpoint::Login>(props.error.clone());
     let creating = use_state(|| false);
+    let joining = use_state(|| false);
 
     {
         let form = form.clone();
@@ -164,6 +166,10 @@ pub fn LoginPage(props: &LoginProps) -> Html {
                                     onclick={{ let creating = creating.clone(); Callback::from(move |_: MouseEvent| creating.set(true)) }}>
                                     { ctx.t("login.create_workspace") }
                                 </button>
+                                <button type="button" id="ws-join" class="btn btn-small btn-ghost"
+                                    onclick={{ let joining = joining.clone(); Callback::from(move |_: MouseEvent| joining.set(true)) }}>
+                                    { ctx.t("sharing.join_button") }
+                                </button>
                             </div>
                         </div>
                         <div class={classes!("field", errors.contains_key("user").then_some("has-error"))}>
@@ -196,6 +202,11 @@ pub fn LoginPage(props: &LoginProps) -> Html {
                 <CreateWorkspaceDialog
                     on_close={{ let creating = creating.clone(); Callback::from(move |_| creating.set(false)) }}
                     on_created={props.on_login.clone()} />
+            }
+            if *joining {
+                <JoinDialog
+                    on_close={{ let joining = joining.clone(); Callback::from(move |_| joining.set(false)) }}
+                    on_joined={props.on_login.clone()} />
             }
         </div>
     }

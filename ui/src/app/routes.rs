@@ -16,6 +16,7 @@ use crate::features::models::{
     ComparePage, EvaluationPage, ImportPage, ModelDetailPage, ModelsPage,
 };
 use crate::features::requirements::{DetailPage, ListPage, NewRequirementPage};
+use crate::features::sharing::SharingPage;
 use crate::features::trust::TrustPage;
 use crate::features::users::UsersPage;
 use crate::route::Route;
@@ -47,6 +48,7 @@ pub fn switch(route: Route) -> Html {
         Route::AssessmentPresent { quarter } => html! { <PresentPage {quarter} /> },
         Route::Users => html! { <UsersPage /> },
         Route::Trust => html! { <TrustPage /> },
+        Route::Sharing => html! { <SharingPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -15,6 +15,7 @@ use crate::api;
 use crate::components::{value_of, Brand, ErrorAlert, FetchState, FetchView, RouteLink};
 use crate::context::use_app;
 use crate::features::incidents::AlertStrip;
+use crate::features::sharing::SharingChip;
 use crate::hooks::use_fetch;
 use crate::nav::{section_of, NAV};
 use crate::route::Route;
@@ -35,12 +36,20 @@ pub fn Shell(props: &ShellProps) -> Html {
         .map(|l| l.path().to_owned())
         .unwrap_or_default();
     let current = section_of(&path);
-    // A new page starts at its top, like a page load would.
-    use_effect_with(path, |_| {
-        if let Some(window) = web_sys::window() {
-            window.scroll_to_with_x_and_y(0.0, 0.0);
-        }
-    });
+    let user_menu = use_node_ref();
+    // A new page starts at its top, like a page load would, with the user menu closed (it
+    // holds a link to a page).
+    {
+        let user_menu = user_menu.clone();
+        use_effect_with(path, move |_| {
+            if let Some(window) = web_sys::window() {
+                window.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+            if let Some(menu) = user_menu.cast::<web_sys::Element>() {
+                let _ = menu.remove_attribute("open");
+            }
+        });
+    }
 
     let navigator = use_navigator();
     let logout_error = use_state(|| None::<ApiError>);
@@ -104,9 +113,10 @@ pub fn Shell(props: &ShellProps) -> Html {
                             <span class="tag">{ ctx.t("login.demo") }</span>
                         }
                     </span>
+                    <SharingChip />
                     <AuditStatus />
                     <LangSwitch />
-                    <details id="user-menu" class="user-menu">
+                    <details id="user-menu" class="user-menu" ref={user_menu}>
                         <summary class="user-menu-button" title={ctx.t("shell.user_menu")}>
                             <span class="avatar" aria-hidden="true">
                                 { user.display_name.chars().next().map(String::from).unwrap_or_default() }
@@ -122,6 +132,9 @@ pub fn Shell(props: &ShellProps) -> Html {
                                 { user.name.clone() }
                                 <span class="muted">{ format!(" · {}", text::role(ctx.locale, user.role)) }</span>
                             </p>
+                            <RouteLink to={Route::Sharing} id="menu-sharing" class="menu-link">
+                                { ctx.t("sharing.menu") }
+                            </RouteLink>
                             <button id="logout" type="button" role="menuitem" class="btn btn-small" onclick={logout(false)}>
                                 { ctx.t("shell.logout") }
                             </button>

@@ -6,6 +6,7 @@ pub mod drills;
 pub mod incidents;
 pub mod models;
 pub mod requirements;
+pub mod sharing;
 pub mod trust;
 pub mod users;
 
