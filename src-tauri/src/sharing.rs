@@ -28,13 +28,20 @@ fn every() -> Duration {
     EVERY
 }
 
-/// Exchanges with the server every few seconds while a shared workspace is open: what others
-/// wrote comes in (verified first), what waited goes out. An unreachable server costs nothing
+/// Exchanges with the server as soon as it announces an event, and every few seconds anyway,
+/// while a shared workspace is open: what others wrote comes in (verified first), what waited
+/// goes out. An unreachable server costs nothing
 /// here: the link waits out its backoff before it tries again. The page sees the result in
 /// `sharing_status`.
 pub fn start(state: Arc<AppState>) {
     std::thread::spawn(move || loop {
-        std::thread::sleep(every());
+        // Woken at once when the server announces an event; else after the polling interval.
+        match state.wakeups() {
+            Some(wakeups) => {
+                wakeups.wait(every());
+            }
+            None => std::thread::sleep(every()),
+        }
         let _ = state.with_session(|s| {
             if s.server_note()?.is_some() {
                 s.sync_connected()?;
@@ -69,6 +76,8 @@ impl AppState {
                 }))
             })?;
             let password = desk::member_password(s, &request.passphrase)?;
+            // From now on others' events wake this desk.
+            self.connect_shared(s, &password)?;
             self.remember_again(s, password);
             Ok(ShareReport {
                 workspace_id: s.workspace_id(),

@@ -8,7 +8,7 @@ use govbench_protocol::{
     ExportProgress, ExportRequest, LoginRequest, NewUser, RecentWorkspace, Role, SessionInfo,
     SharingProgress, StartupState, WorkspaceId,
 };
-use govbench_remote::desk;
+use govbench_remote::{desk, Wakeups};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -82,6 +82,8 @@ pub struct AppState {
     export_progress: Mutex<Option<ExportProgress>>,
     /// Where the running share or join stands (read by its dialog meanwhile).
     sharing_progress: Mutex<Option<SharingProgress>>,
+    /// The open shared workspace's notifications of new events (the exchange waits on them).
+    wakeups: Mutex<Option<Arc<Wakeups>>>,
 }
 
 pub(crate) fn internal(reason: impl std::fmt::Display) -> ApiError {
@@ -133,7 +135,22 @@ impl AppState {
             recent: Mutex::new(recent),
             export_progress: Mutex::new(None),
             sharing_progress: Mutex::new(None),
+            wakeups: Mutex::new(None),
         }
+    }
+
+    /// The open shared workspace's wake-ups, if it has any.
+    pub fn wakeups(&self) -> Option<Arc<Wakeups>> {
+        self.wakeups.lock().ok().and_then(|w| w.clone())
+    }
+
+    /// Connects a session on a shared workspace to its server, listening for others' events.
+    pub(crate) fn connect_shared(&self, session: &mut Session, password: &str) -> ApiResult<()> {
+        let (_, wakeups) = desk::connect_listening(session, password, true)?;
+        if let Ok(mut slot) = self.wakeups.lock() {
+            *slot = wakeups.map(Arc::new);
+        }
+        Ok(())
     }
 
     pub fn sharing_progress(&self) -> Option<SharingProgress> {
@@ -328,7 +345,7 @@ impl AppState {
         .ok()?;
         if let Some(password) = &remembered.server_password {
             // Offline, the link says why; a copy whose note cannot be read opens unconnected.
-            let _ = desk::connect(&mut session, password);
+            let _ = self.connect_shared(&mut session, password);
         }
         let info = session.info(true);
         session
@@ -362,7 +379,7 @@ impl AppState {
         let mut server_password = None;
         if session.server_note()?.is_some() {
             let password = desk::member_password(&session, passphrase)?;
-            desk::connect(&mut session, &password)?;
+            self.connect_shared(&mut session, &password)?;
             server_password = Some(password);
         }
         let remembered = remember && self.remember(&session, server_password).is_ok();
@@ -443,6 +460,9 @@ impl AppState {
 
     pub fn logout(&self, forget: bool) -> ApiResult<()> {
         let closed = self.session_lock()?.take();
+        if let Ok(mut wakeups) = self.wakeups.lock() {
+            *wakeups = None;
+        }
         self.viewer_copies().sweep();
         if let (true, Some(session)) = (forget, closed) {
             let mut recent = self.recent_lock()?;

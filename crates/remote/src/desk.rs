@@ -87,13 +87,22 @@ pub fn link_for(session: &Session, password: &str) -> ApiResult<Option<SharedWor
 /// Connects a session on a shared workspace to its server (see [`link_for`]); returns whether
 /// the workspace is shared.
 pub fn connect(session: &mut Session, password: &str) -> ApiResult<bool> {
-    match link_for(session, password)? {
-        Some(link) => {
-            session.set_server(Some(Box::new(link)));
-            Ok(true)
-        }
-        None => Ok(false),
-    }
+    Ok(connect_listening(session, password, false)?.0)
+}
+
+/// [`connect`] for a desk that stays open (the app): also the wake-ups that announce others'
+/// events as the server places them.
+pub fn connect_listening(
+    session: &mut Session,
+    password: &str,
+    listen: bool,
+) -> ApiResult<(bool, Option<crate::Wakeups>)> {
+    let Some(link) = link_for(session, password)? else {
+        return Ok((false, None));
+    };
+    let wakeups = listen.then(|| link.wakeups());
+    session.set_server(Some(Box::new(link)));
+    Ok((true, wakeups))
 }
 
 /// Shares the session's workspace on the server `named` names: registers it there with the

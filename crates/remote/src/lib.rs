@@ -10,12 +10,14 @@
 mod credentials;
 pub mod desk;
 mod log;
+mod wakeups;
 mod workspace;
 
 pub use log::{
     add_member, append, create_workspace, import, login_role, remove_member, verifier, Offer,
     Outcome,
 };
+pub use wakeups::Wakeups;
 pub use workspace::{install_schema, register_workspace, SharedWorkspace};
 
 use rustls_pki_types::pem::PemObject;
@@ -193,17 +195,28 @@ impl ServerAddress {
         user: &str,
         password: &str,
     ) -> Result<(Client, tokio::task::JoinHandle<()>), RemoteError> {
+        self.connect_hearing(user, password, None).await
+    }
+
+    /// [`ServerAddress::connect`], with each notification the connection receives (`LISTEN`)
+    /// passed on to `notices`.
+    pub(crate) async fn connect_hearing(
+        &self,
+        user: &str,
+        password: &str,
+        notices: Option<std::sync::mpsc::Sender<()>>,
+    ) -> Result<(Client, tokio::task::JoinHandle<()>), RemoteError> {
         let mut config = self.config.clone();
         config.user(user).password(password);
         match self.protection {
             Protection::PlaintextLoopback | Protection::PlaintextAllowed => {
                 let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
-                Ok((client, tokio::spawn(drive(connection))))
+                Ok((client, tokio::spawn(drive(connection, notices))))
             }
             Protection::Verified => {
                 let tls = tokio_postgres_rustls::MakeRustlsConnect::new(self.tls_config()?);
                 let (client, connection) = config.connect(tls).await?;
-                Ok((client, tokio::spawn(drive(connection))))
+                Ok((client, tokio::spawn(drive(connection, notices))))
             }
         }
     }
@@ -238,13 +251,27 @@ impl ServerAddress {
     }
 }
 
-async fn drive<S, T>(connection: tokio_postgres::Connection<S, T>)
-where
+async fn drive<S, T>(
+    mut connection: tokio_postgres::Connection<S, T>,
+    notices: Option<std::sync::mpsc::Sender<()>>,
+) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
+    use futures_util::StreamExt;
     // Its end (or error) reaches the client as errors on its next call.
-    let _ = connection.await;
+    let Some(notices) = notices else {
+        let _ = connection.await;
+        return;
+    };
+    let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+    while let Some(Ok(message)) = messages.next().await {
+        if let tokio_postgres::AsyncMessage::Notification(_) = message {
+            if notices.send(()).is_err() {
+                return;
+            }
+        }
+    }
 }
 
 /// Installs (or confirms) the server schema in the database `client` is connected to.

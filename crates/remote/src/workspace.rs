@@ -210,6 +210,16 @@ impl SharedWorkspace {
         }
     }
 
+    /// Notifications of this workspace's new events, on a connection of their own.
+    pub fn wakeups(&self) -> crate::Wakeups {
+        crate::Wakeups::listen(
+            self.address.clone(),
+            self.workspace,
+            self.role.clone(),
+            self.password.clone(),
+        )
+    }
+
     fn closed(&self) -> bool {
         self.client.as_ref().is_none_or(Client::is_closed)
     }

@@ -849,3 +849,34 @@ fn a_member_from_before_sharing_joins_once_with_a_join_code_then_with_their_pass
     let entry = origin.incident(incident).unwrap().incident.timeline;
     assert_eq!(entry.last().unwrap().by.0, li.id.0, "in their own name");
 }
+
+#[test]
+fn a_listening_desk_is_woken_as_soon_as_another_desk_writes() {
+    use std::time::{Duration, Instant};
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let mut joined = login(&copy, "admin");
+    let link = shared.link();
+    let wakeups = link.wakeups();
+    // Once listening it wakes the desk once (what came meanwhile is fetched then), then waits.
+    assert!(wakeups.wait(Duration::from_secs(30)), "listening");
+    assert!(!wakeups.wait(Duration::from_millis(300)), "nothing new yet");
+
+    origin.set_server(Some(Box::new(shared.link())));
+    let incident = an_open_incident(&origin);
+    origin
+        .execute(note(incident, "另一台电脑 from the other desk"))
+        .unwrap();
+    let written = Instant::now();
+    assert!(wakeups.wait(Duration::from_secs(30)), "woken by the event");
+    eprintln!(
+        "woken {:?} after the other desk's write returned",
+        written.elapsed()
+    );
+    joined.set_server(Some(Box::new(link)));
+    assert_eq!(joined.sync_connected().unwrap().pulled, 1);
+    assert!(notes(&joined, incident)
+        .iter()
+        .any(|n| n.contains("from the other desk")));
+}
