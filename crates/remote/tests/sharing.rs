@@ -14,8 +14,9 @@ use govbench_core::sharing::{self, Delivered, Offer, Outcome, Server, ServerNote
 use govbench_core::wire::SealedBlob;
 use govbench_core::{demo, KdfParams, Session, SystemClock};
 use govbench_protocol::{
-    ApiError, ConflictReason, EntityRef, ErrorCode, IncidentCommand, IncidentId, IncidentQuery,
-    NewUser, Role, TimelineKind, UserCommand,
+    ApiError, ConflictReason, EntityRef, ErrorCode, EvaluationCommand, EvaluationId,
+    EvaluationMeta, Evaluator, IncidentCommand, IncidentId, IncidentQuery, ManualValue, ModelDraft,
+    ModelId, ModelVersionId, NewUser, RiskTier, Role, TimelineKind, UserCommand, VersionDraft,
 };
 use govbench_remote::{create_workspace, init_server, ServerAddress, SharedWorkspace};
 use rusqlite::Connection;
@@ -879,4 +880,166 @@ fn a_listening_desk_is_woken_as_soon_as_another_desk_writes() {
     assert!(notes(&joined, incident)
         .iter()
         .any(|n| n.contains("from the other desk")));
+}
+
+/// The passphrase of the members `member_desk` adds.
+const DESK_PASSPHRASE: &str = "两台电脑 two desks 2026";
+
+/// A member the Admin adds online, joined on a desk of their own.
+fn member_desk(shared: &Shared, origin: &mut Session, name: &str, role: Role) -> Session {
+    let passphrase = DESK_PASSPHRASE;
+    origin
+        .execute(UserCommand::Create {
+            user: NewUser {
+                name: name.into(),
+                display_name: format!("{name} 桌面"),
+                role,
+                passphrase: passphrase.into(),
+            },
+        })
+        .unwrap();
+    let path = shared.dir.path().join(format!("{name}.govbench"));
+    let named = govbench_remote::desk::Named {
+        address: shared.address.clone(),
+        allow_plaintext: false,
+    };
+    let workspace = shared.workspace.to_string();
+    let joining = govbench_remote::desk::Joining {
+        workspace: &workspace,
+        user: name,
+        passphrase,
+        join_code: None,
+    };
+    govbench_remote::desk::join(&named, &joining, &path, &|_| {}).unwrap();
+    let mut desk = govbench_core::login(&path, name, passphrase, Arc::new(SystemClock)).unwrap();
+    let password = govbench_remote::desk::member_password(&desk, passphrase).unwrap();
+    assert!(govbench_remote::desk::connect(&mut desk, &password).unwrap());
+    desk
+}
+
+fn manual_run(version: ModelVersionId, accuracy: f64) -> EvaluationCommand {
+    let value = |kpi: &str, value| ManualValue {
+        kpi: kpi.into(),
+        value,
+        stderr: None,
+        n: Some(2000),
+        group: None,
+    };
+    EvaluationCommand::RecordManual {
+        model_version: version,
+        meta: EvaluationMeta {
+            date: Utc::now().date_naive(),
+            evaluator: Evaluator::Internal,
+            dataset: "门诊病历 test set".into(),
+            model_revision: String::new(),
+            notes: String::new(),
+        },
+        values: vec![
+            value("accuracy", accuracy),
+            value("recall", 0.9),
+            value("response_time_p95", 900.0),
+        ],
+    }
+}
+
+#[test]
+fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_placed() {
+    use govbench_protocol::ModelCommand as C;
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let mut pm = member_desk(&shared, &mut origin, "pm.one", Role::ProjectManager);
+    let mut rnd = member_desk(&shared, &mut origin, "rnd.one", Role::RnD);
+
+    // A version with a passing, signed-off evaluation: its gate is open.
+    let model = ModelId(
+        pm.execute(C::Register {
+            draft: ModelDraft {
+                name: "两地 RecordQA".into(),
+                domain: "medical".into(),
+                business_department: "医疗事业部".into(),
+                rnd_owner: None,
+                risk_tier: RiskTier::High,
+                description: String::new(),
+            },
+        })
+        .unwrap()
+        .entity
+        .id,
+    );
+    let version = ModelVersionId(
+        rnd.execute(C::AddVersion {
+            model,
+            draft: VersionDraft {
+                label: "v1.0".into(),
+                code_repo: "https://git.example.com/med/qa.git".into(),
+                code_commit: "0123abcd".into(),
+                config_repo: String::new(),
+                config_commit: String::new(),
+                base_model: "Qwen2-7B".into(),
+                training_data: String::new(),
+                release_notes: String::new(),
+            },
+        })
+        .unwrap()
+        .entity
+        .id,
+    );
+    rnd.execute(C::StartTesting { id: version }).unwrap();
+    pm.execute(C::ApproveVersion { id: version }).unwrap();
+    let passing = EvaluationId(rnd.execute(manual_run(version, 0.93)).unwrap().entity.id);
+    pm.execute(EvaluationCommand::SignOff {
+        id: passing,
+        comment: "看过了 reviewed".into(),
+    })
+    .unwrap();
+
+    // The moment the PM's go-live is offered, R&D records a newer, failing run on the other
+    // desk: the gate the PM's desk judged is no longer the gate.
+    let pm_link = own_link(&shared, "pm.one");
+    let rnd = std::sync::Arc::new(std::sync::Mutex::new(rnd));
+    let racer = rnd.clone();
+    pm.set_server(Some(Box::new(Racing {
+        inner: pm_link,
+        first: Some(Box::new(move || {
+            racer
+                .lock()
+                .unwrap()
+                .execute(manual_run(version, 0.80))
+                .unwrap();
+        })),
+    })));
+    let refused = pm
+        .execute(C::GoLive {
+            version,
+            justification: None,
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Conflict, "{refused:?}");
+    assert_eq!(refused.message_key, "error.changed_meanwhile");
+    assert_eq!(refused.details["by"], "rnd.one 桌面");
+    assert_eq!(
+        pm.model(model).unwrap().model.live,
+        None,
+        "nothing went live"
+    );
+
+    // Looking again, the PM's desk judges the newer run: the gate is closed.
+    let again = pm
+        .execute(C::GoLive {
+            version,
+            justification: None,
+        })
+        .unwrap_err();
+    assert_eq!(again.code, ErrorCode::GateClosed, "{again:?}");
+    let mut link = shared.link();
+    origin.sync(&mut link).unwrap();
+    assert_eq!(origin.model(model).unwrap().model.live, None);
+    drop(rnd);
+}
+
+/// A `member_desk` member's own server login, to wrap.
+fn own_link(shared: &Shared, name: &str) -> SharedWorkspace {
+    let password = server_password(DESK_PASSPHRASE, shared.workspace, name).unwrap();
+    SharedWorkspace::connect(&shared.address, shared.workspace, name, &password).unwrap()
 }

@@ -54,6 +54,35 @@ pub(crate) fn judge_step(
 
 /// What an action may do to a record (verification judges every recorded change against it).
 /// One arm per feature; each feature's `reach` has one arm per action.
+/// What an event reads and touches beyond its own record (see `shared::scopes`), from its
+/// images. One arm per kind: a kind whose decisions judge other records names them here.
+pub(crate) fn scopes(
+    kind: EntityKind,
+    action: &str,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> crate::shared::scopes::Scopes {
+    use crate::shared::scopes::Scopes;
+    match kind {
+        EntityKind::Evaluation => models::scopes::evaluation(before, after),
+        EntityKind::Model => models::scopes::model(action, after),
+        EntityKind::Workspace
+        | EntityKind::User
+        | EntityKind::Requirement
+        | EntityKind::Comment
+        | EntityKind::ModelVersion
+        | EntityKind::Incident
+        | EntityKind::TeamMember
+        | EntityKind::ResponseRules
+        | EntityKind::DrillTemplate
+        | EntityKind::DrillPlan
+        | EntityKind::DrillRun
+        | EntityKind::Attachment
+        | EntityKind::Assessment
+        | EntityKind::ReportExport => Scopes::default(),
+    }
+}
+
 pub(crate) fn reach(action: Action) -> crate::shared::reach::Reach {
     match action {
         Action::Requirement(a) => requirements::reach::reach(a),

@@ -14,6 +14,7 @@ pub mod reach;
 pub mod records;
 #[doc(hidden)]
 pub mod samples;
+pub mod scopes;
 pub mod scorecard;
 pub mod search;
 pub mod spreadsheet;

@@ -221,10 +221,13 @@ pub(crate) fn offer_of(
         format: wire::FORMAT,
     };
     let sealed_payload = wire::seal(key, &binding, &serde_json::to_vec(sealed)?)?;
-    let version = |image: Option<&String>| -> Option<u64> {
-        let image: serde_json::Value = serde_json::from_str(image?).ok()?;
-        image.get("version")?.as_u64()
-    };
+    let image =
+        |text: Option<&String>| -> Option<serde_json::Value> { serde_json::from_str(text?).ok() };
+    let (before, after) = (image(e.before.as_ref()), image(e.after.as_ref()));
+    let version = |image: Option<&serde_json::Value>| image?.get("version")?.as_u64();
+    let scopes = govbench_protocol::EntityKind::from_key(&e.entity_type)
+        .map(|kind| crate::features::scopes(kind, &e.action, before.as_ref(), after.as_ref()))
+        .unwrap_or_default();
     let parse_uuid = |text: &str| {
         text.parse::<Uuid>()
             .map_err(|_| CoreError::Malformed(format!("id {text:.40}")))
@@ -232,7 +235,7 @@ pub(crate) fn offer_of(
     Ok(Offer {
         workspace,
         base_position,
-        reads: Vec::new(),
+        reads: scopes.reads,
         copy_id: parse_uuid(&e.copy_id)?,
         copy_seq: e.seq,
         event_hash: hash_bytes(&sealed.hash)?,
@@ -245,9 +248,9 @@ pub(crate) fn offer_of(
             .unwrap_or_default(),
         entity_kind: e.entity_type.clone(),
         entity_id: e.entity_id.clone(),
-        base_version: version(e.before.as_ref()),
-        new_version: version(e.after.as_ref()).unwrap_or(1),
-        touches: Vec::new(),
+        base_version: version(before.as_ref()),
+        new_version: version(after.as_ref()).unwrap_or(1),
+        touches: scopes.touches,
         key_id,
         format: wire::FORMAT,
         nonce: sealed_payload.nonce,

@@ -16,6 +16,7 @@ mod queries;
 pub(crate) mod reach;
 pub(crate) mod samples;
 pub(crate) mod schema;
+pub(crate) mod scopes;
 mod store;
 mod validate;
 pub mod verdicts;
