@@ -143,6 +143,7 @@ mod tests {
             action: "requirement.approve".into(),
             from_status: Some("assessed".into()),
             to_status: Some("approved".into()),
+            not_yet_shared: false,
         };
         let (action, change) = history_line(Locale::En, EntityKind::Requirement, &entry);
         assert_eq!(action, "Approved");

@@ -118,6 +118,10 @@ pub struct HistoryEntry {
     /// event moved it; translated as `<entity>.status.<key>`.
     pub from_status: Option<String>,
     pub to_status: Option<String>,
+    /// On a shared workspace: this copy's change the server has not placed yet (written
+    /// offline, it waits to be shared).
+    #[serde(default)]
+    pub not_yet_shared: bool,
 }
 
 keyed_enum! {

@@ -702,6 +702,17 @@ fn a_desk_that_starts_offline_keeps_edits_says_why_and_goes_online_by_itself() {
     let status = joined.sharing_status().unwrap().unwrap();
     assert!(!status.connected);
     assert_eq!(status.pending, 1);
+    // The record's history marks the change as not yet shared.
+    let last_shared = |session: &Session| {
+        let page = session
+            .history(&govbench_protocol::RecentRequest {
+                of: EntityRef::from(incident),
+                before: None,
+            })
+            .unwrap();
+        !page.items.last().unwrap().not_yet_shared
+    };
+    assert!(!last_shared(&joined));
     assert_eq!(
         status.problem.map(|p| p.code),
         Some(ErrorCode::ServerUnreachable)
@@ -718,6 +729,7 @@ fn a_desk_that_starts_offline_keeps_edits_says_why_and_goes_online_by_itself() {
     assert!(status.connected, "{status:?}");
     assert_eq!((status.pending, status.problem), (0, None));
     assert!(status.last_contact.is_some());
+    assert!(last_shared(&joined));
 }
 
 #[test]

@@ -49,6 +49,11 @@ pub fn HistoryTimeline(props: &HistoryProps) -> Html {
                             if let Some(change) = change {
                                 <span class="change">{ change }</span>
                             }
+                            if h.not_yet_shared {
+                                <span class="tag tag-pending not-yet-shared" title={ctx.t("sharing.not_yet_shared_hint")}>
+                                    { ctx.t("sharing.not_yet_shared") }
+                                </span>
+                            }
                         </li>
                     }
                 }) }

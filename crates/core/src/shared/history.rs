@@ -55,10 +55,14 @@ pub fn recent(
         .and_then(|(at, seq)| Some((at.to_owned(), seq.parse::<i64>().ok()?)))
         .map_or((None, None), |(at, seq)| (Some(at), Some(seq)));
     let mut stmt = conn.prepare_cached(
-        "SELECT at, actor_name, action, before, after, seq FROM audit_events
-         WHERE entity_type = ?1 AND entity_id = ?2
-           AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND seq < ?4))
-         ORDER BY at DESC, seq DESC LIMIT ?5",
+        "SELECT at, actor_name, action, before, after, seq,
+                EXISTS (SELECT 1 FROM meta WHERE key = 'server_address')
+                AND NOT EXISTS (SELECT 1 FROM audit_positions p
+                                 WHERE p.copy_id = e.copy_id AND p.seq = e.seq)
+           FROM audit_events e
+          WHERE entity_type = ?1 AND entity_id = ?2
+            AND (?3 IS NULL OR at < ?3 OR (at = ?3 AND seq < ?4))
+          ORDER BY at DESC, seq DESC LIMIT ?5",
     )?;
     let mut rows = stmt
         .query_map(params![kind, id, before_at, before_seq, limit + 1], |r| {
@@ -69,6 +73,7 @@ pub fn recent(
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, i64>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -83,7 +88,7 @@ pub fn recent(
         )?
         .query_row(params![kind, id], |r| r.get(0))?;
     let mut entries = Vec::new();
-    for (at, actor, action, before, after, _) in rows.into_iter().rev() {
+    for (at, actor, action, before, after, _, not_yet_shared) in rows.into_iter().rev() {
         let at = DateTime::parse_from_rfc3339(&at)
             .map_err(|e| CoreError::Malformed(format!("audit time: {e}")))?
             .with_timezone(&Utc);
@@ -96,6 +101,7 @@ pub fn recent(
             action: action_key(&action).to_owned(),
             from_status: from.filter(|_| moved),
             to_status: to.filter(|_| moved),
+            not_yet_shared,
         });
     }
     Ok(RecentPage {
