@@ -23,6 +23,22 @@ pub struct SharingStatus {
     pub pending: u64,
     /// The signed-in member's edits the server turned down, waiting for them.
     pub conflicts: u64,
+    /// An event the server delivered that failed verification: nothing from it on was
+    /// applied, and this copy stays before it until the server delivers what was placed.
+    #[serde(default)]
+    pub refused: Option<RefusedEvent>,
+}
+
+/// An event from the server that this copy refused to apply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedEvent {
+    /// The server's position of the first event not taken in.
+    pub position: u64,
+    /// What failed, as a translation key: `audit.problem.<key>` for an event that opened but
+    /// failed verification (`bad_signature`, `not_permitted`, …), `server.refused.<key>` for
+    /// one that did not open or does not follow the server's own log.
+    pub problem: String,
+    pub found_at: DateTime<Utc>,
 }
 
 /// What one exchange with the server moved.

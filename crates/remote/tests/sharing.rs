@@ -244,7 +244,40 @@ fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
 #[test]
 fn a_server_that_alters_an_event_is_caught_before_anything_of_it_is_applied() {
     let Some(s) = server() else { return };
-    let (shared, _origin) = Shared::new(&s);
+    let (shared, mut origin) = Shared::new(&s);
+
+    // A copy that is already there: the altered event is refused, and its header says so.
+    let early = shared.join("early.govbench").unwrap();
+    let mut early = login(&early, "admin");
+    origin.set_server(Some(Box::new(shared.link())));
+    let incident = an_open_incident(&origin);
+    origin
+        .execute(note(incident, "将被篡改 to be altered"))
+        .unwrap();
+    let altered_at = origin.sharing_status().unwrap().unwrap().position;
+    shared._runtime.block_on(async {
+        shared
+            .root
+            .execute(
+                "UPDATE govbench.events SET payload = set_byte(payload, 10, get_byte(payload, 10) # 1)
+                  WHERE position = $1",
+                &[&(altered_at as i64)],
+            )
+            .await
+            .unwrap();
+    });
+    let mut link = shared.link();
+    let refused = early.sync(&mut link).unwrap_err();
+    assert_eq!(refused.details["reason"], "server.refused.tampered");
+    let status = early.sharing_status().unwrap().unwrap();
+    let noted = status.refused.expect("the refusal is noted for the header");
+    assert_eq!(noted.problem, "server.refused.tampered");
+    assert_eq!(noted.position, altered_at);
+    assert_eq!(status.position, altered_at - 1, "nothing of it applied");
+    assert!(!notes(&early, incident)
+        .iter()
+        .any(|n| n.contains("to be altered")));
+
     shared._runtime.block_on(async {
         shared
             .root

@@ -389,7 +389,20 @@ impl Session {
             let offered = self.offer_waiting(server)?;
             synced.pushed = offered.pushed;
             synced.conflicts = offered.conflicts;
-            let pulled = self.pull(server)?;
+            let pulled = match self.pull(server) {
+                Err(CoreError::Server(ServerProblem::Refused(
+                    why @ (ServerRefusal::Tampered | ServerRefusal::Disagrees),
+                ))) => {
+                    self.note_refusal(Some(format!("server.refused.{}", why.key())))?;
+                    return Err(refused(why));
+                }
+                pulled => pulled?,
+            };
+            let problem = pulled
+                .refused
+                .as_ref()
+                .map(|r| format!("audit.problem.{}", r.problem));
+            self.note_refusal(problem)?;
             synced.pulled = pulled.applied;
             synced.refused = pulled.refused;
             synced.position = frontier(self.connection().0)?.position;

@@ -2,9 +2,38 @@
 //! the member dealing with their conflicts.
 
 use super::*;
-use govbench_protocol::{SharingStatus, SyncReport};
+use govbench_protocol::{RefusedEvent, SharingStatus, SyncReport};
+
+/// Where the last event this copy refused is noted (in `meta`, as JSON).
+const REFUSED_KEY: &str = "server_refused";
 
 impl Session {
+    /// Notes what the last exchange found: the problem of the event it refused (shown until an
+    /// exchange takes in everything again), or none.
+    pub(super) fn note_refusal(&mut self, problem: Option<String>) -> CoreResult<()> {
+        let now = self.clock_now();
+        let position = frontier(self.connection().0)?.position + 1;
+        let tx = self.begin_sync()?;
+        match problem {
+            Some(problem) => {
+                let noted = RefusedEvent {
+                    position,
+                    problem,
+                    found_at: now,
+                };
+                tx.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    params![REFUSED_KEY, serde_json::to_string(&noted)?],
+                )?;
+            }
+            None => {
+                tx.execute("DELETE FROM meta WHERE key = ?1", [REFUSED_KEY])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Where this copy stands with its server; `None` for a workspace that is not shared.
     /// Read from the copy and the link's last call alone: it never waits for the server.
     pub fn sharing_status(&self) -> ApiResult<Option<SharingStatus>> {
@@ -40,6 +69,8 @@ impl Session {
                 position: frontier(conn)?.position,
                 pending: (head - placed).max(0) as u64,
                 conflicts: conflicts.max(0) as u64,
+                refused: crate::shared::workspace::meta_opt(conn, REFUSED_KEY)?
+                    .and_then(|text| serde_json::from_str(&text).ok()),
             }))
         })();
         status.map_err(|e| self.explain(e).into())

@@ -43,6 +43,7 @@ pub fn SharingChip() -> Html {
     };
     let indicator = Indicator::of(status);
     let label = match indicator {
+        Indicator::Refused => format!("⚠ {}", ctx.t("sharing.chip.refused")),
         Indicator::Connected => ctx.t("sharing.chip.connected"),
         Indicator::Pending(n) => ctx.format("sharing.chip.pending", &[("count", &n.to_string())]),
         Indicator::Offline(0) => ctx.t("sharing.chip.offline"),

@@ -109,6 +109,15 @@ fn StatusCard(props: &StatusProps) -> Html {
                 <dt>{ ctx.t("sharing.last_contact_label") }</dt>
                 <dd>{ contact }</dd>
             </dl>
+            if let Some(r) = &s.refused {
+                <div class="alert" role="alert" id="sharing-refused">
+                    { ctx.format("sharing.refused", &[
+                        ("position", &r.position.to_string()),
+                        ("problem", &ctx.t(&r.problem)),
+                        ("at", &text::local_time(r.found_at)),
+                    ]) }
+                </div>
+            }
             if !s.connected {
                 <ErrorAlert id="sharing-problem" error={s.problem.clone()} />
                 <p class="hint">{ ctx.t("sharing.offline_hint") }</p>

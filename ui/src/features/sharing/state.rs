@@ -6,6 +6,8 @@ use govbench_protocol::{JoinRequest, ServerRequest, ShareRequest, SharingStatus}
 /// What the header says about the link, most urgent first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Indicator {
+    /// The server delivered an event that fails verification.
+    Refused,
     /// The member has conflicts to look at.
     Conflicts(u64),
     /// The server could not be reached: `n` changes wait.
@@ -17,7 +19,9 @@ pub enum Indicator {
 
 impl Indicator {
     pub fn of(status: &SharingStatus) -> Indicator {
-        if status.conflicts > 0 {
+        if status.refused.is_some() {
+            Indicator::Refused
+        } else if status.conflicts > 0 {
             Indicator::Conflicts(status.conflicts)
         } else if !status.connected {
             Indicator::Offline(status.pending)
@@ -31,6 +35,7 @@ impl Indicator {
     /// `data-state` and the CSS class suffix.
     pub fn key(self) -> &'static str {
         match self {
+            Indicator::Refused => "refused",
             Indicator::Conflicts(_) => "conflicts",
             Indicator::Offline(_) => "offline",
             Indicator::Pending(_) => "pending",
@@ -146,6 +151,7 @@ mod tests {
             position: 12,
             pending,
             conflicts,
+            refused: None,
         }
     }
 
@@ -155,6 +161,13 @@ mod tests {
         assert_eq!(Indicator::of(&status(true, 2, 0)), Indicator::Pending(2));
         assert_eq!(Indicator::of(&status(false, 3, 0)), Indicator::Offline(3));
         assert_eq!(Indicator::of(&status(false, 3, 1)), Indicator::Conflicts(1));
+        let mut tampered = status(true, 0, 1);
+        tampered.refused = Some(govbench_protocol::RefusedEvent {
+            position: 7,
+            problem: "audit.problem.bad_signature".into(),
+            found_at: chrono::Utc::now(),
+        });
+        assert_eq!(Indicator::of(&tampered), Indicator::Refused);
     }
 
     #[test]
