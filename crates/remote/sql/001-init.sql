@@ -514,11 +514,9 @@ BEGIN
     SELECT role_name, active INTO known_role, known_active FROM govbench.members
      WHERE workspace_id = p_workspace AND member_id = p_member;
     IF NOT FOUND THEN
-        EXECUTE format('CREATE ROLE %I LOGIN IN ROLE govbench_member PASSWORD %L', r, p_verifier);
-        INSERT INTO govbench.members (workspace_id, member_id, role_name, is_admin, added_at)
-            VALUES (p_workspace, p_member, r, p_is_admin,
-                    (SELECT coalesce(max(position), 0) FROM govbench.events
-                      WHERE workspace_id = p_workspace));
+        PERFORM govbench.add_member(p_workspace, p_member, r, p_is_admin, p_verifier,
+            (SELECT coalesce(max(position), 0) FROM govbench.events
+              WHERE workspace_id = p_workspace));
     ELSIF NOT known_active OR known_role <> r THEN
         RAISE EXCEPTION 'not an active member under that name'
             USING ERRCODE = 'insufficient_privilege';

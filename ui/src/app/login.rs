@@ -12,7 +12,7 @@ use crate::hooks::use_call;
 use super::shell::LangSwitch;
 use crate::api;
 use crate::components::{
-    checked_of, invalid_attrs, on_change, on_text, Brand, ErrorAlert, FieldError,
+    checked_of, dialog_close, invalid_attrs, on_change, on_text, Brand, ErrorAlert, FieldError,
 };
 use crate::context::use_app;
 use crate::features::sharing::JoinDialog;
@@ -287,18 +287,7 @@ fn CreateWorkspaceDialog(props: &CreateProps) -> Html {
         props.on_created.clone(),
     );
 
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
-    let on_key = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                on_close.emit(());
-            }
-        })
-    };
+    let (close, on_key) = dialog_close(&props.on_close);
     let errors: &FieldErrors = &form.errors;
     let input = |id: &'static str,
                  name: &'static str,

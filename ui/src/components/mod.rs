@@ -49,6 +49,18 @@ pub fn on_text<F: Fn(String) + 'static>(f: F) -> Callback<InputEvent> {
 }
 
 /// A select `change` handler that forwards the new value.
+/// A dialog's ways out: its Cancel button's click and Escape anywhere in it.
+pub fn dialog_close(on_close: &Callback<()>) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let click = on_close.reform(|_: MouseEvent| ());
+    let on_close = on_close.clone();
+    let key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            on_close.emit(());
+        }
+    });
+    (click, key)
+}
+
 pub fn on_change<F: Fn(String) + 'static>(f: F) -> Callback<Event> {
     Callback::from(move |e: Event| f(value_of(&e)))
 }

@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use super::state::{JoinForm, ServerFields, ShareForm};
 use crate::api;
-use crate::components::{checked_of, invalid_attrs, on_text, ErrorAlert, FieldError};
+use crate::components::{checked_of, dialog_close, invalid_attrs, on_text, ErrorAlert, FieldError};
 use crate::context::use_app;
 use crate::hooks::{use_call, use_ticks};
 use crate::state::FieldErrors;
@@ -315,18 +315,7 @@ pub fn JoinDialog(props: &JoinProps) -> Html {
             });
         })
     };
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
-    let on_key = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                on_close.emit(());
-            }
-        })
-    };
+    let (close, on_key) = dialog_close(&props.on_close);
     let on_server = {
         let form = form.clone();
         Callback::from(move |server| {
