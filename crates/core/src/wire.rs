@@ -175,6 +175,92 @@ pub struct Delivered {
     pub payload: Vec<u8>,
 }
 
+/// What an Admin's removal (or key rotation) hands the server with its event, placed in the
+/// same server transaction: from then on events are sealed with the new key, which the removed
+/// member never had.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rotation {
+    /// The member the event removes: their server access ends with it.
+    pub removes: Option<Uuid>,
+    /// The key retired, sealed under the new one (the server's key history).
+    pub retired: RetiredKey,
+    /// Every remaining member's slot (`KeySlots::to_rows`, no header), each holding only the
+    /// new key: the workspace's slots from now on.
+    pub slots: Vec<(String, Vec<u8>)>,
+}
+
+/// A retired data key as the server keeps it: sealed under the key that replaced it, so that
+/// whoever holds the newest key opens every older one, and nobody else any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetiredKey {
+    pub key_id: String,
+    pub under_key_id: String,
+    pub nonce: [u8; 24],
+    pub sealed_key: Vec<u8>,
+}
+
+fn retired_binding(workspace: Uuid, key_id: &str, under_key_id: &str) -> Vec<u8> {
+    let mut out = b"govbench/retired-key/1".to_vec();
+    for field in [
+        workspace.as_bytes().as_slice(),
+        key_id.as_bytes(),
+        under_key_id.as_bytes(),
+    ] {
+        out.extend_from_slice(&(field.len() as u32).to_be_bytes());
+        out.extend_from_slice(field);
+    }
+    out
+}
+
+/// `old` sealed under `new` for `workspace`.
+pub fn retire(old: &DataKey, new: &DataKey, workspace: Uuid) -> CoreResult<RetiredKey> {
+    let (key_id, under_key_id) = (old.id(), new.id());
+    let mut nonce = [0u8; 24];
+    OsRng.fill_bytes(&mut nonce);
+    let aad = retired_binding(workspace, &key_id, &under_key_id);
+    let sealed_key = cipher(new)?
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: old.to_hex().as_bytes(),
+                aad: &aad,
+            },
+        )
+        .map_err(|_| CoreError::Crypto("sealing a retired key failed"))?;
+    Ok(RetiredKey {
+        key_id,
+        under_key_id,
+        nonce,
+        sealed_key,
+    })
+}
+
+/// The retired key, if `retired` was sealed under `new` for `workspace` and holds the key its
+/// id names.
+pub fn unretire(retired: &RetiredKey, new: &DataKey, workspace: Uuid) -> CoreResult<DataKey> {
+    let refused = || CoreError::Crypto("a retired key from the server does not open");
+    if retired.under_key_id != new.id() {
+        return Err(refused());
+    }
+    let aad = retired_binding(workspace, &retired.key_id, &retired.under_key_id);
+    let hex_key = zeroize::Zeroizing::new(
+        cipher(new)?
+            .decrypt(
+                XNonce::from_slice(&retired.nonce),
+                Payload {
+                    msg: &retired.sealed_key,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| refused())?,
+    );
+    let key = DataKey::from_hex(std::str::from_utf8(&hex_key).map_err(|_| refused())?)?;
+    if key.id() != retired.key_id {
+        return Err(refused());
+    }
+    Ok(key)
+}
+
 /// How the link to the server stood at the last call (what the app's header shows).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Link {
@@ -193,6 +279,11 @@ pub trait Server: Send {
     fn link(&self) -> Link;
     /// Offers one event of the member's own.
     fn append(&mut self, offer: &Offer) -> CoreResult<Outcome>;
+    /// Offers an Admin's removal or key rotation with the new key's slots and history: both
+    /// are placed, in one server transaction, or neither.
+    fn append_rotating(&mut self, offer: &Offer, rotation: &Rotation) -> CoreResult<Outcome>;
+    /// The workspace's retired keys, each sealed under the key that replaced it.
+    fn retired_keys(&mut self) -> CoreResult<Vec<RetiredKey>>;
     /// While the workspace is being shared: the founder places an event of the log as it
     /// is, whoever signed it.
     fn import(&mut self, offer: &Offer) -> CoreResult<Outcome>;
@@ -304,6 +395,23 @@ pub fn open_blob(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_retired_key_opens_only_under_its_successor_for_its_workspace() {
+        let (old, new, other) = (DataKey::random(), DataKey::random(), DataKey::random());
+        let workspace = Uuid::now_v7();
+        let retired = retire(&old, &new, workspace).unwrap();
+        assert_eq!(retired.key_id, old.id());
+        assert_eq!(unretire(&retired, &new, workspace).unwrap().id(), old.id());
+        assert!(unretire(&retired, &other, workspace).is_err());
+        assert!(unretire(&retired, &new, Uuid::now_v7()).is_err());
+        let mut relabelled = retired.clone();
+        relabelled.key_id = other.id();
+        assert!(unretire(&relabelled, &new, workspace).is_err());
+        let mut flipped = retired;
+        flipped.sealed_key[3] ^= 1;
+        assert!(unretire(&flipped, &new, workspace).is_err());
+    }
 
     fn binding<'a>(workspace: Uuid, key_id: &'a str) -> Binding<'a> {
         Binding {

@@ -152,7 +152,5 @@ keyed_enum! {
         NotSigner = "not_signer",
         /// The database has no Govbench schema.
         NoServerYet = "no_server_yet",
-        /// Removing a member or rotating the key is not possible on a shared workspace yet.
-        KeyRotationNotYet = "key_rotation_not_yet",
     }
 }

@@ -14,8 +14,8 @@ mod wakeups;
 mod workspace;
 
 pub use log::{
-    add_member, append, create_workspace, import, login_role, remove_member, verifier, Offer,
-    Outcome,
+    add_member, append, append_rotating, create_workspace, import, login_role, remove_member,
+    verifier, KeyRotation, Offer, Outcome,
 };
 pub use wakeups::Wakeups;
 pub use workspace::{install_schema, register_workspace, SharedWorkspace};
@@ -29,9 +29,13 @@ use std::time::Duration;
 use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::Client;
 
-/// The server schema, installed by `govbench server init` in one transaction; running it again
-/// changes nothing.
-pub const SERVER_SCHEMA: &str = include_str!("../sql/001-init.sql");
+/// The server schema's steps in order, each installed by `govbench server init` in one
+/// transaction; running them again changes nothing, and a server installed by an older
+/// version gets the steps it lacks.
+pub const SERVER_SCHEMA: &[&str] = &[
+    include_str!("../sql/001-init.sql"),
+    include_str!("../sql/002-key-history.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum RemoteError {
@@ -276,7 +280,9 @@ async fn drive<S, T>(
 
 /// Installs (or confirms) the server schema in the database `client` is connected to.
 pub async fn init_server(client: &Client) -> Result<(), RemoteError> {
-    client.batch_execute(SERVER_SCHEMA).await?;
+    for step in SERVER_SCHEMA {
+        client.batch_execute(step).await?;
+    }
     Ok(())
 }
 

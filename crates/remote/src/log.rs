@@ -157,6 +157,63 @@ pub struct Offer {
     pub adds: Option<(Uuid, String, bool, String)>,
 }
 
+/// An Admin's removal or key rotation, placed with its event (`append_rotating`): the member
+/// removed, the new key's id, the retired key sealed under it, and every remaining member's
+/// slot.
+#[derive(Clone, Debug)]
+pub struct KeyRotation {
+    pub removes: Option<Uuid>,
+    pub new_key_id: Vec<u8>,
+    pub nonce: Vec<u8>,
+    pub sealed_key: Vec<u8>,
+    pub slot_ids: Vec<String>,
+    pub slot_bodies: Vec<Vec<u8>>,
+}
+
+/// Places the event that removes a member (or rotates the key) and the new key in one
+/// transaction: both or neither. Offered again after a lost answer, the event is recognised
+/// (`Duplicate`) and the rotation, committed with it, is not made twice.
+pub async fn append_rotating(
+    client: &Client,
+    offer: &Offer,
+    rotation: &KeyRotation,
+) -> Result<Outcome, RemoteError> {
+    client.batch_execute("BEGIN").await?;
+    let placed = async {
+        let outcome = append(client, offer).await?;
+        if matches!(outcome, Outcome::Accepted { .. }) {
+            client
+                .execute(
+                    "SELECT govbench.rotate_key($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &[
+                        &offer.workspace,
+                        &rotation.removes,
+                        &offer.key_id,
+                        &rotation.new_key_id,
+                        &rotation.nonce,
+                        &rotation.sealed_key,
+                        &rotation.slot_ids,
+                        &rotation.slot_bodies,
+                    ],
+                )
+                .await?;
+        }
+        Ok::<_, RemoteError>(outcome)
+    }
+    .await;
+    match placed {
+        Ok(outcome) => {
+            client.batch_execute("COMMIT").await?;
+            Ok(outcome)
+        }
+        Err(e) => {
+            // A connection that failed ends its transaction by itself.
+            let _ = client.batch_execute("ROLLBACK").await;
+            Err(e)
+        }
+    }
+}
+
 /// What the server made of an offer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {

@@ -4,7 +4,9 @@
 use crate::log::{self, Offer as WireOffer, Outcome as WireOutcome};
 use crate::{RemoteError, ServerAddress};
 use govbench_core::error::{CoreError, CoreResult, ServerProblem};
-use govbench_core::sharing::{Delivered, MemberLogin, Offer, Outcome, Server};
+use govbench_core::sharing::{
+    Delivered, MemberLogin, Offer, Outcome, RetiredKey, Rotation, Server,
+};
 use govbench_core::wire::{Link, SealedBlob};
 use govbench_protocol::ServerRefusal;
 use std::time::Duration;
@@ -58,7 +60,11 @@ impl From<RemoteError> for CoreError {
                 if *code == SqlState::UNIQUE_VIOLATION || *code == SqlState::DUPLICATE_OBJECT {
                     return CoreError::Server(ServerProblem::Refused(ServerRefusal::AlreadyShared));
                 }
-                if *code == SqlState::UNDEFINED_FUNCTION || *code == SqlState::INVALID_SCHEMA_NAME {
+                // A server without the schema, or with an older one than this version needs.
+                if *code == SqlState::UNDEFINED_FUNCTION
+                    || *code == SqlState::INVALID_SCHEMA_NAME
+                    || *code == SqlState::UNDEFINED_TABLE
+                {
                     return CoreError::Server(ServerProblem::Refused(ServerRefusal::NoServerYet));
                 }
             }
@@ -393,6 +399,14 @@ impl Server for SharedWorkspace {
         self.twice(|me| me.append_once(offer))
     }
 
+    fn append_rotating(&mut self, offer: &Offer, rotation: &Rotation) -> CoreResult<Outcome> {
+        self.twice(|me| me.append_rotating_once(offer, rotation))
+    }
+
+    fn retired_keys(&mut self) -> CoreResult<Vec<RetiredKey>> {
+        self.twice(|me| me.retired_keys_once())
+    }
+
     fn import(&mut self, offer: &Offer) -> CoreResult<Outcome> {
         self.twice(|me| me.import_once(offer))
     }
@@ -445,6 +459,51 @@ impl SharedWorkspace {
     fn append_once(&self, offer: &Offer) -> CoreResult<Outcome> {
         let wire = Self::wire(offer)?;
         outcome(self.call(log::append(self.client()?, &wire))?)
+    }
+
+    fn append_rotating_once(&self, offer: &Offer, rotation: &Rotation) -> CoreResult<Outcome> {
+        if rotation.retired.key_id != offer.key_id {
+            return Err(CoreError::Malformed(
+                "a rotation retires the key its event is sealed with".into(),
+            ));
+        }
+        let wire = Self::wire(offer)?;
+        let (slot_ids, slot_bodies) = rotation.slots.iter().cloned().unzip();
+        let rotation = log::KeyRotation {
+            removes: rotation.removes,
+            new_key_id: rotation.retired.under_key_id.as_bytes().to_vec(),
+            nonce: rotation.retired.nonce.to_vec(),
+            sealed_key: rotation.retired.sealed_key.clone(),
+            slot_ids,
+            slot_bodies,
+        };
+        outcome(self.call(log::append_rotating(self.client()?, &wire, &rotation))?)
+    }
+
+    fn retired_keys_once(&self) -> CoreResult<Vec<RetiredKey>> {
+        let client = self.client()?;
+        let rows = self.call(async {
+            Ok(client
+                .query(
+                    "SELECT key_id, under_key_id, nonce, sealed_key FROM govbench.key_history
+                      WHERE workspace_id = $1 ORDER BY position",
+                    &[&self.workspace],
+                )
+                .await?)
+        })?;
+        rows.iter()
+            .map(|row| {
+                let nonce: Vec<u8> = row.get(2);
+                Ok(RetiredKey {
+                    key_id: String::from_utf8_lossy(row.get(0)).into_owned(),
+                    under_key_id: String::from_utf8_lossy(row.get(1)).into_owned(),
+                    nonce: nonce.as_slice().try_into().map_err(|_| {
+                        CoreError::Server(ServerProblem::Refused(ServerRefusal::Tampered))
+                    })?,
+                    sealed_key: row.get(3),
+                })
+            })
+            .collect()
     }
 
     fn import_once(&self, offer: &Offer) -> CoreResult<Outcome> {

@@ -37,6 +37,16 @@ impl Server for LosingAnswers {
     fn link(&self) -> govbench_core::wire::Link {
         self.inner.link()
     }
+    fn append_rotating(
+        &mut self,
+        offer: &Offer,
+        rotation: &govbench_core::sharing::Rotation,
+    ) -> CoreResult<Outcome> {
+        self.inner.append_rotating(offer, rotation)
+    }
+    fn retired_keys(&mut self) -> CoreResult<Vec<govbench_core::sharing::RetiredKey>> {
+        self.inner.retired_keys()
+    }
     fn import(&mut self, offer: &Offer) -> CoreResult<Outcome> {
         self.inner.import(offer)
     }

@@ -7,7 +7,8 @@ mod common;
 use common::{server, TestServer};
 
 use govbench_remote::{
-    add_member, append, create_workspace, init_server, remove_member, Offer, Outcome, ServerAddress,
+    add_member, append, append_rotating, create_workspace, init_server, remove_member,
+    KeyRotation, Offer, Outcome, ServerAddress,
 };
 use tokio_postgres::Client;
 use uuid::Uuid;
@@ -425,5 +426,120 @@ fn only_an_admin_adds_a_login_and_only_with_the_event_that_creates_the_member() 
             .unwrap()
             .get(0);
         assert_eq!(rows, 1);
+    });
+}
+
+#[test]
+fn a_key_is_rotated_only_by_an_admin_with_their_member_event_and_old_keys_are_refused_after() {
+    let Some(s) = server() else { return };
+    runtime().block_on(async {
+        let ws = Workspace::new(&s).await;
+        let a = ws.login(&ws.a).await;
+        let b_member = ws.add(&a, 0).await;
+        let b = ws.login(&b_member).await;
+        let copy_a = Uuid::now_v7();
+        let rotation = |removes: Option<Uuid>, new_key: u8| KeyRotation {
+            removes,
+            new_key_id: vec![new_key; 16],
+            nonce: vec![0; 24],
+            sealed_key: vec![0xCD; 48],
+            slot_ids: vec![format!("slot-{}", ws.a.id)],
+            slot_bodies: vec![b"{}".to_vec()],
+        };
+        // The event that asks for it: the Admin's own, about the member removed.
+        let mut removal = ws.offer(&ws.a, copy_a, 1, ZERO, 1, "x", None, 0, &[]);
+        removal.entity_kind = "user".into();
+        removal.entity_id = b_member.id.to_string();
+
+        // A member who is not an Admin rotates nothing, even with an event of their own.
+        let copy_b = Uuid::now_v7();
+        let mut theirs = ws.offer(&b_member, copy_b, 1, ZERO, 9, "y", None, 0, &[]);
+        theirs.entity_kind = "user".into();
+        theirs.entity_id = ws.a.id.to_string();
+        assert!(append_rotating(&b, &theirs, &rotation(Some(ws.a.id), 2))
+            .await
+            .is_err());
+        // Refused as a whole: their event was not placed either.
+        let placed = "SELECT count(*) FROM govbench.events";
+        let count: i64 = a.query_one(placed, &[]).await.unwrap().get(0);
+        assert_eq!(count, 0);
+
+        // The Admin's rotation names a member other than the one their event is about.
+        assert!(append_rotating(&a, &removal, &rotation(Some(ws.a.id), 2))
+            .await
+            .is_err());
+        let count: i64 = a.query_one(placed, &[]).await.unwrap().get(0);
+        assert_eq!(count, 0);
+
+        // Rotating alone, without the event that asks for it, is refused.
+        assert!(a
+            .execute(
+                "SELECT govbench.rotate_key($1, NULL, $2, $3, $4, $5, $6, $7)",
+                &[
+                    &ws.id,
+                    &ws.key_id,
+                    &vec![2u8; 16],
+                    &vec![0u8; 24],
+                    &vec![0u8; 48],
+                    &vec![format!("slot-{}", ws.a.id)],
+                    &vec![b"{}".to_vec()],
+                ],
+            )
+            .await
+            .is_err());
+
+        // The removal and its key, together.
+        assert!(matches!(
+            append_rotating(&a, &removal, &rotation(Some(b_member.id), 2))
+                .await
+                .unwrap(),
+            Outcome::Accepted { .. }
+        ));
+        assert!(b.query_one("SELECT 1", &[]).await.is_err(), "cut off");
+        let history: i64 = a
+            .query_one("SELECT count(*) FROM govbench.key_history", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(history, 1);
+        let slots: Vec<String> = a
+            .query("SELECT slot_id FROM govbench.key_slots", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(slots, vec![format!("slot-{}", ws.a.id)]);
+
+        // From now on an event sealed with the old key is refused; with the new one, placed.
+        let next = ws.offer(&ws.a, copy_a, 2, [1; 32], 2, "r1", None, 1, &[]);
+        assert_eq!(append(&a, &next).await.unwrap(), Outcome::OldKey);
+        let mut sealed_new = next.clone();
+        sealed_new.key_id = vec![2; 16];
+        assert!(matches!(
+            append(&a, &sealed_new).await.unwrap(),
+            Outcome::Accepted { .. }
+        ));
+
+        // A key is never used again: rotating back to the retired one is refused.
+        let mut again = ws.offer(&ws.a, copy_a, 3, [2; 32], 3, "x", None, 2, &[]);
+        again.entity_kind = "workspace".into();
+        again.key_id = vec![2; 16];
+        assert!(append_rotating(&a, &again, &rotation(None, 1))
+            .await
+            .is_err());
+        // The same removal offered again (a lost answer) is recognised, not rotated twice.
+        assert!(matches!(
+            append_rotating(&a, &removal, &rotation(Some(b_member.id), 3))
+                .await
+                .unwrap(),
+            Outcome::Duplicate { .. }
+        ));
+        let key: Vec<u8> = a
+            .query_one("SELECT key_id FROM govbench.workspaces", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(key, vec![2; 16]);
     });
 }

@@ -89,12 +89,29 @@ fn the_server_schema_installs_once_and_again_without_change() {
         init_server(&client).await.unwrap();
         let after: i64 = client.query_one(tables, &[]).await.unwrap().get(0);
         assert_eq!(before, after);
-        assert_eq!(before, 7);
-        let version: i32 = client
-            .query_one("SELECT max(version) FROM govbench.schema_version", &[])
+        assert_eq!(before, 8);
+        let version = "SELECT max(version) FROM govbench.schema_version";
+        let installed: i32 = client.query_one(version, &[]).await.unwrap().get(0);
+        assert_eq!(installed, 2);
+
+        // A server an older version installed (step 1 only) gets the steps it lacks.
+        let older = format!("t_{}", uuid::Uuid::now_v7().simple());
+        client
+            .batch_execute(&format!("CREATE DATABASE {older}"))
             .await
-            .unwrap()
-            .get(0);
-        assert_eq!(version, 1);
+            .unwrap();
+        let address = ServerAddress::parse(&s.url_of(&older), Some(&s.ca), false).unwrap();
+        let (client, _driver) = address.connect("postgres", &s.password).await.unwrap();
+        client
+            .batch_execute(govbench_remote::SERVER_SCHEMA[0])
+            .await
+            .unwrap();
+        let old: i32 = client.query_one(version, &[]).await.unwrap().get(0);
+        assert_eq!(old, 1);
+        init_server(&client).await.unwrap();
+        let upgraded: i32 = client.query_one(version, &[]).await.unwrap().get(0);
+        assert_eq!(upgraded, 2);
+        let tables: i64 = client.query_one(tables, &[]).await.unwrap().get(0);
+        assert_eq!(tables, 8);
     });
 }

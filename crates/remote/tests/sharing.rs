@@ -395,6 +395,18 @@ impl Server for Racing {
     fn link(&self) -> govbench_core::wire::Link {
         self.inner.link()
     }
+    fn append_rotating(
+        &mut self,
+        offer: &Offer,
+        rotation: &govbench_core::sharing::Rotation,
+    ) -> govbench_core::CoreResult<Outcome> {
+        self.inner.append_rotating(offer, rotation)
+    }
+    fn retired_keys(
+        &mut self,
+    ) -> govbench_core::CoreResult<Vec<govbench_core::sharing::RetiredKey>> {
+        self.inner.retired_keys()
+    }
     fn import(&mut self, offer: &Offer) -> govbench_core::CoreResult<Outcome> {
         self.inner.import(offer)
     }
@@ -1087,4 +1099,151 @@ fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_pla
 fn own_link(shared: &Shared, name: &str) -> SharedWorkspace {
     let password = server_password(DESK_PASSPHRASE, shared.workspace, name).unwrap();
     SharedWorkspace::connect(&shared.address, shared.workspace, name, &password).unwrap()
+}
+
+/// The event the server placed last: its clear fields and sealed payload.
+fn last_placed(shared: &Shared) -> (govbench_core::wire::Sealed, String, String, i64, String) {
+    let row = shared._runtime.block_on(async {
+        shared
+            .root
+            .query_one(
+                "SELECT key_id, copy_id::text, copy_seq, encode(event_hash, 'hex'), nonce, payload
+                   FROM govbench.events WHERE workspace_id = $1
+                  ORDER BY position DESC LIMIT 1",
+                &[&shared.workspace],
+            )
+            .await
+            .unwrap()
+    });
+    let nonce: Vec<u8> = row.get(4);
+    let sealed = govbench_core::wire::Sealed {
+        nonce: nonce.try_into().unwrap(),
+        ciphertext: row.get(5),
+    };
+    let key_id = String::from_utf8(row.get(0)).unwrap();
+    (sealed, key_id, row.get(1), row.get(2), row.get(3))
+}
+
+#[test]
+fn removing_a_member_rotates_the_key_ends_their_access_and_every_desk_follows() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let mut ops = member_desk(&shared, &mut origin, "ops.one", Role::Operations);
+    let mut rnd = member_desk(&shared, &mut origin, "rnd.one", Role::Operations);
+    let incident = an_open_incident(&origin);
+    ops.execute(note(incident, "移除前 before the removal"))
+        .unwrap();
+    let old_key = origin.data_key().clone();
+
+    // The Admin removes them, online: the key rotates with the event, in one server
+    // transaction.
+    origin.sync_connected().unwrap();
+    origin
+        .execute(UserCommand::Remove { id: ops.user().id })
+        .unwrap();
+    let new_key = origin.data_key().clone();
+    assert_ne!(
+        new_key.id(),
+        old_key.id(),
+        "the Admin's copy moved to the new key"
+    );
+    let server_state = shared._runtime.block_on(async {
+        let key: Vec<u8> = shared
+            .root
+            .query_one(
+                "SELECT key_id FROM govbench.workspaces WHERE workspace_id = $1",
+                &[&shared.workspace],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        let retired: i64 = shared
+            .root
+            .query_one(
+                "SELECT count(*) FROM govbench.key_history WHERE workspace_id = $1",
+                &[&shared.workspace],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        let slots: i64 = shared
+            .root
+            .query_one(
+                "SELECT count(*) FROM govbench.key_slots
+                  WHERE workspace_id = $1 AND slot_id <> 'header'",
+                &[&shared.workspace],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        (String::from_utf8(key).unwrap(), retired, slots)
+    });
+    let members_left = origin.users().unwrap().len() as i64;
+    assert_eq!(server_state, (new_key.id(), 1, members_left));
+
+    // The removed member: their desk is cut off, their login refused, nothing of theirs placed.
+    assert!(
+        ops.execute(note(incident, "移除后 after removal")).is_err() || {
+            ops.sync_connected().is_err()
+        }
+    );
+    let password = server_password(DESK_PASSPHRASE, shared.workspace, "ops.one").unwrap();
+    assert!(
+        SharedWorkspace::connect(&shared.address, shared.workspace, "ops.one", &password).is_err()
+    );
+
+    // What the Admin writes now is sealed with the new key, which the removed member never had.
+    origin
+        .execute(note(incident, "移除后的记录 written after the removal"))
+        .unwrap();
+    let (sealed, key_id, copy_id, copy_seq, event_hash) = last_placed(&shared);
+    assert_eq!(key_id, new_key.id());
+    let binding = govbench_core::wire::Binding {
+        workspace: shared.workspace,
+        key_id: &key_id,
+        copy_id: &copy_id,
+        copy_seq: copy_seq as u64,
+        event_hash: &event_hash,
+        format: govbench_core::wire::FORMAT,
+    };
+    assert!(govbench_core::wire::open(ops.data_key(), &binding, &sealed).is_err());
+    assert!(govbench_core::wire::open(&new_key, &binding, &sealed).is_ok());
+
+    // A remaining member's desk follows: it takes in the removal and the note (sealed with the
+    // new key, from their own slot), re-encrypts its copy, and writes under the new key.
+    rnd.sync_connected().unwrap();
+    assert_eq!(rnd.data_key().id(), new_key.id());
+    assert!(notes(&rnd, incident)
+        .iter()
+        .any(|n| n.contains("written after the removal")));
+    rnd.execute(note(incident, "研发收到 rnd has it")).unwrap();
+    let rnd_path = rnd.path().to_owned();
+    drop(rnd);
+    govbench_core::login(&rnd_path, "rnd.one", DESK_PASSPHRASE, Arc::new(SystemClock))
+        .expect("the re-encrypted copy opens with the member's passphrase");
+    let removed_slot = govbench_core::KeySlots::load(&rnd_path)
+        .unwrap()
+        .has("ops.one");
+    assert!(
+        !removed_slot,
+        "the removed member's slot is gone from the other desks too"
+    );
+
+    // A desk joining afterwards opens the events from before the rotation through the key
+    // history, and holds exactly what the Admin holds.
+    origin.sync_connected().unwrap();
+    let late = shared.join("late.govbench").unwrap();
+    let mut late_session = login(&late, "admin");
+    assert_eq!(late_session.data_key().id(), new_key.id());
+    late_session.sync(&mut shared.link()).unwrap();
+    assert!(notes(&late_session, incident)
+        .iter()
+        .any(|n| n.contains("before the removal")));
+    for session in [&origin, &late_session] {
+        let report = session.verify_audit().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+    }
+    drop((origin, late_session, ops));
+    assert_eq!(tables(&raw(&shared.path)), tables(&raw(&late)));
 }

@@ -56,6 +56,42 @@ impl KeySlots {
         Ok(rows)
     }
 
+    /// The members' slots as rows, without the header: what a key rotation hands the server.
+    pub fn member_rows(&self) -> CoreResult<Vec<(String, Vec<u8>)>> {
+        self.slots
+            .iter()
+            .map(|slot| Ok((slot.id.clone(), serde_json::to_vec(slot)?)))
+            .collect()
+    }
+
+    /// Takes in a key rotation made on another copy (`theirs`: the server's slots, each
+    /// holding the new key). Every slot gets the keys of theirs beside those it holds, so the
+    /// file still opens under the old key until it is re-encrypted; a slot this file lacks is
+    /// taken as it is, and one the server no longer has (a member removed) is dropped. A slot
+    /// both have keeps this file's passphrase wrapping: a passphrase changed here stays.
+    pub fn adopt_rotated(&mut self, theirs: KeySlots) -> CoreResult<()> {
+        if theirs.name_salt != self.name_salt {
+            return Err(CoreError::Malformed("key rows of another key file".into()));
+        }
+        let mut slots = Vec::with_capacity(theirs.slots.len());
+        for their in theirs.slots {
+            let slot = match self.slots.iter().find(|s| s.id == their.id) {
+                Some(ours) => {
+                    let mut slot = ours.clone();
+                    slot.sealed
+                        .retain(|k| their.sealed.iter().all(|n| n.key_id != k.key_id));
+                    // Newest last, as a rotation here appends it.
+                    slot.sealed.extend(their.sealed);
+                    slot
+                }
+                None => their,
+            };
+            slots.push(slot);
+        }
+        self.slots = slots;
+        Ok(())
+    }
+
     /// The row of `user_name`'s slot, if they have one.
     pub fn row_of(&self, user_name: &str) -> CoreResult<Option<(String, Vec<u8>)>> {
         let id = self.slot_id(user_name);

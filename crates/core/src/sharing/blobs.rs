@@ -22,10 +22,12 @@ pub(super) fn upload_blobs(
 }
 
 /// Fetches the bytes of every attachment this copy holds the record of but not the bytes
-/// (those the server has yet: an author who has not synced since is fetched next time).
+/// (those the server has yet: an author who has not synced since is fetched next time). The
+/// bytes are named by the key they were sealed with, which may be one retired since: each
+/// key is tried.
 pub(super) fn download_blobs(
     tx: &Transaction<'_>,
-    key: &DataKey,
+    keys: &mut super::keys::Keys,
     workspace: Uuid,
     server: &mut dyn Server,
 ) -> CoreResult<u64> {
@@ -36,16 +38,23 @@ pub(super) fn download_blobs(
         )?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let keys = keys.all(server)?;
     let mut fetched = 0;
     for sha in missing {
-        let Some(blob) = server.blob(&wire::blob_id(key, &sha))? else {
-            continue;
-        };
-        let bytes = wire::open_blob(key, workspace, &sha, &blob)
-            .map_err(|_| refused(ServerRefusal::Tampered))?;
-        tx.prepare_cached("INSERT INTO attachment_blobs (sha256, bytes) VALUES (?1, ?2)")?
-            .execute(params![sha, bytes])?;
-        fetched += 1;
+        for key in &keys {
+            let Some(blob) = server.blob(&wire::blob_id(key, &sha))? else {
+                continue;
+            };
+            let bytes = wire::open_blob(key, workspace, &sha, &blob)
+                .map_err(|_| refused(ServerRefusal::Tampered))?;
+            tx.prepare_cached("INSERT INTO attachment_blobs (sha256, bytes) VALUES (?1, ?2)")?
+                .execute(params![sha, bytes])?;
+            fetched += 1;
+            break;
+        }
     }
     Ok(fetched)
 }

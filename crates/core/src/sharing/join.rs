@@ -26,12 +26,17 @@ pub fn join(
             return Err(refused(ServerRefusal::NotShared));
         }
         crate::KeySlots::from_rows(&rows)?.save(path)?;
-        let key = crate::KeySlots::load(path)?
-            .unlock(user, passphrase)?
+        let slots = crate::KeySlots::load(path)?;
+        let unlocked = slots.unlock(user, passphrase)?;
+        let key = unlocked
             .keys
-            .into_iter()
-            .next()
+            .first()
+            .cloned()
             .ok_or(CoreError::WrongCredentials)?;
+        // Events from before a rotation are sealed with keys retired since, which the key
+        // history opens from this one.
+        let own = unlocked.secret.map(|secret| (secret, slots.slot_id(user)));
+        let mut keys = super::keys::Keys::new(&key, workspace.0, own);
         let mut conn = crate::store::create(path, &key, &crate::schema::WORKSPACE)?;
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('workspace_id', ?1), ('copy_id', ?2),
@@ -49,15 +54,19 @@ pub fn join(
             let delivered = server.events_after(at.position, 1000)?;
             if delivered.is_empty() {
                 let tx = conn.transaction()?;
-                download_blobs(&tx, &key, workspace.0, server)?;
+                download_blobs(&tx, &mut keys, workspace.0, server)?;
                 tx.commit()?;
                 return Ok(at.position);
+            }
+            let mut opening = Vec::with_capacity(delivered.len());
+            for d in &delivered {
+                opening.push(keys.get(&d.key_id, server)?);
             }
             let tx = conn.transaction()?;
             let mut page = Vec::with_capacity(delivered.len());
             let mut next = at;
-            for d in &delivered {
-                page.push(opened(&key, workspace.0, &next, d)?);
+            for (d, key) in delivered.iter().zip(&opening) {
+                page.push(opened(key, workspace.0, &next, d)?);
                 next = Frontier {
                     position: d.position,
                     log_hash: d.log_hash,

@@ -18,7 +18,7 @@ use crate::error::{ApiResult, CoreError, CoreResult, ServerProblem};
 use crate::keyslots::DataKey;
 use crate::receive::{Received, Receiver, Refused};
 use crate::wire;
-use govbench_protocol::{Action, ServerRefusal, UserAction, UserPermission};
+use govbench_protocol::{Action, ServerRefusal, UserPermission};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -27,14 +27,16 @@ mod blobs;
 mod codes;
 mod conflicts;
 mod join;
+mod keys;
 mod status;
 mod write;
 
-pub use crate::wire::{Delivered, MemberLogin, Offer, Outcome, Server};
+pub use crate::wire::{Delivered, MemberLogin, Offer, Outcome, RetiredKey, Rotation, Server};
 pub use codes::{join_code_password, new_join_code, normalized_join_code};
 use conflicts::Stale;
 pub(crate) use conflicts::SCHEMA_V7;
 pub use join::join;
+pub(crate) use keys::Rotating;
 pub(crate) use write::offer_written;
 
 use blobs::{added_attachment, download_blobs, upload_blobs};
@@ -418,9 +420,18 @@ impl Session {
         if !self.may(UserPermission::Manage) {
             return Ok(());
         }
-        let held: std::collections::HashSet<String> =
-            server.key_rows()?.into_iter().map(|(id, _)| id).collect();
-        let missing: Vec<(String, Vec<u8>)> = crate::KeySlots::load(self.path())?
+        let rows = server.key_rows()?;
+        let ours = crate::KeySlots::load(self.path())?;
+        let own = ours.slot_id(&self.user().name);
+        let rotated_since = crate::KeySlots::from_rows(&rows)
+            .is_ok_and(|theirs| !theirs.slot_holds(&own, &self.data_key().id()));
+        if rotated_since {
+            // The key was rotated on another desk: this file may still hold the removed
+            // member's slot. The exchange moves this copy to the new key first.
+            return Ok(());
+        }
+        let held: std::collections::HashSet<String> = rows.into_iter().map(|(id, _)| id).collect();
+        let missing: Vec<(String, Vec<u8>)> = ours
             .to_rows()?
             .into_iter()
             .filter(|(id, _)| !held.contains(id))
@@ -455,7 +466,7 @@ impl Session {
     fn pull(&mut self, server: &mut dyn Server) -> CoreResult<Received> {
         const PAGE: u32 = 1000;
         let workspace = self.workspace_id().0;
-        let key = self.data_key().clone();
+        let mut keys = self.server_keys()?;
         let mut total = Received::default();
         let mut receiver = None;
         loop {
@@ -464,20 +475,25 @@ impl Session {
             if delivered.is_empty() {
                 let path = self.path().to_owned();
                 let tx = self.begin_sync()?;
-                download_blobs(&tx, &key, workspace, server)?;
+                download_blobs(&tx, &mut keys, workspace, server)?;
                 // Under the write lock, as every change of the key file.
                 let mut slots = crate::KeySlots::load(&path)?;
                 if slots.take_new_rows(&server.key_rows()?)? {
                     slots.save(&path)?;
                 }
                 tx.commit()?;
+                self.adopt_rotated_key(server)?;
                 return Ok(total);
+            }
+            let mut opening = Vec::with_capacity(delivered.len());
+            for d in &delivered {
+                opening.push(keys.get(&d.key_id, server)?);
             }
             let tx = self.begin_sync()?;
             let mut next = at;
             let mut page = Vec::with_capacity(delivered.len());
-            for d in &delivered {
-                page.push(opened(&key, workspace, &next, d)?);
+            for (d, key) in delivered.iter().zip(&opening) {
+                page.push(opened(key, workspace, &next, d)?);
                 next = Frontier {
                     position: d.position,
                     log_hash: d.log_hash,
@@ -510,7 +526,7 @@ impl Session {
     /// the server turns down as stale, and says which.
     fn push(&mut self, server: &mut dyn Server) -> CoreResult<(u64, Option<Stale>)> {
         let workspace = self.workspace_id().0;
-        let key = self.data_key().clone();
+        let mut key = self.data_key().clone();
         let copy = self.copy_id().to_owned();
         let waiting: Vec<Sealed> = {
             let conn = self.connection().0;
@@ -526,11 +542,24 @@ impl Session {
         let shas: Vec<String> = waiting.iter().filter_map(added_attachment).collect();
         upload_blobs(self.connection().0, &key, workspace, server, &shas)?;
         let mut pushed = 0;
-        for sealed in &waiting {
+        let mut adopted = false;
+        let mut waiting = waiting.iter().peekable();
+        while let Some(sealed) = waiting.peek() {
             let tx = self.begin_sync()?;
             let at = frontier(&tx)?;
             let offer = offer_of(&key, workspace, sealed, at.position)?;
             match server.append(&offer)? {
+                // The key was rotated on another desk since this copy last heard: it moves to
+                // the new key, and offers the same event again, once.
+                Outcome::Refused(ServerRefusal::OldKey) if !adopted => {
+                    drop(tx);
+                    adopted = true;
+                    if !self.adopt_rotated_key(server)? {
+                        return Err(refused(ServerRefusal::OldKey));
+                    }
+                    key = self.data_key().clone();
+                    continue;
+                }
                 Outcome::Accepted { position, log_hash }
                 | Outcome::Duplicate { position, log_hash } => {
                     // Placed after events this copy may not have yet: recorded where the
@@ -548,6 +577,7 @@ impl Session {
             }
             tx.commit()?;
             pushed += 1;
+            waiting.next();
         }
         Ok((pushed, None))
     }

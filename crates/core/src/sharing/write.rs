@@ -11,12 +11,6 @@ impl Session {
     /// later) and a decision is refused.
     pub(crate) fn catch_up_before(&mut self, action: Action) -> CoreResult<bool> {
         let shared = ServerNote::load(self.connection().0)?.is_some();
-        let rotates = action == UserAction::Remove.into() || action == UserAction::RotateKey.into();
-        if shared && rotates {
-            // The server's key history is not kept yet: a rotated key would leave copies
-            // joining later unable to open what came before.
-            return Err(refused(ServerRefusal::KeyRotationNotYet));
-        }
         let Some(mut server) = self.take_server() else {
             return match shared && action.is_decision() {
                 true => Err(CoreError::NeedsServer(action)),
@@ -118,13 +112,16 @@ pub(super) fn changed_meanwhile(entity: govbench_protocol::EntityRef, stale: Out
 /// Offers the event a write just appended (`seq` of this copy) to the server, inside the
 /// write's transaction: placed, it is recorded and the write commits; refused as stale, the
 /// write is undone and the person told who changed what meanwhile. When the server cannot be
-/// reached an ordinary edit commits, kept to be offered later; a decision is refused.
+/// reached an ordinary edit commits, kept to be offered later; a decision is refused. A write
+/// that rotates the data key (`rotating`: a removal) is placed with the new key's slots and
+/// history, in one server transaction.
 pub(crate) fn offer_written(
     w: &mut crate::access::Write<'_>,
     entity: govbench_protocol::EntityRef,
     seq: u64,
     action: Action,
     adds: Option<&govbench_protocol::NewUser>,
+    rotating: Option<&super::Rotating<'_>>,
 ) -> CoreResult<()> {
     let Some(server) = w.server.as_deref_mut() else {
         return Ok(());
@@ -144,7 +141,15 @@ pub(crate) fn offer_written(
             )?,
         });
     }
-    match server.append(&offer) {
+    let placed = match rotating {
+        None => server.append(&offer),
+        Some(rotating) => {
+            let files = (w.files.path.as_path(), &w.files.key, w.workspace_id.0);
+            super::keys::rotation(files, server, rotating)
+                .and_then(|rotation| server.append_rotating(&offer, &rotation))
+        }
+    };
+    match placed {
         Ok(
             Outcome::Accepted { position, log_hash } | Outcome::Duplicate { position, log_hash },
         ) => record_position(&w.tx, &sealed.event, &Frontier { position, log_hash }),

@@ -157,14 +157,6 @@ impl Session {
             &change,
             signer,
         )?;
-        if online {
-            // The server places it, or nothing is written here either.
-            let adds = match command {
-                Command::User(govbench_protocol::UserCommand::Create { user }) => Some(user),
-                _ => None,
-            };
-            crate::sharing::offer_written(&mut write, change.entity, audit_seq, action, adds)?;
-        }
         // Whom a new data key is sealed to: every active member, all of whom must have keys.
         let members = match staged.rotation() {
             Some(_) => {
@@ -176,6 +168,33 @@ impl Session {
             }
             None => None,
         };
+        if online {
+            // The server places it, or nothing is written here either.
+            let adds = match command {
+                Command::User(govbench_protocol::UserCommand::Create { user }) => Some(user),
+                _ => None,
+            };
+            let rotating = match (staged.rotation(), &members) {
+                (Some(key), Some(holders)) => Some(crate::sharing::Rotating {
+                    key,
+                    holders,
+                    removes: matches!(
+                        command,
+                        Command::User(govbench_protocol::UserCommand::Remove { .. })
+                    )
+                    .then_some(change.entity.id),
+                }),
+                _ => None,
+            };
+            crate::sharing::offer_written(
+                &mut write,
+                change.entity,
+                audit_seq,
+                action,
+                adds,
+                rotating.as_ref(),
+            )?;
+        }
         let files_before = staged.land(&write.files.path, members.as_deref())?;
         crate::crash::point("write.key_file_landed");
         if let Err(e) = write.tx.commit() {
