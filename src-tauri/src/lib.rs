@@ -116,8 +116,8 @@ endpoints! {
     app sharing_join: SharingJoin => |state, request| state.join(request);
     app sharing_progress: SharingProgressGet => |state, _| Ok(state.sharing_progress());
     session execute: Execute => |s, command| s.execute(command);
-    session audit_verify: AuditVerify => |s, _| s.verify_audit();
-    session audit_verify_anchor: AuditVerifyAnchor => |s, request| s.verify_audit_against(&request.anchor);
+    session audit_verify: AuditVerify => |s, _| s.verify_audit_with_server(None);
+    session audit_verify_anchor: AuditVerifyAnchor => |s, request| s.verify_audit_with_server(Some(&request.anchor));
     session session_held: SessionHeld => |s, _| Ok(s.held().cloned().map(ApiError::from));
     session backups_list: BackupsList => |s, _| s.backup_list();
     session sharing_status: SharingStatusGet => |s, _| s.sharing_status();

@@ -39,11 +39,9 @@ pub fn run(command: AuditCommand, locale: Locale) -> Result<(), Failure> {
             user,
             anchor,
         } => {
-            let session = login(&workspace, &user, locale)?;
-            let report = match &anchor {
-                Some(anchor) => session.verify_audit_against(anchor)?,
-                None => session.verify_audit()?,
-            };
+            // On a shared workspace, also compared with the server's log (login connects).
+            let mut session = login(&workspace, &user, locale)?;
+            let report = session.verify_audit_with_server(anchor.as_deref())?;
             let sentence = locale.audit_summary(&report);
             if !report.is_intact() {
                 return Err(Failure::Tampered(sentence));

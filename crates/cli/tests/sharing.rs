@@ -221,7 +221,7 @@ fn a_workspace_is_shared_joined_and_synced_from_the_command_line() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    // The joined copy verifies like any workspace.
+    // The joined copy verifies like any workspace, and agrees with the server's log.
     let out = govbench(
         &["audit", "verify", "--workspace", &copy, "--user", "admin"],
         &member,
@@ -231,6 +231,11 @@ fn a_workspace_is_shared_joined_and_synced_from_the_command_line() {
         "{}{}",
         text(&out.stdout),
         text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("the server's log agrees with this copy"),
+        "{}",
+        text(&out.stdout)
     );
 
     // A wrong passphrase joins nothing and leaves no file.

@@ -161,6 +161,16 @@ pub enum Outcome {
     Refused(ServerRefusal),
 }
 
+/// Where the server placed an event, as it shows it in clear.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub position: u64,
+    pub log_hash: [u8; 32],
+    pub copy_id: Uuid,
+    pub copy_seq: u64,
+    pub event_hash: [u8; 32],
+}
+
 /// An event as the server delivers it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivered {
@@ -291,6 +301,8 @@ pub trait Server: Send {
     fn finish_import(&mut self) -> CoreResult<()>;
     /// Up to `limit` events after `position`, in order.
     fn events_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Delivered>>;
+    /// The same, without the sealed payloads: what `audit verify` compares a copy with.
+    fn placed_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Placed>>;
     /// Rows of the workspace's key file (`KeySlots::to_rows`): what slots share, and members'
     /// slots by id. Written by an Admin; a row already there is replaced.
     fn put_key_rows(&mut self, rows: &[(String, Vec<u8>)]) -> CoreResult<()>;

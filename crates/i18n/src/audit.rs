@@ -50,6 +50,16 @@ impl Locale {
             let seq = a.head.split(':').next().unwrap_or_default();
             parts.push(self.format(&format!("audit.proof.anchor.{}", a.source), [("seq", seq)]));
         }
+        if let Some(server) = &r.server {
+            parts.push(self.format(
+                "audit.proof.server",
+                [
+                    ("matched", n(server.positions_matched).as_str()),
+                    ("position", n(server.server_position).as_str()),
+                    ("pending", n(server.not_yet_shared).as_str()),
+                ],
+            ));
+        }
         self.format(
             "audit.proof",
             [(
@@ -113,6 +123,20 @@ impl Locale {
                 );
             }
         }
+        if let Some(server) = r.server.as_ref().filter(|s| s.problem_count > 0) {
+            let first = server.problems.first()?;
+            return Some(self.format(
+                "audit.bad.server",
+                [
+                    ("position", first.position.to_string().as_str()),
+                    (
+                        "problem",
+                        self.t(&format!("audit.server.{}", first.problem)).as_str(),
+                    ),
+                    ("count", server.problem_count.to_string().as_str()),
+                ],
+            ));
+        }
         if let Some(a) = r.anchor.as_ref().filter(|a| !a.found) {
             let (from, to) = (
                 a.rewritten_from.map(|v| v.to_string()).unwrap_or_default(),
@@ -158,6 +182,35 @@ mod tests {
                 ..Default::default()
             }),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_comparison_with_the_server_is_told_in_both_languages() {
+        let mut report = intact();
+        report.server = Some(govbench_protocol::ServerLogCheck {
+            server_position: 4321,
+            copy_position: 4321,
+            positions_matched: 4321,
+            not_yet_shared: 2,
+            ..Default::default()
+        });
+        for locale in Locale::ALL {
+            let text = locale.audit_summary(&report);
+            assert!(text.contains("4321") && !text.contains('{'), "{text}");
+        }
+        let server = report.server.as_mut().unwrap();
+        server.problem_count = 3;
+        server.problems.push(govbench_protocol::ServerLogProblem {
+            position: 77,
+            problem: "altered".into(),
+            copy_id: None,
+            seq: None,
+        });
+        for locale in Locale::ALL {
+            let text = locale.audit_summary(&report);
+            assert!(text.contains("77") && text.contains('3'), "{text}");
+            assert!(!text.contains('{') && !text.contains("audit."), "{text}");
         }
     }
 

@@ -25,6 +25,43 @@ pub struct AuditReport {
     pub key_slots: Option<SlotCheck>,
     /// This device's last seen head, or a head given to check against (`--anchor`).
     pub anchor: Option<AnchorCheck>,
+    /// On a shared workspace whose server answered: this copy against the server's log.
+    #[serde(default)]
+    pub server: Option<ServerLogCheck>,
+}
+
+/// A shared workspace's copy compared with its server's log, by what the server shows in
+/// clear: each position's event (copy, sequence number, hash) and the hash over the log up to
+/// it. The server can drop, alter, reorder, insert or replay events only by changing these.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLogCheck {
+    /// How far the server's log goes.
+    pub server_position: u64,
+    /// How far this copy has taken it in (its frontier).
+    pub copy_position: u64,
+    /// The server's hash over its log at `server_position` (hex): with the position, the
+    /// frontier a report built now names.
+    pub server_log_hash: String,
+    /// Positions this copy holds whose event the server shows alike.
+    pub positions_matched: u64,
+    /// This copy's events the server has not placed yet (written offline, waiting).
+    pub not_yet_shared: u64,
+    /// The first 20 disagreements, and how many in all.
+    pub problems: Vec<ServerLogProblem>,
+    pub problem_count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLogProblem {
+    pub position: u64,
+    /// `missing` (the server no longer has the event this copy took in there, or has no event
+    /// at a position it placed), `altered` (another event than the one this copy took in
+    /// there) or `broken` (its hash over the log does not follow there: an event inserted,
+    /// reordered or replaced).
+    pub problem: String,
+    /// The event this copy holds at that position, if it holds one.
+    pub copy_id: Option<String>,
+    pub seq: Option<u64>,
 }
 
 /// SQLCipher's check of every page's authentication code, and SQLite's of the structure.
@@ -104,6 +141,7 @@ impl AuditReport {
                 .as_ref()
                 .is_none_or(|k| k.members_without_slot.is_empty() && k.slots_without_member == 0)
             && self.anchor.as_ref().is_none_or(|a| a.found)
+            && self.server.as_ref().is_none_or(|s| s.problem_count == 0)
     }
 }
 

@@ -5,7 +5,7 @@ use crate::log::{self, Offer as WireOffer, Outcome as WireOutcome};
 use crate::{RemoteError, ServerAddress};
 use govbench_core::error::{CoreError, CoreResult, ServerProblem};
 use govbench_core::sharing::{
-    Delivered, MemberLogin, Offer, Outcome, RetiredKey, Rotation, Server,
+    Delivered, MemberLogin, Offer, Outcome, Placed, RetiredKey, Rotation, Server,
 };
 use govbench_core::wire::{Link, SealedBlob};
 use govbench_protocol::ServerRefusal;
@@ -419,6 +419,10 @@ impl Server for SharedWorkspace {
         self.twice(|me| me.events_after_once(position, limit))
     }
 
+    fn placed_after(&mut self, position: u64, limit: u32) -> CoreResult<Vec<Placed>> {
+        self.twice(|me| me.placed_after_once(position, limit))
+    }
+
     fn put_key_rows(&mut self, rows: &[(String, Vec<u8>)]) -> CoreResult<()> {
         self.twice(|me| me.put_key_rows_once(rows))
     }
@@ -550,6 +554,32 @@ impl SharedWorkspace {
                         CoreError::Server(ServerProblem::Refused(ServerRefusal::Tampered))
                     })?,
                     payload: row.get(8),
+                })
+            })
+            .collect()
+    }
+
+    fn placed_after_once(&self, position: u64, limit: u32) -> CoreResult<Vec<Placed>> {
+        let client = self.client()?;
+        let rows = self.call(async {
+            Ok(client
+                .query(
+                    "SELECT position, log_hash, copy_id, copy_seq, event_hash
+                       FROM govbench.events
+                      WHERE workspace_id = $1 AND position > $2
+                      ORDER BY position LIMIT $3",
+                    &[&self.workspace, &(position as i64), &i64::from(limit)],
+                )
+                .await?)
+        })?;
+        rows.iter()
+            .map(|row| {
+                Ok(Placed {
+                    position: row.get::<_, i64>(0).max(0) as u64,
+                    log_hash: hash32(row.get(1))?,
+                    copy_id: row.get(2),
+                    copy_seq: row.get::<_, i64>(3).max(0) as u64,
+                    event_hash: hash32(row.get(4))?,
                 })
             })
             .collect()

@@ -44,6 +44,13 @@ impl Server for LosingAnswers {
     ) -> CoreResult<Outcome> {
         self.inner.append_rotating(offer, rotation)
     }
+    fn placed_after(
+        &mut self,
+        position: u64,
+        limit: u32,
+    ) -> CoreResult<Vec<govbench_core::sharing::Placed>> {
+        self.inner.placed_after(position, limit)
+    }
     fn retired_keys(&mut self) -> CoreResult<Vec<govbench_core::sharing::RetiredKey>> {
         self.inner.retired_keys()
     }

@@ -7,8 +7,8 @@ mod common;
 use common::{server, TestServer};
 
 use govbench_remote::{
-    add_member, append, append_rotating, create_workspace, init_server, remove_member,
-    KeyRotation, Offer, Outcome, ServerAddress,
+    add_member, append, append_rotating, create_workspace, init_server, remove_member, KeyRotation,
+    Offer, Outcome, ServerAddress,
 };
 use tokio_postgres::Client;
 use uuid::Uuid;

@@ -402,6 +402,13 @@ impl Server for Racing {
     ) -> govbench_core::CoreResult<Outcome> {
         self.inner.append_rotating(offer, rotation)
     }
+    fn placed_after(
+        &mut self,
+        position: u64,
+        limit: u32,
+    ) -> govbench_core::CoreResult<Vec<govbench_core::sharing::Placed>> {
+        self.inner.placed_after(position, limit)
+    }
     fn retired_keys(
         &mut self,
     ) -> govbench_core::CoreResult<Vec<govbench_core::sharing::RetiredKey>> {
@@ -1246,4 +1253,91 @@ fn removing_a_member_rotates_the_key_ends_their_access_and_every_desk_follows() 
     }
     drop((origin, late_session, ops));
     assert_eq!(tables(&raw(&shared.path)), tables(&raw(&late)));
+}
+
+#[test]
+fn audit_verify_compares_the_copy_with_the_servers_log_and_names_what_the_server_changed() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let incident = an_open_incident(&origin);
+    for text in ["一 first", "二 second", "三 third"] {
+        origin.execute(note(incident, text)).unwrap();
+    }
+    let report = origin.verify_audit_with_server(None).unwrap();
+    let check = report.server.clone().expect("compared with the server");
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(check.problem_count, 0);
+    assert_eq!(check.positions_matched, check.server_position);
+    assert_eq!(check.copy_position, check.server_position);
+    assert!(check.server_position > 50);
+    let head = check.server_position as i64;
+
+    // Not connected: this copy's own checks, nothing compared.
+    let mut offline = login(&shared.path, "admin");
+    assert!(offline
+        .verify_audit_with_server(None)
+        .unwrap()
+        .server
+        .is_none());
+    drop(offline);
+
+    let tamper = |sql: &str, position: i64| {
+        shared._runtime.block_on(async {
+            shared
+                .root
+                .execute(sql, &[&shared.workspace, &position])
+                .await
+                .unwrap();
+        });
+    };
+    let problems = |origin: &mut Session| {
+        let report = origin.verify_audit_with_server(None).unwrap();
+        assert!(!report.is_intact());
+        let text = govbench_i18n::Locale::En.audit_summary(&report);
+        assert!(text.contains("position"), "{text}");
+        let check = report.server.unwrap();
+        check
+            .problems
+            .iter()
+            .map(|p| (p.position as i64, p.problem.clone()))
+            .collect::<Vec<_>>()
+    };
+
+    // An event altered in place.
+    tamper(
+        "UPDATE govbench.events SET event_hash = sha256(event_hash)
+          WHERE workspace_id = $1 AND position = $2",
+        10,
+    );
+    let found = problems(&mut origin);
+    assert!(found.contains(&(10, "altered".into())), "{found:?}");
+    assert!(found.contains(&(10, "broken".into())), "{found:?}");
+
+    // One dropped from the middle, and the last two rolled back.
+    tamper(
+        "DELETE FROM govbench.touches WHERE workspace_id = $1 AND position = $2",
+        20,
+    );
+    tamper(
+        "DELETE FROM govbench.events WHERE workspace_id = $1 AND position = $2",
+        20,
+    );
+    for position in [head, head - 1] {
+        tamper(
+            "DELETE FROM govbench.touches WHERE workspace_id = $1 AND position = $2",
+            position,
+        );
+        tamper(
+            "DELETE FROM govbench.events WHERE workspace_id = $1 AND position = $2",
+            position,
+        );
+    }
+    let found = problems(&mut origin);
+    for expected in [(20, "missing"), (head - 1, "missing"), (head, "missing")] {
+        assert!(
+            found.contains(&(expected.0, expected.1.into())),
+            "{expected:?} in {found:?}"
+        );
+    }
 }

@@ -25,13 +25,16 @@ use uuid::Uuid;
 
 mod blobs;
 mod codes;
+mod compare;
 mod conflicts;
 mod join;
 mod keys;
 mod status;
 mod write;
 
-pub use crate::wire::{Delivered, MemberLogin, Offer, Outcome, RetiredKey, Rotation, Server};
+pub use crate::wire::{
+    Delivered, MemberLogin, Offer, Outcome, Placed, RetiredKey, Rotation, Server,
+};
 pub use codes::{join_code_password, new_join_code, normalized_join_code};
 use conflicts::Stale;
 pub(crate) use conflicts::SCHEMA_V7;

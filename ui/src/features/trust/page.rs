@@ -122,6 +122,7 @@ fn ReportView(props: &ReportProps) -> Html {
     let state = if r.is_intact() { "ok" } else { "bad" };
     let records = r.records.iter().flat_map(|c| c.problems.iter());
     let storage = r.storage.iter().flat_map(|s| s.problems.iter());
+    let server = r.server.iter().flat_map(|s| s.problems.iter());
     html! {
         <div id={props.id.clone()} class={classes!("report", format!("report-{state}"))} data-state={state}>
             <p class="report-sentence" role="status">
@@ -135,6 +136,12 @@ fn ReportView(props: &ReportProps) -> Html {
                         { ctx.t(&format!("entity.{}", p.entity)) }{" "}
                         <code>{ p.id.clone() }</code>{": "}
                         { ctx.t(&format!("audit.record.{}", p.problem)) }
+                    </li>
+                }) }
+                { for server.map(|p| html! {
+                    <li class="server-problem">
+                        { ctx.format("audit.server.position", &[("position", &p.position.to_string())]) }{": "}
+                        { ctx.t(&format!("audit.server.{}", p.problem)) }
                     </li>
                 }) }
             </ul>
