@@ -7,7 +7,8 @@
 //!    a row changed or inserted around the write path is named.
 //! 4. **Key slots**: one slot per active member, none for anyone else.
 //! 5. **Anchor**: the chain still contains the head this device saw last (or a head given to
-//!    check, such as one printed on an earlier report).
+//!    check, such as one printed on an earlier report; on a shared workspace, the frontier a
+//!    report printed: the server's position and its hash over the log up to it).
 
 use crate::access::{Reader, Session};
 use crate::audit;
@@ -40,6 +41,12 @@ impl Session {
     }
 
     fn verify_with(&self, anchor: Option<&str>) -> ApiResult<AuditReport> {
+        // A shared workspace's frontier (`log:<position>:<hash>`, printed on its reports) is
+        // checked against the positions this copy took in; anything else is a chain head.
+        let (frontier, anchor) = match anchor.map(crate::sharing::parse_frontier) {
+            Some(Some(frontier)) => (Some(frontier), None),
+            _ => (None, anchor),
+        };
         let given = anchor
             .map(|a| witness::parse_anchor(a).ok_or_else(|| CoreError::invalid("anchor", "anchor")))
             .transpose()?;
@@ -70,12 +77,17 @@ impl Session {
             report.storage = Some(storage);
             report.records = Some(records(reader.conn)?);
             report.key_slots = Some(key_slots(reader)?);
-            report.anchor = match given {
-                Some((copy, seq, hash)) => {
+            report.anchor = match (given, frontier) {
+                (_, Some((position, hash))) => Some(crate::sharing::check_frontier(
+                    reader.conn,
+                    position,
+                    &hash,
+                )?),
+                (Some((copy, seq, hash)), None) => {
                     let copy = copy.unwrap_or_else(|| self.copy_id().to_owned());
                     witness::check_checkpoints(reader.conn, &copy, &[(seq, hash)], "given")?
                 }
-                None => device,
+                (None, None) => device,
             };
             Ok(report)
         })

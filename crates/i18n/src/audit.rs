@@ -145,6 +145,8 @@ impl Locale {
             let ends = a.copy_ends_at.map(|e| e.to_string()).unwrap_or_default();
             let key = match (a.source.as_str(), a.copy_ends_at) {
                 ("device_altered", _) => "audit.bad.witness_altered",
+                ("given_log", Some(_)) => "audit.bad.frontier_ahead",
+                ("given_log", None) => "audit.bad.frontier_given",
                 (_, Some(_)) => "audit.bad.anchor_older",
                 ("given", None) => "audit.bad.anchor_given",
                 _ => "audit.bad.anchor_device",

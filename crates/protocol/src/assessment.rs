@@ -298,6 +298,10 @@ pub struct ReportExport {
     pub bytes: u64,
     /// The audit-chain head printed in the file: `<copy>:<seq>:<hash>`.
     pub head: String,
+    /// On a shared workspace, the frontier printed beside it: `log:<position>:<hash>`, the
+    /// server's log as the exporter's copy held it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frontier: Option<String>,
     pub exported_by: UserId,
     pub exported_at: DateTime<Utc>,
     pub version: u64,

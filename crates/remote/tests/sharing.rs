@@ -1341,3 +1341,61 @@ fn audit_verify_compares_the_copy_with_the_servers_log_and_names_what_the_server
         );
     }
 }
+
+#[test]
+fn a_pack_exported_on_a_shared_copy_names_the_frontier_and_any_copy_checks_it() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let out = shared.dir.path().join("pack.zip");
+    let exported = origin
+        .execute(govbench_protocol::AssessmentCommand::Export {
+            quarter: "2026Q1".into(),
+            kind: govbench_protocol::ExportKind::Pack,
+            lang: "en".into(),
+            path: out.display().to_string(),
+        })
+        .unwrap();
+    let record = origin.export_record(exported.entity.id).unwrap();
+    let frontier = record
+        .frontier
+        .clone()
+        .expect("an export on a shared copy names its frontier");
+    let (position, hash) = frontier
+        .strip_prefix("log:")
+        .and_then(|rest| rest.split_once(':'))
+        .unwrap();
+    let position: u64 = position.parse().unwrap();
+    assert!(position > 50 && hash.len() == 64, "{frontier}");
+
+    // The pack's manifest carries it.
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_reader(archive.by_name("manifest.json").unwrap()).unwrap();
+    assert_eq!(manifest["frontier"], frontier.as_str());
+
+    // Another member's copy holds exactly that history.
+    let copy = shared.join("copy.govbench").unwrap();
+    let joined = login(&copy, "admin");
+    let report = joined.verify_audit_against(&frontier).unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    let anchor = report.anchor.unwrap();
+    assert_eq!((anchor.source.as_str(), anchor.found), ("given_log", true));
+    let text =
+        govbench_i18n::Locale::En.audit_summary(&joined.verify_audit_against(&frontier).unwrap());
+    assert!(text.contains(&format!("position {position}")), "{text}");
+
+    // A frontier further than this copy has taken in: sync first. Another log at that
+    // position: changed after the report.
+    let ahead = format!("log:{}:{hash}", position + 1000);
+    let report = joined.verify_audit_against(&ahead).unwrap();
+    assert!(!report.is_intact());
+    assert!(report.anchor.unwrap().copy_ends_at.is_some());
+    let other = format!("log:{position}:{}", "0".repeat(64));
+    let report = joined.verify_audit_against(&other).unwrap();
+    let text = govbench_i18n::Locale::En.audit_summary(&report);
+    assert!(
+        !report.is_intact() && text.contains("changed after"),
+        "{text}"
+    );
+}

@@ -35,8 +35,14 @@ pub fn draw(layout: &mut Layout<'_>, input: &ReportInput<'_>) -> Result<(), Rend
         note_box(layout, &note);
     }
 
+    // The box sits low on the page; with a shared log to print below it, it moves up into
+    // the room the facts leave (they end by 170 mm even with a note).
+    let top = match input.frontier {
+        Some(_) => (layout.y + 6.0).clamp(150.0, 178.0),
+        None => 196.0,
+    };
     let fonts = layout.fonts;
-    chain_head(layout.page(), fonts, input)?;
+    chain_head(layout.page(), fonts, input, top)?;
     confidentiality_marking(layout, input.locale);
     Ok(())
 }
@@ -225,9 +231,13 @@ pub fn note_box(layout: &mut Layout<'_>, text: &str) {
 }
 
 /// The audit-chain head with its QR code and the command that checks it.
-fn chain_head(page: &mut Page, fonts: &Fonts, input: &ReportInput<'_>) -> Result<(), RenderError> {
+fn chain_head(
+    page: &mut Page,
+    fonts: &Fonts,
+    input: &ReportInput<'_>,
+    top: f32,
+) -> Result<(), RenderError> {
     let locale = input.locale;
-    let top = 196.0;
     let height = QR_SIZE + 2.0 * QR_QUIET + 4.0;
     page.fill_rect(MARGIN, top, CONTENT_WIDTH, height, SHADE);
 
@@ -302,10 +312,46 @@ fn chain_head(page: &mut Page, fonts: &Fonts, input: &ReportInput<'_>) -> Result
         Align::Left,
         &command,
     );
+    let mut top = baseline + 3.0;
+    if let Some(frontier) = input.frontier {
+        top = shared_log(page, fonts, locale, frontier, top);
+    }
     if let Some(fingerprint) = input.signer_fingerprint {
-        signer_key(page, fonts, locale, fingerprint, baseline + 3.0);
+        signer_key(page, fonts, locale, fingerprint, top);
     }
     Ok(())
+}
+
+/// On a shared workspace: the server's log as the exporter's copy held it, as the command
+/// that checks it on any member's copy (on one line, to be copied whole); `top` is where the
+/// lines start. Returns where the next may start.
+fn shared_log(page: &mut Page, fonts: &Fonts, locale: Locale, frontier: &str, top: f32) -> f32 {
+    let label = Style::new(Face::Bold, 9.0, INK);
+    let mut y = top + label.baseline_offset();
+    page.text(
+        fonts,
+        MARGIN,
+        y,
+        label,
+        Align::Left,
+        &locale.t("report.cover.frontier"),
+    );
+    let hint = Style::new(Face::Regular, 9.0, MUTED);
+    for line in fonts.wrap(
+        hint.face,
+        hint.size,
+        &locale.t("report.cover.verify_frontier"),
+        CONTENT_WIDTH,
+    ) {
+        y += hint.line_height();
+        page.text(fonts, MARGIN, y, hint, Align::Left, &line);
+    }
+    let command = format!("govbench audit verify --anchor {frontier}");
+    let size = fit(fonts, &command, 8.5, CONTENT_WIDTH);
+    let style = Style::new(Face::Regular, size, INK);
+    y += style.line_height() + 0.5;
+    page.text(fonts, MARGIN, y, style, Align::Left, &command);
+    y + 3.0
 }
 
 /// The exporter's key fingerprint, on one line to be copied whole, and the command that

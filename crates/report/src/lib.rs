@@ -40,6 +40,9 @@ pub struct ReportInput<'a> {
     pub document_number: &'a str,
     /// The audit-chain head `<copy>:<seq>:<64 hex>` the report was exported at.
     pub head: &'a str,
+    /// On a shared workspace, the frontier `log:<position>:<64 hex>`: the server's log as the
+    /// exporter's copy held it, which any member's copy checks (`audit verify --anchor`).
+    pub frontier: Option<&'a str>,
     /// The exporter's key fingerprint (hex SHA-256 of their Ed25519 public key), printed
     /// beside the head: what an audit pack of the export is checked against
     /// (`govbench pack verify --signer`). `None` prints nothing.

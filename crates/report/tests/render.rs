@@ -109,9 +109,14 @@ fn english_report_reads_back_with_every_part() {
         "Page 3 of",
         "Exporter's signing key (SHA-256 fingerprint)",
         "To check that an audit pack of this export was sealed with this key, run:",
+        "Shared log (server position and hash over the log)",
     ] {
         assert_has(&text, expected);
     }
+    assert!(
+        text.0.contains(fixture::FRONTIER),
+        "the frontier is not extractable whole"
+    );
     let clauses = PolicyArea::Evaluations.clauses();
     assert_has(&text, &format!("Policy clauses: {clauses}"));
     // The head is printed whole in the command line (and in halves above it).

@@ -327,6 +327,39 @@ pub fn sealed_between(
 /// each (`FROM {LOG} … ORDER BY {LOG_ORDER}`; `copy_id` and `seq` are the event's). Events the
 /// server placed come in its order, then this copy's events it has not placed yet; a workspace
 /// that is not shared has one copy, in seq order.
+/// On a shared workspace: the last position of the server's log this copy holds every
+/// position up to, and the server's hash over its log there (hex); `None` when it holds no
+/// placed event. (Its own events may be placed further on, after others it has not taken in.)
+pub(crate) fn placed_through(conn: &Connection) -> CoreResult<Option<(u64, String)>> {
+    // Positions start at 1, so without a gap the highest equals the count: two cheap reads
+    // instead of a probe per position (this runs before every offer).
+    let (highest, count): (i64, i64) = conn.query_row(
+        "SELECT coalesce(max(position), 0), count(*) FROM audit_positions",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let last_contiguous = if highest == count {
+        "SELECT position, log_hash FROM audit_positions
+          WHERE position = (SELECT max(position) FROM audit_positions)"
+    } else {
+        "SELECT position, log_hash FROM audit_positions
+          WHERE position = (SELECT coalesce(min(position), 0) FROM audit_positions a
+                             WHERE NOT EXISTS (SELECT 1 FROM audit_positions b
+                                                WHERE b.position = a.position + 1))"
+    };
+    Ok(conn
+        .query_row(last_contiguous, [], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// The frontier as reports print it and `audit verify --anchor` takes it back,
+/// `log:<position>:<hash>`; `None` for a workspace that is not shared.
+pub(crate) fn frontier_text(conn: &Connection) -> CoreResult<Option<String>> {
+    Ok(placed_through(conn)?.map(|(position, hash)| format!("log:{position}:{hash}")))
+}
+
 pub(crate) const LOG: &str = "audit_events LEFT JOIN audit_positions USING (copy_id, seq)";
 /// [`LOG`] read through the entity index (a few member events, not the whole log).
 pub(crate) const LOG_BY_ENTITY: &str = "audit_events INDEXED BY audit_by_entity_time

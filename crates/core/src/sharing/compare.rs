@@ -6,7 +6,7 @@
 //! behind it — and names the position.
 
 use super::*;
-use govbench_protocol::{AuditReport, ServerLogCheck, ServerLogProblem};
+use govbench_protocol::{AnchorCheck, AuditReport, ServerLogCheck, ServerLogProblem};
 use std::collections::BTreeMap;
 
 /// Disagreements listed in full; the rest are counted.
@@ -135,5 +135,63 @@ fn note(check: &mut ServerLogCheck, position: u64, problem: &str, held: Option<&
             copy_id: held.map(|h| h.copy_id.clone()),
             seq: held.map(|h| h.seq),
         });
+    }
+}
+
+/// A frontier as reports print it, `log:<position>:<64 hex>`: the server's position and its
+/// hash over the log up to there.
+pub(crate) fn parse_frontier(text: &str) -> Option<(u64, String)> {
+    let rest = text.trim().strip_prefix("log:")?;
+    let (position, hash) = rest.split_once(':')?;
+    let hash = hash.to_ascii_lowercase();
+    let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    Some((position.parse().ok()?, hash)).filter(|_| valid)
+}
+
+/// Does this copy hold the server's log exactly as a printed frontier names it? The hash at a
+/// position covers every event up to it, so one match proves the whole history before it.
+pub(crate) fn check_frontier(
+    conn: &Connection,
+    position: u64,
+    hash: &str,
+) -> CoreResult<AnchorCheck> {
+    let held: Option<String> = conn
+        .query_row(
+            "SELECT log_hash FROM audit_positions WHERE position = ?1",
+            [position as i64],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let ends = frontier(conn)?.position;
+    let found = held.as_deref() == Some(hash);
+    Ok(AnchorCheck {
+        head: format!("{position}:{hash}"),
+        source: "given_log".into(),
+        found,
+        rewritten_from: (!found && held.is_some()).then_some(position),
+        rewritten_to: (!found && held.is_some()).then_some(position),
+        copy_ends_at: (!found && held.is_none() && ends < position).then_some(ends),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frontiers_parse_as_printed_and_nothing_else_does() {
+        let hash = "AB".repeat(32);
+        assert_eq!(
+            parse_frontier(&format!(" log:1234:{hash} ")),
+            Some((1234, hash.to_ascii_lowercase()))
+        );
+        for bad in [
+            format!("1234:{hash}"),
+            format!("log:x:{hash}"),
+            format!("log:1234:{}", &hash[2..]),
+            "log:1234".to_owned(),
+        ] {
+            assert_eq!(parse_frontier(&bad), None, "{bad}");
+        }
     }
 }

@@ -36,6 +36,7 @@ pub use crate::wire::{
     Delivered, MemberLogin, Offer, Outcome, Placed, RetiredKey, Rotation, Server,
 };
 pub use codes::{join_code_password, new_join_code, normalized_join_code};
+pub(crate) use compare::{check_frontier, parse_frontier};
 use conflicts::Stale;
 pub(crate) use conflicts::SCHEMA_V7;
 pub use join::join;
@@ -145,28 +146,10 @@ fn hash_bytes(hex_text: &str) -> CoreResult<[u8; 32]> {
 /// one before (its own events may be recorded further on, placed after events it has not
 /// taken in yet).
 pub(crate) fn frontier(conn: &Connection) -> CoreResult<Frontier> {
-    // Positions start at 1, so without a gap the highest equals the count: two cheap reads
-    // instead of a probe per position (this runs before every offer).
-    let (highest, count): (i64, i64) = conn.query_row(
-        "SELECT coalesce(max(position), 0), count(*) FROM audit_positions",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let last_contiguous = if highest == count {
-        "SELECT position, log_hash FROM audit_positions WHERE position = (SELECT max(position) FROM audit_positions)"
-    } else {
-        "SELECT position, log_hash FROM audit_positions
-          WHERE position = (SELECT coalesce(min(position), 0) FROM audit_positions a
-                             WHERE NOT EXISTS (SELECT 1 FROM audit_positions b
-                                                WHERE b.position = a.position + 1))"
-    };
-    let last: Option<(i64, String)> = conn
-        .query_row(last_contiguous, [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    match last {
+    match audit::placed_through(conn)? {
         None => Ok(Frontier::START),
         Some((position, log_hash)) => Ok(Frontier {
-            position: position as u64,
+            position,
             log_hash: hash_bytes(&log_hash)?,
         }),
     }

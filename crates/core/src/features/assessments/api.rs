@@ -139,13 +139,14 @@ impl Session {
             let span = Span::parse(quarter, r.zone, r.now)?;
             let content = export::content(r.conn, span)?;
             let head = export::head(r.conn, r.copy_id)?;
+            let frontier = crate::audit::frontier_text(r.conn)?;
             let fingerprint = export::exporter_fingerprint(r, None)?;
             export::render(
                 r,
                 &content,
                 locale,
                 "GBR-PREVIEW",
-                &head,
+                (&head, frontier.as_deref()),
                 fingerprint.as_deref(),
             )
         })

@@ -123,7 +123,7 @@ pub fn render(
     content: &Content,
     locale: Locale,
     number: &str,
-    head: &str,
+    (head, frontier): (&str, Option<&str>),
     signer_fingerprint: Option<&str>,
 ) -> CoreResult<Vec<u8>> {
     let workspace = workspace::meta(reader.conn, "name")?;
@@ -135,6 +135,7 @@ pub fn render(
         names: &content.names,
         document_number: number,
         head,
+        frontier,
         signer_fingerprint,
         exported_at: reader.now,
         exported_by: &reader.user.display_name,
@@ -157,6 +158,7 @@ pub(crate) fn write(
     let id = ExportId(Uuid::now_v7());
     let number = number("GBR", id.0);
     let head = head(reader.conn, reader.copy_id)?;
+    let frontier = audit::frontier_text(reader.conn)?;
     (preparing.progress)(0, 4);
     let content = content(reader.conn, span)?;
     (preparing.progress)(1, 4);
@@ -166,7 +168,7 @@ pub(crate) fn write(
         &content,
         locale,
         &number,
-        &head,
+        (&head, frontier.as_deref()),
         fingerprint.as_deref(),
     )?;
     (preparing.progress)(2, 4);
@@ -183,6 +185,7 @@ pub(crate) fn write(
                 lang,
                 number: &number,
                 head: &head,
+                frontier: frontier.as_deref(),
                 signer,
             })?
         }
@@ -205,6 +208,7 @@ pub(crate) fn write(
             sha256: hex::encode(Sha256::digest(&bytes)),
             bytes: bytes.len() as u64,
             head,
+            frontier,
             exported_by: reader.user.id,
             exported_at: reader.now,
             version: 1,

@@ -89,6 +89,10 @@ pub struct Manifest {
     pub exported_at: String,
     pub exported_by: Exporter,
     pub head: String,
+    /// On a shared workspace: the server's log as the exporter's copy held it
+    /// (`log:<position>:<hash>`), which `audit verify --anchor` takes on any copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frontier: Option<String>,
     pub files: Vec<FileEntry>,
 }
 
@@ -121,6 +125,7 @@ pub struct Input<'a> {
     pub lang: &'a str,
     pub number: &'a str,
     pub head: &'a str,
+    pub frontier: Option<&'a str>,
     pub signer: &'a UserSecret,
 }
 
@@ -176,6 +181,7 @@ pub fn build(input: &Input<'_>) -> CoreResult<Vec<u8>> {
             sign_key: input.signer.public_keys().sign,
         },
         head: input.head.to_owned(),
+        frontier: input.frontier.map(str::to_owned),
         files: files
             .iter()
             .map(|(path, bytes)| FileEntry {
