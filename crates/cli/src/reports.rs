@@ -86,6 +86,11 @@ fn export(args: ExportArgs, kind: ExportKind, locale: Locale) -> Result<(), Fail
         ))
     );
     out!("{}", record.head);
+    // On a shared workspace, the server's log it was built from (any copy checks it with
+    // `audit verify --anchor`).
+    if let Some(frontier) = &record.frontier {
+        out!("{frontier}");
+    }
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{server, TestServer};
+use common::{database, server, tables, TestServer};
 
 use chrono::Utc;
 use govbench_core::keyslots::server_password;
@@ -18,43 +18,11 @@ use govbench_protocol::{
     EvaluationMeta, Evaluator, IncidentCommand, IncidentId, IncidentQuery, ManualValue, ModelDraft,
     ModelId, ModelVersionId, NewUser, RiskTier, Role, TimelineKind, UserCommand, VersionDraft,
 };
-use govbench_remote::{create_workspace, init_server, ServerAddress, SharedWorkspace};
+use govbench_remote::{create_workspace, ServerAddress, SharedWorkspace};
 use rusqlite::Connection;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use uuid::Uuid;
-
-/// A database of its own with the server schema; its address and a superuser connection.
-fn database(
-    s: &TestServer,
-) -> (
-    ServerAddress,
-    tokio::runtime::Runtime,
-    tokio_postgres::Client,
-) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let address = runtime.block_on(async {
-        let root = ServerAddress::parse(&s.url, Some(&s.ca), false).unwrap();
-        let (client, _d) = root.connect("postgres", &s.password).await.unwrap();
-        let name = format!("t_{}", Uuid::now_v7().simple());
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let url = s.url_of(&name);
-        ServerAddress::parse(&url, Some(&s.ca), false).unwrap()
-    });
-    let client = runtime.block_on(async {
-        let (client, _d) = address.connect("postgres", &s.password).await.unwrap();
-        init_server(&client).await.unwrap();
-        client
-    });
-    (address, runtime, client)
-}
 
 fn login(path: &Path, name: &str) -> Session {
     govbench_core::login(path, name, demo::PASSPHRASE, Arc::new(SystemClock)).unwrap()
@@ -147,43 +115,6 @@ fn raw(path: &Path) -> Connection {
         .keys
         .remove(0);
     govbench_core::store::open_raw(path, &key).unwrap()
-}
-
-/// Every table of people's work, row by row, without each copy's own row keys.
-fn tables(conn: &Connection) -> BTreeMap<String, Vec<String>> {
-    let names: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table'
-               AND name NOT IN ('meta', 'audit_positions')
-               AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'requirement_search%'",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    names
-        .into_iter()
-        .map(|name| {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM {name}")).unwrap();
-            let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
-            let mut rows: Vec<String> = stmt
-                .query_map([], |r| {
-                    let mut row = Vec::new();
-                    for (i, c) in columns.iter().enumerate() {
-                        if c != "local_key" {
-                            row.push(format!("{c}={:?}", r.get_ref(i)?));
-                        }
-                    }
-                    Ok(row.join(" "))
-                })
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            rows.sort();
-            (name, rows)
-        })
-        .collect()
 }
 
 #[test]
@@ -379,10 +310,13 @@ fn a_stranger_to_the_workspace_is_refused_by_the_server() {
 }
 
 /// A link that, the moment its session offers a write, first lets another desktop write:
-/// the race of two people acting on the same record at once, made to happen every time.
+/// the race of two people acting on the same record at once, made to happen every time. With
+/// `cut_after_stale`, the connection drops on the first read of the log after the server
+/// turned an offer down as stale.
 struct Racing {
     inner: SharedWorkspace,
     first: Option<Box<dyn FnOnce() + Send>>,
+    cut_after_stale: bool,
 }
 
 impl Server for Racing {
@@ -390,7 +324,11 @@ impl Server for Racing {
         if let Some(other) = self.first.take() {
             other();
         }
-        self.inner.append(offer)
+        let outcome = self.inner.append(offer);
+        if !matches!(outcome, Ok(Outcome::Stale { .. })) {
+            self.cut_after_stale = false;
+        }
+        outcome
     }
     fn link(&self) -> govbench_core::wire::Link {
         self.inner.link()
@@ -425,6 +363,11 @@ impl Server for Racing {
         position: u64,
         limit: u32,
     ) -> govbench_core::CoreResult<Vec<Delivered>> {
+        if std::mem::take(&mut self.cut_after_stale) {
+            return Err(govbench_core::CoreError::Server(
+                govbench_core::error::ServerProblem::Unreachable("cut".into()),
+            ));
+        }
         self.inner.events_after(position, limit)
     }
     fn put_key_rows(&mut self, rows: &[(String, Vec<u8>)]) -> govbench_core::CoreResult<()> {
@@ -495,6 +438,7 @@ fn of_two_desktops_writing_the_same_record_at_once_one_wins_and_the_other_is_tol
     let racer = origin.clone();
     joined.set_server(Some(Box::new(Racing {
         inner: shared.link(),
+        cut_after_stale: false,
         first: Some(Box::new(move || {
             let mut origin = racer.lock().unwrap();
             origin
@@ -714,13 +658,8 @@ fn an_offline_edit_turned_down_becomes_its_authors_conflict_and_nothing_else_is_
         assert!(report.is_intact(), "{report:?}");
     }
     drop((origin, joined));
-    assert_eq!(tables(&raw(&shared.path)), {
-        let mut t = tables(&raw(&copy));
-        // (The dismissed conflict is this copy's own note, kept with when it was dealt with.)
-        t.remove("conflicts");
-        t.insert("conflicts".into(), Vec::new());
-        t
-    });
+    // (The dismissed conflict is this copy's own note, which `tables` leaves out.)
+    assert_eq!(tables(&raw(&shared.path)), tables(&raw(&copy)));
 }
 
 /// A port nothing listens on.
@@ -1065,6 +1004,7 @@ fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_pla
     let racer = rnd.clone();
     pm.set_server(Some(Box::new(Racing {
         inner: pm_link,
+        cut_after_stale: false,
         first: Some(Box::new(move || {
             racer
                 .lock()
@@ -1398,4 +1338,53 @@ fn a_pack_exported_on_a_shared_copy_names_the_frontier_and_any_copy_checks_it() 
         !report.is_intact() && text.contains("changed after"),
         "{text}"
     );
+}
+
+#[test]
+fn an_exchange_cut_off_after_an_edit_was_turned_down_loses_none_of_the_edits_after_it() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let mut joined = login(&copy, "admin");
+    let open = joined
+        .incidents(&IncidentQuery {
+            active_only: true,
+            limit: 10,
+            ..IncidentQuery::default()
+        })
+        .unwrap()
+        .items;
+    let (contested, other) = (open[0].id, open[1].id);
+    joined
+        .execute(note(contested, "离线：我的说法 offline: my account"))
+        .unwrap();
+    joined
+        .execute(note(other, "离线：另一件事 offline: something else"))
+        .unwrap();
+    origin.set_server(Some(Box::new(shared.link())));
+    origin
+        .execute(note(contested, "在线：先到 online: first"))
+        .unwrap();
+
+    // The server turns the first note down; the connection drops before this desk has taken
+    // in the server's events and applied the second note again.
+    let mut cut = Racing {
+        inner: shared.link(),
+        first: None,
+        cut_after_stale: true,
+    };
+    assert!(joined.sync(&mut cut).is_err());
+    assert_eq!(joined.conflicts().unwrap().len(), 1, "the turned-down note");
+
+    // The next exchange applies the second note again and places it: nothing was lost.
+    let synced = joined.sync(&mut shared.link()).unwrap();
+    assert_eq!(synced.pushed, 1, "{synced:?}");
+    assert_eq!(joined.sharing_status().unwrap().unwrap().pending, 0);
+    assert!(notes(&joined, other)
+        .iter()
+        .any(|n| n.contains("something else")));
+    origin.sync_connected().unwrap();
+    assert!(notes(&origin, other)
+        .iter()
+        .any(|n| n.contains("something else")));
 }

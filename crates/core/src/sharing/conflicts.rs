@@ -95,21 +95,37 @@ impl Session {
     pub(super) fn offer_waiting(&mut self, server: &mut dyn Server) -> CoreResult<Offered> {
         let mut offered = Offered::default();
         for _ in 0..MAX_ROUNDS {
+            if self.undone_waiting()? {
+                // Undone after a stale edit (in this round, or in an exchange cut off before
+                // they were applied again): the server's events first, then what still fits.
+                self.pull(server)?;
+                offered.conflicts += self.apply_again()?;
+            }
             let (pushed, stale) = self.push(server)?;
             offered.pushed += pushed;
             let Some(stale) = stale else {
                 return Ok(offered);
             };
-            let undone = self.undo_waiting(&stale)?;
-            self.pull(server)?;
-            offered.conflicts += 1 + self.apply_again(undone)?;
+            self.undo_waiting(&stale)?;
+            offered.conflicts += 1;
         }
         Ok(offered)
     }
 
-    /// Undoes this copy's waiting edits from the stale one on, newest first, keeps the stale
-    /// one as a conflict, and returns the others, to be applied again.
-    fn undo_waiting(&mut self, stale: &Stale) -> CoreResult<Vec<Sealed>> {
+    /// Are there undone edits waiting to be applied again? They are kept in `conflicts` as
+    /// `waiting` (never shown as conflicts) from the transaction that undid them, so an
+    /// exchange cut off before they were applied again loses none.
+    fn undone_waiting(&self) -> CoreResult<bool> {
+        Ok(self.connection().0.query_row(
+            "SELECT EXISTS (SELECT 1 FROM conflicts WHERE reason = 'waiting')",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Undoes this copy's waiting edits from the stale one on, newest first, and keeps the
+    /// stale one as a conflict and the others to be applied again, in the same transaction.
+    fn undo_waiting(&mut self, stale: &Stale) -> CoreResult<()> {
         let copy = self.copy_id().to_owned();
         let now = self.clock_now();
         let tx = self.begin_sync()?;
@@ -136,20 +152,23 @@ impl Session {
             }
         }
         audit::take_back(&tx, &copy, stale.seq)?;
-        let mut rest = waiting.into_iter();
+        let mut rest = waiting.iter();
         if let Some(first) = rest.next() {
-            record_conflict(&tx, &first, "stale", Some(&stale.outcome), now)?;
+            record_conflict(&tx, first, "stale", Some(&stale.outcome), now)?;
+        }
+        for later in rest {
+            record_conflict(&tx, later, "waiting", None, now)?;
         }
         tx.commit()?;
         // The device saw heads this copy no longer has: it saw them taken back on purpose.
         self.record_witness_with(None, true);
-        Ok(rest.collect())
+        Ok(())
     }
 
-    /// Applies again, as new events of this copy, the undone edits that still fit: written
-    /// by this session's member, on a record still as they found it. The others become
-    /// conflicts. Returns how many did.
-    fn apply_again(&mut self, undone: Vec<Sealed>) -> CoreResult<u64> {
+    /// Applies again, as new events of this copy and in their order, the undone edits that
+    /// still fit: written by this session's member, on a record still as they found it. The
+    /// others become conflicts. Returns how many did.
+    fn apply_again(&mut self) -> CoreResult<u64> {
         let copy = self.copy_id().to_owned();
         let user = self.user().clone();
         let now = self.clock_now();
@@ -160,7 +179,12 @@ impl Session {
         let me = user.id.to_string();
         let mut conflicts = 0;
         let tx = self.begin_sync()?;
-        for sealed in undone {
+        let undone: Vec<(String, String)> = tx
+            .prepare("SELECT id, event FROM conflicts WHERE reason = 'waiting' ORDER BY rowid")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (id, event) in undone {
+            let sealed: Sealed = serde_json::from_str(&event)?;
             let change = crate::receive::change_of(&sealed)?;
             let fits = sealed.event.actor_id.as_deref() == Some(me.as_str())
                 && crate::features::current_image(&tx, change.entity)? == change.before;
@@ -175,8 +199,12 @@ impl Session {
                     &change,
                     &secret,
                 )?;
+                tx.execute("DELETE FROM conflicts WHERE id = ?1", [&id])?;
             } else {
-                record_conflict(&tx, &sealed, "behind", None, now)?;
+                tx.execute(
+                    "UPDATE conflicts SET reason = 'behind', found_at = ?1 WHERE id = ?2",
+                    params![audit::stamp(now), id],
+                )?;
                 conflicts += 1;
             }
         }
@@ -250,7 +278,7 @@ impl Session {
             let stored: Vec<Stored> = conn
                 .prepare(
                     "SELECT id, found_at, event, reason, theirs_by, theirs_at FROM conflicts
-                      WHERE author_id = ?1 AND resolved_at IS NULL
+                      WHERE author_id = ?1 AND resolved_at IS NULL AND reason <> 'waiting'
                       ORDER BY found_at DESC, id DESC",
                 )?
                 .query_map([&me], Stored::read)?

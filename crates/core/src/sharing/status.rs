@@ -52,7 +52,8 @@ impl Session {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             let conflicts: i64 = conn.query_row(
-                "SELECT count(*) FROM conflicts WHERE author_id = ?1 AND resolved_at IS NULL",
+                "SELECT count(*) FROM conflicts
+                  WHERE author_id = ?1 AND resolved_at IS NULL AND reason <> 'waiting'",
                 [self.user().id.to_string()],
                 |r| r.get(0),
             )?;
@@ -85,7 +86,8 @@ impl Session {
             let tx = self.begin_sync()?;
             let changed = tx.execute(
                 "UPDATE conflicts SET resolved_at = ?1
-                  WHERE id = ?2 AND author_id = ?3 AND resolved_at IS NULL",
+                  WHERE id = ?2 AND author_id = ?3 AND resolved_at IS NULL
+                    AND reason <> 'waiting'",
                 params![now, id.to_string(), me],
             )?;
             if changed == 0 {

@@ -3,6 +3,8 @@
 //! `GOVBENCH_REQUIRE_PG` is set, as the test command sets it.
 #![allow(dead_code)]
 
+use govbench_remote::{init_server, ServerAddress};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub struct TestServer {
@@ -47,4 +49,85 @@ pub fn server() -> Option<TestServer> {
             None
         }
     }
+}
+
+/// A database of its own with the server schema; its address and a superuser connection.
+pub fn database(
+    s: &TestServer,
+) -> (
+    ServerAddress,
+    tokio::runtime::Runtime,
+    tokio_postgres::Client,
+) {
+    let (_, address, runtime, client) = database_named(s);
+    (address, runtime, client)
+}
+
+/// [`database`], and its name.
+pub fn database_named(
+    s: &TestServer,
+) -> (
+    String,
+    ServerAddress,
+    tokio::runtime::Runtime,
+    tokio_postgres::Client,
+) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+    let address = runtime.block_on(async {
+        let root = ServerAddress::parse(&s.url, Some(&s.ca), false).unwrap();
+        let (client, _d) = root.connect("postgres", &s.password).await.unwrap();
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        ServerAddress::parse(&s.url_of(&name), Some(&s.ca), false).unwrap()
+    });
+    let client = runtime.block_on(async {
+        let (client, _d) = address.connect("postgres", &s.password).await.unwrap();
+        init_server(&client).await.unwrap();
+        client
+    });
+    (name, address, runtime, client)
+}
+
+/// Every table of people's work, row by row, without each copy's own row keys (nor its own
+/// tables: settings, where the server placed its events, its member's conflicts).
+pub fn tables(conn: &rusqlite::Connection) -> BTreeMap<String, Vec<String>> {
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table'
+               AND name NOT IN ('meta', 'audit_positions', 'conflicts')
+               AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'requirement_search%'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {name}")).unwrap();
+            let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    let mut row = Vec::new();
+                    for (i, c) in columns.iter().enumerate() {
+                        if c != "local_key" {
+                            row.push(format!("{c}={:?}", r.get_ref(i)?));
+                        }
+                    }
+                    Ok(row.join(" "))
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            rows.sort();
+            (name, rows)
+        })
+        .collect()
 }

@@ -217,7 +217,9 @@ fn Exports(props: &OverviewProps) -> Html {
                                     <td class="mono" title={e.sha256.clone()}>{ text::short_sha(&e.sha256) }</td>
                                     // The head printed in the file: what the Integrity page checks a
                                     // printed report against.
-                                    <td class="mono export-head" title={e.head.clone()} data-head={e.head.clone()}>{ short_head(&e.head) }</td>
+                                    // On a shared workspace the frontier beside it, for the shared log.
+                                    <td class="mono export-head" title={e.frontier.as_ref().map_or_else(|| e.head.clone(), |f| format!("{}\n{f}", e.head))}
+                                        data-head={e.head.clone()} data-frontier={e.frontier.clone()}>{ short_head(&e.head) }</td>
                                     <td>{ text::name_of(&o.names, e.exported_by) }</td>
                                 </tr>
                             }) }
