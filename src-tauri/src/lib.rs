@@ -131,6 +131,7 @@ endpoints! {
     session requirements_list: RequirementsList => |s, query| s.requirements(&query);
     session requirement_get: RequirementGet => |s, id| s.requirement(id);
     session users_list: UsersList => |s, _| s.users();
+    session member_devices: MemberDevices => |s, _| s.member_devices();
     session comments_page: CommentsPage => |s, request| s.comments(&request);
     session history_page: HistoryPage => |s, request| s.history(&request);
     session models_list: ModelsList => |s, _| s.models();

@@ -35,6 +35,8 @@ pub const STEPS: &[Step] = &[
     // 6: quarterly assessments and exports; the log read by time.
     Step(&[assessments::schema::V6, audit::schema::V6]),
     Step(&[audit::schema::V7, crate::sharing::SCHEMA_V7]),
+    // 8: each member's devices and when each was last used.
+    Step(&[audit::schema::V8]),
 ];
 
 /// How every workspace file is opened: these steps, and a copy kept beside the file before

@@ -306,3 +306,53 @@ fn a_raw_data_key_opens_the_file_and_a_random_one_does_not() {
             .get::<_, i64>(0))
         .is_err());
 }
+
+/// Each member's devices are the copies their events were written on, counted as they are
+/// written, and the same as counting the log afresh (what the schema step does for a file
+/// from before it).
+#[test]
+fn members_devices_are_counted_as_events_are_written() {
+    let fx = Fixture::new();
+    let mut business = fx.login(Role::Business);
+    for i in 0..3 {
+        business
+            .execute(RequirementCommand::File {
+                draft: draft(&format!("设备 device {i}")),
+                submit: false,
+            })
+            .unwrap();
+    }
+    let devices = business.member_devices().unwrap();
+    let mine: Vec<_> = devices
+        .iter()
+        .filter(|d| d.user == business.user().id)
+        .collect();
+    assert_eq!(mine.len(), 1, "{devices:?}");
+    assert!(mine[0].this_copy && mine[0].events >= 3);
+    assert!(mine[0].first_at <= mine[0].last_at);
+
+    // Counted afresh from the log, the table holds the same rows.
+    let conn = govbench_core::store::open_raw(&fx.path, business.data_key()).unwrap();
+    let kept: Vec<(String, String, i64, String, String)> = rows(
+        &conn,
+        "SELECT actor_id, copy_id, events, first_at, last_at FROM member_devices
+          ORDER BY actor_id, copy_id",
+    );
+    let counted = rows(
+        &conn,
+        "SELECT actor_id, copy_id, count(*), min(at), max(at) FROM audit_events
+          WHERE actor_id IS NOT NULL GROUP BY actor_id, copy_id ORDER BY actor_id, copy_id",
+    );
+    assert_eq!(kept, counted);
+}
+
+fn rows(conn: &rusqlite::Connection, sql: &str) -> Vec<(String, String, i64, String, String)> {
+    conn.prepare(sql)
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}

@@ -92,6 +92,8 @@ endpoints! {
     /// How far the running export is (polled while it runs); `None` when none runs.
     ExportProgressGet = "export_progress": crate::NoRequest => Option<crate::ExportProgress>;
     UsersList = "users_list": crate::NoRequest => Vec<crate::UserSummary>;
+    /// Every member's devices (the copies they wrote on) and when each was last used.
+    MemberDevices = "member_devices": crate::NoRequest => Vec<crate::MemberDevice>;
     CommentsPage = "comments_page": crate::RecentRequest => crate::RecentPage<crate::Comment>;
     HistoryPage = "history_page": crate::RecentRequest => crate::RecentPage<crate::HistoryEntry>;
     /// Where this copy of a shared workspace stands; `None` for a workspace not shared.

@@ -1,4 +1,5 @@
 use crate::{Role, UserId};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The one rule for user names, shared by the UI and the backend: ASCII letters, digits, dot,
@@ -123,4 +124,17 @@ keyed_enum! {
         /// Renew one's own keys (every member).
         OwnKeys = "user.own_keys",
     }
+}
+
+/// A member's device: a copy of the workspace they wrote events on (on a shared workspace,
+/// each desk's own copy), how many, and when they wrote the first and the last there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDevice {
+    pub user: UserId,
+    pub copy_id: String,
+    pub events: u64,
+    pub first_at: DateTime<Utc>,
+    pub last_at: DateTime<Utc>,
+    /// The copy this session works on.
+    pub this_copy: bool,
 }

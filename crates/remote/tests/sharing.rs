@@ -168,6 +168,20 @@ fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
         let report = session.verify_audit().unwrap();
         assert!(report.is_intact(), "{report:?}");
     }
+    // The Admin has two devices now, and both desks say so (each knowing which is its own).
+    for session in [&origin, &joined] {
+        let admin = session.user().id;
+        let devices: Vec<_> = session
+            .member_devices()
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.user == admin)
+            .collect();
+        assert_eq!(devices.len(), 2, "{devices:?}");
+        assert_eq!(devices.iter().filter(|d| d.this_copy).count(), 1);
+        let own = devices.iter().find(|d| d.this_copy).unwrap();
+        assert_eq!(own.copy_id, session.copy_id());
+    }
     drop((origin, joined));
     assert_eq!(tables(&raw(&shared.path)), tables(&raw(&copy)));
 }

@@ -236,6 +236,16 @@ pub(crate) fn store(
         hash,
         signature,
     ])?;
+    if let Some(actor) = &event.actor_id {
+        tx.prepare_cached(
+            "INSERT INTO member_devices (actor_id, copy_id, events, first_at, last_at)
+             VALUES (?1, ?2, 1, ?3, ?3)
+             ON CONFLICT (actor_id, copy_id) DO UPDATE SET events = events + 1,
+                 first_at = min(first_at, excluded.first_at),
+                 last_at = max(last_at, excluded.last_at)",
+        )?
+        .execute(params![actor, event.copy_id, event.at])?;
+    }
     tx.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
         .execute(params![
             head_key(&event.copy_id),
@@ -261,6 +271,14 @@ pub(crate) fn take_back(tx: &Transaction<'_>, copy_id: &str, from: u64) -> CoreR
     tx.execute(
         "DELETE FROM audit_events WHERE copy_id = ?1 AND seq >= ?2",
         params![copy_id, from as i64],
+    )?;
+    // The copy's devices counted again from what is left of its chain.
+    tx.execute("DELETE FROM member_devices WHERE copy_id = ?1", [copy_id])?;
+    tx.execute(
+        "INSERT INTO member_devices
+             SELECT actor_id, copy_id, count(*), min(at), max(at) FROM audit_events
+              WHERE copy_id = ?1 AND actor_id IS NOT NULL GROUP BY actor_id, copy_id",
+        [copy_id],
     )?;
     match from.checked_sub(1).filter(|s| *s > 0) {
         Some(last) => {
@@ -358,6 +376,33 @@ pub(crate) fn placed_through(conn: &Connection) -> CoreResult<Option<(u64, Strin
 /// `log:<position>:<hash>`; `None` for a workspace that is not shared.
 pub(crate) fn frontier_text(conn: &Connection) -> CoreResult<Option<String>> {
     Ok(placed_through(conn)?.map(|(position, hash)| format!("log:{position}:{hash}")))
+}
+
+/// A member's device as `member_devices` keeps it.
+pub(crate) struct Device {
+    pub actor_id: String,
+    pub copy_id: String,
+    pub events: u64,
+    pub first_at: String,
+    pub last_at: String,
+}
+
+/// Every member's devices, the most recently used first.
+pub(crate) fn devices(conn: &Connection) -> CoreResult<Vec<Device>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT actor_id, copy_id, events, first_at, last_at FROM member_devices
+          ORDER BY last_at DESC, copy_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Device {
+            actor_id: r.get(0)?,
+            copy_id: r.get(1)?,
+            events: r.get::<_, i64>(2)? as u64,
+            first_at: r.get(3)?,
+            last_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub(crate) const LOG: &str = "audit_events LEFT JOIN audit_positions USING (copy_id, seq)";

@@ -55,3 +55,22 @@ pub(crate) const V7: Part = Part::sql(
     );
     "#,
 );
+
+/// 8: each member's devices — the copies their events were written on — with how many and
+/// when the first and the last were written: the Users page's "devices, last seen", kept up
+/// with every event stored (`audit::store`), so a log of a million events is not read for
+/// it. Derived from the log alone, so every copy holds the same rows.
+pub(crate) const V8: Part = Part::sql(
+    r#"    CREATE TABLE member_devices (
+        actor_id TEXT NOT NULL,
+        copy_id  TEXT NOT NULL,
+        events   INTEGER NOT NULL,
+        first_at TEXT NOT NULL,
+        last_at  TEXT NOT NULL,
+        PRIMARY KEY (actor_id, copy_id)
+    ) WITHOUT ROWID;
+    INSERT INTO member_devices
+        SELECT actor_id, copy_id, count(*), min(at), max(at) FROM audit_events
+         WHERE actor_id IS NOT NULL GROUP BY actor_id, copy_id;
+    "#,
+);

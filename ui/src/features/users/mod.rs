@@ -3,6 +3,8 @@
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
+mod devices;
+#[cfg(target_arch = "wasm32")]
 mod page;
 
 #[cfg(target_arch = "wasm32")]

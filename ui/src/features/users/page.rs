@@ -5,11 +5,13 @@ use std::rc::Rc;
 
 use govbench_protocol::endpoint;
 use govbench_protocol::{
-    ApiError, ErrorCode, NoRequest, Role, UserCommand, UserId, UserPermission, UserSummary,
+    ApiError, ErrorCode, MemberDevice, NoRequest, Role, UserCommand, UserId, UserPermission,
+    UserSummary,
 };
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::devices::Devices;
 use super::state::{UserFilter, UserForm, UserFormAction};
 use crate::api;
 use crate::components::{
@@ -89,6 +91,9 @@ fn error_text(ctx: &AppCtx, error: &PageError) -> Html {
 pub fn UsersPage() -> Html {
     let ctx = use_app();
     let users = use_fetch((), |()| api::call::<endpoint::UsersList>(&NoRequest {}));
+    // Fetched beside the list; if it fails, the list shows without them.
+    let devices = use_fetch((), |()| api::call::<endpoint::MemberDevices>(&NoRequest {}));
+    let devices: Rc<Vec<MemberDevice>> = devices.data.clone().unwrap_or_default();
     let filter = use_state(UserFilter::default);
     let notice = use_state(|| None::<Notice>);
     let error = use_state(|| None::<PageError>);
@@ -171,7 +176,7 @@ pub fn UsersPage() -> Html {
         html! {
             <>
                 <UserFilters filter={(*filter).clone()} on_change={set_filter} />
-                <UserTable users={shown.iter().map(|u| (*u).clone()).collect::<Vec<_>>()} {me} {may_remove}
+                <UserTable users={shown.iter().map(|u| (*u).clone()).collect::<Vec<_>>()} devices={devices.clone()} {me} {may_remove}
                     confirming={*confirming} removing={*removing} confirm_ref={confirm_ref.clone()}
                     actions={row_actions.clone()} />
                 if shown.is_empty() {
@@ -362,6 +367,8 @@ struct RowActions {
 struct TableProps {
     /// The users the filter lets through.
     users: Vec<UserSummary>,
+    /// Every member's devices.
+    devices: Rc<Vec<MemberDevice>>,
     /// The signed-in user.
     me: Option<UserId>,
     may_remove: bool,
@@ -385,6 +392,7 @@ fn UserTable(props: &TableProps) -> Html {
                         <th scope="col">{ ctx.t("users.col.display_name") }</th>
                         <th scope="col">{ ctx.t("users.col.name") }</th>
                         <th scope="col">{ ctx.t("users.col.role") }</th>
+                        <th scope="col">{ ctx.t("users.col.devices") }</th>
                         if props.may_remove {
                             <th scope="col"><span class="visually-hidden">{ ctx.t("users.col.actions") }</span></th>
                         }
@@ -393,6 +401,7 @@ fn UserTable(props: &TableProps) -> Html {
                 <tbody>
                     { for props.users.iter().map(|u| html! {
                         <UserRow key={u.id.to_string()} user={u.clone()} is_me={props.me == Some(u.id)} may_remove={props.may_remove}
+                            devices={props.devices.iter().filter(|d| d.user == u.id).cloned().collect::<Vec<_>>()}
                             confirming={props.confirming == Some(u.id)} removing={props.removing} confirm_ref={props.confirm_ref.clone()}
                             actions={props.actions.clone()} />
                     }) }
@@ -405,6 +414,7 @@ fn UserTable(props: &TableProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct RowProps {
     user: UserSummary,
+    devices: Vec<MemberDevice>,
     /// The signed-in user's own row (which cannot remove itself).
     is_me: bool,
     may_remove: bool,
@@ -490,6 +500,7 @@ fn UserRow(props: &RowProps) -> Html {
                     { text::role(ctx.locale, u.role) }
                 </span>
             </td>
+            <td class="cell-devices"><Devices devices={props.devices.clone()} /></td>
             { actions }
         </tr>
     }

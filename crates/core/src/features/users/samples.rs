@@ -46,8 +46,10 @@ pub fn commands(login: &Login<'_>) -> ApiResult<Vec<Command>> {
 }
 
 pub fn reads(_login: &Login<'_>) -> ApiResult<Vec<SampleRead>> {
-    Ok(vec![SampleRead::new(
-        UserPermission::Read.into(),
-        |s: &Session| s.users(),
-    )])
+    Ok(vec![
+        SampleRead::new(UserPermission::Read.into(), |s: &Session| s.users()),
+        SampleRead::new(UserPermission::Read.into(), |s: &Session| {
+            s.member_devices()
+        }),
+    ])
 }
