@@ -1402,3 +1402,104 @@ fn an_exchange_cut_off_after_an_edit_was_turned_down_loses_none_of_the_edits_aft
         .iter()
         .any(|n| n.contains("something else")));
 }
+
+/// Not a test of its own: a desk that writes one note on a joined copy and is killed
+/// (`GOVBENCH_CRASH_AT`) once the server placed it, before its own copy committed it.
+#[test]
+fn killed_desk() {
+    let Ok(path) = std::env::var("GOVBENCH_KILLED_DESK") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let mut desk = login(&path, "admin");
+    let password = govbench_remote::desk::member_password(&desk, demo::PASSPHRASE).unwrap();
+    assert!(govbench_remote::desk::connect(&mut desk, &password).unwrap());
+    let incident = an_open_incident(&desk);
+    let _ = desk.execute(note(incident, "被杀之前 placed, then killed"));
+    unreachable!("the crash point ends the process");
+}
+
+#[test]
+fn a_desk_killed_after_the_server_placed_its_write_finds_it_there_and_goes_on() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let killed = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["killed_desk", "--exact", "--test-threads=1"])
+        .env("GOVBENCH_KILLED_DESK", &copy)
+        .env("GOVBENCH_CRASH_AT", "sharing.placed")
+        .env_remove("GOVBENCH_REQUIRE_PG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!killed.success(), "the desk was killed");
+
+    // The server has the note; the killed desk's copy does not. Back at work, the desk takes
+    // its own note in from the server, then goes on writing after it.
+    let mut desk = login(&copy, "admin");
+    let incident = an_open_incident(&desk);
+    assert!(!notes(&desk, incident)
+        .iter()
+        .any(|n| n.contains("then killed")));
+    desk.set_server(Some(Box::new(shared.link())));
+    desk.execute(note(incident, "回来之后 after coming back"))
+        .unwrap();
+    let held = notes(&desk, incident);
+    assert_eq!(held.iter().filter(|n| n.contains("then killed")).count(), 1);
+    assert!(held.iter().any(|n| n.contains("after coming back")));
+    assert_eq!(desk.sharing_status().unwrap().unwrap().pending, 0);
+
+    // Nothing lost, nothing doubled: the other desk holds the same, and both verify.
+    origin.sync(&mut shared.link()).unwrap();
+    assert_eq!(notes(&origin, incident), held);
+    for session in [&origin, &desk] {
+        let report = session.verify_audit().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+    }
+}
+
+#[test]
+fn a_desk_killed_after_the_server_placed_its_write_and_back_offline_loses_nothing() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let killed = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["killed_desk", "--exact", "--test-threads=1"])
+        .env("GOVBENCH_KILLED_DESK", &copy)
+        .env("GOVBENCH_CRASH_AT", "sharing.placed")
+        .env_remove("GOVBENCH_REQUIRE_PG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!killed.success(), "the desk was killed");
+
+    // Back offline, the desk writes at the place in its chain the server already filled.
+    let mut desk = login(&copy, "admin");
+    let incident = an_open_incident(&desk);
+    desk.execute(note(incident, "离线回来 back offline"))
+        .unwrap();
+    let synced = desk.sync(&mut shared.link());
+    assert!(synced.is_ok(), "{synced:?}");
+    // The server's note first; the one written since waited behind it and is now either
+    // applied again or, if the record changed under it, its author's conflict: never lost.
+    let held = notes(&desk, incident);
+    assert_eq!(held.iter().filter(|n| n.contains("then killed")).count(), 1);
+    let back = held.iter().filter(|n| n.contains("back offline")).count();
+    let conflicts = desk.conflicts().unwrap();
+    let kept = conflicts
+        .iter()
+        .filter(|c| {
+            c.mine
+                .as_deref()
+                .is_some_and(|m| m.contains("back offline"))
+        })
+        .count();
+    assert_eq!(back + kept, 1, "{held:?} {conflicts:?}");
+    assert_eq!(desk.sharing_status().unwrap().unwrap().pending, 0);
+    origin.sync(&mut shared.link()).unwrap();
+    assert_eq!(notes(&origin, incident), held);
+    let report = desk.verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+}

@@ -106,8 +106,11 @@ impl Session {
             let Some(stale) = stale else {
                 return Ok(offered);
             };
-            self.undo_waiting(&stale)?;
-            offered.conflicts += 1;
+            // Turned down as stale, the edit is its author's conflict; at a place of this
+            // copy's chain the server already filled, it only waits to be applied again.
+            let lost_place = matches!(stale.outcome, Outcome::Refused(_));
+            self.undo_waiting(&stale, lost_place)?;
+            offered.conflicts += u64::from(!lost_place);
         }
         Ok(offered)
     }
@@ -124,8 +127,9 @@ impl Session {
     }
 
     /// Undoes this copy's waiting edits from the stale one on, newest first, and keeps the
-    /// stale one as a conflict and the others to be applied again, in the same transaction.
-    fn undo_waiting(&mut self, stale: &Stale) -> CoreResult<()> {
+    /// stale one as a conflict (unless `lost_place`: it only lost its place in the chain) and
+    /// the others to be applied again, in the same transaction.
+    fn undo_waiting(&mut self, stale: &Stale, lost_place: bool) -> CoreResult<()> {
         let copy = self.copy_id().to_owned();
         let now = self.clock_now();
         let tx = self.begin_sync()?;
@@ -154,7 +158,10 @@ impl Session {
         audit::take_back(&tx, &copy, stale.seq)?;
         let mut rest = waiting.iter();
         if let Some(first) = rest.next() {
-            record_conflict(&tx, first, "stale", Some(&stale.outcome), now)?;
+            match lost_place {
+                true => record_conflict(&tx, first, "waiting", None, now)?,
+                false => record_conflict(&tx, first, "stale", Some(&stale.outcome), now)?,
+            }
         }
         for later in rest {
             record_conflict(&tx, later, "waiting", None, now)?;

@@ -552,7 +552,10 @@ impl Session {
                     // server put it; the next pull fills in what comes before.
                     record_position(&tx, &sealed.event, &Frontier { position, log_hash })?;
                 }
-                outcome @ Outcome::Stale { .. } => {
+                // Another event of this copy's own is at this place on the server: one this
+                // copy lost (killed once the server had placed it, before committing it here).
+                // Undone like a stale one, and applied again after the server's.
+                outcome @ (Outcome::Stale { .. } | Outcome::Refused(ServerRefusal::Disagrees)) => {
                     let stale = Stale {
                         seq: sealed.event.seq,
                         outcome,

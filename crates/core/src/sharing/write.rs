@@ -152,7 +152,12 @@ pub(crate) fn offer_written(
     match placed {
         Ok(
             Outcome::Accepted { position, log_hash } | Outcome::Duplicate { position, log_hash },
-        ) => record_position(&w.tx, &sealed.event, &Frontier { position, log_hash }),
+        ) => {
+            // Placed on the server, not committed here yet: a desk killed now must find its
+            // own event on the server when it comes back.
+            crate::crash::point("sharing.placed");
+            record_position(&w.tx, &sealed.event, &Frontier { position, log_hash })
+        }
         Ok(stale @ Outcome::Stale { .. }) => Err(changed_meanwhile(entity, stale)),
         Ok(Outcome::Refused(why)) => Err(refused(why)),
         Err(CoreError::Server(ServerProblem::Unreachable(_))) if !action.is_decision() => Ok(()),
