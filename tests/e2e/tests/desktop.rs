@@ -654,6 +654,11 @@ async fn admin_creates_a_workspace_and_adds_a_user_who_signs_in() {
     .await;
     ui.wait_text("#users-table", "the new user", |t| t.contains("赵敏"))
         .await;
+    // Each member's devices: the Admin has written on this one; the new member on none yet.
+    ui.wait_text("#users-table", "the members' devices", |t| {
+        t.contains("1 台设备") && t.contains("尚无更改")
+    })
+    .await;
     ui.screenshot("07-users").await;
 
     // Integrity & backups: what verification proved, and a backup made on this device.
