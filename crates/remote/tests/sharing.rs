@@ -1503,3 +1503,58 @@ fn a_desk_killed_after_the_server_placed_its_write_and_back_offline_loses_nothin
     let report = desk.verify_audit().unwrap();
     assert!(report.is_intact(), "{report:?}");
 }
+
+#[test]
+fn a_desk_older_than_the_workspace_is_told_to_update_and_takes_in_nothing_it_cannot_read() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    let mut joined = login(&copy, "admin");
+    let incident = an_open_incident(&origin);
+    let set = |sql: &str| {
+        shared._runtime.block_on(async {
+            shared
+                .root
+                .execute(sql, &[&shared.workspace])
+                .await
+                .unwrap();
+        });
+    };
+
+    // A newer version wrote an event in a format this one does not know: this desk stops
+    // before it, applies nothing of it, and says to update.
+    origin.set_server(Some(Box::new(shared.link())));
+    origin
+        .execute(note(incident, "新版本写的 written by a newer version"))
+        .unwrap();
+    set(
+        "UPDATE govbench.events SET format = 2 WHERE workspace_id = $1
+           AND position = (SELECT max(position) FROM govbench.events WHERE workspace_id = $1)",
+    );
+    let refused = joined.sync(&mut shared.link()).unwrap_err();
+    assert_eq!(
+        refused.details.get("reason").map(String::as_str),
+        Some("server.refused.format_too_old"),
+        "{refused:?}"
+    );
+    assert!(!notes(&joined, incident)
+        .iter()
+        .any(|n| n.contains("newer version")));
+
+    // The workspace no longer takes this version's events: its writes are refused, not lost
+    // in silence, and the text says to update.
+    set("UPDATE govbench.workspaces SET min_format = 2 WHERE workspace_id = $1");
+    let refused = origin
+        .execute(note(incident, "旧版本 an older version"))
+        .unwrap_err();
+    assert_eq!(
+        refused.details.get("reason").map(String::as_str),
+        Some("server.refused.format_too_old"),
+        "{refused:?}"
+    );
+    let text = govbench_i18n::Locale::En.describe(&refused);
+    assert!(text.contains("update"), "{text}");
+    assert!(!notes(&origin, incident)
+        .iter()
+        .any(|n| n.contains("an older version")));
+}
