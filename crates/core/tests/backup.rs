@@ -219,7 +219,7 @@ fn a_migration_keeps_a_copy_of_the_workspace_as_it_was() {
          DROP TABLE drill_templates; DROP TABLE drill_plans; DROP TABLE drill_runs;
          DROP TABLE attachments; DROP TABLE attachment_blobs; DROP TABLE open_actions;
          DROP TABLE assessments; DROP TABLE report_exports; DROP TABLE audit_positions;
-         DROP TABLE conflicts;
+         DROP TABLE conflicts; DROP TABLE member_devices;
          DROP INDEX audit_by_time; DROP INDEX audit_by_entity_time;
          CREATE INDEX audit_by_entity ON audit_events(entity_type, entity_id);
          DROP INDEX users_by_sign_key;
