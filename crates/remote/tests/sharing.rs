@@ -1419,14 +1419,11 @@ fn killed_desk() {
     unreachable!("the crash point ends the process");
 }
 
-#[test]
-fn a_desk_killed_after_the_server_placed_its_write_finds_it_there_and_goes_on() {
-    let Some(s) = server() else { return };
-    let (shared, mut origin) = Shared::new(&s);
-    let copy = shared.join("copy.govbench").unwrap();
+/// Runs `killed_desk` on the copy at `copy` and sees it killed.
+fn kill_desk_once_placed(copy: &Path) {
     let killed = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["killed_desk", "--exact", "--test-threads=1"])
-        .env("GOVBENCH_KILLED_DESK", &copy)
+        .env("GOVBENCH_KILLED_DESK", copy)
         .env("GOVBENCH_CRASH_AT", "sharing.placed")
         .env_remove("GOVBENCH_REQUIRE_PG")
         .stdout(std::process::Stdio::null())
@@ -1434,6 +1431,14 @@ fn a_desk_killed_after_the_server_placed_its_write_finds_it_there_and_goes_on() 
         .status()
         .unwrap();
     assert!(!killed.success(), "the desk was killed");
+}
+
+#[test]
+fn a_desk_killed_after_the_server_placed_its_write_finds_it_there_and_goes_on() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    let copy = shared.join("copy.govbench").unwrap();
+    kill_desk_once_placed(&copy);
 
     // The server has the note; the killed desk's copy does not. Back at work, the desk takes
     // its own note in from the server, then goes on writing after it.
@@ -1464,16 +1469,7 @@ fn a_desk_killed_after_the_server_placed_its_write_and_back_offline_loses_nothin
     let Some(s) = server() else { return };
     let (shared, mut origin) = Shared::new(&s);
     let copy = shared.join("copy.govbench").unwrap();
-    let killed = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["killed_desk", "--exact", "--test-threads=1"])
-        .env("GOVBENCH_KILLED_DESK", &copy)
-        .env("GOVBENCH_CRASH_AT", "sharing.placed")
-        .env_remove("GOVBENCH_REQUIRE_PG")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(!killed.success(), "the desk was killed");
+    kill_desk_once_placed(&copy);
 
     // Back offline, the desk writes at the place in its chain the server already filled.
     let mut desk = login(&copy, "admin");

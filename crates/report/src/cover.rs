@@ -327,7 +327,7 @@ fn chain_head(
 /// lines start. Returns where the next may start.
 fn shared_log(page: &mut Page, fonts: &Fonts, locale: Locale, frontier: &str, top: f32) -> f32 {
     let label = Style::new(Face::Bold, 9.0, INK);
-    let mut y = top + label.baseline_offset();
+    let y = top + label.baseline_offset();
     page.text(
         fonts,
         MARGIN,
@@ -336,22 +336,24 @@ fn shared_log(page: &mut Page, fonts: &Fonts, locale: Locale, frontier: &str, to
         Align::Left,
         &locale.t("report.cover.frontier"),
     );
+    let command = format!("govbench audit verify --anchor {frontier}");
+    let sentence = locale.t("report.cover.verify_frontier");
+    hint_and_command(page, fonts, &sentence, &command, y) + 3.0
+}
+
+/// A muted sentence wrapped below `y`, then the command it introduces on one line (shrunk to
+/// fit, so it can be copied whole). Returns the command's baseline.
+fn hint_and_command(page: &mut Page, fonts: &Fonts, sentence: &str, command: &str, y: f32) -> f32 {
+    let mut y = y;
     let hint = Style::new(Face::Regular, 9.0, MUTED);
-    for line in fonts.wrap(
-        hint.face,
-        hint.size,
-        &locale.t("report.cover.verify_frontier"),
-        CONTENT_WIDTH,
-    ) {
+    for line in fonts.wrap(hint.face, hint.size, sentence, CONTENT_WIDTH) {
         y += hint.line_height();
         page.text(fonts, MARGIN, y, hint, Align::Left, &line);
     }
-    let command = format!("govbench audit verify --anchor {frontier}");
-    let size = fit(fonts, &command, 8.5, CONTENT_WIDTH);
-    let style = Style::new(Face::Regular, size, INK);
+    let style = Style::new(Face::Regular, fit(fonts, command, 8.5, CONTENT_WIDTH), INK);
     y += style.line_height() + 0.5;
-    page.text(fonts, MARGIN, y, style, Align::Left, &command);
-    y + 3.0
+    page.text(fonts, MARGIN, y, style, Align::Left, command);
+    y
 }
 
 /// The exporter's key fingerprint, on one line to be copied whole, and the command that
@@ -378,23 +380,9 @@ fn signer_key(page: &mut Page, fonts: &Fonts, locale: Locale, fingerprint: &str,
         Align::Left,
         fingerprint,
     );
-    let hint = Style::new(Face::Regular, 9.0, MUTED);
     let sentence = locale.t("report.cover.verify_pack");
-    for line in fonts.wrap(hint.face, hint.size, &sentence, CONTENT_WIDTH) {
-        y += hint.line_height();
-        page.text(fonts, MARGIN, y, hint, Align::Left, &line);
-    }
     let command = format!("govbench pack verify PACK.zip --signer {fingerprint}");
-    let size = fit(fonts, &command, 8.5, CONTENT_WIDTH);
-    y += Style::new(Face::Regular, size, INK).line_height() + 0.5;
-    page.text(
-        fonts,
-        MARGIN,
-        y,
-        Style::new(Face::Regular, size, INK),
-        Align::Left,
-        &command,
-    );
+    hint_and_command(page, fonts, &sentence, &command, y);
 }
 
 /// The font size at which `text` fits in `width` on one line, at most `size`.

@@ -86,11 +86,16 @@ pub fn database_named(
             .unwrap();
         ServerAddress::parse(&s.url_of(&name), Some(&s.ca), false).unwrap()
     });
+    // Roles belong to the whole cluster, and the installer's lock is one database's: tests
+    // running at once install one at a time.
+    static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let one_at_a_time = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
     let client = runtime.block_on(async {
         let (client, _d) = address.connect("postgres", &s.password).await.unwrap();
         init_server(&client).await.unwrap();
         client
     });
+    drop(one_at_a_time);
     (name, address, runtime, client)
 }
 
