@@ -49,21 +49,13 @@ impl Receiver {
         }
     }
 
-    /// For a copy that holds events: what they established is taken in (they were verified
-    /// when they were stored), in the log's order.
+    /// For a copy that holds events, to receive those that come after them: what they
+    /// established is taken in (they were verified when they were stored) — the members at
+    /// once, each record's last state when an event names it.
     pub fn resume(conn: &rusqlite::Connection) -> CoreResult<Receiver> {
-        let mut authority = Authority::from_start();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {} FROM {} ORDER BY {}",
-            crate::replay::SEEN,
-            audit::LOG,
-            audit::LOG_ORDER
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            authority.learn(&crate::replay::seen(row)?);
-        }
-        Ok(Receiver { authority })
+        Ok(Receiver {
+            authority: Authority::at_end(conn)?,
+        })
     }
 
     /// Checks and applies `events`, in order, inside `tx`.

@@ -17,7 +17,9 @@ use crate::keyslots::PublicKeys;
 use crate::shared::history::action_key;
 use crate::shared::lifecycle::StepVerdict;
 use crate::shared::reach::{Fields, Reach};
-use govbench_protocol::{Action, EntityKind, Role, UserAction, UserId, UserSummary};
+use govbench_protocol::{
+    Action, AssessmentAction, EntityKind, Role, UserAction, UserId, UserSummary,
+};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -69,7 +71,12 @@ pub(crate) struct Authority {
     /// The register above holds every record (a pass from the first event); otherwise a
     /// record not in it is looked up in the log.
     complete: bool,
+    /// Records not in the register are looked up as the log orders them (the server's
+    /// order), not by each copy's sequence: the events checked come after all that is held.
+    at_end: bool,
     workspace_created: bool,
+    /// The quarters an assessment was opened for: one per quarter.
+    quarters: std::collections::HashSet<String>,
     /// Every signing key (hex) the log ever registered to a member.
     ever_registered: std::collections::HashSet<String>,
     /// Keys the fingerprints of after-images, chosen anew for every pass: a forger cannot
@@ -108,8 +115,8 @@ impl Authority {
     }
 
     /// Resumes at `from` (the first event not yet verified) of `copy`: the members are rebuilt
-    /// from the user events before it (few, already verified), and records are looked up in
-    /// the log as events name them.
+    /// from the user events before it (few, already verified), the quarters from the
+    /// assessments opened, and records are looked up in the log as events name them.
     pub fn resume(conn: &Connection, copy: &str, from: u64) -> CoreResult<Authority> {
         let mut authority = Authority::default();
         let placed: Option<i64> = conn
@@ -123,7 +130,7 @@ impl Authority {
         // log's order: before its place on the server, or everything placed and earlier seqs.
         let mut stmt = conn.prepare(&format!(
             "SELECT {SEEN} FROM {log}
-             WHERE entity_type IN ('user', 'workspace')
+             WHERE entity_type IN ('user', 'workspace', 'assessment')
                AND CASE WHEN ?3 IS NULL THEN position IS NOT NULL OR (copy_id = ?1 AND seq < ?2)
                         ELSE position < ?3 END
              ORDER BY {order}",
@@ -133,6 +140,28 @@ impl Authority {
         let mut rows = stmt.query(params![copy, from as i64, placed])?;
         while let Some(row) = rows.next()? {
             // Verified when they were appended; rebuilt here without judging them again.
+            authority.learn(&seen(row)?);
+        }
+        Ok(authority)
+    }
+
+    /// For events that come after everything `conn` holds (a shared copy taking in the
+    /// server's next events): the members from the user and workspace events (few, verified
+    /// when they were stored), and records looked up in the log as events name them — not a
+    /// pass over the whole log before every exchange.
+    pub fn at_end(conn: &Connection) -> CoreResult<Authority> {
+        let mut authority = Authority {
+            at_end: true,
+            ..Authority::default()
+        };
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {SEEN} FROM {log} WHERE entity_type IN ('user', 'workspace', 'assessment')
+             ORDER BY {order}",
+            log = crate::audit::LOG_BY_ENTITY,
+            order = crate::audit::LOG_ORDER,
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
             authority.learn(&seen(row)?);
         }
         Ok(authority)
@@ -222,6 +251,12 @@ impl Authority {
                 return Ok(Err("not_author"));
             }
         }
+        // The server refuses a second opening of a quarter; a copy does not take one in either.
+        if parsed == Action::Assessment(AssessmentAction::Open)
+            && opened_quarter(e).is_some_and(|q| self.quarters.contains(&q))
+        {
+            return Ok(Err("quarter_taken"));
+        }
         Ok(change(kind, parsed, &reach, actor, e))
     }
 
@@ -232,6 +267,7 @@ impl Authority {
         let last = match self.records.get(&key) {
             Some(last) => Some(last.clone()),
             None if self.complete => None,
+            None if self.at_end => last_in_log(conn, e, &self.keyed)?,
             None => last_event(conn, e, &self.keyed)?,
         };
         let last_after = last.as_ref().and_then(|l| l.after);
@@ -350,6 +386,9 @@ impl Authority {
     pub(crate) fn learn(&mut self, e: &Seen<'_>) {
         if action_key(e.action) == crate::audit::CREATE_WORKSPACE {
             self.workspace_created = true;
+        }
+        if let Some(quarter) = opened_quarter(e) {
+            self.quarters.insert(quarter);
         }
         if e.entity_type == EntityKind::User.key() {
             let image = e
@@ -513,6 +552,41 @@ fn last_event(
                 })
             },
         )
+        .optional()?;
+    Ok(found)
+}
+
+/// The quarter an event opens an assessment for (a creation on an assessment's record).
+fn opened_quarter(e: &Seen<'_>) -> Option<String> {
+    if e.entity_type != EntityKind::Assessment.key() || e.before.is_some() {
+        return None;
+    }
+    field(e.after?, "quarter")
+}
+
+/// The record's last event in the log's order, of all this copy holds.
+fn last_in_log(
+    conn: &Connection,
+    e: &Seen<'_>,
+    keyed: &std::hash::RandomState,
+) -> CoreResult<Option<LastEvent>> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT copy_id, seq, after FROM {log}
+             WHERE entity_type = ?1 AND entity_id = ?2
+             ORDER BY position IS NULL DESC, position DESC, copy_id DESC, seq DESC LIMIT 1",
+            log = crate::audit::LOG_BY_ENTITY,
+        ))?
+        .query_row(params![e.entity_type, e.entity_id], |r| {
+            Ok(LastEvent {
+                copy: r.get(0)?,
+                seq: r.get::<_, i64>(1)? as u64,
+                after: r
+                    .get::<_, Option<String>>(2)?
+                    .as_deref()
+                    .map(|a| keyed.hash_one(a)),
+            })
+        })
         .optional()?;
     Ok(found)
 }

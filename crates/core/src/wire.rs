@@ -294,9 +294,9 @@ pub trait Server: Send {
     fn append_rotating(&mut self, offer: &Offer, rotation: &Rotation) -> CoreResult<Outcome>;
     /// The workspace's retired keys, each sealed under the key that replaced it.
     fn retired_keys(&mut self) -> CoreResult<Vec<RetiredKey>>;
-    /// While the workspace is being shared: the founder places an event of the log as it
-    /// is, whoever signed it.
-    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome>;
+    /// While the workspace is being shared: the founder places a run of events of the log as
+    /// they are, whoever signed them, in order and all or none; one outcome per event.
+    fn import(&mut self, offers: &[Offer]) -> CoreResult<Vec<Outcome>>;
     /// The sharing is complete: from now on only members' own events are placed.
     fn finish_import(&mut self) -> CoreResult<()>;
     /// Up to `limit` events after `position`, in order.

@@ -764,3 +764,41 @@ fn a_note_that_rewrites_the_timeline_or_speaks_for_someone_else_is_named() {
     );
     assert_eq!(first_bad(&demo.login("qian.hui")), None);
 }
+
+#[test]
+fn a_second_assessment_of_a_quarter_in_the_log_is_named() {
+    // What the server refuses when two desks open one quarter at once, forged beneath it: the
+    // project manager opens the demo's quarter again, correctly signed and chained.
+    let demo = Demo::new();
+    let (conn, _) = raw_as(&demo, "chen.jing");
+    let existing: String = conn
+        .query_row("SELECT id FROM assessments LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let id = uuid::Uuid::now_v7().to_string();
+    let image = with(&last_image(&conn, "assessment", &existing).unwrap(), |v| {
+        v["id"] = id.clone().into();
+        v["status"] = "draft".into();
+        v["version"] = 0.into();
+    });
+    let actor = user_id(&conn, "chen.jing");
+    drop(conn);
+    let key = demo.login("chen.jing").secret().unwrap().clone();
+    let (conn, _) = raw_as(&demo, "chen.jing");
+    let seq = forge(
+        &conn,
+        &key,
+        Forgery {
+            actor: (&actor, "chen.jing"),
+            action: "assessment.open",
+            entity: ("assessment", &id),
+            before: None,
+            after: Some(image),
+        },
+    );
+    drop(conn);
+    let report = demo.login("qian.hui").verify_audit().unwrap();
+    assert_eq!(
+        report.first_bad.map(|b| (b.seq, b.problem)),
+        Some((seq, "quarter_taken".to_owned())),
+    );
+}

@@ -407,8 +407,8 @@ impl Server for SharedWorkspace {
         self.twice(|me| me.retired_keys_once())
     }
 
-    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome> {
-        self.twice(|me| me.import_once(offer))
+    fn import(&mut self, offers: &[Offer]) -> CoreResult<Vec<Outcome>> {
+        self.twice(|me| me.import_once(offers))
     }
 
     fn finish_import(&mut self) -> CoreResult<()> {
@@ -510,9 +510,13 @@ impl SharedWorkspace {
             .collect()
     }
 
-    fn import_once(&self, offer: &Offer) -> CoreResult<Outcome> {
-        let wire = Self::wire(offer)?;
-        outcome(self.call(log::import(self.client()?, &wire))?)
+    fn import_once(&self, offers: &[Offer]) -> CoreResult<Vec<Outcome>> {
+        let wire = offers
+            .iter()
+            .map(Self::wire)
+            .collect::<CoreResult<Vec<_>>>()?;
+        let placed = self.call(log::import_run(self.client()?, &wire))?;
+        placed.into_iter().map(outcome).collect()
     }
 
     fn finish_import_once(&self) -> CoreResult<()> {

@@ -1,7 +1,9 @@
 //! Convergence: eight desks, each a process of its own with its own encrypted copy and its own
 //! member, work on one shared workspace at once for `GOVBENCH_CONVERGENCE_SECS` seconds
 //! (default 60): Business files requirements, R&D takes them into assessment and assesses
-//! them, two project managers decide the same ones at the same moment, Operations adds notes to
+//! them and records passing and failing evaluations of one model's two versions, two project
+//! managers decide the same requirements at the same moment, sign off those evaluations, take
+//! the versions live and back and open past quarters' assessments, Operations adds notes to
 //! incidents, everyone comments. Each desk reaches the server through a TCP proxy this test
 //! cuts and restores at random, so desks drop offline mid-work (ordinary edits wait, decisions
 //! are refused) and come back. Then every desk syncs until quiet, and:
@@ -10,7 +12,11 @@
 //!   frontier;
 //! - every acknowledged edit is in the log, or its author's conflict; every acknowledged
 //!   decision is in the log;
-//! - copies verify in full, and no requirement was both approved and rejected.
+//! - copies verify in full;
+//! - the policy's invariants hold in the server's order: no requirement both approved and
+//!   rejected; no version taken live (or back) unless the latest evaluation of it placed
+//!   before was signed off before and passing; one live version of the model; one assessment
+//!   per quarter.
 //!
 //! The test binary runs copies of itself as the desks (`desk` below, chosen by
 //! `GOVBENCH_CONVERGENCE_DESK`). Skipped without a test server unless `GOVBENCH_REQUIRE_PG`.
@@ -24,12 +30,15 @@ use govbench_core::keyslots::server_password;
 use govbench_core::sharing::ServerNote;
 use govbench_core::{demo, KdfParams, Session, SystemClock};
 use govbench_protocol::{
-    ApiError, Assessment, CommentCommand, Decision, ErrorCode, Feasibility, IncidentCommand,
-    IncidentQuery, Kpi, NewUser, Priority, RequirementCommand, RequirementDraft, RequirementQuery,
-    RequirementStatus, Role, TimelineKind, UserCommand,
+    ApiError, Assessment, AssessmentCommand, CommentCommand, Decision, ErrorCode,
+    EvaluationCommand, EvaluationMeta, EvaluationStatus, Evaluator, Feasibility, IncidentCommand,
+    IncidentQuery, Kpi, ManualValue, ModelCommand, ModelDraft, ModelId, NewUser, Priority,
+    RequirementCommand, RequirementDraft, RequirementQuery, RequirementStatus, RiskTier, Role,
+    TimelineKind, UserCommand, VersionDraft,
 };
 use govbench_remote::desk::{self, Joining, Named};
 use govbench_remote::{create_workspace, ServerAddress, SharedWorkspace};
+use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -52,6 +61,64 @@ const DESKS: [(&str, Role); 8] = [
     ("biz.a", Role::Business),
     ("biz.b", Role::Business),
 ];
+
+/// The model the desks evaluate and take live: two approved versions, set up before sharing.
+const MODEL: &str = "并发评测 ConvergeQA";
+
+/// The model and its two versions, registered and approved on the demo before it is shared
+/// (by the demo's project manager and R&D engineer).
+fn converge_model(path: &std::path::Path) {
+    let as_member = |name: &str| {
+        govbench_core::login(path, name, demo::PASSPHRASE, Arc::new(SystemClock)).unwrap()
+    };
+    let model = ModelId(
+        as_member("chen.jing")
+            .execute(ModelCommand::Register {
+                draft: ModelDraft {
+                    name: MODEL.into(),
+                    domain: "medical".into(),
+                    business_department: "医疗事业部".into(),
+                    rnd_owner: None,
+                    risk_tier: RiskTier::High,
+                    description: String::new(),
+                },
+            })
+            .unwrap()
+            .entity
+            .id,
+    );
+    let mut rnd = as_member("li.wei");
+    let versions: Vec<_> = [("v1", "0123abcd"), ("v2", "4567cdef")]
+        .iter()
+        .map(|(label, commit)| {
+            let id = govbench_protocol::ModelVersionId(
+                rnd.execute(ModelCommand::AddVersion {
+                    model,
+                    draft: VersionDraft {
+                        label: (*label).into(),
+                        code_repo: "https://git.example.com/converge.git".into(),
+                        code_commit: (*commit).into(),
+                        config_repo: String::new(),
+                        config_commit: String::new(),
+                        base_model: "Qwen2-7B".into(),
+                        training_data: String::new(),
+                        release_notes: String::new(),
+                    },
+                })
+                .unwrap()
+                .entity
+                .id,
+            );
+            rnd.execute(ModelCommand::StartTesting { id }).unwrap();
+            id
+        })
+        .collect();
+    drop(rnd);
+    let mut pm = as_member("chen.jing");
+    for id in versions {
+        pm.execute(ModelCommand::ApproveVersion { id }).unwrap();
+    }
+}
 
 /// A small deterministic generator: a run is reproduced from its printed seed.
 struct Rng(u64);
@@ -148,6 +215,7 @@ fn eight_desks_working_at_once_through_cuts_converge_and_lose_nothing() {
     // The demo, shared by its Admin, who adds the eight members online.
     let origin_path = dir.path().join("origin.govbench");
     demo::create(&origin_path, KdfParams::TESTING, Utc::now()).unwrap();
+    converge_model(&origin_path);
     let mut admin = govbench_core::login(
         &origin_path,
         "admin",
@@ -281,6 +349,8 @@ fn eight_desks_working_at_once_through_cuts_converge_and_lose_nothing() {
     assert!(frontiers.contains(&origin_dump.1));
 
     // Nothing acknowledged is silently gone.
+    let model = admin.model_named(MODEL).unwrap().unwrap();
+    let detail = admin.model(model).unwrap();
     let conn = admin.connection_for_tools();
     let mut edits = 0;
     let mut decisions = 0;
@@ -328,13 +398,34 @@ fn eight_desks_working_at_once_through_cuts_converge_and_lose_nothing() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert!(both.is_empty(), "approved and rejected: {both:?}");
+    let releases = gate_held_at_every_release(conn, model);
+    let live: Vec<_> = detail
+        .versions
+        .iter()
+        .filter(|v| v.version.stage == govbench_protocol::VersionStage::Live)
+        .map(|v| v.version.id)
+        .collect();
+    assert!(live.len() <= 1, "more than one live version: {live:?}");
+    assert_eq!(live.first(), detail.model.live.as_ref(), "the live version");
+    let twice: Vec<String> = conn
+        .prepare("SELECT quarter FROM assessments GROUP BY quarter HAVING count(*) > 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        twice.is_empty(),
+        "two assessments of one quarter: {twice:?}"
+    );
     let report = admin.verify_audit_with_server(None).unwrap();
     assert!(report.is_intact(), "{report:?}");
     let refused = all.iter().filter(|l| l.starts_with("refused ")).count();
     let conflicts = all.iter().filter(|l| l.starts_with("conflict ")).count();
     eprintln!(
         "convergence: 8 desks for {:.0?}, {cuts} cuts: {edits} edits and {decisions} decisions \
-         acknowledged, {refused} refused as expected, {conflicts} conflicts; server position {}",
+         acknowledged, {refused} refused as expected, {conflicts} conflicts, {releases} \
+         releases; server position {}",
         started.elapsed(),
         report.server.map_or(0, |s| s.server_position)
     );
@@ -343,6 +434,64 @@ fn eight_desks_working_at_once_through_cuts_converge_and_lose_nothing() {
     let last = dir.path().join(format!("{}.govbench", DESKS[7].0));
     let desk = govbench_core::login(&last, DESKS[7].0, PASSPHRASE, Arc::new(SystemClock)).unwrap();
     assert!(desk.verify_audit().unwrap().is_intact());
+}
+
+/// Every release of `model` (going live, rolling back) in the server's order: the latest
+/// evaluation of the version placed before it — latest as the gate reads it, by creation
+/// time — was signed off before it and passing (the desks mark each run's notes). Returns
+/// how many releases there were.
+fn gate_held_at_every_release(conn: &rusqlite::Connection, model: ModelId) -> usize {
+    const PLACED: &str = "audit_events JOIN audit_positions USING (copy_id, seq)";
+    let releases: Vec<(i64, String)> = conn
+        .prepare(&format!(
+            "SELECT position, json_extract(after, '$.live') FROM {PLACED}
+              WHERE entity_type = 'model' AND entity_id = ?1
+                AND action IN ('model.go_live', 'model.rollback')
+              ORDER BY position"
+        ))
+        .unwrap()
+        .query_map([model.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (position, version) in &releases {
+        let latest: Option<(String, String)> = conn
+            .query_row(
+                &format!(
+                    "SELECT entity_id, json_extract(after, '$.meta.notes') FROM {PLACED}
+                      WHERE entity_type = 'evaluation' AND before IS NULL
+                        AND json_extract(after, '$.model_version') = ?1 AND position < ?2
+                      ORDER BY json_extract(after, '$.created_at') DESC, entity_id DESC LIMIT 1"
+                ),
+                rusqlite::params![version, position],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .unwrap();
+        let Some((evaluation, notes)) = latest else {
+            panic!("version {version} released at {position} with no evaluation");
+        };
+        assert!(
+            notes.ends_with(" pass"),
+            "version {version} released at {position} on a failing run ({notes})"
+        );
+        let signed: bool = conn
+            .query_row(
+                &format!(
+                    "SELECT EXISTS (SELECT 1 FROM {PLACED}
+                      WHERE entity_type = 'evaluation' AND entity_id = ?1
+                        AND action = 'evaluation.sign_off' AND position < ?2)"
+                ),
+                rusqlite::params![evaluation, position],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            signed,
+            "version {version} released at {position} before its run was signed off"
+        );
+    }
+    releases.len()
 }
 
 /// Where the author's copy of the desk that wrote `token` holds it (for a failure's message).
@@ -416,13 +565,14 @@ fn desk() {
     let password = desk::member_password(&session, PASSPHRASE).unwrap();
     let _ = desk::connect(&mut session, &password);
     let mut rng = Rng(env("GOVBENCH_CONVERGENCE_SEED").parse().unwrap());
+    let model = session.model_named(MODEL).unwrap().unwrap();
     let deadline = Instant::now() + Duration::from_secs(seconds());
     let mut n = 0;
     while Instant::now() < deadline {
         n += 1;
         // Brackets: no token is the beginning of another, and none needs escaping.
         let token = format!("[w{index}n{n}]");
-        match act(&mut session, role, &token, &mut rng) {
+        match act(&mut session, role, model, &token, &mut rng) {
             Ok(Acted::Edit) => println!("ack {token}"),
             Ok(Acted::Decision(seq)) => println!("decided {} {seq}", session.copy_id()),
             Ok(Acted::Untracked | Acted::Nothing) => {}
@@ -486,15 +636,50 @@ enum Acted {
     Nothing,
 }
 
-/// What a desk may be refused while others work on the same records, or offline.
+/// What a desk may be refused while others work on the same records, or offline: the gate
+/// closed on a failing or unsigned run, a quarter already assessed, a version never live.
 fn expected(e: &ApiError) -> bool {
+    let rule = |rule: &str| e.details.values().any(|v| v.contains(rule));
     matches!(
         e.code,
         ErrorCode::Conflict
             | ErrorCode::IllegalTransition
             | ErrorCode::Busy
             | ErrorCode::ServerUnreachable
-    )
+            | ErrorCode::GateClosed
+    ) || (e.code == ErrorCode::Validation
+        && (rule("rule.assessment_exists") || rule("rule.never_live")))
+}
+
+/// A manual evaluation run of `version`: passing the gate's thresholds or not, which its
+/// notes say (the invariant check reads them).
+fn run(
+    version: govbench_protocol::ModelVersionId,
+    passing: bool,
+    token: &str,
+) -> EvaluationCommand {
+    let value = |kpi: &str, value| ManualValue {
+        kpi: kpi.into(),
+        value,
+        stderr: None,
+        n: Some(2000),
+        group: None,
+    };
+    EvaluationCommand::RecordManual {
+        model_version: version,
+        meta: EvaluationMeta {
+            date: Utc::now().date_naive(),
+            evaluator: Evaluator::Internal,
+            dataset: "并发评测集 converge set".into(),
+            model_revision: String::new(),
+            notes: format!("{token} {}", if passing { "pass" } else { "fail" }),
+        },
+        values: vec![
+            value("accuracy", if passing { 0.93 } else { 0.80 }),
+            value("recall", 0.9),
+            value("response_time_p95", 900.0),
+        ],
+    }
 }
 
 fn draft(title: &str) -> RequirementDraft {
@@ -532,7 +717,13 @@ fn oldest(
         .map(|r| r.id)
 }
 
-fn act(session: &mut Session, role: Role, token: &str, rng: &mut Rng) -> Result<Acted, ApiError> {
+fn act(
+    session: &mut Session,
+    role: Role,
+    model: ModelId,
+    token: &str,
+    rng: &mut Rng,
+) -> Result<Acted, ApiError> {
     let comment = |session: &mut Session, rng: &mut Rng| -> Result<Acted, ApiError> {
         let page = session.requirements(&RequirementQuery {
             limit: 30,
@@ -556,13 +747,13 @@ fn act(session: &mut Session, role: Role, token: &str, rng: &mut Rng) -> Result<
             })?;
             Ok(Acted::Edit)
         }
-        (Role::RnD, 0..=3) => match oldest(session, RequirementStatus::Submitted) {
+        (Role::RnD, 0..=2) => match oldest(session, RequirementStatus::Submitted) {
             Some(id) => session
                 .execute(RequirementCommand::StartAssessment { id })
                 .map(|_| Acted::Untracked),
             None => Ok(Acted::Nothing),
         },
-        (Role::RnD, 4..=7) => match oldest(session, RequirementStatus::UnderAssessment) {
+        (Role::RnD, 3..=5) => match oldest(session, RequirementStatus::UnderAssessment) {
             Some(id) => session
                 .execute(RequirementCommand::Assess {
                     id,
@@ -577,7 +768,70 @@ fn act(session: &mut Session, role: Role, token: &str, rng: &mut Rng) -> Result<
                 .map(|_| Acted::Edit),
             None => Ok(Acted::Nothing),
         },
-        (Role::ProjectManager, 0..=6) => match oldest(session, RequirementStatus::Assessed) {
+        (Role::RnD, 6..=7) => {
+            let versions = session.model(model)?.versions;
+            let version = versions[rng.below(versions.len() as u64) as usize]
+                .version
+                .id;
+            let passing = rng.below(2) == 0;
+            session.execute(run(version, passing, token))?;
+            Ok(Acted::Edit)
+        }
+        (Role::ProjectManager, 4..=5) => {
+            let detail = session.model(model)?;
+            let Some(waiting) = detail
+                .evaluations
+                .iter()
+                .find(|e| e.status == EvaluationStatus::Submitted)
+            else {
+                return Ok(Acted::Nothing);
+            };
+            let comment = format!("审阅 reviewed {token}");
+            let review = match rng.below(4) {
+                0 => EvaluationCommand::Reject {
+                    id: waiting.id,
+                    comment,
+                },
+                _ => EvaluationCommand::SignOff {
+                    id: waiting.id,
+                    comment,
+                },
+            };
+            session.execute(review).map(decided)
+        }
+        (Role::ProjectManager, 6..=7) => {
+            // Mostly a version whose gate this desk sees open (as the model page shows it),
+            // which another desk may be closing at that moment.
+            let versions = session.model(model)?.versions;
+            let open: Vec<_> = versions.iter().filter(|v| v.gate.is_empty()).collect();
+            let version = match (open.is_empty(), rng.below(3)) {
+                (false, 0..=1) => open[rng.below(open.len() as u64) as usize].version.id,
+                _ => {
+                    versions[rng.below(versions.len() as u64) as usize]
+                        .version
+                        .id
+                }
+            };
+            let release = match rng.below(3) {
+                0 => ModelCommand::Rollback {
+                    version,
+                    reason: format!("回退 back {token}"),
+                },
+                _ => ModelCommand::GoLive {
+                    version,
+                    justification: None,
+                },
+            };
+            session.execute(release).map(decided)
+        }
+        (Role::ProjectManager, 8) => {
+            // Past quarters, started long ago: two desks open the same one at once.
+            let quarter = format!("{}Q{}", 2024 + rng.below(2), 1 + rng.below(4));
+            session
+                .execute(AssessmentCommand::Open { quarter })
+                .map(decided)
+        }
+        (Role::ProjectManager, 0..=3) => match oldest(session, RequirementStatus::Assessed) {
             Some(id) => {
                 let decision = match rng.below(3) {
                     0 => Decision::Approve,

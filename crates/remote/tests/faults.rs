@@ -54,8 +54,8 @@ impl Server for LosingAnswers {
     fn retired_keys(&mut self) -> CoreResult<Vec<govbench_core::sharing::RetiredKey>> {
         self.inner.retired_keys()
     }
-    fn import(&mut self, offer: &Offer) -> CoreResult<Outcome> {
-        self.inner.import(offer)
+    fn import(&mut self, offers: &[Offer]) -> CoreResult<Vec<Outcome>> {
+        self.inner.import(offers)
     }
     fn finish_import(&mut self) -> CoreResult<()> {
         self.inner.finish_import()

@@ -366,8 +366,8 @@ impl Server for Racing {
     ) -> govbench_core::CoreResult<Vec<govbench_core::sharing::RetiredKey>> {
         self.inner.retired_keys()
     }
-    fn import(&mut self, offer: &Offer) -> govbench_core::CoreResult<Outcome> {
-        self.inner.import(offer)
+    fn import(&mut self, offers: &[Offer]) -> govbench_core::CoreResult<Vec<Outcome>> {
+        self.inner.import(offers)
     }
     fn finish_import(&mut self) -> govbench_core::CoreResult<()> {
         self.inner.finish_import()
@@ -1054,6 +1054,61 @@ fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_pla
     origin.sync(&mut link).unwrap();
     assert_eq!(origin.model(model).unwrap().model.live, None);
     drop(rnd);
+}
+
+#[test]
+fn two_project_managers_opening_one_quarter_at_once_make_one_assessment() {
+    use govbench_protocol::AssessmentCommand;
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let mut first = member_desk(&shared, &mut origin, "pm.one", Role::ProjectManager);
+    let second = member_desk(&shared, &mut origin, "pm.two", Role::ProjectManager);
+
+    // The moment the first desk offers its opening, the second opens the same quarter.
+    let second = std::sync::Arc::new(std::sync::Mutex::new(second));
+    let racer = second.clone();
+    first.set_server(Some(Box::new(Racing {
+        inner: own_link(&shared, "pm.one"),
+        cut_after_stale: false,
+        first: Some(Box::new(move || {
+            racer
+                .lock()
+                .unwrap()
+                .execute(AssessmentCommand::Open {
+                    quarter: "2025Q1".into(),
+                })
+                .unwrap();
+        })),
+    })));
+    let refused = first
+        .execute(AssessmentCommand::Open {
+            quarter: "2025Q1".into(),
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Conflict, "{refused:?}");
+    assert_eq!(refused.details["by"], "pm.two 桌面");
+
+    // Looking again, the first desk finds the quarter opened.
+    let again = first
+        .execute(AssessmentCommand::Open {
+            quarter: "2025Q1".into(),
+        })
+        .unwrap_err();
+    assert_eq!(again.code, ErrorCode::Validation, "{again:?}");
+    let mut link = shared.link();
+    origin.sync(&mut link).unwrap();
+    let opened: i64 = origin
+        .connection_for_tools()
+        .query_row(
+            "SELECT count(*) FROM assessments WHERE quarter = '2025Q1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(opened, 1);
+    assert!(origin.verify_audit_with_server(None).unwrap().is_intact());
+    drop(second);
 }
 
 /// A `member_desk` member's own server login, to wrap.

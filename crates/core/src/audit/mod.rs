@@ -349,8 +349,24 @@ pub fn sealed_between(
 /// position up to, and the server's hash over its log there (hex); `None` when it holds no
 /// placed event. (Its own events may be placed further on, after others it has not taken in.)
 pub(crate) fn placed_through(conn: &Connection) -> CoreResult<Option<(u64, String)>> {
-    // Positions start at 1, so without a gap the highest equals the count: two cheap reads
-    // instead of a probe per position (this runs before every offer).
+    // Kept as positions are recorded (`advance_placed`): this runs before every offer, and
+    // the scan below reads every position. Copies from before it was kept scan until the
+    // next position is recorded.
+    let kept: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'placed_through'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    if let Some((position, hash)) = kept.as_deref().and_then(|k| k.split_once(' ')) {
+        if let Ok(position) = position.parse() {
+            return Ok(Some((position, hash.to_owned())));
+        }
+    }
+    placed_through_scanned(conn)
+}
+
+/// [`placed_through`] read from the positions themselves.
+fn placed_through_scanned(conn: &Connection) -> CoreResult<Option<(u64, String)>> {
+    // Positions start at 1, so without a gap the highest equals the count.
     let (highest, count): (i64, i64) = conn.query_row(
         "SELECT coalesce(max(position), 0), count(*) FROM audit_positions",
         [],
@@ -370,6 +386,35 @@ pub(crate) fn placed_through(conn: &Connection) -> CoreResult<Option<(u64, Strin
             Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
         })
         .optional()?)
+}
+
+/// After a position was recorded: moves [`placed_through`] past every position now held
+/// without a gap (one probe each), inside the recording transaction. An own event placed
+/// beyond positions not taken in yet leaves it where it is, until they come.
+pub(crate) fn advance_placed(tx: &Connection) -> CoreResult<()> {
+    let Some((mut position, mut hash)) = placed_through(tx)? else {
+        return Ok(());
+    };
+    let before = position;
+    let mut next = tx.prepare_cached("SELECT log_hash FROM audit_positions WHERE position = ?1")?;
+    while let Some(h) = next
+        .query_row([position as i64 + 1], |r| r.get(0))
+        .optional()?
+    {
+        position += 1;
+        hash = h;
+    }
+    let kept: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'placed_through')")?
+        .query_row([], |r| r.get(0))?;
+    if position != before || !kept {
+        tx.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('placed_through', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute([format!("{position} {hash}")])?;
+    }
+    Ok(())
 }
 
 /// The frontier as reports print it and `audit verify --anchor` takes it back,

@@ -66,6 +66,7 @@ pub(crate) fn scopes(
     match kind {
         EntityKind::Evaluation => models::scopes::evaluation(before, after),
         EntityKind::Model => models::scopes::model(action, after),
+        EntityKind::Assessment => assessments::scopes::assessment(action, after),
         EntityKind::Workspace
         | EntityKind::User
         | EntityKind::Requirement
@@ -78,7 +79,6 @@ pub(crate) fn scopes(
         | EntityKind::DrillPlan
         | EntityKind::DrillRun
         | EntityKind::Attachment
-        | EntityKind::Assessment
         | EntityKind::ReportExport => Scopes::default(),
     }
 }

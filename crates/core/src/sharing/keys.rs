@@ -159,14 +159,19 @@ impl Session {
     /// old key, the file is re-encrypted, then the old key is dropped (the next login finishes
     /// what a crash interrupted). Returns whether it moved.
     pub(super) fn adopt_rotated_key(&mut self, server: &mut dyn Server) -> CoreResult<bool> {
+        let rows = server.key_rows()?;
+        self.adopt_rotated_from(&rows)
+    }
+
+    /// [`adopt_rotated_key`](Session::adopt_rotated_key) with the server's slots as just read.
+    pub(super) fn adopt_rotated_from(&mut self, rows: &[(String, Vec<u8>)]) -> CoreResult<bool> {
         let Some(secret) = self.secret().cloned() else {
             return Ok(false);
         };
-        let rows = server.key_rows()?;
         if rows.is_empty() {
             return Ok(false);
         }
-        let theirs = KeySlots::from_rows(&rows)?;
+        let theirs = KeySlots::from_rows(rows)?;
         let own = theirs.slot_id(&self.user().name);
         let current = self.data_key().id();
         if !theirs.has(&self.user().name) || theirs.slot_holds(&own, &current) {

@@ -188,7 +188,7 @@ fn record_position(tx: &Transaction<'_>, e: &audit::Event, at: &Frontier) -> Cor
     {
         return Err(refused(ServerRefusal::Disagrees));
     }
-    Ok(())
+    audit::advance_placed(tx)
 }
 
 /// The offer of a stored event, sealed with `key` for `workspace`.
@@ -329,19 +329,34 @@ impl Session {
             }
             let log = whole_log(&tx)?;
             let total = log.len() as u64;
-            for (i, sealed) in log.iter().enumerate() {
-                let offer = offer_of(&key, workspace, sealed, at.position)?;
-                let expected = at.next(&offer.event_hash);
-                match server.import(&offer)? {
-                    Outcome::Accepted { position, log_hash }
-                    | Outcome::Duplicate { position, log_hash }
-                        if position == expected.position && log_hash == expected.log_hash => {}
-                    Outcome::Refused(why) => return Err(refused(why)),
-                    _ => return Err(refused(ServerRefusal::Disagrees)),
+            let mut done = 0;
+            // A run per server transaction: an interruption loses at most one run, which the
+            // next attempt places again (the server recognises what it holds by its hash).
+            for run in log.chunks(1000) {
+                let mut offers = Vec::with_capacity(run.len());
+                let mut expected = Vec::with_capacity(run.len());
+                for sealed in run {
+                    let offer = offer_of(&key, workspace, sealed, at.position)?;
+                    at = at.next(&offer.event_hash);
+                    expected.push(at);
+                    offers.push(offer);
                 }
-                record_position(&tx, &sealed.event, &expected)?;
-                at = expected;
-                progress(i as u64 + 1, total);
+                let outcomes = server.import(&offers)?;
+                if outcomes.len() != run.len() {
+                    return Err(refused(ServerRefusal::Disagrees));
+                }
+                for ((sealed, expected), outcome) in run.iter().zip(&expected).zip(outcomes) {
+                    match outcome {
+                        Outcome::Accepted { position, log_hash }
+                        | Outcome::Duplicate { position, log_hash }
+                            if position == expected.position && log_hash == expected.log_hash => {}
+                        Outcome::Refused(why) => return Err(refused(why)),
+                        _ => return Err(refused(ServerRefusal::Disagrees)),
+                    }
+                    record_position(&tx, &sealed.event, expected)?;
+                }
+                done += run.len() as u64;
+                progress(done, total);
             }
             let shas: Vec<String> = tx
                 .prepare("SELECT sha256 FROM attachment_blobs")?
@@ -458,51 +473,55 @@ impl Session {
         loop {
             let at = frontier(self.connection().0)?;
             let delivered = server.events_after(at.position, PAGE)?;
-            if delivered.is_empty() {
+            if !delivered.is_empty() {
+                let mut opening = Vec::with_capacity(delivered.len());
+                for d in &delivered {
+                    opening.push(keys.get(&d.key_id, server)?);
+                }
+                let tx = self.begin_sync()?;
+                let mut next = at;
+                let mut page = Vec::with_capacity(delivered.len());
+                for (d, key) in delivered.iter().zip(&opening) {
+                    page.push(opened(key, workspace, &next, d)?);
+                    next = Frontier {
+                        position: d.position,
+                        log_hash: d.log_hash,
+                    };
+                }
+                let receiver = match &mut receiver {
+                    Some(r) => r,
+                    None => receiver.insert(Receiver::resume(&tx)?),
+                };
+                let received = receiver.receive(&tx, &page)?;
+                let taken = (received.applied + received.already_held) as usize;
+                for (sealed, d) in page.iter().zip(&delivered).take(taken) {
+                    let placed = Frontier {
+                        position: d.position,
+                        log_hash: d.log_hash,
+                    };
+                    record_position(&tx, &sealed.event, &placed)?;
+                }
+                tx.commit()?;
+                total.applied += received.applied;
+                total.already_held += received.already_held;
+                if received.refused.is_some() {
+                    total.refused = received.refused;
+                    return Ok(total);
+                }
+            }
+            // A short page is the log's end (as of now): no round trip to hear it is empty.
+            if delivered.len() < PAGE as usize {
                 let path = self.path().to_owned();
+                let rows = server.key_rows()?;
                 let tx = self.begin_sync()?;
                 download_blobs(&tx, &mut keys, workspace, server)?;
                 // Under the write lock, as every change of the key file.
                 let mut slots = crate::KeySlots::load(&path)?;
-                if slots.take_new_rows(&server.key_rows()?)? {
+                if slots.take_new_rows(&rows)? {
                     slots.save(&path)?;
                 }
                 tx.commit()?;
-                self.adopt_rotated_key(server)?;
-                return Ok(total);
-            }
-            let mut opening = Vec::with_capacity(delivered.len());
-            for d in &delivered {
-                opening.push(keys.get(&d.key_id, server)?);
-            }
-            let tx = self.begin_sync()?;
-            let mut next = at;
-            let mut page = Vec::with_capacity(delivered.len());
-            for (d, key) in delivered.iter().zip(&opening) {
-                page.push(opened(key, workspace, &next, d)?);
-                next = Frontier {
-                    position: d.position,
-                    log_hash: d.log_hash,
-                };
-            }
-            let receiver = match &mut receiver {
-                Some(r) => r,
-                None => receiver.insert(Receiver::resume(&tx)?),
-            };
-            let received = receiver.receive(&tx, &page)?;
-            let taken = (received.applied + received.already_held) as usize;
-            for (sealed, d) in page.iter().zip(&delivered).take(taken) {
-                let placed = Frontier {
-                    position: d.position,
-                    log_hash: d.log_hash,
-                };
-                record_position(&tx, &sealed.event, &placed)?;
-            }
-            tx.commit()?;
-            total.applied += received.applied;
-            total.already_held += received.already_held;
-            if received.refused.is_some() {
-                total.refused = received.refused;
+                self.adopt_rotated_from(&rows)?;
                 return Ok(total);
             }
         }
@@ -516,8 +535,13 @@ impl Session {
         let copy = self.copy_id().to_owned();
         let waiting: Vec<Sealed> = {
             let conn = self.connection().0;
+            // Offered in their order and placed in it: what waits follows the last one placed
+            // (found through the indexes, not by reading every event of this copy).
             let mut stmt = conn.prepare(&format!(
-                "SELECT {} FROM {} WHERE copy_id = ?1 AND position IS NULL ORDER BY seq",
+                "SELECT {} FROM {} WHERE copy_id = ?1 AND position IS NULL
+                    AND seq > (SELECT coalesce(max(seq), 0) FROM audit_positions
+                                WHERE copy_id = ?1)
+                  ORDER BY seq",
                 audit::SEALED,
                 audit::LOG
             ))?;

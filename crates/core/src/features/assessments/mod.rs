@@ -20,6 +20,7 @@ pub(crate) mod reach;
 #[doc(hidden)]
 pub mod samples;
 pub(crate) mod schema;
+pub(crate) mod scopes;
 pub mod scorecard;
 mod store;
 mod validate;
