@@ -4,15 +4,35 @@
 //! author held at that point, and what its author could do there (`replay`: role, own
 //! records, the record as the log left it, the lifecycle's step, the action's reach). Then
 //! the event joins its copy's chain here and its after-image is stored
-//! (`features::put_image`). The first event that fails stops the batch: nothing from it on
-//! is applied, and it is named.
+//! (`features::put_image`) — once what the author's write path judged on its tables (the
+//! go-live gate, `features::recheck`) holds on this copy's, which are the log's state just
+//! before the event. The first event that fails stops the batch: nothing from it on is
+//! applied, and it is named.
 
 use crate::audit::{self, Sealed, GENESIS};
 use crate::change::Change;
 use crate::error::{CoreError, CoreResult};
-use crate::replay::{Authority, Seen};
+use crate::keyslots::PublicKeys;
+use crate::replay::{verify_signature, Authority, Seen};
 use govbench_protocol::{EntityKind, EntityRef};
 use rusqlite::Transaction;
+
+/// A signature checked ahead: the keys it was checked against, and the verdict.
+type Checked = (PublicKeys, Result<(), &'static str>);
+
+/// How `receive` reads an event.
+fn seen_of(e: &audit::Event) -> Seen<'_> {
+    Seen {
+        copy: &e.copy_id,
+        seq: e.seq,
+        actor: e.actor_id.as_deref(),
+        action: &e.action,
+        entity_type: &e.entity_type,
+        entity_id: &e.entity_id,
+        before: e.before.as_deref(),
+        after: e.after.as_deref(),
+    }
+}
 
 /// What one batch did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -61,23 +81,15 @@ impl Receiver {
     /// Checks and applies `events`, in order, inside `tx`.
     pub fn receive(&mut self, tx: &Transaction<'_>, events: &[Sealed]) -> CoreResult<Received> {
         let mut received = Received::default();
-        for sealed in events {
+        let checked_ahead = self.check_signatures_ahead(events);
+        for (sealed, ahead) in events.iter().zip(checked_ahead) {
             let e = &sealed.event;
             let refuse = |problem| Refused {
                 copy: e.copy_id.clone(),
                 seq: e.seq,
                 problem,
             };
-            let seen = Seen {
-                copy: &e.copy_id,
-                seq: e.seq,
-                actor: e.actor_id.as_deref(),
-                action: &e.action,
-                entity_type: &e.entity_type,
-                entity_id: &e.entity_id,
-                before: e.before.as_deref(),
-                after: e.after.as_deref(),
-            };
+            let seen = seen_of(e);
             match self.place(tx, sealed)? {
                 Place::Held => {
                     // Verified when it was stored: only its effect on the register is needed.
@@ -95,10 +107,14 @@ impl Receiver {
                 received.refused = Some(refuse("unsigned"));
                 break;
             };
-            if let Err(problem) = self
-                .authority
-                .signed_by_author(&seen, &sealed.hash, signature)
-            {
+            // Checked ahead against the key the author held as the batch began; again here
+            // if a member event in the batch changed it.
+            let signed = match (self.authority.author_keys(&seen), ahead) {
+                (Ok(keys), Some((held, verdict))) if keys == held => verdict,
+                (Ok(keys), _) => verify_signature(&keys, &sealed.hash, signature),
+                (Err(problem), _) => Err(problem),
+            };
+            if let Err(problem) = signed {
                 received.refused = Some(refuse(problem));
                 break;
             }
@@ -106,11 +122,65 @@ impl Receiver {
                 received.refused = Some(refuse(problem));
                 break;
             }
+            // What the author's write path judged on its tables, judged again on these (the
+            // log's state just before the event): the go-live gate.
+            let change = change_of(sealed)?;
+            let may_override = e
+                .actor_id
+                .as_deref()
+                .and_then(|actor| self.authority.role_of(actor))
+                .is_some_and(|role| {
+                    crate::authz::allows_action(
+                        role,
+                        govbench_protocol::ModelAction::OverrideGate.into(),
+                    )
+                });
+            let action = crate::shared::history::action_key(&e.action);
+            if let Err(problem) = crate::features::recheck(tx, action, &change, may_override)? {
+                received.refused = Some(refuse(problem));
+                break;
+            }
             audit::store(tx, e, &sealed.hash, Some(signature))?;
-            crate::features::put_image(tx, &change_of(sealed)?)?;
+            crate::features::put_image(tx, &change)?;
             received.applied += 1;
         }
         Ok(received)
+    }
+
+    /// Every event's signature checked against the keys its author holds as the batch
+    /// begins, on every core (at most four): a signature check is most of what receiving an
+    /// event costs, and the ordered pass needs only the verdict.
+    fn check_signatures_ahead(&self, events: &[Sealed]) -> Vec<Option<Checked>> {
+        let keys: Vec<Option<PublicKeys>> = events
+            .iter()
+            .map(|sealed| self.authority.author_keys(&seen_of(&sealed.event)).ok())
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let chunk = events.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = events
+                .chunks(chunk)
+                .zip(keys.chunks(chunk))
+                .map(|(events, keys)| {
+                    scope.spawn(move || {
+                        events
+                            .iter()
+                            .zip(keys)
+                            .map(|(sealed, keys)| {
+                                let keys = keys.clone()?;
+                                let signature = sealed.signature.as_deref()?;
+                                let verdict = verify_signature(&keys, &sealed.hash, signature);
+                                Some((keys, verdict))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|part| part.join().unwrap_or_default())
+                .collect()
+        })
     }
 
     /// Where `sealed` falls in its copy's chain as this copy holds it.

@@ -154,7 +154,7 @@ impl Authority {
             at_end: true,
             ..Authority::default()
         };
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT {SEEN} FROM {log} WHERE entity_type IN ('user', 'workspace', 'assessment')
              ORDER BY {order}",
             log = crate::audit::LOG_BY_ENTITY,
@@ -178,6 +178,11 @@ impl Authority {
             .iter()
             .find(|(_, m)| m.name.eq_ignore_ascii_case(name))
             .and_then(|(id, m)| Some((id.parse().ok()?, m)))
+    }
+
+    /// The role of the active member `id` at this point of the log.
+    pub fn role_of(&self, id: &str) -> Option<Role> {
+        self.members.get(id).filter(|m| m.active).map(|m| m.role)
     }
 
     /// The member whose registered signing key is `sign` (hex).
@@ -747,6 +752,12 @@ impl Authority {
         hash: &str,
         signature: &str,
     ) -> Result<(), &'static str> {
+        verify_signature(&self.author_keys(e)?, hash, signature)
+    }
+
+    /// The keys `e`'s author holds at this point of the log: the ones their member events
+    /// registered, or (registering themselves) the ones the event registers.
+    pub(crate) fn author_keys(&self, e: &Seen<'_>) -> Result<PublicKeys, &'static str> {
         let actor = e.actor.ok_or("unknown_signer")?;
         let own = || {
             e.after
@@ -763,12 +774,19 @@ impl Authority {
             None if self_registers && self.members.is_empty() => own(),
             _ => None,
         };
-        let key = keys
-            .and_then(|k| k.verifying_key().ok())
-            .ok_or("unknown_signer")?;
-        let signature =
-            crate::keyslots::parse_signature(signature.as_bytes()).ok_or("bad_signature")?;
-        key.verify_strict(hash.as_bytes(), &signature)
-            .map_err(|_| "bad_signature")
+        keys.ok_or("unknown_signer")
     }
+}
+
+/// Is `signature` (hex) `keys`' signature of `hash`?
+pub(crate) fn verify_signature(
+    keys: &PublicKeys,
+    hash: &str,
+    signature: &str,
+) -> Result<(), &'static str> {
+    let key = keys.verifying_key().map_err(|_| "unknown_signer")?;
+    let signature =
+        crate::keyslots::parse_signature(signature.as_bytes()).ok_or("bad_signature")?;
+    key.verify_strict(hash.as_bytes(), &signature)
+        .map_err(|_| "bad_signature")
 }

@@ -118,6 +118,53 @@ fn raw(path: &Path) -> Connection {
 }
 
 #[test]
+fn a_workspace_with_a_member_not_enrolled_yet_is_not_shared() {
+    // A member from before signed records has no keys until their first login; their slot on
+    // the server would be left behind when they enroll on some desk. Sharing waits for them.
+    let Some(s) = server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.govbench");
+    demo::create(&path, KdfParams::TESTING, Utc::now()).unwrap();
+    raw(&path)
+        .execute("UPDATE users SET sign_key = NULL WHERE name = 'li.wei'", [])
+        .unwrap();
+    let mut session = login(&path, "admin");
+    let (address, runtime, root) = database(&s);
+    let workspace = session.workspace_id().0;
+    let password = server_password(demo::PASSPHRASE, workspace, "admin").unwrap();
+    runtime.block_on(async {
+        create_workspace(
+            &root,
+            workspace,
+            session.user().id.0,
+            "admin",
+            &password,
+            session.data_key().id().as_bytes(),
+            1,
+        )
+        .await
+        .unwrap();
+    });
+    let mut link = SharedWorkspace::connect(&address, workspace, "admin", &password).unwrap();
+    let refused = session
+        .share(&mut link, &server_note(&address), &|_, _| {})
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Validation, "{refused:?}");
+    assert_eq!(
+        refused.details["members"],
+        "rule.members_not_enrolled_share"
+    );
+    let sent: i64 = runtime.block_on(async {
+        root.query_one("SELECT count(*) FROM govbench.events", &[])
+            .await
+            .unwrap()
+            .get(0)
+    });
+    assert_eq!(sent, 0, "nothing was sent");
+    assert_eq!(session.server_note().unwrap(), None);
+}
+
+#[test]
 fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
     let Some(s) = server() else { return };
     let (shared, mut origin) = Shared::new(&s);
@@ -331,6 +378,9 @@ struct Racing {
     inner: SharedWorkspace,
     first: Option<Box<dyn FnOnce() + Send>>,
     cut_after_stale: bool,
+    /// Offers without the scopes the command read, as a member's own program could: the
+    /// server has nothing to find stale.
+    strip_reads: bool,
 }
 
 impl Server for Racing {
@@ -338,7 +388,13 @@ impl Server for Racing {
         if let Some(other) = self.first.take() {
             other();
         }
-        let outcome = self.inner.append(offer);
+        let outcome = match self.strip_reads {
+            true => self.inner.append(&Offer {
+                reads: Vec::new(),
+                ..offer.clone()
+            }),
+            false => self.inner.append(offer),
+        };
         if !matches!(outcome, Ok(Outcome::Stale { .. })) {
             self.cut_after_stale = false;
         }
@@ -453,6 +509,7 @@ fn of_two_desktops_writing_the_same_record_at_once_one_wins_and_the_other_is_tol
     joined.set_server(Some(Box::new(Racing {
         inner: shared.link(),
         cut_after_stale: false,
+        strip_reads: false,
         first: Some(Box::new(move || {
             let mut origin = racer.lock().unwrap();
             origin
@@ -959,16 +1016,9 @@ fn manual_run(version: ModelVersionId, accuracy: f64) -> EvaluationCommand {
     }
 }
 
-#[test]
-fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_placed() {
+/// A model whose one version has a passing, signed-off evaluation: its gate is open.
+fn gate_open(pm: &mut Session, rnd: &mut Session) -> (ModelId, ModelVersionId) {
     use govbench_protocol::ModelCommand as C;
-    let Some(s) = server() else { return };
-    let (shared, mut origin) = Shared::new(&s);
-    origin.set_server(Some(Box::new(shared.link())));
-    let mut pm = member_desk(&shared, &mut origin, "pm.one", Role::ProjectManager);
-    let mut rnd = member_desk(&shared, &mut origin, "rnd.one", Role::RnD);
-
-    // A version with a passing, signed-off evaluation: its gate is open.
     let model = ModelId(
         pm.execute(C::Register {
             draft: ModelDraft {
@@ -1010,6 +1060,19 @@ fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_pla
         comment: "看过了 reviewed".into(),
     })
     .unwrap();
+    (model, version)
+}
+
+#[test]
+fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_placed() {
+    use govbench_protocol::ModelCommand as C;
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let mut pm = member_desk(&shared, &mut origin, "pm.one", Role::ProjectManager);
+    let mut rnd = member_desk(&shared, &mut origin, "rnd.one", Role::RnD);
+
+    let (model, version) = gate_open(&mut pm, &mut rnd);
 
     // The moment the PM's go-live is offered, R&D records a newer, failing run on the other
     // desk: the gate the PM's desk judged is no longer the gate.
@@ -1019,6 +1082,7 @@ fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_pla
     pm.set_server(Some(Box::new(Racing {
         inner: pm_link,
         cut_after_stale: false,
+        strip_reads: false,
         first: Some(Box::new(move || {
             racer
                 .lock()
@@ -1057,6 +1121,51 @@ fn going_live_while_another_desk_records_a_failing_evaluation_is_refused_not_pla
 }
 
 #[test]
+fn a_release_offered_without_what_it_read_is_placed_but_taken_in_by_no_copy() {
+    // The same race, by a project manager whose own program leaves out what the go-live read:
+    // the server has nothing to refuse and places it. Every other copy judges the gate again
+    // where the release falls in the log — after the failing run — and does not apply it.
+    use govbench_protocol::ModelCommand as C;
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let mut pm = member_desk(&shared, &mut origin, "pm.one", Role::ProjectManager);
+    let mut rnd = member_desk(&shared, &mut origin, "rnd.one", Role::RnD);
+    let (model, version) = gate_open(&mut pm, &mut rnd);
+    let mut link = shared.link();
+    origin.sync(&mut link).unwrap();
+
+    let rnd = std::sync::Arc::new(std::sync::Mutex::new(rnd));
+    let racer = rnd.clone();
+    pm.set_server(Some(Box::new(Racing {
+        inner: own_link(&shared, "pm.one"),
+        cut_after_stale: false,
+        strip_reads: true,
+        first: Some(Box::new(move || {
+            racer
+                .lock()
+                .unwrap()
+                .execute(manual_run(version, 0.80))
+                .unwrap();
+        })),
+    })));
+    pm.execute(C::GoLive {
+        version,
+        justification: None,
+    })
+    .unwrap();
+
+    let synced = origin.sync(&mut link).unwrap();
+    let refused = synced.refused.expect("the release is not taken in");
+    assert_eq!(refused.problem, "gate_closed");
+    assert_eq!(synced.pulled, 1, "the failing run before it is");
+    assert_eq!(origin.model(model).unwrap().model.live, None);
+    let text = govbench_i18n::Locale::En.t("audit.problem.gate_closed");
+    assert!(text.contains("gate"), "{text}");
+    drop(rnd);
+}
+
+#[test]
 fn two_project_managers_opening_one_quarter_at_once_make_one_assessment() {
     use govbench_protocol::AssessmentCommand;
     let Some(s) = server() else { return };
@@ -1071,6 +1180,7 @@ fn two_project_managers_opening_one_quarter_at_once_make_one_assessment() {
     first.set_server(Some(Box::new(Racing {
         inner: own_link(&shared, "pm.one"),
         cut_after_stale: false,
+        strip_reads: false,
         first: Some(Box::new(move || {
             racer
                 .lock()
@@ -1441,6 +1551,7 @@ fn an_exchange_cut_off_after_an_edit_was_turned_down_loses_none_of_the_edits_aft
         inner: shared.link(),
         first: None,
         cut_after_stale: true,
+        strip_reads: false,
     };
     assert!(joined.sync(&mut cut).is_err());
     assert_eq!(joined.conflicts().unwrap().len(), 1, "the turned-down note");

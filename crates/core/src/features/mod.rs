@@ -52,6 +52,36 @@ pub(crate) fn judge_step(
     }
 }
 
+/// What the write path judged on its tables and the images cannot show, judged again on a
+/// copy taking in another copy's event (its tables are the log's state just before it):
+/// `Err` names the problem by its `audit.problem.*` key. `may_override` says whether the
+/// event's author may override the go-live gate. One arm per kind.
+pub(crate) fn recheck(
+    conn: &rusqlite::Connection,
+    action: &str,
+    change: &crate::change::Change,
+    may_override: bool,
+) -> crate::error::CoreResult<Result<(), &'static str>> {
+    match change.entity.kind {
+        EntityKind::Model => models::recheck::release(conn, action, change, may_override),
+        EntityKind::Workspace
+        | EntityKind::User
+        | EntityKind::Requirement
+        | EntityKind::Comment
+        | EntityKind::ModelVersion
+        | EntityKind::Evaluation
+        | EntityKind::Incident
+        | EntityKind::TeamMember
+        | EntityKind::ResponseRules
+        | EntityKind::DrillTemplate
+        | EntityKind::DrillPlan
+        | EntityKind::DrillRun
+        | EntityKind::Attachment
+        | EntityKind::Assessment
+        | EntityKind::ReportExport => Ok(Ok(())),
+    }
+}
+
 /// What an action may do to a record (verification judges every recorded change against it).
 /// One arm per feature; each feature's `reach` has one arm per action.
 /// What an event reads and touches beyond its own record (see `shared::scopes`), from its

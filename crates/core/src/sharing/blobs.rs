@@ -32,7 +32,7 @@ pub(super) fn download_blobs(
     server: &mut dyn Server,
 ) -> CoreResult<u64> {
     let missing: Vec<String> = tx
-        .prepare(
+        .prepare_cached(
             "SELECT DISTINCT sha256 FROM attachments a
               WHERE NOT EXISTS (SELECT 1 FROM attachment_blobs b WHERE b.sha256 = a.sha256)",
         )?

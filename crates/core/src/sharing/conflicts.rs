@@ -119,11 +119,11 @@ impl Session {
     /// `waiting` (never shown as conflicts) from the transaction that undid them, so an
     /// exchange cut off before they were applied again loses none.
     fn undone_waiting(&self) -> CoreResult<bool> {
-        Ok(self.connection().0.query_row(
-            "SELECT EXISTS (SELECT 1 FROM conflicts WHERE reason = 'waiting')",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self
+            .connection()
+            .0
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM conflicts WHERE reason = 'waiting')")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// Undoes this copy's waiting edits from the stale one on, newest first, and keeps the

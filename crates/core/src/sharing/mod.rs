@@ -327,6 +327,12 @@ impl Session {
             if at.position > 0 {
                 return Err(refused(ServerRefusal::AlreadyShared));
             }
+            // A member who never logged in since signed records came enrolls their keys at
+            // their first login, on whichever desk: their slot on the server would be left
+            // behind, and a second desk could not open it. Everyone enrolls here first.
+            if crate::members::active_names(&tx)?.len() != crate::members::key_holders(&tx)?.len() {
+                return Err(CoreError::invalid("members", "members_not_enrolled_share"));
+            }
             let log = whole_log(&tx)?;
             let total = log.len() as u64;
             let mut done = 0;
@@ -537,7 +543,7 @@ impl Session {
             let conn = self.connection().0;
             // Offered in their order and placed in it: what waits follows the last one placed
             // (found through the indexes, not by reading every event of this copy).
-            let mut stmt = conn.prepare(&format!(
+            let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {} FROM {} WHERE copy_id = ?1 AND position IS NULL
                     AND seq > (SELECT coalesce(max(seq), 0) FROM audit_positions
                                 WHERE copy_id = ?1)

@@ -14,6 +14,7 @@ mod import;
 pub(crate) mod lifecycle;
 mod queries;
 pub(crate) mod reach;
+pub(crate) mod recheck;
 pub(crate) mod samples;
 pub(crate) mod schema;
 pub(crate) mod scopes;
