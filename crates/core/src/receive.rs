@@ -155,30 +155,37 @@ impl Receiver {
             .iter()
             .map(|sealed| self.authority.author_keys(&seen_of(&sealed.event)).ok())
             .collect();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        // A few events (a desk's exchange before a write) are not worth a thread.
+        let threads = match events.len() {
+            0..=63 => 1,
+            _ => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+        };
+        let check = |events: &[Sealed], keys: &[Option<PublicKeys>]| -> Vec<Option<Checked>> {
+            events
+                .iter()
+                .zip(keys)
+                .map(|(sealed, keys)| {
+                    let keys = keys.clone()?;
+                    let signature = sealed.signature.as_deref()?;
+                    let verdict = verify_signature(&keys, &sealed.hash, signature);
+                    Some((keys, verdict))
+                })
+                .collect()
+        };
+        if threads == 1 {
+            return check(events, &keys);
+        }
         let chunk = events.len().div_ceil(threads).max(1);
         std::thread::scope(|scope| {
             let parts: Vec<_> = events
                 .chunks(chunk)
                 .zip(keys.chunks(chunk))
-                .map(|(events, keys)| {
-                    scope.spawn(move || {
-                        events
-                            .iter()
-                            .zip(keys)
-                            .map(|(sealed, keys)| {
-                                let keys = keys.clone()?;
-                                let signature = sealed.signature.as_deref()?;
-                                let verdict = verify_signature(&keys, &sealed.hash, signature);
-                                Some((keys, verdict))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
+                .map(|(events, keys)| (events.len(), scope.spawn(move || check(events, keys))))
                 .collect();
+            // One entry per event whatever happens: a part that failed is checked in order.
             parts
                 .into_iter()
-                .flat_map(|part| part.join().unwrap_or_default())
+                .flat_map(|(n, part)| part.join().unwrap_or_else(|_| vec![None; n]))
                 .collect()
         })
     }

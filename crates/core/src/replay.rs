@@ -676,14 +676,8 @@ pub(crate) fn register(
     sealed_only: bool,
 ) -> CoreResult<(Authority, Option<(u64, &'static str)>)> {
     // Per copy: events from before signing are accepted unsigned only before its first
-    // signed event.
-    let first_signed: HashMap<String, u64> = conn
-        .prepare(
-            "SELECT copy_id, min(seq) FROM audit_events WHERE signature IS NOT NULL
-             GROUP BY copy_id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
-        .collect::<Result<_, _>>()?;
+    // signed event (looked up as each copy comes, not by reading the whole log).
+    let mut signed_from: HashMap<String, u64> = HashMap::new();
     let mut authority = Authority::from_start();
     let mut first_bad = None;
     // Every copy's member events, in the log's order: on a copy joined from a server they
@@ -702,10 +696,14 @@ pub(crate) fn register(
             hash,
             signature,
         } = crate::audit::sealed(row)?;
-        let first_signed = first_signed
-            .get(&event.copy_id)
-            .copied()
-            .unwrap_or(u64::MAX);
+        let first_signed = match signed_from.get(&event.copy_id) {
+            Some(seq) => *seq,
+            None => {
+                let seq = crate::audit::first_signed(conn, &event.copy_id)?.unwrap_or(u64::MAX);
+                signed_from.insert(event.copy_id.clone(), seq);
+                seq
+            }
+        };
         let seen = Seen {
             copy: &event.copy_id,
             seq: event.seq,

@@ -176,12 +176,20 @@ fn main() {
         shared.events,
         started.elapsed().as_secs_f64()
     );
-    let started = Instant::now();
-    let mut joined = login(&copy);
+    let mut logins = Vec::new();
+    for _ in 0..9 {
+        let started = Instant::now();
+        drop(login(&copy));
+        logins.push(started.elapsed());
+    }
+    let first = logins[0];
+    logins.sort();
     println!(
-        "login on the joined copy: {:.0} ms",
-        started.elapsed().as_secs_f64() * 1000.0
+        "login on the joined copy: first {:.0} ms, then p50 {:.0} ms",
+        first.as_secs_f64() * 1000.0,
+        percentile(&logins, 0.5).as_secs_f64() * 1000.0
     );
+    let mut joined = login(&copy);
 
     let target = admin
         .requirements(&RequirementQuery {

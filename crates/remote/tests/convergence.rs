@@ -577,7 +577,18 @@ fn desk() {
             Ok(Acted::Decision(seq)) => println!("decided {} {seq}", session.copy_id()),
             Ok(Acted::Untracked | Acted::Nothing) => {}
             Err(e) if expected(&e) => println!("refused {:?}", e.code),
-            Err(e) => println!("err {:?} {} {:?}", e.code, e.message_key, e.details),
+            Err(e) => {
+                // What the copy refused to take in, if that was it.
+                let refused = session
+                    .sharing_status()
+                    .ok()
+                    .flatten()
+                    .and_then(|s| s.refused);
+                println!(
+                    "err {:?} {} {:?} {refused:?}",
+                    e.code, e.message_key, e.details
+                );
+            }
         }
         if n % 4 == 0 {
             let _ = session.sync_connected();

@@ -1166,6 +1166,35 @@ fn a_release_offered_without_what_it_read_is_placed_but_taken_in_by_no_copy() {
 }
 
 #[test]
+fn a_desk_whose_offline_run_lands_after_a_release_takes_the_release_in() {
+    // R&D records a failing run offline while the PM takes the version live. Back online, the
+    // run is placed after the release; the desk already holds it, and must judge the release
+    // on the log as it stood there (the passing run latest), not on its own tables.
+    use govbench_protocol::ModelCommand as C;
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let mut pm = member_desk(&shared, &mut origin, "pm.one", Role::ProjectManager);
+    let mut rnd = member_desk(&shared, &mut origin, "rnd.one", Role::RnD);
+    let (model, version) = gate_open(&mut pm, &mut rnd);
+    rnd.sync_connected().unwrap();
+
+    rnd.set_server(None);
+    rnd.execute(manual_run(version, 0.80)).unwrap();
+    pm.execute(C::GoLive {
+        version,
+        justification: None,
+    })
+    .unwrap();
+    rnd.set_server(Some(Box::new(own_link(&shared, "rnd.one"))));
+    let synced = rnd.sync_connected().unwrap();
+    assert_eq!(synced.refused, None, "{synced:?}");
+    assert_eq!(synced.pushed, 1);
+    assert_eq!(rnd.model(model).unwrap().model.live, Some(version));
+    assert!(rnd.verify_audit_with_server(None).unwrap().is_intact());
+}
+
+#[test]
 fn two_project_managers_opening_one_quarter_at_once_make_one_assessment() {
     use govbench_protocol::AssessmentCommand;
     let Some(s) = server() else { return };

@@ -40,9 +40,29 @@ impl Drop for Driver {
     /// app is single-instance.
     fn drop(&mut self) {
         #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &format!("-{}", self.child.id())])
-            .status();
+        {
+            // Until the whole group is gone: an app still closing holds its single-instance
+            // name on D-Bus, and the next test's app would hand its start over to it.
+            let group = format!("-{}", self.child.id());
+            let signal = |signal: &str| {
+                Command::new("kill")
+                    .args([signal, "--", &group])
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            };
+            signal("-TERM");
+            let deadline = std::time::Instant::now() + Duration::from_secs(15);
+            while std::time::Instant::now() < deadline {
+                // Reaped, or the group would live on as tauri-driver's zombie.
+                let _ = self.child.try_wait();
+                if !signal("-0") {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            signal("-KILL");
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -417,6 +417,19 @@ pub(crate) fn advance_placed(tx: &Connection) -> CoreResult<()> {
     Ok(())
 }
 
+/// The first signed event of `copy`: the ones before it are from before signing. Walks the
+/// copy's chain from its start, which stops at once on any workspace made since.
+pub(crate) fn first_signed(conn: &Connection, copy: &str) -> CoreResult<Option<u64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT seq FROM audit_events WHERE copy_id = ?1 AND signature IS NOT NULL
+              ORDER BY seq LIMIT 1",
+        )?
+        .query_row([copy], |r| r.get::<_, i64>(0))
+        .optional()?
+        .map(|seq| seq as u64))
+}
+
 /// The frontier as reports print it and `audit verify --anchor` takes it back,
 /// `log:<position>:<hash>`; `None` for a workspace that is not shared.
 pub(crate) fn frontier_text(conn: &Connection) -> CoreResult<Option<String>> {

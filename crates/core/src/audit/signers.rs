@@ -56,20 +56,15 @@ enum Signer {
 
 impl Signers {
     pub(crate) fn of(conn: &Connection, copy: &str) -> CoreResult<Signers> {
-        let first_signed: Option<i64> = conn.query_row(
-            "SELECT min(seq) FROM audit_events WHERE copy_id = ?1 AND signature IS NOT NULL",
-            [copy],
-            |r| r.get(0),
-        )?;
+        let first_signed = super::first_signed(conn, copy)?;
         let last_position: i64 = conn.query_row(
             "SELECT coalesce(max(position), 0) FROM audit_positions",
             [],
             |r| r.get(0),
         )?;
-        let placed_count: HashMap<String, u64> = conn
-            .prepare("SELECT copy_id, count(*) FROM audit_positions GROUP BY copy_id")?
-            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
-            .collect::<Result<_, _>>()?;
+        // A copy's events are placed in their order: how many are placed is its last placed
+        // seq (found through the index, copy by copy as they come).
+        let mut placed_count: HashMap<String, u64> = HashMap::new();
         let placed: Vec<u64> = conn
             .prepare("SELECT position FROM audit_positions WHERE copy_id = ?1 ORDER BY seq")?
             .query_map([copy], |r| Ok(r.get::<_, i64>(0)? as u64))?
@@ -95,7 +90,19 @@ impl Signers {
             let rank = match position {
                 Some(position) => position as u64,
                 None => {
-                    let placed = placed_count.get(&event_copy).copied().unwrap_or(0);
+                    let placed = match placed_count.get(&event_copy) {
+                        Some(placed) => *placed,
+                        None => {
+                            let placed: i64 = conn
+                                .prepare_cached(
+                                    "SELECT coalesce(max(seq), 0) FROM audit_positions
+                                      WHERE copy_id = ?1",
+                                )?
+                                .query_row([&event_copy], |r| r.get(0))?;
+                            placed_count.insert(event_copy.clone(), placed as u64);
+                            placed as u64
+                        }
+                    };
                     last_position + seq.saturating_sub(placed)
                 }
             };
@@ -106,7 +113,7 @@ impl Signers {
         }
         Ok(Signers {
             timeline,
-            first_signed: first_signed.map_or(u64::MAX, |s| s as u64),
+            first_signed: first_signed.unwrap_or(u64::MAX),
             placed,
             last_position,
         })

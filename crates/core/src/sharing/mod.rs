@@ -295,6 +295,9 @@ fn opened(
 }
 
 /// Every event of the log, in its order (sealed as stored).
+/// Events sharing places per server transaction (sent pipelined: about one round trip).
+const RUN: usize = 1000;
+
 fn whole_log(conn: &Connection) -> CoreResult<Vec<Sealed>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {} FROM {} ORDER BY {}",
@@ -338,7 +341,7 @@ impl Session {
             let mut done = 0;
             // A run per server transaction: an interruption loses at most one run, which the
             // next attempt places again (the server recognises what it holds by its hash).
-            for run in log.chunks(1000) {
+            for run in log.chunks(RUN) {
                 let mut offers = Vec::with_capacity(run.len());
                 let mut expected = Vec::with_capacity(run.len());
                 for sealed in run {

@@ -155,7 +155,7 @@ fn change_version(
 
 /// What the gate misses for `version` now (inside the transaction, so nothing can change
 /// between the check and the move).
-pub(super) fn gate_now(
+fn gate_now(
     tx: &rusqlite::Connection,
     model: &Model,
     version: &Version,

@@ -1,13 +1,17 @@
 //! A release judged again on a copy taking in another copy's event. The gate a release went
 //! through is not in its images: the write path judged it on its tables. A copy applies the
-//! log in its one order, so its tables are the log's state just before the event, and the
-//! gate is judged there again — a member whose own program leaves out what its release read
-//! (so the server cannot refuse it as stale) is named, not applied.
+//! log in its one order, so its tables are the log's state just before the event — but for
+//! this copy's own events that the server placed after it (or has not placed yet), which it
+//! already holds: the records they changed are judged as they were before them. A member
+//! whose own program leaves out what its release read (so the server cannot refuse it as
+//! stale) is named, not applied.
 
-use super::store::{self, Model};
+use super::store::{self, Evaluation, Model, Version};
 use crate::change::Change;
 use crate::error::CoreResult;
-use rusqlite::Connection;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use std::collections::HashMap;
 
 /// Going live needs the gate open; rolling back needs it open, or an override recorded by
 /// someone who may override (`may_override`). Going live with an override is its own action,
@@ -28,13 +32,28 @@ pub(crate) fn release(
     let Some((model, live)) = model.and_then(|m| m.live.map(|live| (m, live))) else {
         return Ok(Err("illegal_change"));
     };
-    let (Some(before), Some(version)) = (
-        store::find_model(conn, model.id)?,
-        store::find_version(conn, live)?,
-    ) else {
+    let ahead = own_events_ahead(conn)?;
+    let version = match ahead.get(&("model_version", live.to_string())) {
+        Some(before) => before
+            .clone()
+            .and_then(|image| serde_json::from_value::<Version>(image).ok()),
+        None => store::find_version(conn, live)?,
+    };
+    let (Some(before), Some(version)) = (store::find_model(conn, model.id)?, version) else {
         return Ok(Err("illegal_change"));
     };
-    if super::apply::gate_now(conn, &before, &version)?.is_empty() {
+    let mut evaluations = Vec::new();
+    for evaluation in store::evaluations_of(conn, model.id)? {
+        match ahead.get(&("evaluation", evaluation.id.to_string())) {
+            None => evaluations.push(evaluation),
+            Some(before) => evaluations.extend(
+                before
+                    .clone()
+                    .and_then(|image| serde_json::from_value::<Evaluation>(image).ok()),
+            ),
+        }
+    }
+    if super::verdicts::gate_for(&before.policy, &version, &evaluations).is_empty() {
         return Ok(Ok(()));
     }
     let overridden = model
@@ -47,4 +66,48 @@ pub(crate) fn release(
             false => Err("gate_closed"),
         },
     )
+}
+
+/// The versions and evaluations this copy's own events changed after the point it has taken
+/// the log in to (placed further on, or not placed yet), each with its image before the first
+/// of them (`None`: made by one of them).
+fn own_events_ahead(
+    conn: &Connection,
+) -> CoreResult<HashMap<(&'static str, String), Option<Value>>> {
+    let copy: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'copy_id'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    let Some(copy) = copy else {
+        return Ok(HashMap::new());
+    };
+    let through = crate::audit::placed_through(conn)?.map_or(0, |(position, _)| position);
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.entity_type, e.entity_id, e.before
+           FROM audit_events e LEFT JOIN audit_positions p USING (copy_id, seq)
+          WHERE e.copy_id = ?1 AND (p.position IS NULL OR p.position > ?2)
+            AND e.seq > (SELECT coalesce(max(seq), 0) FROM audit_positions
+                          WHERE copy_id = ?1 AND position <= ?2)
+            AND e.entity_type IN ('model_version', 'evaluation')
+          ORDER BY e.seq",
+    )?;
+    let rows = stmt.query_map(params![copy, through as i64], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut ahead = HashMap::new();
+    for row in rows {
+        let (kind, id, before) = row?;
+        let kind = match kind.as_str() {
+            "model_version" => "model_version",
+            _ => "evaluation",
+        };
+        let before = before.and_then(|b| serde_json::from_str(&b).ok());
+        // The first of them says what the record was before them.
+        ahead.entry((kind, id)).or_insert(before);
+    }
+    Ok(ahead)
 }
