@@ -16,7 +16,8 @@ fn govbench_with(args: &[&str], passphrase: Option<&str>, env: &[(&str, &str)]) 
         // The device witness goes to a folder of this test run, never the user's data folder.
         .env(
             "GOVBENCH_DATA_DIR",
-            std::env::temp_dir().join(format!("govbench-cli-test-{}", std::process::id())),
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("cli-data-{}", std::process::id())),
         )
         .stdin(std::process::Stdio::null());
     if let Some(p) = passphrase {

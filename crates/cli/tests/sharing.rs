@@ -63,7 +63,8 @@ fn govbench(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("GOVBENCH_LANG", "en")
         .env(
             "GOVBENCH_DATA_DIR",
-            std::env::temp_dir().join(format!("govbench-cli-test-{}", std::process::id())),
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("cli-data-{}", std::process::id())),
         )
         .envs(env.iter().copied())
         .stdin(std::process::Stdio::null());
