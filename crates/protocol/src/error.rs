@@ -152,5 +152,7 @@ keyed_enum! {
         NotSigner = "not_signer",
         /// The database has no Govbench schema.
         NoServerYet = "no_server_yet",
+        /// A join code asked for a member who has a login of their own: it would lock them out.
+        MemberHasOwnLogin = "member_has_own_login",
     }
 }

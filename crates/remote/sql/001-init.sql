@@ -11,17 +11,23 @@ BEGIN;
 -- One installer at a time; the whole schema in one transaction.
 DO $lock$ BEGIN PERFORM pg_advisory_xact_lock(7158237001); END $lock$;
 
+-- Roles belong to the cluster, not the database, and the lock above is the database's: an
+-- init of another database of the same cluster may be creating the same roles at this moment.
+-- Whichever commits second finds them there (a unique violation, caught), not an error.
 DO $roles$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govbench_owner') THEN
+    BEGIN
         CREATE ROLE govbench_owner NOLOGIN CREATEROLE;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govbench_member') THEN
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+    BEGIN
         CREATE ROLE govbench_member NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govbench_sharer') THEN
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+    BEGIN
         CREATE ROLE govbench_sharer NOLOGIN;
-    END IF;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
 END
 $roles$;
 
@@ -35,8 +41,26 @@ BEGIN
 END
 $connect$;
 
-GRANT pg_signal_backend TO govbench_owner;
-GRANT govbench_member TO govbench_owner WITH ADMIN OPTION;
+DO $memberships$
+BEGIN
+    IF NOT pg_has_role('govbench_owner', 'pg_signal_backend', 'MEMBER') THEN
+        BEGIN
+            GRANT pg_signal_backend TO govbench_owner;
+        EXCEPTION WHEN unique_violation THEN NULL;
+        END;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_auth_members m
+                     JOIN pg_roles g ON g.oid = m.roleid
+                     JOIN pg_roles o ON o.oid = m.member
+                    WHERE g.rolname = 'govbench_member' AND o.rolname = 'govbench_owner'
+                      AND m.admin_option) THEN
+        BEGIN
+            GRANT govbench_member TO govbench_owner WITH ADMIN OPTION;
+        EXCEPTION WHEN unique_violation THEN NULL;
+        END;
+    END IF;
+END
+$memberships$;
 
 CREATE SCHEMA IF NOT EXISTS govbench AUTHORIZATION govbench_owner;
 REVOKE ALL ON SCHEMA govbench FROM PUBLIC;

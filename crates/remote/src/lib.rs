@@ -35,6 +35,7 @@ use tokio_postgres::Client;
 pub const SERVER_SCHEMA: &[&str] = &[
     include_str!("../sql/001-init.sql"),
     include_str!("../sql/002-key-history.sql"),
+    include_str!("../sql/003-join-codes.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -51,6 +51,12 @@ impl From<RemoteError> for CoreError {
             if let Some(db) = pg.as_db_error() {
                 use tokio_postgres::error::SqlState;
                 let code = db.code();
+                // Raised by `govbench.issue_login` (schema step 3).
+                if code.code() == "GB001" {
+                    return CoreError::Server(ServerProblem::Refused(
+                        ServerRefusal::MemberHasOwnLogin,
+                    ));
+                }
                 if *code == SqlState::INSUFFICIENT_PRIVILEGE
                     || *code == SqlState::INVALID_PASSWORD
                     || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION

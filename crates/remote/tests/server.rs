@@ -89,10 +89,10 @@ fn the_server_schema_installs_once_and_again_without_change() {
         init_server(&client).await.unwrap();
         let after: i64 = client.query_one(tables, &[]).await.unwrap().get(0);
         assert_eq!(before, after);
-        assert_eq!(before, 8);
+        assert_eq!(before, 9);
         let version = "SELECT max(version) FROM govbench.schema_version";
         let installed: i32 = client.query_one(version, &[]).await.unwrap().get(0);
-        assert_eq!(installed, 2);
+        assert_eq!(installed, 3);
 
         // A server an older version installed (step 1 only) gets the steps it lacks.
         let older = format!("t_{}", uuid::Uuid::now_v7().simple());
@@ -110,8 +110,8 @@ fn the_server_schema_installs_once_and_again_without_change() {
         assert_eq!(old, 1);
         init_server(&client).await.unwrap();
         let upgraded: i32 = client.query_one(version, &[]).await.unwrap().get(0);
-        assert_eq!(upgraded, 2);
+        assert_eq!(upgraded, 3);
         let tables: i64 = client.query_one(tables, &[]).await.unwrap().get(0);
-        assert_eq!(tables, 8);
+        assert_eq!(tables, 9);
     });
 }

@@ -830,6 +830,19 @@ fn test_connection_reaches_the_server_checks_its_certificate_and_changes_nothing
     assert!(govbench_remote::desk::check(&named(&nowhere, Some(&s.ca))).is_err());
 }
 
+/// The join codes issued on `shared`'s workspace, in order: for whom, by whom.
+fn login_issues(shared: &Shared) -> Vec<(Uuid, Uuid)> {
+    let rows = shared
+        ._runtime
+        .block_on(shared.root.query(
+            "SELECT member_id, issued_by FROM govbench.login_issues \
+              WHERE workspace_id = $1 ORDER BY issued_at",
+            &[&shared.workspace],
+        ))
+        .unwrap();
+    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
 #[test]
 fn a_member_from_before_sharing_joins_once_with_a_join_code_then_with_their_passphrase() {
     use govbench_remote::desk::{self, Joining, Named};
@@ -882,7 +895,11 @@ fn a_member_from_before_sharing_joins_once_with_a_join_code_then_with_their_pass
         origin.issue_join_code(me).unwrap_err().code,
         ErrorCode::Validation
     );
+    // A code that was lost is replaced by the next one.
+    let lost = origin.issue_join_code(li.id).unwrap();
     let code = origin.issue_join_code(li.id).unwrap();
+    assert!(joining(demo::PASSPHRASE, Some(&lost), &into).is_err());
+    assert!(!into.exists());
 
     // The right code with a wrong passphrase: refused before the code is spent.
     assert!(joining("not the passphrase", Some(&code), &into).is_err());
@@ -894,6 +911,29 @@ fn a_member_from_before_sharing_joins_once_with_a_join_code_then_with_their_pass
     let again = shared.dir.path().join("li-again.govbench");
     assert!(joining(demo::PASSPHRASE, Some(&code), &again).is_err());
     joining(demo::PASSPHRASE, None, &again).unwrap();
+
+    // li.wei has a login of their own now: a code would only lock them out, so no Admin can
+    // issue one, through the app or by calling the server directly.
+    let refused = origin.issue_join_code(li.id).unwrap_err();
+    assert_eq!(
+        refused.details.get("reason").map(String::as_str),
+        Some("server.refused.member_has_own_login"),
+        "{refused:?}"
+    );
+    let lockout = govbench_core::sharing::MemberLogin {
+        id: li.id.0,
+        name: "li.wei".into(),
+        is_admin: false,
+        password: zeroize::Zeroizing::new("locked out".into()),
+    };
+    assert!(shared.link().issue_login(&lockout).is_err());
+    let third = shared.dir.path().join("li-third.govbench");
+    joining(demo::PASSPHRASE, None, &third).unwrap();
+    // Every code issued is on record at the server, with who issued it.
+    assert_eq!(
+        login_issues(&shared),
+        vec![(li.id.0, me.0), (li.id.0, me.0)]
+    );
 
     // li.wei writes in their own name from the joined copy; an insider's direct call to issue
     // logins is refused by the server.

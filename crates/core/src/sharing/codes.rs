@@ -1,7 +1,9 @@
 //! Join codes. Sharing a workspace sends its log, not its members' server logins: a member from
-//! before sharing (or one who lost their passphrase) gets a one-off code from an Admin, logs
-//! in with it once to join, and replaces it at once with the login their passphrase gives
-//! (`Server::set_own_password`), so the code stops working as it is used.
+//! before sharing gets a one-off code from an Admin, logs in with it once to join, and
+//! replaces it at once with the login their passphrase gives (`Server::set_own_password`), so
+//! the code stops working as it is used. The server issues a code only while the member has no
+//! login of their own (a code would replace a working one and lock them out), and records
+//! every code it issues, with who issued it.
 
 use super::*;
 use crate::keyslots::server_password;
