@@ -13,12 +13,11 @@ use crate::audit::{self, Sealed, GENESIS};
 use crate::change::Change;
 use crate::error::{CoreError, CoreResult};
 use crate::keyslots::PublicKeys;
-use crate::replay::{verify_signature, Authority, Seen};
+use crate::replay::{verify_with, Authority, Seen};
+use ed25519_dalek::VerifyingKey;
 use govbench_protocol::{EntityKind, EntityRef};
 use rusqlite::Transaction;
-
-/// A signature checked ahead: the keys it was checked against, and the verdict.
-type Checked = (PublicKeys, Result<(), &'static str>);
+use std::collections::HashMap;
 
 /// How `receive` reads an event.
 fn seen_of(e: &audit::Event) -> Seen<'_> {
@@ -58,7 +57,21 @@ pub struct Refused {
 /// batches: who the members are and what each record last was.
 pub struct Receiver {
     authority: Authority,
+    /// Members' signing keys as parsed, by their hex.
+    parsed: HashMap<String, Result<VerifyingKey, &'static str>>,
 }
+
+/// A signature checked ahead: the keys it was checked against, and the verdict.
+type Checked = (PublicKeys, Result<(), &'static str>);
+
+/// An author's keys, and their signing key parsed.
+struct AuthorKey {
+    keys: PublicKeys,
+    parsed: Result<VerifyingKey, &'static str>,
+}
+
+/// Events per chunk handed to one signature worker.
+const CHUNK: usize = 32;
 
 impl Receiver {
     /// For a copy that holds no event yet (one being joined): the first event received must
@@ -66,6 +79,7 @@ impl Receiver {
     pub fn fresh() -> Receiver {
         Receiver {
             authority: Authority::from_start(),
+            parsed: HashMap::new(),
         }
     }
 
@@ -75,15 +89,75 @@ impl Receiver {
     pub fn resume(conn: &rusqlite::Connection) -> CoreResult<Receiver> {
         Ok(Receiver {
             authority: Authority::at_end(conn)?,
+            parsed: HashMap::new(),
         })
     }
 
-    /// Checks and applies `events`, in order, inside `tx`.
+    /// Checks and applies `events`, in order, inside `tx`. A batch worth it (a page of a
+    /// join or a catch-up) has its signatures checked on other threads while this one applies
+    /// the events whose signatures are already checked: checking a signature and applying an
+    /// event cost about the same, and only the order of applying matters.
     pub fn receive(&mut self, tx: &Transaction<'_>, events: &[Sealed]) -> CoreResult<Received> {
+        let workers = match events.len() {
+            // A few events (a desk's exchange before a write) are not worth a thread.
+            0..=63 => 0,
+            _ => std::thread::available_parallelism().map_or(1, |n| (n.get() - 1).clamp(1, 3)),
+        };
+        if workers == 0 {
+            return self.receive_checked(tx, events, &mut |_| None);
+        }
+        // Against the keys each author holds as the batch begins; the ordered pass checks
+        // again where a member event in the batch changed them.
+        let keys: Vec<Option<AuthorKey>> = events
+            .iter()
+            .map(|sealed| self.author_key(&seen_of(&sealed.event)).ok())
+            .collect();
+        std::thread::scope(|scope| {
+            // Worker `w` checks the chunks `w`, `w + workers`, … in order and hands each
+            // verdict over as it has it; the ordered pass takes them in the events' order.
+            let verdicts: Vec<_> = (0..workers)
+                .map(|w| {
+                    let (verdict, arriving) = std::sync::mpsc::channel::<Option<Checked>>();
+                    let (events, keys) = (events, &keys);
+                    scope.spawn(move || {
+                        let mine = (0..events.len()).filter(|i| (i / CHUNK) % workers == w);
+                        for i in mine {
+                            let checked = keys[i].as_ref().and_then(|key| {
+                                let signature = events[i].signature.as_deref()?;
+                                let verdict = match &key.parsed {
+                                    Ok(parsed) => verify_with(parsed, &events[i].hash, signature),
+                                    Err(problem) => Err(*problem),
+                                };
+                                Some((key.keys.clone(), verdict))
+                            });
+                            // The ordered pass stopped (a refusal): nothing more is needed.
+                            if verdict.send(checked).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    arriving
+                })
+                .collect();
+            // Returning drops the receivers, which ends the workers at their next verdict.
+            self.receive_checked(tx, events, &mut |i| {
+                verdicts[(i / CHUNK) % workers].recv().ok().flatten()
+            })
+        })
+    }
+
+    /// The ordered pass: checks and applies `events`, taking the signature of the `i`-th as
+    /// `ahead(i)` checked it (called once per event, in order), if it was.
+    fn receive_checked(
+        &mut self,
+        tx: &Transaction<'_>,
+        events: &[Sealed],
+        ahead: &mut dyn FnMut(usize) -> Option<Checked>,
+    ) -> CoreResult<Received> {
         let mut received = Received::default();
-        let checked_ahead = self.check_signatures_ahead(events);
-        for (sealed, ahead) in events.iter().zip(checked_ahead) {
+        for (i, sealed) in events.iter().enumerate() {
             let e = &sealed.event;
+            let ahead = ahead(i);
             let refuse = |problem| Refused {
                 copy: e.copy_id.clone(),
                 seq: e.seq,
@@ -109,9 +183,11 @@ impl Receiver {
             };
             // Checked ahead against the key the author held as the batch began; again here
             // if a member event in the batch changed it.
-            let signed = match (self.authority.author_keys(&seen), ahead) {
-                (Ok(keys), Some((held, verdict))) if keys == held => verdict,
-                (Ok(keys), _) => verify_signature(&keys, &sealed.hash, signature),
+            let signed = match (self.author_key(&seen), ahead) {
+                (Ok(key), Some((held, verdict))) if key.keys == held => verdict,
+                (Ok(key), _) => key
+                    .parsed
+                    .and_then(|parsed| verify_with(&parsed, &sealed.hash, signature)),
                 (Err(problem), _) => Err(problem),
             };
             if let Err(problem) = signed {
@@ -147,47 +223,19 @@ impl Receiver {
         Ok(received)
     }
 
-    /// Every event's signature checked against the keys its author holds as the batch
-    /// begins, on every core (at most four): a signature check is most of what receiving an
-    /// event costs, and the ordered pass needs only the verdict.
-    fn check_signatures_ahead(&self, events: &[Sealed]) -> Vec<Option<Checked>> {
-        let keys: Vec<Option<PublicKeys>> = events
-            .iter()
-            .map(|sealed| self.authority.author_keys(&seen_of(&sealed.event)).ok())
-            .collect();
-        // A few events (a desk's exchange before a write) are not worth a thread.
-        let threads = match events.len() {
-            0..=63 => 1,
-            _ => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+    /// The key `e`'s author holds at this point, parsed once per key (parsing decompresses a
+    /// curve point, a fifth of a check), or why there is none.
+    fn author_key(&mut self, e: &Seen<'_>) -> Result<AuthorKey, &'static str> {
+        let keys = self.authority.author_keys(e)?;
+        let parsed = match self.parsed.get(&keys.sign) {
+            Some(parsed) => *parsed,
+            None => {
+                let parsed = keys.verifying_key().map_err(|_| "unknown_signer");
+                self.parsed.insert(keys.sign.clone(), parsed);
+                parsed
+            }
         };
-        let check = |events: &[Sealed], keys: &[Option<PublicKeys>]| -> Vec<Option<Checked>> {
-            events
-                .iter()
-                .zip(keys)
-                .map(|(sealed, keys)| {
-                    let keys = keys.clone()?;
-                    let signature = sealed.signature.as_deref()?;
-                    let verdict = verify_signature(&keys, &sealed.hash, signature);
-                    Some((keys, verdict))
-                })
-                .collect()
-        };
-        if threads == 1 {
-            return check(events, &keys);
-        }
-        let chunk = events.len().div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = events
-                .chunks(chunk)
-                .zip(keys.chunks(chunk))
-                .map(|(events, keys)| (events.len(), scope.spawn(move || check(events, keys))))
-                .collect();
-            // One entry per event whatever happens: a part that failed is checked in order.
-            parts
-                .into_iter()
-                .flat_map(|(n, part)| part.join().unwrap_or_else(|_| vec![None; n]))
-                .collect()
-        })
+        Ok(AuthorKey { keys, parsed })
     }
 
     /// Where `sealed` falls in its copy's chain as this copy holds it.

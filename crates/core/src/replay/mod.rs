@@ -657,6 +657,15 @@ pub(crate) fn verify_signature(
     signature: &str,
 ) -> Result<(), &'static str> {
     let key = keys.verifying_key().map_err(|_| "unknown_signer")?;
+    verify_with(&key, hash, signature)
+}
+
+/// Is `signature` (hex) the signature of `hash` by `key` (parsed once for many events)?
+pub(crate) fn verify_with(
+    key: &ed25519_dalek::VerifyingKey,
+    hash: &str,
+    signature: &str,
+) -> Result<(), &'static str> {
     let signature =
         crate::keyslots::parse_signature(signature.as_bytes()).ok_or("bad_signature")?;
     key.verify_strict(hash.as_bytes(), &signature)

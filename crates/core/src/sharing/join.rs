@@ -50,42 +50,26 @@ pub fn join(
         note.save(&conn)?;
         let mut receiver = Receiver::fresh();
         let mut at = Frontier::START;
-        loop {
-            let delivered = server.events_after(at.position, 1000)?;
-            if delivered.is_empty() {
-                let tx = conn.transaction()?;
-                download_blobs(&tx, &mut keys, workspace.0, server)?;
-                tx.commit()?;
-                return Ok(at.position);
-            }
-            let mut opening = Vec::with_capacity(delivered.len());
-            for d in &delivered {
-                opening.push(keys.get(&d.key_id, server)?);
-            }
+        super::intake::take_in(server, &mut keys, workspace.0, at, |page| {
             let tx = conn.transaction()?;
-            let mut page = Vec::with_capacity(delivered.len());
-            let mut next = at;
-            for (d, key) in delivered.iter().zip(&opening) {
-                page.push(opened(key, workspace.0, &next, d)?);
-                next = Frontier {
-                    position: d.position,
-                    log_hash: d.log_hash,
-                };
-            }
-            let received = receiver.receive(&tx, &page)?;
+            let received = receiver.receive(&tx, &page.events)?;
             if received.refused.is_some() {
                 return Err(refused(ServerRefusal::Tampered));
             }
-            for (sealed, d) in page.iter().zip(&delivered) {
-                at = Frontier {
-                    position: d.position,
-                    log_hash: d.log_hash,
-                };
-                record_position(&tx, &sealed.event, &at)?;
+            for (sealed, placed) in page.events.iter().zip(&page.placed) {
+                record_position(&tx, &sealed.event, placed)?;
             }
             tx.commit()?;
-            progress(at.position);
-        }
+            if let Some(last) = page.last() {
+                at = last;
+                progress(at.position);
+            }
+            Ok(true)
+        })?;
+        let tx = conn.transaction()?;
+        download_blobs(&tx, &mut keys, workspace.0, server)?;
+        tx.commit()?;
+        Ok(at.position)
     })();
     match made {
         Ok(events) => Ok(events),

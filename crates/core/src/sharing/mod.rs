@@ -27,6 +27,7 @@ mod blobs;
 mod codes;
 mod compare;
 mod conflicts;
+mod intake;
 mod join;
 mod keys;
 mod status;
@@ -160,16 +161,21 @@ pub(crate) fn frontier(conn: &Connection) -> CoreResult<Frontier> {
 /// disagree.
 fn record_position(tx: &Transaction<'_>, e: &audit::Event, at: &Frontier) -> CoreResult<()> {
     let log_hash = hex::encode(at.log_hash);
-    tx.prepare_cached(
-        "INSERT INTO audit_positions (position, copy_id, seq, log_hash) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT DO NOTHING",
-    )?
-    .execute(params![
-        at.position as i64,
-        e.copy_id,
-        e.seq as i64,
-        log_hash
-    ])?;
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO audit_positions (position, copy_id, seq, log_hash)
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            at.position as i64,
+            e.copy_id,
+            e.seq as i64,
+            log_hash
+        ])?;
+    // Neither the place nor the event was taken (both are unique): nothing to compare.
+    if inserted == 1 {
+        return audit::advance_placed(tx);
+    }
     let stored: (i64, String, i64, String) = tx
         .prepare_cached(
             "SELECT position, copy_id, seq, log_hash FROM audit_positions
@@ -474,66 +480,43 @@ impl Session {
     /// Takes in every event placed after this copy's frontier, page by page, each page in
     /// one transaction.
     fn pull(&mut self, server: &mut dyn Server) -> CoreResult<Received> {
-        const PAGE: u32 = 1000;
         let workspace = self.workspace_id().0;
         let mut keys = self.server_keys()?;
         let mut total = Received::default();
         let mut receiver = None;
-        loop {
-            let at = frontier(self.connection().0)?;
-            let delivered = server.events_after(at.position, PAGE)?;
-            if !delivered.is_empty() {
-                let mut opening = Vec::with_capacity(delivered.len());
-                for d in &delivered {
-                    opening.push(keys.get(&d.key_id, server)?);
-                }
-                let tx = self.begin_sync()?;
-                let mut next = at;
-                let mut page = Vec::with_capacity(delivered.len());
-                for (d, key) in delivered.iter().zip(&opening) {
-                    page.push(opened(key, workspace, &next, d)?);
-                    next = Frontier {
-                        position: d.position,
-                        log_hash: d.log_hash,
-                    };
-                }
-                let receiver = match &mut receiver {
-                    Some(r) => r,
-                    None => receiver.insert(Receiver::resume(&tx)?),
-                };
-                let received = receiver.receive(&tx, &page)?;
-                let taken = (received.applied + received.already_held) as usize;
-                for (sealed, d) in page.iter().zip(&delivered).take(taken) {
-                    let placed = Frontier {
-                        position: d.position,
-                        log_hash: d.log_hash,
-                    };
-                    record_position(&tx, &sealed.event, &placed)?;
-                }
-                tx.commit()?;
-                total.applied += received.applied;
-                total.already_held += received.already_held;
-                if received.refused.is_some() {
-                    total.refused = received.refused;
-                    return Ok(total);
-                }
+        let from = frontier(self.connection().0)?;
+        intake::take_in(server, &mut keys, workspace, from, |page| {
+            let tx = self.begin_sync()?;
+            let receiver = match &mut receiver {
+                Some(r) => r,
+                None => receiver.insert(Receiver::resume(&tx)?),
+            };
+            let received = receiver.receive(&tx, &page.events)?;
+            let taken = (received.applied + received.already_held) as usize;
+            for (sealed, placed) in page.events.iter().zip(&page.placed).take(taken) {
+                record_position(&tx, &sealed.event, placed)?;
             }
-            // A short page is the log's end (as of now): no round trip to hear it is empty.
-            if delivered.len() < PAGE as usize {
-                let path = self.path().to_owned();
-                let rows = server.key_rows()?;
-                let tx = self.begin_sync()?;
-                download_blobs(&tx, &mut keys, workspace, server)?;
-                // Under the write lock, as every change of the key file.
-                let mut slots = crate::KeySlots::load(&path)?;
-                if slots.take_new_rows(&rows)? {
-                    slots.save(&path)?;
-                }
-                tx.commit()?;
-                self.adopt_rotated_from(&rows)?;
-                return Ok(total);
-            }
+            tx.commit()?;
+            total.applied += received.applied;
+            total.already_held += received.already_held;
+            total.refused = received.refused;
+            Ok(total.refused.is_none())
+        })?;
+        if total.refused.is_some() {
+            return Ok(total);
         }
+        let path = self.path().to_owned();
+        let rows = server.key_rows()?;
+        let tx = self.begin_sync()?;
+        download_blobs(&tx, &mut keys, workspace, server)?;
+        // Under the write lock, as every change of the key file.
+        let mut slots = crate::KeySlots::load(&path)?;
+        if slots.take_new_rows(&rows)? {
+            slots.save(&path)?;
+        }
+        tx.commit()?;
+        self.adopt_rotated_from(&rows)?;
+        Ok(total)
     }
 
     /// Offers this copy's events the server has not placed yet, in order. Stops at the first
