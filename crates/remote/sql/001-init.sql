@@ -514,55 +514,8 @@ BEGIN
 END
 $$;
 
--- A member's server login set by an Admin with a join code: for a member from before the
--- workspace was shared (sharing imports the log, not the members' logins), or one who lost
--- their passphrase. The login is made if the server does not know the member yet, else its
--- password is replaced; the member replaces it with their own as they join
--- (set_own_password), so a code works until then. Only an active Admin, only for an active
--- member (or one not known here yet), never for the Admin's own login.
-CREATE OR REPLACE FUNCTION govbench.issue_login(
-    p_workspace uuid, p_member uuid, p_role text, p_is_admin boolean, p_verifier text)
-    RETURNS name
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
-$$
-DECLARE
-    r name := govbench.checked_role(p_role);
-    known_role name;
-    known_active boolean;
-BEGIN
-    PERFORM govbench.lock_as_admin(p_workspace);
-    IF r = session_user THEN
-        RAISE EXCEPTION 'an Admin sets their own password, not a join code'
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    SELECT role_name, active INTO known_role, known_active FROM govbench.members
-     WHERE workspace_id = p_workspace AND member_id = p_member;
-    IF NOT FOUND THEN
-        PERFORM govbench.add_member(p_workspace, p_member, r, p_is_admin, p_verifier,
-            (SELECT coalesce(max(position), 0) FROM govbench.events
-              WHERE workspace_id = p_workspace));
-    ELSIF NOT known_active OR known_role <> r THEN
-        RAISE EXCEPTION 'not an active member under that name'
-            USING ERRCODE = 'insufficient_privilege';
-    ELSE
-        EXECUTE format('ALTER ROLE %I PASSWORD %L', r, p_verifier);
-    END IF;
-    RETURN r;
-END
-$$;
-
--- A member replaces their login's password with their own (as they join with a join code):
--- only their own, only while they are an active member.
-CREATE OR REPLACE FUNCTION govbench.set_own_password(p_verifier text) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
-$$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM govbench.members WHERE role_name = session_user AND active) THEN
-        RAISE EXCEPTION 'not an active member' USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    EXECUTE format('ALTER ROLE %I PASSWORD %L', govbench.checked_role(session_user), p_verifier);
-END
-$$;
+-- The join-code functions (issue_login, set_own_password) are defined by step 3 only: every
+-- `server init` runs each step again, and an older body here would be live between steps.
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA govbench FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION govbench.my_workspace() TO govbench_member;
@@ -570,9 +523,7 @@ GRANT EXECUTE ON FUNCTION govbench.checked_role(text) TO govbench_member, govben
 GRANT EXECUTE ON FUNCTION govbench.create_workspace(uuid, uuid, text, text, bytea, integer)
     TO govbench_sharer;
 GRANT EXECUTE ON FUNCTION govbench.add_member(uuid, uuid, text, boolean, text, bigint),
-    govbench.remove_member(uuid, uuid, bigint),
-    govbench.issue_login(uuid, uuid, text, boolean, text),
-    govbench.set_own_password(text) TO govbench_member;
+    govbench.remove_member(uuid, uuid, bigint) TO govbench_member;
 GRANT EXECUTE ON FUNCTION govbench.append(uuid, bigint, text[], uuid, bigint, bytea, bytea,
     uuid, bytea, text, text, bigint, bigint, text[], bytea, integer, bytea, bytea, uuid, text,
     boolean, text),
