@@ -285,6 +285,15 @@ fn a_server_that_alters_an_event_is_caught_before_anything_of_it_is_applied() {
     assert_eq!(refused.code, ErrorCode::ServerRefused);
     assert_eq!(refused.details["reason"], "server.refused.tampered");
     assert!(!shared.dir.path().join("altered.govbench").exists());
+    let left: Vec<String> = std::fs::read_dir(shared.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("altered"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "a refused join leaves nothing behind: {left:?}"
+    );
 
     // Dropping an event breaks the server's own log hash at the gap.
     shared._runtime.block_on(async {
@@ -1202,6 +1211,23 @@ fn a_release_offered_without_what_it_read_is_placed_but_taken_in_by_no_copy() {
     assert_eq!(origin.model(model).unwrap().model.live, None);
     let text = govbench_i18n::Locale::En.t("audit.problem.gate_closed");
     assert!(text.contains("gate"), "{text}");
+
+    // The PM's own copy holds its release; taking in the failing run placed before it, it
+    // holds the log as the server ordered it. `audit verify` judges the gate on that log
+    // alone and names the release.
+    pm.sync_connected().unwrap();
+    let report = pm.verify_audit().unwrap();
+    let bad = report
+        .first_bad
+        .expect("the release past a closed gate is named");
+    assert_eq!(bad.problem, "gate_closed", "{bad:?}");
+    assert_eq!(
+        bad.copy_id,
+        pm.copy_id(),
+        "the release is the PM's own event"
+    );
+    // The copies that refused it hold a log whose every release went through an open gate.
+    assert!(origin.verify_audit().unwrap().is_intact());
     drop(rnd);
 }
 

@@ -25,6 +25,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
+mod gate;
 mod passes;
 pub(crate) use passes::{check_all, check_from, register};
 
@@ -80,6 +81,9 @@ pub(crate) struct Authority {
     workspace_created: bool,
     /// The quarters an assessment was opened for: one per quarter.
     quarters: std::collections::HashSet<String>,
+    /// Each model's evaluations (model id → evaluation ids), as the log made them: the
+    /// go-live gate is judged on them (`gate`).
+    evaluations: HashMap<String, Vec<String>>,
     /// Every signing key (hex) the log ever registered to a member.
     ever_registered: std::collections::HashSet<String>,
     /// Keys the fingerprints of after-images, chosen anew for every pass: a forger cannot
@@ -265,7 +269,10 @@ impl Authority {
         {
             return Ok(Err("quarter_taken"));
         }
-        Ok(change(kind, parsed, &reach, actor, e))
+        if let Err(problem) = change(kind, parsed, &reach, actor, e) {
+            return Ok(Err(problem));
+        }
+        self.gate(conn, e, role)
     }
 
     /// Does the event start from the record as the log last left it? A creation must find no
@@ -397,6 +404,12 @@ impl Authority {
         }
         if let Some(quarter) = opened_quarter(e) {
             self.quarters.insert(quarter);
+        }
+        if let Some(model) = gate::evaluated_model(e) {
+            self.evaluations
+                .entry(model)
+                .or_default()
+                .push(e.entity_id.to_owned());
         }
         if e.entity_type == EntityKind::User.key() {
             let image = e

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 pub(super) struct Keys {
     workspace: Uuid,
     by_id: HashMap<String, DataKey>,
-    /// The member's secret and slot id, to open a newer key from their slot on the server.
+    /// The member's secret and name, to open a newer key from their slot on the server.
     own: Option<(UserSecret, String)>,
     slot_read: bool,
     history_read: bool,
@@ -61,15 +61,16 @@ impl Keys {
 
     fn read_own_slot(&mut self, server: &mut dyn Server) -> CoreResult<()> {
         self.slot_read = true;
-        let Some((secret, slot_id)) = &self.own else {
+        let Some((secret, name)) = &self.own else {
             return Ok(());
         };
         let rows = server.key_rows()?;
         if rows.is_empty() {
             return Ok(());
         }
+        let slots = KeySlots::from_rows(&rows)?;
         // A slot that is not there (or does not open with this member's secret) gives nothing.
-        if let Ok(keys) = KeySlots::from_rows(&rows)?.open_slot(slot_id, secret) {
+        if let Ok(keys) = slots.open_slot(&slots.slot_id(name), secret) {
             for key in keys {
                 self.by_id.insert(key.id(), key);
             }
@@ -143,13 +144,9 @@ pub(crate) struct Rotating<'a> {
 impl Session {
     /// The keys this session opens the server's events with.
     pub(super) fn server_keys(&self) -> CoreResult<Keys> {
-        let own = match self.secret() {
-            Some(secret) => {
-                let slot_id = KeySlots::load(self.path())?.slot_id(&self.user().name);
-                Some((secret.clone(), slot_id))
-            }
-            None => None,
-        };
+        let own = self
+            .secret()
+            .map(|secret| (secret.clone(), self.user().name.clone()));
         Ok(Keys::new(self.data_key(), self.workspace_id().0, own))
     }
 

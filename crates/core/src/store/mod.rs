@@ -178,6 +178,22 @@ pub fn configure(conn: &Connection) -> CoreResult<()> {
     stable_plans(conn)
 }
 
+/// Settings for filling a new file that is thrown away whole if anything goes wrong (a copy
+/// being joined): the rollback journal kept in memory, and nothing flushed at commit. Each
+/// commit still writes its pages once, but no longer to the WAL first, then again at
+/// checkpoint, each time encrypted, nor waits for the disk. [`made_durable`] ends it.
+pub(crate) fn fill_quickly(conn: &Connection) -> CoreResult<()> {
+    conn.execute_batch("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;")?;
+    Ok(())
+}
+
+/// Back to the settings of every workspace (see [`configure`]) once a file filled quickly is
+/// whole; the caller flushes the file before it is used.
+pub(crate) fn made_durable(conn: &Connection) -> CoreResult<()> {
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")?;
+    Ok(())
+}
+
 /// Query plans that do not depend on the values bound. Without this, a statement whose plan
 /// could depend on a parameter's value (the bundled SQLite is built with STAT4) is compiled
 /// again every time it comes back from the statement cache: receiving spent an eighth of its

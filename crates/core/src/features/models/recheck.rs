@@ -53,19 +53,92 @@ pub(crate) fn release(
             ),
         }
     }
-    if super::verdicts::gate_for(&before.policy, &version, &evaluations).is_empty() {
+    Ok(judge(
+        action,
+        &model,
+        &before,
+        &version,
+        &evaluations,
+        may_override,
+    ))
+}
+
+/// [`release`] judged on the log alone, in a pass over the whole log (`audit verify`): the
+/// model as the event found it (its before-image), the version and the model's evaluations
+/// (`evaluations`, every one the log made for it) as the log left them just before the event
+/// (`last_image`: a record's latest after-image, `None` if the log has not made it yet).
+///
+/// An image this version of Govbench cannot read leaves the release unjudged: the log is
+/// never rewritten, and an image from a much older version must not make a release that
+/// passed its own gate look forged. Every image was itself checked when its event was.
+pub(crate) fn release_in_log(
+    action: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+    evaluations: &[String],
+    last_image: &mut dyn FnMut(&'static str, &str) -> CoreResult<Option<String>>,
+    may_override: bool,
+) -> CoreResult<Result<(), &'static str>> {
+    if !matches!(action, "model.go_live" | "model.rollback") {
         return Ok(Ok(()));
+    }
+    let model = |image: Option<&str>| image.map(serde_json::from_str::<Model>);
+    let (Some(Ok(before)), Some(Ok(model))) = (model(before), model(after)) else {
+        return Ok(Ok(()));
+    };
+    let Some(live) = model.live else {
+        return Ok(Err("illegal_change"));
+    };
+    let version = match last_image("model_version", &live.to_string())? {
+        None => return Ok(Err("illegal_change")),
+        Some(image) => match serde_json::from_str::<Version>(&image) {
+            Ok(version) => version,
+            Err(_) => return Ok(Ok(())),
+        },
+    };
+    let mut judged = Vec::with_capacity(evaluations.len());
+    for id in evaluations {
+        if let Some(image) = last_image("evaluation", id)? {
+            match serde_json::from_str::<Evaluation>(&image) {
+                Ok(evaluation) => judged.push(evaluation),
+                Err(_) => return Ok(Ok(())),
+            }
+        }
+    }
+    // The order `store::evaluations_of` reads them in.
+    judged.sort_by_key(|e| (e.meta.date, e.created_at));
+    Ok(judge(
+        action,
+        &model,
+        &before,
+        &version,
+        &judged,
+        may_override,
+    ))
+}
+
+/// Going live needs the gate open on `version` and `evaluations`, judged by the policy of the
+/// model as it was (`before`); rolling back needs it open, or an override recorded by someone
+/// who may override.
+fn judge(
+    action: &str,
+    model: &Model,
+    before: &Model,
+    version: &Version,
+    evaluations: &[Evaluation],
+    may_override: bool,
+) -> Result<(), &'static str> {
+    if super::verdicts::gate_for(&before.policy, version, evaluations).is_empty() {
+        return Ok(());
     }
     let overridden = model
         .timeline
         .last()
-        .is_some_and(|period| period.version == live && period.gate_override.is_some());
-    Ok(
-        match action == "model.rollback" && overridden && may_override {
-            true => Ok(()),
-            false => Err("gate_closed"),
-        },
-    )
+        .is_some_and(|period| Some(period.version) == model.live && period.gate_override.is_some());
+    match action == "model.rollback" && overridden && may_override {
+        true => Ok(()),
+        false => Err("gate_closed"),
+    }
 }
 
 /// The versions and evaluations this copy's own events changed after the point it has taken
