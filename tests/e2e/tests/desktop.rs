@@ -1007,6 +1007,27 @@ impl Ui {
         }
     }
 
+    /// Waits until the control `css` is enabled.
+    async fn wait_enabled(&self, css: &str) {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let enabled = self
+                .c
+                .execute(
+                    "const e = document.querySelector(arguments[0]); return !!e && !e.disabled;",
+                    vec![json!(css)],
+                )
+                .await;
+            if matches!(enabled, Ok(v) if v == json!(true)) {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                panic!("{css} stayed disabled");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     async fn wait_attr(&self, css: &str, name: &str, want: &str) {
         let deadline = std::time::Instant::now() + WAIT;
         loop {
@@ -1394,7 +1415,16 @@ async fn the_quarter_is_assessed_signed_presented_and_exported() {
     assert_eq!(head.split(':').count(), 3, "{head}");
     ui.click("#nav-trust").await;
     ui.fill("#trust-anchor", &head).await;
+    // The button is enabled once the page has taken in the head typed: a click before that
+    // does nothing (seen once in CI under load).
+    ui.wait_enabled("#trust-anchor-check").await;
     ui.click("#trust-anchor-check").await;
+    ui.el("#trust-anchor-report, #trust-anchor-error").await;
+    if ui.c.find(Locator::Css("#trust-anchor-error")).await.is_ok() {
+        let said = ui.text("#trust-anchor-error").await;
+        ui.screenshot("failed-anchor").await;
+        panic!("the anchor check failed: {said}");
+    }
     ui.wait_attr("#trust-anchor-report", "data-state", "ok")
         .await;
     ui.click("#nav-assessments").await;
