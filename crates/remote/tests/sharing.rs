@@ -16,7 +16,8 @@ use govbench_core::{demo, KdfParams, Session, SystemClock};
 use govbench_protocol::{
     ApiError, ConflictReason, EntityRef, ErrorCode, EvaluationCommand, EvaluationId,
     EvaluationMeta, Evaluator, IncidentCommand, IncidentId, IncidentQuery, ManualValue, ModelDraft,
-    ModelId, ModelVersionId, NewUser, RiskTier, Role, TimelineKind, UserCommand, VersionDraft,
+    ModelId, ModelVersionId, NewUser, RequirementQuery, RiskTier, Role, TimelineKind, UserCommand,
+    VersionDraft,
 };
 use govbench_remote::{create_workspace, ServerAddress, SharedWorkspace};
 use rusqlite::Connection;
@@ -174,6 +175,31 @@ fn a_joined_copy_holds_the_workspace_and_changes_travel_both_ways() {
     // The member logs in on the joined copy as on any workspace, and works there: not
     // connected, an edit waits there and goes out with the next exchange.
     let mut joined = login(&copy, "admin");
+    // The search index, built once at the end of the join, finds what the origin's does.
+    let search = |session: &Session, text: &str| -> Vec<String> {
+        let query = RequirementQuery {
+            text: Some(text.into()),
+            limit: 1000,
+            ..RequirementQuery::default()
+        };
+        let mut found: Vec<String> = (session.requirements(&query).unwrap().items)
+            .iter()
+            .map(|r| r.title.clone())
+            .collect();
+        found.sort();
+        found
+    };
+    let title = joined
+        .requirements(&RequirementQuery::default())
+        .unwrap()
+        .items[0]
+        .title
+        .clone();
+    let part: String = title.chars().skip(1).take(3).collect();
+    assert!(search(&joined, &part).contains(&title), "{part} in {title}");
+    for text in [part.as_str(), "智能", "质控", "a"] {
+        assert_eq!(search(&joined, text), search(&origin, text), "{text}");
+    }
     let incident = an_open_incident(&joined);
     joined
         .execute(note(incident, "共享前写下 written before the exchange"))

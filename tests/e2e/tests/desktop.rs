@@ -1721,6 +1721,11 @@ async fn a_workspace_is_shared_a_member_joins_and_other_desks_changes_arrive_by_
         .wait_text("#share-workspace-id", "the workspace id", |t| t.len() == 36)
         .await;
     ui.screenshot("13a-shared").await;
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#share-done", "English", |t| t.contains("Shared"))
+        .await;
+    ui.screenshot("13a-shared-en").await;
+    ui.select("#lang-switch", "zh-CN").await;
     ui.click("#share-continue").await;
     ui.wait_text("#sharing-link", "connected", |t| t.contains("已连接"))
         .await;
@@ -1805,5 +1810,9 @@ async fn a_workspace_is_shared_a_member_joins_and_other_desks_changes_arrive_by_
     ui.wait_text("#no-conflicts", "no conflicts", |t| !t.is_empty())
         .await;
     ui.screenshot("13e-joined").await;
+    ui.select("#lang-switch", "en").await;
+    ui.wait_text("#sharing-link", "English", |t| t.contains("Connected"))
+        .await;
+    ui.screenshot("13f-joined-en").await;
     let _ = ui.c.close().await;
 }

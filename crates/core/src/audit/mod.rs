@@ -299,11 +299,8 @@ pub(crate) fn take_back(tx: &Transaction<'_>, copy_id: &str, from: u64) -> CoreR
 /// The copy's head `(seq, hash)`, if it has events.
 pub fn head_of(conn: &Connection, copy_id: &str) -> CoreResult<Option<(u64, String)>> {
     let head: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [head_key(copy_id)],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([head_key(copy_id)], |r| r.get(0))
         .optional()?;
     head.as_deref().map(parse_head).transpose()
 }

@@ -13,7 +13,7 @@ use super::{field, Authority, Seen};
 use crate::error::CoreResult;
 use crate::features::models::recheck;
 use govbench_protocol::{EntityKind, ModelAction, Role};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 impl Authority {
     /// Whether a release the rest of the checks passed went through an open gate.
@@ -33,13 +33,7 @@ impl Authority {
             if last.after.is_none() {
                 return Ok(None);
             }
-            let image = conn
-                .prepare_cached("SELECT after FROM audit_events WHERE copy_id = ?1 AND seq = ?2")?
-                .query_row(params![last.copy, last.seq as i64], |r| {
-                    r.get::<_, Option<String>>(0)
-                })
-                .optional()?;
-            Ok(image.flatten())
+            last.after_image(conn)
         };
         let may_override = crate::authz::allows_action(role, ModelAction::OverrideGate.into());
         let evaluations = self

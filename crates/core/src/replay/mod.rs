@@ -98,6 +98,20 @@ struct LastEvent {
     after: Option<u64>,
 }
 
+impl LastEvent {
+    /// The after-image the event recorded, read back from the log (the register keeps only
+    /// its hash).
+    fn after_image(&self, conn: &Connection) -> CoreResult<Option<String>> {
+        let image = conn
+            .prepare_cached("SELECT after FROM audit_events WHERE copy_id = ?1 AND seq = ?2")?
+            .query_row(params![self.copy, self.seq as i64], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?;
+        Ok(image.flatten())
+    }
+}
+
 /// The fields of a member's image the rules read.
 #[derive(Deserialize)]
 struct UserImage {
@@ -301,14 +315,7 @@ impl Authority {
         }
         // Not the same text: an image written by an older version may lack fields added since
         // (or list them in another order). Every field both carry must agree.
-        let recorded: Option<String> = conn
-            .query_row(
-                "SELECT after FROM audit_events WHERE copy_id = ?1 AND seq = ?2",
-                params![last.copy, last.seq as i64],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
+        let recorded = last.after_image(conn)?;
         let agree = recorded.as_deref().is_some_and(|r| agree(r, before));
         Ok(if agree { Ok(()) } else { Err("stale_before") })
     }

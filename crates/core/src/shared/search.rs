@@ -153,6 +153,50 @@ pub fn put<'a>(
     Ok(())
 }
 
+/// The search tables of a file being filled from scratch (a copy being joined), each replaced
+/// by a plain table of the same name and columns until [`DeferredSearch::index`] builds it
+/// once, from everything put meanwhile.
+///
+/// Why: FTS5 writes what it holds in memory to disk at every statement-level savepoint, and
+/// nearly every statement that writes opens one. Indexing record by record among the other
+/// writes of a join left a segment per record and merged them over and over: a sixth of the
+/// join's time. [`put`] works unchanged on the plain table.
+pub(crate) struct DeferredSearch {
+    /// Each table's name and the statement that created it, as the file's schema holds it.
+    tables: Vec<(String, String)>,
+}
+
+impl DeferredSearch {
+    pub(crate) fn begin(conn: &Connection) -> CoreResult<DeferredSearch> {
+        let tables: Vec<(String, String)> = conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema
+                  WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (name, _) in &tables {
+            conn.execute_batch(&format!(
+                "DROP TABLE \"{name}\"; CREATE TABLE \"{name}\" (terms TEXT);"
+            ))?;
+        }
+        Ok(DeferredSearch { tables })
+    }
+
+    /// Each search table made again as it was created and filled in one statement.
+    pub(crate) fn index(self, conn: &Connection) -> CoreResult<()> {
+        for (name, created) in &self.tables {
+            conn.execute_batch(&format!(
+                "ALTER TABLE \"{name}\" RENAME TO \"{name}_deferred\";
+                 {created};
+                 INSERT INTO \"{name}\" (rowid, terms) SELECT rowid, terms FROM \"{name}_deferred\";
+                 DROP TABLE \"{name}_deferred\";"
+            ))?;
+        }
+        Ok(())
+    }
+}
+
 /// A subquery selecting the `local_key`s of matching records, with one `?` for the expression.
 pub fn keys_matching(table: SearchTable) -> String {
     let SearchTable(name) = table;
@@ -267,5 +311,42 @@ mod tests {
         put(&conn, table, 1, ["财报风险"]).unwrap();
         assert_eq!(found("病历"), Vec::<i64>::new());
         assert_eq!(matches(&conn, table, "\"风险\"").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_deferred_index_is_built_once_as_the_table_was_created_and_finds_what_was_put() {
+        let conn = Connection::open_in_memory().unwrap();
+        let created = "CREATE VIRTUAL TABLE t USING fts5(terms, content='', contentless_delete=1,
+                 tokenize='unicode61 remove_diacritics 2')";
+        conn.execute_batch(&format!("{created}; CREATE TABLE other (x);"))
+            .unwrap();
+        let table = SearchTable("t");
+        let deferred = DeferredSearch::begin(&conn).unwrap();
+        put(&conn, table, 1, ["门诊病历智能质控"]).unwrap();
+        put(&conn, table, 2, ["医学影像"]).unwrap();
+        put(&conn, table, 1, ["财报风险"]).unwrap();
+        deferred.index(&conn).unwrap();
+        let schema: Vec<(String, String)> = conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE name IN ('t', 'other', 't_deferred')",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(schema.len(), 2, "{schema:?}");
+        assert!(schema.contains(&("t".into(), created.into())), "{schema:?}");
+        let keys = |q: &str| matches(&conn, table, q).unwrap().0;
+        assert_eq!(keys("\"风险\""), vec![1]);
+        assert_eq!(
+            keys("\"病历\""),
+            Vec::<i64>::new(),
+            "replaced, as on the real table"
+        );
+        assert_eq!(keys("\"影像\""), vec![2]);
+        // The real table again: a record put from now on is indexed at once.
+        put(&conn, table, 3, ["影像科"]).unwrap();
+        assert_eq!(keys("\"影像\""), vec![2, 3]);
     }
 }

@@ -7,8 +7,10 @@
 //! hidden file needs to survive a crash, so it is filled without an on-disk journal or
 //! flushes (`store::fill_quickly`) and made durable once, at the end. (Measured at 30,000
 //! events, that alone did not make joining faster: verifying and applying cost the time.)
+//! Its search index is built once, at the end, from everything applied (`DeferredSearch`).
 
 use super::*;
+use rusqlite::TransactionBehavior;
 use std::path::{Path, PathBuf};
 
 /// Makes a copy of a shared workspace at `path` for the member `user`: the key file from the
@@ -111,6 +113,9 @@ impl Drop for Staging {
     }
 }
 
+/// Pages of the log taken in per transaction while a copy is filled.
+const PAGES_PER_COMMIT: u32 = 16;
+
 /// Fills the staging copy at `path`; see [`join`].
 fn fill(
     path: &Path,
@@ -137,7 +142,7 @@ fn fill(
     // history opens from this one.
     let own = unlocked.secret.map(|secret| (secret, user.to_owned()));
     let mut keys = super::keys::Keys::new(&key, workspace.0, own);
-    let mut conn = crate::store::create(path, &key, &crate::schema::WORKSPACE)?;
+    let conn = crate::store::create(path, &key, &crate::schema::WORKSPACE)?;
     crate::store::fill_quickly(&conn)?;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('workspace_id', ?1), ('copy_id', ?2),
@@ -149,27 +154,45 @@ fn fill(
         ],
     )?;
     note.save(&conn)?;
+    let search = crate::shared::search::DeferredSearch::begin(&conn)?;
     let mut receiver = Receiver::fresh();
     let mut at = Frontier::START;
-    super::intake::take_in(server, &mut keys, workspace.0, at, |page| {
-        let tx = conn.transaction()?;
-        let received = receiver.receive(&tx, &page.events)?;
-        if received.refused.is_some() {
-            return Err(refused(ServerRefusal::Tampered));
-        }
-        for (sealed, placed) in page.events.iter().zip(&page.placed) {
-            record_position(&tx, &sealed.event, placed)?;
-        }
+    // Many pages to a transaction: nothing of the file counts until it is whole, and each
+    // commit encrypts and writes every page it changed, the same index pages over and over.
+    {
+        let begin = || Transaction::new_unchecked(&conn, TransactionBehavior::Deferred);
+        let mut open = Some(begin()?);
+        let mut pages = 0;
+        super::intake::take_in(server, &mut keys, workspace.0, at, |page| {
+            let tx = match &open {
+                Some(tx) => tx,
+                None => open.insert(begin()?),
+            };
+            let received = receiver.receive(tx, &page.events)?;
+            if received.refused.is_some() {
+                return Err(refused(ServerRefusal::Tampered));
+            }
+            for (sealed, placed) in page.events.iter().zip(&page.placed) {
+                record_position(tx, &sealed.event, placed)?;
+            }
+            pages += 1;
+            if pages % PAGES_PER_COMMIT == 0 {
+                open.take().map(Transaction::commit).transpose()?;
+            }
+            if let Some(last) = page.last() {
+                at = last;
+                progress(at.position);
+            }
+            Ok(true)
+        })?;
+        let tx = match open {
+            Some(tx) => tx,
+            None => begin()?,
+        };
+        download_blobs(&tx, &mut keys, workspace.0, server)?;
+        search.index(&tx)?;
         tx.commit()?;
-        if let Some(last) = page.last() {
-            at = last;
-            progress(at.position);
-        }
-        Ok(true)
-    })?;
-    let tx = conn.transaction()?;
-    download_blobs(&tx, &mut keys, workspace.0, server)?;
-    tx.commit()?;
+    }
     crate::store::made_durable(&conn)?;
     conn.close().map_err(|(_, e)| CoreError::from(e))?;
     Ok(at.position)
