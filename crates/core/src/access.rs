@@ -58,6 +58,10 @@ pub struct Session {
     /// The shared workspace's server, when the front end connected this session to it:
     /// every write is then offered to it before it commits.
     server: Option<Box<dyn Server>>,
+    /// The key file and attachments' bytes are as the server had them at this session's last
+    /// full exchange, and no event taken in since changed members, keys or attachments: the
+    /// exchange before a write may leave them (`sharing`).
+    keys_current: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -169,6 +173,7 @@ impl Session {
             clock: parts.clock,
             zone: Utc.fix(),
             server: None,
+            keys_current: false,
         }
     }
 
@@ -258,6 +263,15 @@ impl Session {
     /// [`Session::set_server`]).
     pub(crate) fn take_server(&mut self) -> Option<Box<dyn Server>> {
         self.server.take()
+    }
+
+    /// See `keys_current`.
+    pub(crate) fn keys_current(&self) -> bool {
+        self.keys_current
+    }
+
+    pub(crate) fn set_keys_current(&mut self, current: bool) {
+        self.keys_current = current;
     }
 
     /// The door for a shared workspace's traffic (`sharing`): an IMMEDIATE transaction in

@@ -8,7 +8,8 @@
 //!
 //! Prints: sharing and joining a workspace of N events, an online write's round trip (p50,
 //! p99), how long another desk's exchange takes to show a change, sustained online writes
-//! with 8 desks at once, catching up what they wrote on a copy that sat it out, and the
+//! with 8 desks at once, the same 8 desks sharing what they wrote offline at once (the
+//! server's appends per second), catching up what they wrote on a copy that sat it out, and the
 //! server's bytes per event. The test cluster runs with
 //! `fsync = off`; the figures say so.
 
@@ -20,7 +21,7 @@ use govbench_protocol::{
 };
 use govbench_remote::{init_server, register_workspace, ServerAddress, SharedWorkspace};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -86,6 +87,20 @@ fn login(path: &Path) -> Session {
 fn link(s: &Server, workspace: Uuid, name: &str, passphrase: &str) -> SharedWorkspace {
     let password = server_password(passphrase, workspace, name).expect("password");
     SharedWorkspace::connect(&s.address, workspace, name, &password).expect("connect")
+}
+
+/// The server's last position (the bench's only workspace).
+fn server_head(s: &Server) -> i64 {
+    s.runtime.block_on(async {
+        s.root
+            .query_one(
+                "SELECT coalesce(max(position), 0) FROM govbench.events",
+                &[],
+            )
+            .await
+            .expect("head")
+            .get(0)
+    })
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -255,22 +270,31 @@ fn main() {
         })
         .collect();
     let seconds = 10;
-    let written: u64 = std::thread::scope(|scope| {
+    // After writing online, each desk goes offline, writes `OFFLINE` comments (kept to be
+    // shared), and all eight come back at once: their appends as the server places them.
+    const OFFLINE: usize = 500;
+    let offline_done = Barrier::new(desks.len() + 1);
+    let come_back = Barrier::new(desks.len() + 1);
+    let (written, back, before) = std::thread::scope(|scope| {
         let handles: Vec<_> = desks
             .iter()
             .enumerate()
             .map(|(i, path)| {
                 let address = &s.address;
+                let (offline_done, come_back) = (&offline_done, &come_back);
                 scope.spawn(move || {
                     let name = format!("desk{i}");
                     let mut desk =
                         govbench_core::login(path, &name, PASSPHRASE, Arc::new(SystemClock))
                             .expect("desk login");
                     let password = server_password(PASSPHRASE, workspace, &name).expect("pw");
-                    desk.set_server(Some(Box::new(
-                        SharedWorkspace::connect(address, workspace, &name, &password)
-                            .expect("connect"),
-                    )));
+                    let connect = || -> Box<SharedWorkspace> {
+                        Box::new(
+                            SharedWorkspace::connect(address, workspace, &name, &password)
+                                .expect("connect"),
+                        )
+                    };
+                    desk.set_server(Some(connect()));
                     let until = Instant::now() + Duration::from_secs(seconds);
                     let mut n = 0u64;
                     while Instant::now() < until {
@@ -280,15 +304,49 @@ fn main() {
                             n += 1;
                         }
                     }
-                    n
+                    desk.set_server(None);
+                    for k in 0..OFFLINE {
+                        desk.execute(comment(target, n as usize + k))
+                            .expect("offline edit");
+                    }
+                    offline_done.wait();
+                    come_back.wait();
+                    let started = Instant::now();
+                    desk.set_server(Some(connect()));
+                    let synced = desk.sync_connected().expect("come back");
+                    (n, synced.pushed, started.elapsed())
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+        offline_done.wait();
+        let before = server_head(&s);
+        come_back.wait();
+        let results: Vec<_> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+        let written: u64 = results.iter().map(|r| r.0).sum();
+        let back = results.iter().map(|r| r.2).max().unwrap_or_default();
+        (written, back, before)
     });
     println!(
         "8 desks writing online at once: {written} writes in {seconds} s ({:.0}/s)",
         written as f64 / seconds as f64
+    );
+    let (placed, span): (i64, f64) = s.runtime.block_on(async {
+        let row = s
+            .root
+            .query_one(
+                "SELECT count(*), extract(epoch FROM max(received_at) - min(received_at))::float8
+                   FROM govbench.events WHERE position > $1",
+                &[&before],
+            )
+            .await
+            .expect("placed");
+        (row.get(0), row.get(1))
+    });
+    println!(
+        "8 desks sharing their offline edits at once: {placed} appends placed in {span:.2} s \
+         ({:.0}/s at the server); each desk done, the others' edits taken in, within {:.1} s",
+        placed as f64 / span,
+        back.as_secs_f64()
     );
 
     // The joined copy sat the desks' run out: it takes in everything they wrote.

@@ -1495,6 +1495,47 @@ fn removing_a_member_rotates_the_key_ends_their_access_and_every_desk_follows() 
     assert_eq!(tables(&raw(&shared.path)), tables(&raw(&late)));
 }
 
+/// A desk that has exchanged once reads the server's key slots again only when an event it
+/// takes in changed members or keys: a removal elsewhere (the key rotated) and a member added
+/// elsewhere both reach it with its next write, without a sync.
+#[test]
+fn a_desk_writing_after_members_changed_elsewhere_follows_the_key_and_takes_in_the_slot() {
+    let Some(s) = server() else { return };
+    let (shared, mut origin) = Shared::new(&s);
+    origin.set_server(Some(Box::new(shared.link())));
+    let ops = member_desk(&shared, &mut origin, "ops.one", Role::Operations);
+    let mut rnd = member_desk(&shared, &mut origin, "rnd.one", Role::Operations);
+    let incident = an_open_incident(&origin);
+    rnd.execute(note(incident, "移除前 before the removal"))
+        .unwrap();
+
+    origin
+        .execute(UserCommand::Remove { id: ops.user().id })
+        .unwrap();
+    let new_key = origin.data_key().id();
+    rnd.execute(note(incident, "移除后 after the removal"))
+        .expect("the write takes in the removal and moves to the new key first");
+    assert_eq!(rnd.data_key().id(), new_key);
+    assert_eq!(last_placed(&shared).1, new_key, "placed under the new key");
+
+    origin
+        .execute(UserCommand::Create {
+            user: NewUser {
+                name: "new.one".into(),
+                display_name: "新成员 new member".into(),
+                role: Role::Business,
+                passphrase: DESK_PASSPHRASE.into(),
+            },
+        })
+        .unwrap();
+    rnd.execute(note(incident, "新成员之后 after the new member"))
+        .unwrap();
+    let rnd_path = rnd.path().to_owned();
+    drop((rnd, ops));
+    govbench_core::login(&rnd_path, "new.one", DESK_PASSPHRASE, Arc::new(SystemClock))
+        .expect("the member added elsewhere logs in on this desk's copy");
+}
+
 #[test]
 fn audit_verify_compares_the_copy_with_the_servers_log_and_names_what_the_server_changed() {
     let Some(s) = server() else { return };

@@ -300,6 +300,26 @@ fn opened(
     Ok(sealed)
 }
 
+/// When a pull brings the key file and attachments up to date.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyStep {
+    Always,
+    WhenBehind,
+}
+
+/// Whether an event may leave this copy's key file or attachments behind the server's: a
+/// member added, removed or changed, the key rotated, an attachment added.
+fn changes_keys(sealed: &Sealed) -> bool {
+    use govbench_protocol::EntityKind;
+    [
+        EntityKind::User,
+        EntityKind::Workspace,
+        EntityKind::Attachment,
+    ]
+    .iter()
+    .any(|kind| sealed.event.entity_type == kind.key())
+}
+
 /// Every event of the log, in its order (sealed as stored).
 /// Events sharing places per server transaction (sent pipelined: about one round trip).
 const RUN: usize = 1000;
@@ -478,14 +498,35 @@ impl Session {
     }
 
     /// Takes in every event placed after this copy's frontier, page by page, each page in
-    /// one transaction.
+    /// one transaction; then the key file's new slots, a key rotated elsewhere and the bytes
+    /// of new attachments.
     fn pull(&mut self, server: &mut dyn Server) -> CoreResult<Received> {
+        self.pull_then(server, KeyStep::Always)
+    }
+
+    /// [`pull`](Session::pull) before a write: the key file and attachments are brought up to
+    /// date only when they may be behind (the session's first exchange, or an event taken in
+    /// that changed members, keys or attachments), which spares a desk that writes often a
+    /// round trip and a read of the key file per write. A slot sent later than its member's
+    /// event comes with the next full exchange (`sync`, which the app runs on each wake-up).
+    fn pull_before_write(&mut self, server: &mut dyn Server) -> CoreResult<Received> {
+        self.pull_then(server, KeyStep::WhenBehind)
+    }
+
+    fn pull_then(&mut self, server: &mut dyn Server, step: KeyStep) -> CoreResult<Received> {
         let workspace = self.workspace_id().0;
         let mut keys = self.server_keys()?;
         let mut total = Received::default();
         let mut receiver = None;
         let from = frontier(self.connection().0)?;
-        intake::take_in(server, &mut keys, workspace, from, |page| {
+        // What a page brings is the server's: committed without waiting for the disk (in WAL
+        // mode a power loss then takes back only the last commits, whole, and the next
+        // exchange fetches them again). The member's own writes still wait for it. Set
+        // outside any transaction, as SQLite requires.
+        self.connection()
+            .0
+            .execute_batch("PRAGMA synchronous = NORMAL")?;
+        let taken = intake::take_in(server, &mut keys, workspace, from, |page| {
             let tx = self.begin_sync()?;
             let receiver = match &mut receiver {
                 Some(r) => r,
@@ -497,12 +538,19 @@ impl Session {
                 record_position(&tx, &sealed.event, placed)?;
             }
             tx.commit()?;
+            if page.events.iter().take(taken).any(changes_keys) {
+                self.set_keys_current(false);
+            }
             total.applied += received.applied;
             total.already_held += received.already_held;
             total.refused = received.refused;
             Ok(total.refused.is_none())
-        })?;
-        if total.refused.is_some() {
+        });
+        self.connection()
+            .0
+            .execute_batch("PRAGMA synchronous = FULL")?;
+        taken?;
+        if total.refused.is_some() || (step == KeyStep::WhenBehind && self.keys_current()) {
             return Ok(total);
         }
         let path = self.path().to_owned();
@@ -516,6 +564,7 @@ impl Session {
         }
         tx.commit()?;
         self.adopt_rotated_from(&rows)?;
+        self.set_keys_current(true);
         Ok(total)
     }
 

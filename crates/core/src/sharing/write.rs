@@ -10,8 +10,8 @@ impl Session {
     /// whether the server answered; offline, an ordinary edit goes on (kept to be shared
     /// later) and a decision is refused.
     pub(crate) fn catch_up_before(&mut self, action: Action) -> CoreResult<bool> {
-        let shared = ServerNote::load(self.connection().0)?.is_some();
         let Some(mut server) = self.take_server() else {
+            let shared = ServerNote::load(self.connection().0)?.is_some();
             return match shared && action.is_decision() {
                 true => Err(CoreError::NeedsServer(action)),
                 false => Ok(false),
@@ -21,7 +21,7 @@ impl Session {
             // What waits goes first (an edit the server turns down becomes a conflict for its
             // author and does not hold this write up), then what others wrote.
             self.offer_waiting(server.as_mut())?;
-            if self.pull(server.as_mut())?.refused.is_some() {
+            if self.pull_before_write(server.as_mut())?.refused.is_some() {
                 return Err(refused(ServerRefusal::Tampered));
             }
             Ok(())
