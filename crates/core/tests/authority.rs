@@ -802,3 +802,60 @@ fn a_second_assessment_of_a_quarter_in_the_log_is_named() {
         Some((seq, "quarter_taken".to_owned())),
     );
 }
+
+/// A project manager writes a release of a version whose gate is closed (the medical model's
+/// v1.2: in testing, its evaluation not signed off) straight into the database, signed with
+/// their own key and built exactly as the write path builds one. Verification names it, and
+/// so does the next login on a device that had verified the log before it.
+#[test]
+fn a_release_past_a_closed_gate_is_named_by_verification_and_by_the_next_login() {
+    let demo = Demo::new();
+    let device = tempfile::tempdir().unwrap();
+    drop(login_on(&demo, "chen.jing", device.path()));
+
+    let (conn, _) = raw_as(&demo, "chen.jing");
+    let (version, model): (String, String) = conn
+        .query_row(
+            "SELECT id, model_id FROM model_versions
+              WHERE json_extract(body, '$.draft.label') = 'v1.2'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let actor = user_id(&conn, "chen.jing");
+    drop(conn);
+    let go_live = |model: &mut serde_json::Value| {
+        let timeline = model["timeline"].as_array_mut().unwrap();
+        let mut period = timeline.last().unwrap().clone();
+        let since = period["from"].clone();
+        for open in timeline.iter_mut().filter(|p| p["to"].is_null()) {
+            open["to"] = since.clone();
+        }
+        period["version"] = version.clone().into();
+        period["from"] = since;
+        period["to"] = serde_json::Value::Null;
+        period["by"] = actor.into();
+        period["reason"] = serde_json::Value::Null;
+        period["gate_override"] = serde_json::Value::Null;
+        timeline.push(period);
+        model["live"] = version.clone().into();
+    };
+    let seq = forge_on(
+        &demo,
+        "chen.jing",
+        ("model", &model),
+        "model.go_live",
+        |b| b,
+        go_live,
+    );
+
+    assert_named(&demo, seq, "gate_closed");
+    let pm = login_on(&demo, "zhou.min", device.path());
+    assert_eq!(
+        pm.held(),
+        Some(&govbench_core::Hold::Log {
+            seq,
+            problem: "gate_closed"
+        })
+    );
+}

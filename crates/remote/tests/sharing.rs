@@ -1270,6 +1270,10 @@ fn a_desk_whose_offline_run_lands_after_a_release_takes_the_release_in() {
     let mut rnd = member_desk(&shared, &mut origin, "rnd.one", Role::RnD);
     let (model, version) = gate_open(&mut pm, &mut rnd);
     rnd.sync_connected().unwrap();
+    // The PM's device has verified the log up to here: its next login checks the release.
+    let device = tempfile::tempdir().unwrap();
+    pm.set_witness(govbench_core::Witness::in_dir(device.path()))
+        .unwrap();
 
     rnd.set_server(None);
     rnd.execute(manual_run(version, 0.80)).unwrap();
@@ -1284,6 +1288,18 @@ fn a_desk_whose_offline_run_lands_after_a_release_takes_the_release_in() {
     assert_eq!(synced.pushed, 1);
     assert_eq!(rnd.model(model).unwrap().model.live, Some(version));
     assert!(rnd.verify_audit_with_server(None).unwrap().is_intact());
+
+    // The PM's copy takes in the failing run, written earlier but placed after the release.
+    // Its next login judges the release on the log before it, in the server's order: open.
+    pm.sync_connected().unwrap();
+    let pm_path = pm.path().to_owned();
+    drop(pm);
+    let mut again =
+        govbench_core::login(&pm_path, "pm.one", DESK_PASSPHRASE, Arc::new(SystemClock)).unwrap();
+    again
+        .set_witness(govbench_core::Witness::in_dir(device.path()))
+        .unwrap();
+    assert_eq!(again.held(), None);
 }
 
 #[test]

@@ -1,19 +1,18 @@
 //! The go-live gate judged on the log alone. A release's images do not show the gate it went
-//! through: the write path judged it on its tables. A pass over the whole log (`audit
-//! verify`) judges it again on the version and the model's evaluations as the log left them
-//! just before the release, so a project manager who writes a release straight into the
-//! database (with their own key) past a closed gate is named like any other forged step.
-//!
-//! Only that pass judges it here: it alone holds every record's last event in the log's
-//! order. A copy taking in another's events judges the gate on its tables, which are the
-//! log's state just before the event (`features::recheck`); a login's incremental check
-//! trusts what those judged.
+//! through: the write path judged it on its tables. Verification judges it again on the
+//! version and the model's evaluations as the log left them just before the release, so a
+//! project manager who writes a release straight into the database (with their own key) past
+//! a closed gate is named like any other forged step: a pass over the whole log (`audit
+//! verify`) from the records it holds, a login's check of what was appended since this device
+//! last verified by reading the log before the release (releases are few, so it seldom has
+//! to). A copy taking in another's events judges the gate on its tables instead, which are the
+//! log's state just before the event (`features::recheck`).
 
-use super::{field, Authority, Seen};
+use super::{field, seen, Authority, Seen, SEEN};
 use crate::error::CoreResult;
 use crate::features::models::recheck;
 use govbench_protocol::{EntityKind, ModelAction, Role};
-use rusqlite::Connection;
+use rusqlite::{params, Connection, OptionalExtension};
 
 impl Authority {
     /// Whether a release the rest of the checks passed went through an open gate.
@@ -23,8 +22,22 @@ impl Authority {
         e: &Seen<'_>,
         role: Role,
     ) -> CoreResult<Result<(), &'static str>> {
-        if !self.complete || e.entity_type != EntityKind::Model.key() {
+        let action = crate::shared::history::action_key(e.action);
+        if e.entity_type != EntityKind::Model.key() || !recheck::is_release(action) || self.at_end {
             return Ok(Ok(()));
+        }
+        let may_override = crate::authz::allows_action(role, ModelAction::OverrideGate.into());
+        if !self.complete {
+            let before = Before::of(conn, e)?;
+            let evaluations = before.evaluations_of(conn, e.entity_id)?;
+            return recheck::release_in_log(
+                action,
+                e.before,
+                e.after,
+                &evaluations,
+                &mut |kind, id| before.last_image(conn, kind, id),
+                may_override,
+            );
         }
         let mut last_image = |kind: &'static str, id: &str| -> CoreResult<Option<String>> {
             let Some(last) = self.records.get(&(kind.to_owned(), id.to_owned())) else {
@@ -35,19 +48,83 @@ impl Authority {
             }
             last.after_image(conn)
         };
-        let may_override = crate::authz::allows_action(role, ModelAction::OverrideGate.into());
         let evaluations = self
             .evaluations
             .get(e.entity_id)
             .map_or(&[][..], Vec::as_slice);
         recheck::release_in_log(
-            crate::shared::history::action_key(e.action),
+            action,
             e.before,
             e.after,
             evaluations,
             &mut last_image,
             may_override,
         )
+    }
+}
+
+/// The log as it stood just before an event, for a check resumed part way (whose register
+/// holds only what it has passed): everything before the event in the log's order
+/// (`audit::LOG_ORDER`: what the server placed, by position; then what it has not, by copy and
+/// sequence).
+struct Before<'a> {
+    copy: &'a str,
+    seq: i64,
+    position: Option<i64>,
+}
+
+/// [`Before`] as a condition on [`crate::audit::LOG`]'s rows (`?1` copy, `?2` seq, `?3` the
+/// event's position, if placed).
+const BEFORE: &str = "CASE WHEN ?3 IS NULL THEN position IS NOT NULL OR (copy_id, seq) < (?1, ?2)
+                           ELSE position < ?3 END";
+
+impl<'a> Before<'a> {
+    fn of(conn: &Connection, e: &Seen<'a>) -> CoreResult<Before<'a>> {
+        let seq = e.seq as i64;
+        let position = conn
+            .prepare_cached("SELECT position FROM audit_positions WHERE copy_id = ?1 AND seq = ?2")?
+            .query_row(params![e.copy, seq], |r| r.get(0))
+            .optional()?;
+        Ok(Before {
+            copy: e.copy,
+            seq,
+            position,
+        })
+    }
+
+    /// The evaluations of `model` created before the event, by id.
+    fn evaluations_of(&self, conn: &Connection, model: &str) -> CoreResult<Vec<String>> {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {SEEN} FROM {log}
+              WHERE entity_type = 'evaluation' AND before IS NULL AND {BEFORE}",
+            log = crate::audit::LOG_BY_ENTITY,
+        ))?;
+        let mut rows = stmt.query(params![self.copy, self.seq, self.position])?;
+        let mut ids = Vec::new();
+        while let Some(row) = rows.next()? {
+            let created = seen(row)?;
+            if evaluated_model(&created).as_deref() == Some(model) {
+                ids.push(created.entity_id.to_owned());
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The after-image of the record's last event before the event (`None`: none, or the
+    /// record was deleted).
+    fn last_image(&self, conn: &Connection, kind: &str, id: &str) -> CoreResult<Option<String>> {
+        let image = conn
+            .prepare_cached(&format!(
+                "SELECT after FROM {log}
+                  WHERE entity_type = ?4 AND entity_id = ?5 AND {BEFORE}
+                  ORDER BY position IS NULL DESC, position DESC, copy_id DESC, seq DESC LIMIT 1",
+                log = crate::audit::LOG_BY_ENTITY,
+            ))?
+            .query_row(params![self.copy, self.seq, self.position, kind, id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?;
+        Ok(image.flatten())
     }
 }
 

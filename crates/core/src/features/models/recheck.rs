@@ -13,6 +13,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// Does the action (by its current key) move a model's live version, through the gate?
+pub(crate) fn is_release(action: &str) -> bool {
+    matches!(action, "model.go_live" | "model.rollback")
+}
+
 /// Going live needs the gate open; rolling back needs it open, or an override recorded by
 /// someone who may override (`may_override`). Going live with an override is its own action,
 /// whose permission verification checks.
@@ -22,7 +27,7 @@ pub(crate) fn release(
     change: &Change,
     may_override: bool,
 ) -> CoreResult<Result<(), &'static str>> {
-    if !matches!(action, "model.go_live" | "model.rollback") {
+    if !is_release(action) {
         return Ok(Ok(()));
     }
     let model = change
@@ -79,7 +84,7 @@ pub(crate) fn release_in_log(
     last_image: &mut dyn FnMut(&'static str, &str) -> CoreResult<Option<String>>,
     may_override: bool,
 ) -> CoreResult<Result<(), &'static str>> {
-    if !matches!(action, "model.go_live" | "model.rollback") {
+    if !is_release(action) {
         return Ok(Ok(()));
     }
     let model = |image: Option<&str>| image.map(serde_json::from_str::<Model>);
