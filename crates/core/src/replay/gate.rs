@@ -8,6 +8,7 @@
 //! to). A copy taking in another's events judges the gate on its tables instead, which are the
 //! log's state just before the event (`features::recheck`).
 
+use super::before::{Before, BEFORE};
 use super::{field, seen, Authority, Seen, SEEN};
 use crate::error::CoreResult;
 use crate::features::models::recheck;
@@ -28,7 +29,7 @@ impl Authority {
         }
         let may_override = crate::authz::allows_action(role, ModelAction::OverrideGate.into());
         if !self.complete {
-            let before = Before::of(conn, e)?;
+            let before = Before::at(conn, e.copy, e.seq)?;
             let evaluations = before.evaluations_of(conn, e.entity_id)?;
             return recheck::release_in_log(
                 action,
@@ -63,35 +64,8 @@ impl Authority {
     }
 }
 
-/// The log as it stood just before an event, for a check resumed part way (whose register
-/// holds only what it has passed): everything before the event in the log's order
-/// (`audit::LOG_ORDER`: what the server placed, by position; then what it has not, by copy and
-/// sequence).
-struct Before<'a> {
-    copy: &'a str,
-    seq: i64,
-    position: Option<i64>,
-}
-
-/// [`Before`] as a condition on [`crate::audit::LOG`]'s rows (`?1` copy, `?2` seq, `?3` the
-/// event's position, if placed).
-const BEFORE: &str = "CASE WHEN ?3 IS NULL THEN position IS NOT NULL OR (copy_id, seq) < (?1, ?2)
-                           ELSE position < ?3 END";
-
-impl<'a> Before<'a> {
-    fn of(conn: &Connection, e: &Seen<'a>) -> CoreResult<Before<'a>> {
-        let seq = e.seq as i64;
-        let position = conn
-            .prepare_cached("SELECT position FROM audit_positions WHERE copy_id = ?1 AND seq = ?2")?
-            .query_row(params![e.copy, seq], |r| r.get(0))
-            .optional()?;
-        Ok(Before {
-            copy: e.copy,
-            seq,
-            position,
-        })
-    }
-
+/// The log before a release, as the gate reads it.
+impl Before<'_> {
     /// The evaluations of `model` created before the event, by id.
     fn evaluations_of(&self, conn: &Connection, model: &str) -> CoreResult<Vec<String>> {
         let mut stmt = conn.prepare_cached(&format!(

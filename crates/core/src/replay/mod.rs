@@ -25,6 +25,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
+mod before;
 mod gate;
 mod passes;
 pub(crate) use passes::{check_all, check_from, register};
@@ -140,25 +141,18 @@ impl Authority {
     /// assessments opened, and records are looked up in the log as events name them.
     pub fn resume(conn: &Connection, copy: &str, from: u64) -> CoreResult<Authority> {
         let mut authority = Authority::default();
-        let placed: Option<i64> = conn
-            .query_row(
-                "SELECT position FROM audit_positions WHERE copy_id = ?1 AND seq = ?2",
-                params![copy, from as i64],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let before = before::Before::at(conn, copy, from)?;
         // Through the entity index (a few member events, not the log), before `from` in the
-        // log's order: before its place on the server, or everything placed and earlier seqs.
+        // log's order.
         let mut stmt = conn.prepare(&format!(
             "SELECT {SEEN} FROM {log}
-             WHERE entity_type IN ('user', 'workspace', 'assessment')
-               AND CASE WHEN ?3 IS NULL THEN position IS NOT NULL OR (copy_id = ?1 AND seq < ?2)
-                        ELSE position < ?3 END
+             WHERE entity_type IN ('user', 'workspace', 'assessment') AND {before}
              ORDER BY {order}",
             log = crate::audit::LOG_BY_ENTITY,
+            before = before::BEFORE,
             order = crate::audit::LOG_ORDER,
         ))?;
-        let mut rows = stmt.query(params![copy, from as i64, placed])?;
+        let mut rows = stmt.query(params![before.copy, before.seq, before.position])?;
         while let Some(row) = rows.next()? {
             // Verified when they were appended; rebuilt here without judging them again.
             authority.learn(&seen(row)?);
